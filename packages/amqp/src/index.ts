@@ -1,0 +1,21 @@
+export { Broker } from './broker';
+export { newEnvelope, type Envelope, type EnvelopeIds } from './envelope';
+export {
+  MessageValidationError,
+  PermanentError,
+  RpcHandlerError,
+  RpcRemoteError,
+  RpcTimeoutError,
+  TransientError,
+} from './errors';
+export type {
+  BrokerOptions,
+  CloseOptions,
+  ConsumeContext,
+  ConsumeOptions,
+  Consumer,
+  HandlerResult,
+  PublishOptions,
+  RpcOptions,
+} from './options';
+export { DEFAULT_RETRY_DELAYS_MS, MAX_QUEUE_PRIORITY, retryQueueName } from './topology';

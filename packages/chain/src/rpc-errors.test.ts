@@ -1,0 +1,91 @@
+import {
+  CallExecutionError,
+  ContractFunctionExecutionError,
+  ContractFunctionRevertedError,
+  ExecutionRevertedError,
+  HttpRequestError,
+  InternalRpcError,
+  InvalidInputRpcError,
+  InvalidParamsRpcError,
+  LimitExceededRpcError,
+  MethodNotFoundRpcError,
+  RawContractError,
+  RpcRequestError,
+  TimeoutError,
+  erc20Abi,
+} from 'viem';
+import { isExecutionError, isTransientRpcError } from './rpc-errors';
+
+const url = 'https://rpc.example';
+const rpc = (code: number, message: string) => new RpcRequestError({ body: {}, error: { code, message }, url });
+/** What viem throws from `call`: the node error wrapped in CallExecutionError. */
+const asCallError = (cause: Error) => new CallExecutionError(cause as never, { to: '0x0000000000000000000000000000000000000001' } as never);
+/** What viem throws from `readContract`: one more wrapper. */
+const asContractError = (cause: Error) =>
+  new ContractFunctionExecutionError(cause as never, { abi: erc20Abi, functionName: 'totalSupply', args: [] } as never);
+
+describe('isTransientRpcError', () => {
+  it.each([
+    ['HTTP 429', new HttpRequestError({ url, status: 429 })],
+    ['HTTP 502', new HttpRequestError({ url, status: 502 })],
+    ['HTTP 503', new HttpRequestError({ url, status: 503 })],
+    ['fetch failure (no status)', new HttpRequestError({ url, cause: new TypeError('fetch failed') })],
+    ['viem request timeout', new TimeoutError({ body: {}, url })],
+    ['limit exceeded -32005', new LimitExceededRpcError(rpc(-32005, 'daily request count exceeded'))],
+    ['raw -32005', rpc(-32005, 'rate limited')],
+    ['JSON-RPC 429 in a 200 body', rpc(429, 'Too Many Requests')],
+    ['internal error without an EVM message', new InternalRpcError(rpc(-32603, 'upstream unavailable'))],
+    ['socket reset', Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) })],
+    ['a lagging node behind a load balancer', asCallError(new InvalidInputRpcError(rpc(-32000, 'header not found')))],
+    ['AbortSignal.timeout', new DOMException('The operation was aborted due to timeout', 'TimeoutError')],
+  ])('true for %s', (_label, err) => {
+    expect(isTransientRpcError(err)).toBe(true);
+  });
+
+  it.each([
+    ['limit exceeded inside CallExecutionError', asCallError(new LimitExceededRpcError(rpc(-32005, 'slow down')))],
+    ['HTTP 503 inside ContractFunctionExecutionError', asContractError(new HttpRequestError({ url, status: 503 }))],
+  ])('true for %s (walks the cause chain)', (_label, err) => {
+    expect(isTransientRpcError(err)).toBe(true);
+  });
+
+  it.each([
+    ['a revert', asCallError(new ExecutionRevertedError({ cause: rpc(3, 'execution reverted') as never }))],
+    ['a decoded revert', asContractError(new ContractFunctionRevertedError({ abi: erc20Abi, functionName: 'totalSupply' }))],
+    ['a failed Multicall3 sub-call', asContractError(new RawContractError({ data: '0x' }))],
+    // anvil reports EVM halts as -32603, which is otherwise a transient code.
+    ['anvil out of gas (-32603)', asCallError(new InternalRpcError(rpc(-32603, 'EVM error OutOfGas')))],
+    ['geth invalid opcode (-32000)', asCallError(rpc(-32000, 'invalid opcode: INVALID'))],
+    ['invalid params', new InvalidParamsRpcError(rpc(-32602, 'invalid argument 0'))],
+    ['method not found', new MethodNotFoundRpcError(rpc(-32601, 'the method eth_foo does not exist'))],
+    ['HTTP 401 (bad API key)', new HttpRequestError({ url, status: 401 })],
+    ['HTTP 400', new HttpRequestError({ url, status: 400 })],
+    ['a caller abort', new DOMException('This operation was aborted', 'AbortError')],
+    ['a plain Error', new Error('something else')],
+    ['a string', 'boom'],
+    ['undefined', undefined],
+  ])('false for %s', (_label, err) => {
+    expect(isTransientRpcError(err)).toBe(false);
+  });
+
+  it('stops on a cyclic cause chain', () => {
+    const err: Error & { cause?: unknown } = new Error('loop');
+    err.cause = err;
+    expect(isTransientRpcError(err)).toBe(false);
+  });
+});
+
+describe('isExecutionError', () => {
+  it('recognises reverts and EVM halts by name or node message', () => {
+    expect(isExecutionError(asCallError(new ExecutionRevertedError({})))).toBe(true);
+    expect(isExecutionError(new RawContractError({ data: '0x' }))).toBe(true);
+    expect(isExecutionError(asCallError(new InternalRpcError(rpc(-32603, 'EVM error InvalidFEOpcode'))))).toBe(true);
+    expect(isExecutionError(rpc(-32000, 'out of gas'))).toBe(true);
+  });
+
+  it('does not mistake transport failures or bad requests for execution failures', () => {
+    expect(isExecutionError(new HttpRequestError({ url: 'https://revert.example', status: 503 }))).toBe(false);
+    expect(isExecutionError(new TimeoutError({ body: {}, url }))).toBe(false);
+    expect(isExecutionError(new InvalidParamsRpcError(rpc(-32602, 'invalid argument')))).toBe(false);
+  });
+});

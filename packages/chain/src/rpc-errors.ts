@@ -1,0 +1,150 @@
+/**
+ * Retry-or-fail classification for errors thrown while reading a chain. The agent-executor retries
+ * a job (through its TTL retry queues) only when this says the failure is transient; anything else
+ * fails the job at once, so the default for an unrecognised error is "not transient".
+ *
+ * Errors are matched by `name` and `code` rather than `instanceof`, so errors from another copy of
+ * viem (or wrapped by callers) classify the same way.
+ */
+
+/** JSON-RPC error codes that mean "the node is overloaded or rate-limiting; try again later". */
+const TRANSIENT_RPC_CODES: ReadonlySet<number> = new Set([
+  -32005, // EIP-1474 limit exceeded (Infura, many providers' rate limits)
+  -32002, // EIP-1474 resource unavailable
+  -32603, // internal error: upstream node failures behind load balancers
+  -32007, // QuickNode request rate limit
+  429, // rate limit sent as a JSON-RPC code inside HTTP 200 (Alchemy batch mode)
+]);
+
+/** HTTP statuses worth retrying: timeouts, throttling, server-side failures. */
+const TRANSIENT_HTTP_STATUSES: ReadonlySet<number> = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/** Socket-level failures reported by Node (undici) under `cause.code`. */
+const TRANSIENT_SOCKET_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+/** Error names that mean the EVM ran the call and it failed: the contract's answer, not a glitch. */
+const EXECUTION_NAMES: ReadonlySet<string> = new Set([
+  'ExecutionRevertedError',
+  'ContractFunctionRevertedError',
+  // viem's Multicall3 path reports a failed sub-call (allowFailure) this way.
+  'RawContractError',
+]);
+
+/**
+ * Node messages for EVM halts. Nodes disagree on codes: anvil sends -32603 "EVM error OutOfGas",
+ * geth -32000 "invalid opcode: INVALID", so a halt is recognised by its text.
+ */
+const EXECUTION_MESSAGE =
+  /execution reverted|\brevert|out of gas|invalid opcode|invalid jump|bad jump|stack (underflow|overflow|limit)|evm error|write protection|return data out of bounds/i;
+
+/**
+ * Node messages for "this node has not seen that block yet". Agents pin reads to the latest block
+ * number; behind a load balancer the next request can land on a node a block behind, which
+ * catches up within seconds.
+ */
+const LAGGING_NODE_MESSAGE = /header not found|unknown block|block not found/i;
+
+/** Error names that are an answer from the node (bad input, unsupported), never a flaky transport. */
+const PERMANENT_NAMES: ReadonlySet<string> = new Set([
+  'ContractFunctionZeroDataError',
+  'InvalidParamsRpcError',
+  'InvalidRequestRpcError',
+  'MethodNotFoundRpcError',
+  'MethodNotSupportedRpcError',
+  'ParseRpcError',
+  'AbiDecodingZeroDataError',
+  'AbiDecodingDataSizeTooSmallError',
+  'AbortError',
+]);
+
+/** Error names that always mean the transport failed, whatever else they carry. */
+const TRANSIENT_NAMES: ReadonlySet<string> = new Set([
+  'TimeoutError', // viem's request timeout and DOMException from AbortSignal.timeout()
+  'SocketClosedError',
+  'WebSocketRequestError',
+  'LimitExceededRpcError',
+  'ResourceUnavailableRpcError',
+]);
+
+type Verdict = 'transient' | 'permanent' | undefined;
+
+/**
+ * True when `err` says the EVM executed a call and it failed: a revert, out of gas, an invalid
+ * opcode. That is the contract's answer ("does not implement this"), so a probing caller may
+ * record "no answer" instead of failing; transport and request errors return false.
+ */
+export function isExecutionError(err: unknown): boolean {
+  for (const e of causeChain(err)) {
+    if (isExecutionLink(e)) return true;
+  }
+  return false;
+}
+
+function isExecutionLink(e: Record<string, unknown>): boolean {
+  if (typeof e.name === 'string' && EXECUTION_NAMES.has(e.name)) return true;
+  // Only RPC errors (numeric code) are matched by text, so a transport error whose message
+  // happens to contain "revert" (a URL, say) is not mistaken for one.
+  if (typeof e.code !== 'number') return false;
+  return [e.message, e.details].some((text) => typeof text === 'string' && EXECUTION_MESSAGE.test(text));
+}
+
+/**
+ * True when `err` (or anything in its `cause` chain) is a timeout, a network failure, an HTTP
+ * 408/425/429/5xx, a JSON-RPC rate-limit/overload code, or a node that has not seen the pinned
+ * block yet ("header not found"). False for EVM failures (reverts, out of
+ * gas — see `isExecutionError`), invalid params,
+ * unsupported methods, aborts by the caller, and anything unrecognised.
+ *
+ * The chain is walked from the outside in and the first recognised error decides, so a revert
+ * wrapped in `ContractFunctionExecutionError` is permanent even though the wrapper says nothing.
+ */
+export function isTransientRpcError(err: unknown): boolean {
+  for (const e of causeChain(err)) {
+    const verdict = classify(e);
+    if (verdict !== undefined) return verdict === 'transient';
+  }
+  return false;
+}
+
+function classify(e: Record<string, unknown>): Verdict {
+  if (isExecutionLink(e)) return 'permanent';
+  const name = typeof e.name === 'string' ? e.name : '';
+  if (PERMANENT_NAMES.has(name)) return 'permanent';
+  if (TRANSIENT_NAMES.has(name)) return 'transient';
+  if (name === 'HttpRequestError') {
+    // viem raises HttpRequestError without a status when fetch itself failed (refused, reset, DNS).
+    if (typeof e.status !== 'number') return 'transient';
+    return TRANSIENT_HTTP_STATUSES.has(e.status) ? 'transient' : 'permanent';
+  }
+  if (typeof e.code === 'number' && TRANSIENT_RPC_CODES.has(e.code)) return 'transient';
+  if (typeof e.code === 'number' && [e.message, e.details].some((t) => typeof t === 'string' && LAGGING_NODE_MESSAGE.test(t))) {
+    return 'transient';
+  }
+  if (typeof e.code === 'string' && TRANSIENT_SOCKET_CODES.has(e.code)) return 'transient';
+  if (typeof e.status === 'number' && TRANSIENT_HTTP_STATUSES.has(e.status)) return 'transient';
+  return undefined;
+}
+
+/** The error and its causes, outermost first; bounded so a cyclic `cause` cannot loop forever. */
+function* causeChain(err: unknown): Generator<Record<string, unknown>> {
+  let current: unknown = err;
+  for (let depth = 0; depth < 16 && typeof current === 'object' && current !== null; depth++) {
+    const e = current as Record<string, unknown>;
+    yield e;
+    if (e.cause === current) return;
+    current = e.cause;
+  }
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { Address, Network, Severity } from './common';
+
+export const Finding = z.object({
+  severity: Severity,
+  title: z.string(),
+  evidence: z.string(),
+});
+export type Finding = z.infer<typeof Finding>;
+
+/** Fields every agent result carries (ARCHITECTURE.md, "Agents"). */
+export const AgentResultBase = z.object({
+  agent: z.string(),
+  network: Network,
+  target: z.string(),
+  /** Decimal string: the block every figure was read at. */
+  blockNumber: z.string(),
+  generatedAt: z.iso.datetime(),
+  summary: z.string(),
+  findings: z.array(Finding),
+});
+
+// ---- agent `address` ----
+
+export const AddressParams = z.strictObject({
+  network: Network,
+  address: Address,
+});
+export type AddressParams = z.infer<typeof AddressParams>;
+
+export const TokenInfo = z.object({
+  standard: z.enum(['ERC20', 'ERC721', 'ERC1155']),
+  name: z.string().nullable(),
+  symbol: z.string().nullable(),
+  /** ERC-20 only */
+  decimals: z.number().int().nullable(),
+  /** Raw units, decimal string; null when the contract does not expose it */
+  totalSupply: z.string().nullable(),
+});
+export type TokenInfo = z.infer<typeof TokenInfo>;
+
+export const ProxyInfo = z.object({
+  standard: z.literal('EIP-1967'),
+  implementation: Address.nullable(),
+  admin: Address.nullable(),
+  beacon: Address.nullable(),
+});
+export type ProxyInfo = z.infer<typeof ProxyInfo>;
+
+export const AddressData = z.object({
+  kind: z.enum(['eoa', 'contract']),
+  /** Native balance in wei, decimal string */
+  balanceWei: z.string(),
+  /** Native balance in ether units, decimal string */
+  balance: z.string(),
+  nonce: z.number().int(),
+  codeSize: z.number().int(),
+  /** keccak256 of the runtime code; null for an EOA */
+  codeHash: z.string().nullable(),
+  token: TokenInfo.nullable(),
+  proxy: ProxyInfo.nullable(),
+});
+export type AddressData = z.infer<typeof AddressData>;
+
+export const AddressResult = AgentResultBase.extend({ agent: z.literal('address'), data: AddressData });
+export type AddressResult = z.infer<typeof AddressResult>;
+
+/**
+ * The agent catalog: name → params and result schema. The gateway validates params with it
+ * before a job is queued, and `GET /v1/agents` publishes it as JSON Schema.
+ */
+export const AGENT_CATALOG = {
+  address: {
+    description: 'What is at an address: EOA or contract, balance, nonce, code, token standard, EIP-1967 proxy slots.',
+    params: AddressParams,
+    result: AddressResult,
+    /** Per-agent execution timeout */
+    timeoutMs: 20_000,
+  },
+} as const;
+export type AgentName = keyof typeof AGENT_CATALOG;
+export const AGENT_NAMES = Object.keys(AGENT_CATALOG) as AgentName[];
+export const AgentName = z.enum(AGENT_NAMES as [AgentName, ...AgentName[]]);
+
+export function isAgentName(name: string): name is AgentName {
+  return Object.prototype.hasOwnProperty.call(AGENT_CATALOG, name);
+}

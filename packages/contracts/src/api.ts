@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { JobError, JobStatus, MAX_PRIORITY, Role } from './common';
+
+// ---- errors ----
+
+export const ERROR_STATUS = {
+  validation_failed: 400,
+  invalid_params: 400,
+  unknown_agent: 400,
+  network_not_configured: 400,
+  webhook_url_rejected: 400,
+  unauthorized: 401,
+  invalid_credentials: 401,
+  token_expired: 401,
+  forbidden: 403,
+  priority_not_allowed: 403,
+  registration_closed: 403,
+  not_found: 404,
+  conflict: 409,
+  email_taken: 409,
+  idempotency_in_flight: 409,
+  job_not_cancelable: 409,
+  idempotency_key_reused: 422,
+  payload_too_large: 413,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+// ---- auth ----
+
+const Email = z.email({ error: 'email must be a valid address' }).max(254).transform((e) => e.toLowerCase());
+const Password = z.string().min(12, { error: 'password must be at least 12 characters' }).max(256);
+
+export const RegisterBody = z.strictObject({ email: Email, password: Password });
+export type RegisterBody = z.infer<typeof RegisterBody>;
+
+export const LoginBody = z.strictObject({ email: Email, password: z.string().min(1).max(256) });
+export type LoginBody = z.infer<typeof LoginBody>;
+
+export const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512) });
+export type RefreshBody = z.infer<typeof RefreshBody>;
+
+export const UserView = z.object({ id: z.uuid(), email: z.string(), role: Role, createdAt: z.iso.datetime() });
+export type UserView = z.infer<typeof UserView>;
+
+export const TokenPair = z.object({
+  accessToken: z.string(),
+  tokenType: z.literal('Bearer'),
+  /** Seconds until the access token expires */
+  expiresIn: z.number().int(),
+  refreshToken: z.string(),
+  user: UserView,
+});
+export type TokenPair = z.infer<typeof TokenPair>;
+
+export const CreateApiKeyBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
+export type CreateApiKeyBody = z.infer<typeof CreateApiKeyBody>;
+
+export const ApiKeyView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  /** The visible prefix, e.g. `oca_AbCd1234` — enough to recognise a key, useless to use it */
+  prefix: z.string(),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime().nullable(),
+  revokedAt: z.iso.datetime().nullable(),
+});
+export type ApiKeyView = z.infer<typeof ApiKeyView>;
+
+/** Returned once, at creation: the only time the full key is shown. */
+export const CreatedApiKey = ApiKeyView.extend({ key: z.string() });
+export type CreatedApiKey = z.infer<typeof CreatedApiKey>;
+
+// ---- jobs ----
+
+export const WebhookTarget = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'webhook.url must be an http(s) URL' }).max(2048),
+});
+
+export const SubmitJobBody = z.strictObject({
+  agent: z.string().min(1).max(64),
+  params: z.record(z.string(), z.unknown()),
+  priority: z.number().int().min(0).max(MAX_PRIORITY).optional(),
+  webhook: WebhookTarget.optional(),
+});
+export type SubmitJobBody = z.infer<typeof SubmitJobBody>;
+
+export const JobView = z.object({
+  id: z.uuid(),
+  agent: z.string(),
+  status: JobStatus,
+  priority: z.number().int(),
+  params: z.unknown(),
+  result: z.unknown().nullable(),
+  error: JobError.nullable(),
+  webhook: z.object({ url: z.string() }).nullable(),
+  createdAt: z.iso.datetime(),
+  startedAt: z.iso.datetime().nullable(),
+  finishedAt: z.iso.datetime().nullable(),
+  links: z.object({ self: z.string(), deliveries: z.string() }),
+});
+export type JobView = z.infer<typeof JobView>;
+
+export const SubmitJobResponse = z.object({
+  id: z.uuid(),
+  status: JobStatus,
+  links: z.object({ self: z.string(), deliveries: z.string() }),
+});
+
+export const GetJobQuery = z.strictObject({
+  /** Long-poll: wait up to this many seconds for the job to reach a terminal status */
+  wait: z.coerce.number().int().min(0).max(30).optional(),
+});
+
+export const ListJobsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+  status: JobStatus.optional(),
+});
+
+export const JobPage = z.object({ items: z.array(JobView), nextCursor: z.string().nullable() });
+
+export const DeliveryView = z.object({
+  id: z.uuid(),
+  webhookId: z.string(),
+  attempt: z.number().int(),
+  url: z.string(),
+  eventType: z.string(),
+  /** HTTP status the receiver answered, null when the request failed before an answer */
+  statusCode: z.number().int().nullable(),
+  outcome: z.enum(['delivered', 'failed', 'gone', 'rejected']),
+  error: z.string().nullable(),
+  durationMs: z.number().int(),
+  attemptedAt: z.iso.datetime(),
+  nextAttemptAt: z.iso.datetime().nullable(),
+});
+export type DeliveryView = z.infer<typeof DeliveryView>;
+
+export const WebhookSecretView = z.object({
+  secret: z.string(),
+  /** Set for 24 h after a rotation: deliveries are signed with both */
+  previousSecretExpiresAt: z.iso.datetime().nullable(),
+});
+export type WebhookSecretView = z.infer<typeof WebhookSecretView>;
+
+export const JobIdParams = z.strictObject({ id: z.uuid({ error: 'id must be a job ID (uuid)' }) });

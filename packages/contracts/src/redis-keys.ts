@@ -1,0 +1,13 @@
+/**
+ * Redis keys shared between services. Like queue names they are a public API: the gateway writes
+ * the cancel marker and the executor reads it.
+ */
+export const REDIS_KEYS = {
+  /** Set when a queued job is canceled; the executor skips the job. */
+  jobCanceled: (prefix: string, jobId: string) => `${prefix}job:${jobId}:canceled`,
+  /** Set by the executor once a job's completion was confirmed, so a redelivery is not run again. */
+  jobDone: (prefix: string, jobId: string) => `${prefix}job:${jobId}:done`,
+} as const;
+
+/** Markers live a week: longer than any retry schedule. */
+export const JOB_MARKER_TTL_SECONDS = 7 * 24 * 3600;

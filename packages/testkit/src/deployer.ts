@@ -1,0 +1,70 @@
+import {
+  createPublicClient,
+  createWalletClient,
+  getAddress,
+  http,
+  type Abi,
+  type Address,
+  type Hash,
+  type PublicClient,
+  type WalletClient,
+} from 'viem';
+import { foundry } from 'viem/chains';
+import type { Artifact } from './artifacts';
+
+/** Sends transactions from anvil's first unlocked account and waits for each to be mined. */
+export interface Deployer {
+  chainId: number;
+  /** anvil's unlocked accounts (`eth_accounts`), deployer first. */
+  accounts: Address[];
+  deploy(artifact: Artifact, args: readonly unknown[]): Promise<Address>;
+  write(to: Address, artifact: Artifact, functionName: string, args: readonly unknown[], value?: bigint): Promise<void>;
+  read(to: Address, artifact: Artifact, functionName: string, args: readonly unknown[]): Promise<unknown>;
+  sendValue(to: Address, value: bigint): Promise<void>;
+  blockNumber(): Promise<bigint>;
+}
+
+/**
+ * Uses anvil's unlocked accounts through `eth_sendTransaction` (no keys in the code). Every
+ * transaction is awaited before the next, so nonces are assigned in order.
+ */
+export async function connectDeployer(rpcUrl: string): Promise<Deployer> {
+  // Short polling: anvil automines, so receipts exist by the time they are asked for.
+  const bootstrap = createPublicClient({ transport: http(rpcUrl), pollingInterval: 20 });
+  const chain = { ...foundry, id: await bootstrap.getChainId() };
+  const publicClient: PublicClient = createPublicClient({ chain, transport: http(rpcUrl), pollingInterval: 20 });
+  const wallet: WalletClient = createWalletClient({ chain, transport: http(rpcUrl) });
+  const accounts = await wallet.getAddresses();
+  const account = accounts[0];
+  if (!account) throw new Error(`no unlocked accounts at ${rpcUrl}; is it anvil?`);
+
+  async function mined(hash: Hash, what: string) {
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== 'success') throw new Error(`${what} reverted (tx ${hash})`);
+    return receipt;
+  }
+
+  return {
+    chainId: chain.id,
+    accounts,
+    async deploy(artifact, args) {
+      const hash = await wallet.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode, args, account, chain });
+      const receipt = await mined(hash, 'deployment');
+      if (!receipt.contractAddress) throw new Error(`deployment ${hash} created no contract`);
+      // Receipts carry lower-case addresses; everything the testkit hands out is checksummed.
+      return getAddress(receipt.contractAddress);
+    },
+    async write(to, artifact, functionName, args, value) {
+      const hash = await wallet.writeContract({ address: to, abi: artifact.abi as Abi, functionName, args, value, account, chain });
+      await mined(hash, `${functionName}() on ${to}`);
+    },
+    read(to, artifact, functionName, args) {
+      return publicClient.readContract({ address: to, abi: artifact.abi, functionName, args });
+    },
+    async sendValue(to, value) {
+      const hash = await wallet.sendTransaction({ to, value, account, chain });
+      await mined(hash, `transfer to ${to}`);
+    },
+    blockNumber: () => publicClient.getBlockNumber({ cacheTime: 0 }),
+  };
+}

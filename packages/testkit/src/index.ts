@@ -1,0 +1,22 @@
+export { startAnvil, anvilBinaryPath, type AnvilInstance, type StartAnvilOptions } from './anvil';
+export {
+  deployScenario,
+  writeScenarioFile,
+  DEMO_TOKEN,
+  DEMO_NFT,
+  DEMO_MULTI_TOKEN,
+  PROXIED_TOKEN,
+  EOA_BALANCE_WEI,
+  type Scenario,
+} from './scenario';
+export { ARTIFACTS, type Artifact } from './artifacts';
+export { serviceUrls, DEFAULT_SERVICE_URLS, type ServiceUrls } from './service-urls';
+export { findFreePort } from './free-port';
+export {
+  startRpcProxy,
+  type RpcProxy,
+  type RpcProxyOptions,
+  type RecordedCall,
+  type RecordedRequest,
+  type InjectedResponse,
+} from './rpc-proxy';
