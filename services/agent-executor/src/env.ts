@@ -1,0 +1,28 @@
+import { commonEnv, envInt, envIntList, parseEnv, redisEnv } from '@oca/config';
+import { parseRpcUrls } from '@oca/chain';
+import type { Network } from '@oca/contracts';
+import { z } from 'zod';
+
+const Env = z.object({
+  ...commonEnv,
+  ...redisEnv,
+  /** Port of /health, /ready and /metrics */
+  EXECUTOR_METRICS_PORT: envInt(9102, 0, 65535),
+  /** Jobs run at once by this process (the consumer's prefetch) */
+  EXECUTOR_CONCURRENCY: envInt(8, 1, 256),
+  /** Back-off before re-running a job after a transient failure (RPC error, timeout), in ms; its length is the retry cap */
+  EXECUTOR_RETRY_DELAYS_MS: envIntList([1_000, 5_000, 30_000]),
+  /** Multiplies every agent's own timeout (slow RPC providers) */
+  AGENT_TIMEOUT_FACTOR: z.coerce.number().positive().max(20).default(1),
+  /** Timeout of one JSON-RPC request, in ms */
+  RPC_TIMEOUT_MS: envInt(10_000, 100),
+});
+
+export type ExecutorEnv = z.infer<typeof Env> & {
+  /** RPC_URL_<NETWORK>: comma-separated URLs, tried in order (fallback) */
+  rpcUrls: Partial<Record<Network, string[]>>;
+};
+
+export function loadEnv(env: Record<string, string | undefined> = process.env): ExecutorEnv {
+  return { ...parseEnv(Env, env), rpcUrls: parseRpcUrls(env) };
+}

@@ -1,0 +1,120 @@
+import path from 'node:path';
+import { Broker, type Consumer } from '@oca/amqp';
+import { QUEUES, type Jwks } from '@oca/contracts';
+import { createPool, migrate, pingPool, type Pool } from '@oca/db';
+import { createMetricsRegistry, ShutdownManager, startOpsServer, type Logger, type OpsServer } from '@oca/observability';
+import type { AuthEnv } from './env';
+import { AuthRpcHandler } from './handlers/auth-rpc.handler';
+import { createAuthMetrics } from './metrics';
+import { AccessTokenSigner } from './services/access-token-signer';
+import { AccountService } from './services/account-service';
+import { ApiKeyService } from './services/api-key-service';
+import { PasswordHasher, type PasswordHashOptions } from './services/password-hasher';
+import { RefreshTokens } from './services/refresh-tokens';
+import { SigningKey } from './services/signing-key';
+
+/** `migrations/` beside `src/` and `dist/`, so this resolves from either. */
+export const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
+
+export interface AuthAppConfig {
+  env: AuthEnv;
+  logger: Logger;
+  /** argon2id cost; the library defaults unless given (tests lower the memory cost). */
+  passwordHashing?: PasswordHashOptions;
+}
+
+export interface AuthApp {
+  /** Migrates, connects and starts answering RPC; resolves once ready. */
+  start(): Promise<void>;
+  /** readiness off → RPC consumer cancelled (in-flight answered) → broker → pool → ops server. Safe to call twice. */
+  stop(reason?: string): Promise<void>;
+  /** Port of /health, /ready and /metrics (known after start; useful when configured as 0). */
+  readonly opsPort: number;
+  /** `kid` of the signing key (the private key itself never leaves the app). */
+  readonly kid: string;
+  jwks(): Jwks;
+}
+
+/** Composition root of the auth service: every dependency is built here and nowhere else. */
+export function createAuthApp(config: AuthAppConfig): AuthApp {
+  const { env, logger } = config;
+  // Loaded (or generated) up front so a bad key fails before anything connects.
+  const signingKey = SigningKey.load({
+    privateKeyPem: env.AUTH_SIGNING_KEY,
+    kid: env.AUTH_SIGNING_KEY_ID,
+    production: env.NODE_ENV === 'production',
+    logger,
+  });
+  const registry = createMetricsRegistry('auth');
+  const metrics = createAuthMetrics(registry);
+  const shutdown = new ShutdownManager({ logger, deadlineMs: env.SHUTDOWN_DEADLINE_MS });
+  let ops: OpsServer | undefined;
+  let pool: Pool | undefined;
+  let broker: Broker | undefined;
+  let consumer: Consumer | undefined;
+  let started: Promise<void> | undefined;
+
+  // Steps run in this order whatever start() reached; each skips what was never created.
+  shutdown
+    .add('readiness off', () => ops?.setShuttingDown())
+    .add('rpc consumer (await in-flight)', () => consumer?.cancel())
+    .add('broker', () => broker?.close())
+    .add('postgres', () => pool?.end())
+    .add('ops server', () => ops?.close());
+
+  async function boot(): Promise<void> {
+    await migrate({ databaseUrl: env.DATABASE_URL, schema: 'auth', dir: MIGRATIONS_DIR, logger });
+    pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: 'oca-auth' }, (err) =>
+      logger.error({ err }, 'idle postgres client error'),
+    );
+    const db = pool;
+    const hasher = new PasswordHasher(config.passwordHashing);
+    await hasher.warmUp();
+    const handler = new AuthRpcHandler({
+      accounts: new AccountService({
+        pool: db,
+        hasher,
+        signer: new AccessTokenSigner(signingKey, env.AUTH_ACCESS_TOKEN_TTL_SECONDS),
+        refreshTokens: new RefreshTokens(db, env.AUTH_REFRESH_TOKEN_TTL_SECONDS),
+        openRegistration: env.AUTH_OPEN_REGISTRATION,
+      }),
+      apiKeys: new ApiKeyService({ pool: db, prefix: env.AUTH_API_KEY_PREFIX }),
+      signingKey,
+      metrics,
+    });
+    broker = await Broker.connect({
+      url: env.AMQP_URL,
+      connectionName: 'auth',
+      logger,
+      registry,
+      queueType: env.AMQP_QUEUE_TYPE,
+      prefix: env.AMQP_PREFIX,
+    });
+    const connected = broker;
+    consumer = await connected.rpcServer(QUEUES.authRpc, handler.handle);
+    ops = await startOpsServer({
+      port: env.AUTH_METRICS_PORT,
+      registry,
+      checks: { postgres: () => pingPool(db), rabbitmq: () => connected.isConnected() },
+    });
+    logger.info({ opsPort: ops.port, kid: signingKey.kid, openRegistration: env.AUTH_OPEN_REGISTRATION }, 'auth answering rpc');
+  }
+
+  return {
+    kid: signingKey.kid,
+    jwks: () => signingKey.jwks(),
+    get opsPort() {
+      if (!ops) throw new Error('auth app not started');
+      return ops.port;
+    },
+    start() {
+      started ??= boot().catch(async (err: unknown) => {
+        // Release whatever was opened so a failed start does not keep the process alive.
+        await shutdown.shutdown('start failed');
+        throw err;
+      });
+      return started;
+    },
+    stop: (reason = 'stop') => shutdown.shutdown(reason),
+  };
+}

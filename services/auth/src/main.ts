@@ -1,0 +1,18 @@
+import { createLogger } from '@oca/observability';
+import { createAuthApp } from './app';
+import { loadEnv } from './env';
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const logger = createLogger({ service: 'auth', level: env.LOG_LEVEL });
+  const app = createAuthApp({ env, logger });
+  await app.start();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => void app.stop(signal).then(() => process.exit(0)));
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`auth failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

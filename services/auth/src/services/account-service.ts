@@ -1,0 +1,88 @@
+import type { LoginBody, RegisterBody, TokenPair, UserView } from '@oca/contracts';
+import type { Pool } from '@oca/db';
+import { AuthError } from '../errors';
+import type { AccessTokenSigner } from './access-token-signer';
+import { recordAudit } from './audit-log';
+import { withTransaction } from './db';
+import type { PasswordHasher } from './password-hasher';
+import type { RefreshTokens } from './refresh-tokens';
+import { toUserView, userStore, type UserRow } from './user-store';
+
+export interface AccountServiceOptions {
+  pool: Pool;
+  hasher: PasswordHasher;
+  signer: AccessTokenSigner;
+  refreshTokens: RefreshTokens;
+  /** When false, register() fails with registration_closed */
+  openRegistration: boolean;
+}
+
+/** One message for an unknown email and a wrong password, so answers do not reveal accounts. */
+const INVALID_CREDENTIALS = 'Invalid email or password';
+
+/** Registration, login, refresh and logout. */
+export class AccountService {
+  constructor(private readonly options: AccountServiceOptions) {}
+
+  /** Always creates role 'user': the role is never taken from input (the params schema is strict too). */
+  async register(params: RegisterBody): Promise<UserView> {
+    if (!this.options.openRegistration) throw new AuthError('registration_closed', 'Registration is closed');
+    const passwordHash = await this.options.hasher.hash(params.password);
+    const user = await withTransaction(this.options.pool, async (tx) => {
+      const row = await userStore.insert(tx, params.email, passwordHash);
+      if (row) await recordAudit(tx, { action: 'user.register', actorUserId: row.id, target: row.email });
+      return row;
+    });
+    if (!user) throw new AuthError('email_taken', 'An account with this email already exists');
+    return toUserView(user);
+  }
+
+  async login(params: LoginBody & { ip?: string }): Promise<TokenPair> {
+    const { pool, hasher } = this.options;
+    const user = await userStore.findByEmail(pool, params.email);
+    // Runs argon2 whether or not the account exists, so timing does not reveal accounts.
+    const passwordOk = await hasher.verifyOrDummy(user?.password_hash, params.password);
+    if (!user || !passwordOk) {
+      await recordAudit(pool, {
+        action: 'login.failure',
+        actorUserId: user?.id,
+        target: params.email,
+        ip: params.ip,
+        details: { reason: user ? 'wrong_password' : 'unknown_email' },
+      });
+      throw new AuthError('invalid_credentials', INVALID_CREDENTIALS);
+    }
+    if (user.disabled_at) {
+      await recordAudit(pool, { action: 'login.failure', actorUserId: user.id, target: user.email, ip: params.ip, details: { reason: 'disabled' } });
+      throw new AuthError('unauthorized', 'This account is disabled');
+    }
+    const refreshToken = await withTransaction(pool, async (tx) => {
+      const issued = await this.options.refreshTokens.issue(tx, user.id);
+      await recordAudit(tx, { action: 'login.success', actorUserId: user.id, target: user.email, ip: params.ip });
+      return issued.token;
+    });
+    return this.tokenPair(user, refreshToken);
+  }
+
+  async refresh(params: { refreshToken: string }): Promise<TokenPair> {
+    const rotated = await this.options.refreshTokens.rotate(params.refreshToken);
+    return this.tokenPair(rotated.user, rotated.refreshToken);
+  }
+
+  async logout(params: { refreshToken: string }): Promise<{ revoked: boolean }> {
+    const { revoked, userId } = await this.options.refreshTokens.revoke(params.refreshToken);
+    if (revoked) await recordAudit(this.options.pool, { action: 'logout', actorUserId: userId });
+    return { revoked };
+  }
+
+  private tokenPair(user: Pick<UserRow, 'id' | 'email' | 'role' | 'created_at'>, refreshToken: string): TokenPair {
+    const { signer } = this.options;
+    return {
+      accessToken: signer.issue({ userId: user.id, email: user.email, role: user.role }),
+      tokenType: 'Bearer',
+      expiresIn: signer.ttlSeconds,
+      refreshToken,
+      user: toUserView(user),
+    };
+  }
+}

@@ -1,0 +1,146 @@
+import path from 'node:path';
+import { Broker } from '@oca/amqp';
+import { QUEUES } from '@oca/contracts';
+import { createPool, migrate, pingPool } from '@oca/db';
+import { createMetricsRegistry, runChecks, ShutdownManager, startOpsServer, type Logger, type OpsServer } from '@oca/observability';
+import { Redis } from 'ioredis';
+import type { GatewayEnv } from './env';
+import { createGatewayMetrics } from './metrics';
+import { authenticate } from './plugins/authenticate';
+import { buildServer, type GatewayServer } from './server';
+import { ApiKeyVerifier } from './services/api-key-verifier';
+import { AuthClient } from './services/auth-client';
+import { CompletionHandler } from './services/completion-handler';
+import { JobService } from './services/job-service';
+import { JobStore } from './services/job-store';
+import { JobWaiter } from './services/job-waiter';
+import { TokenVerifier } from './services/token-verifier';
+import { WebhookDeliveryWorker } from './webhooks/delivery-worker';
+import { DeliveryStore } from './webhooks/delivery-store';
+import { SsrfGuard } from './webhooks/ssrf-guard';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
+import { WebhookSecretStore } from './webhooks/webhook-secrets';
+
+export const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
+
+export interface GatewayApp {
+  server: GatewayServer;
+  /** The port the public API listens on (useful when configured as 0). */
+  port: number;
+  opsPort: number;
+  stop(reason?: string): Promise<void>;
+}
+
+/**
+ * Composition root: migrations, pool, Redis, broker, consumers, then the HTTP server. Stop order:
+ * readiness off → HTTP closes (in-flight requests finish) → consumers cancelled and awaited →
+ * broker → Redis → pool.
+ */
+export async function startGateway(env: GatewayEnv, logger: Logger): Promise<GatewayApp> {
+  const registry = createMetricsRegistry('gateway');
+  const metrics = createGatewayMetrics(registry);
+
+  await migrate({ databaseUrl: env.DATABASE_URL, schema: 'jobs', dir: MIGRATIONS_DIR, logger });
+  const pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: 'oca-gateway' }, (err) =>
+    logger.error({ err }, 'idle postgres client error'),
+  );
+  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  const subscriber = new Redis(env.REDIS_URL, { lazyConnect: true });
+  await Promise.all([redis.connect(), subscriber.connect()]);
+
+  const broker = await Broker.connect({
+    url: env.AMQP_URL,
+    connectionName: 'gateway',
+    logger,
+    registry,
+    queueType: env.AMQP_QUEUE_TYPE,
+    prefix: env.AMQP_PREFIX,
+    retryDelaysMs: { [QUEUES.webhookDelivery]: env.WEBHOOK_RETRY_DELAYS_MS, [QUEUES.agentCompletion]: env.COMPLETION_RETRY_DELAYS_MS },
+  });
+
+  const store = new JobStore(pool);
+  const waiter = new JobWaiter(redis, subscriber, env.REDIS_PREFIX);
+  await waiter.start();
+  const ssrf = new SsrfGuard({ allowPrivate: env.WEBHOOK_ALLOW_PRIVATE_TARGETS });
+  const webhookSecrets = new WebhookSecretStore(pool);
+  const deliveries = new DeliveryStore(pool);
+  const auth = new AuthClient(broker, env.AUTH_RPC_TIMEOUT_MS);
+  const jobs = new JobService({
+    store,
+    broker,
+    redis,
+    redisPrefix: env.REDIS_PREFIX,
+    waiter,
+    webhookGuard: ssrf,
+    networks: env.GATEWAY_NETWORKS,
+    metrics,
+    logger,
+  });
+  const tokens = new TokenVerifier(auth);
+  const apiKeys = new ApiKeyVerifier(auth, redis, env.REDIS_PREFIX, env.API_KEY_CACHE_SECONDS);
+
+  const checks = {
+    postgres: () => pingPool(pool),
+    redis: async () => (await redis.ping()) === 'PONG',
+    rabbitmq: () => broker.isConnected(),
+  };
+  const server = await buildServer({
+    logger,
+    metrics,
+    bodyLimit: env.GATEWAY_BODY_LIMIT_BYTES,
+    deps: {
+      auth,
+      jobs,
+      deliveries,
+      webhookSecrets,
+      authenticate: authenticate({ tokens, apiKeys }),
+      networks: env.GATEWAY_NETWORKS,
+      longPollMaxSeconds: env.LONG_POLL_MAX_SECONDS,
+      ready: () => runChecks(checks),
+    },
+  });
+
+  const completions = new CompletionHandler({
+    broker,
+    store,
+    waiter,
+    webhooks: new WebhookDispatcher(broker),
+    metrics,
+    prefetch: env.COMPLETION_PREFETCH,
+  });
+  const webhookWorker = new WebhookDeliveryWorker({
+    broker,
+    pool,
+    ssrf,
+    secrets: webhookSecrets,
+    deliveries,
+    logger,
+    registry,
+    timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    retryDelaysMs: env.WEBHOOK_RETRY_DELAYS_MS,
+    prefetch: env.WEBHOOK_PREFETCH,
+  });
+  await completions.start();
+  await webhookWorker.start();
+
+  await server.listen({ port: env.GATEWAY_PORT, host: env.GATEWAY_HOST });
+  const ops: OpsServer = await startOpsServer({ port: env.GATEWAY_METRICS_PORT, registry, checks });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : env.GATEWAY_PORT;
+  logger.info({ port, opsPort: ops.port }, 'gateway listening');
+
+  const shutdown = new ShutdownManager({ logger, deadlineMs: env.SHUTDOWN_DEADLINE_MS })
+    .add('readiness off', () => ops.setShuttingDown())
+    .add('http server', () => server.close())
+    .add('completion consumer', () => completions.stop())
+    .add('webhook worker', () => webhookWorker.stop())
+    .add('broker', () => broker.close())
+    .add('redis', async () => {
+      await subscriber.quit();
+      await redis.quit();
+    })
+    .add('postgres', () => pool.end())
+    .add('ops server', () => ops.close());
+
+  return { server, port, opsPort: ops.port, stop: (reason = 'stop') => shutdown.shutdown(reason) };
+}

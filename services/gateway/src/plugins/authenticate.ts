@@ -1,0 +1,50 @@
+import type { Principal } from '@oca/contracts';
+import type { FastifyRequest } from 'fastify';
+import { ApiError } from '../errors';
+import type { ApiKeyVerifier } from '../services/api-key-verifier';
+import type { TokenVerifier } from '../services/token-verifier';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** A JWT is three dot-separated parts; API keys (`<prefix>_<id>_<secret>`) contain no dot. */
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
+
+export interface Authenticators {
+  tokens: TokenVerifier;
+  apiKeys: ApiKeyVerifier;
+}
+
+/**
+ * Resolves the caller from `Authorization: Bearer <access token | API key>` or `X-API-Key`.
+ * Used as a preHandler on every route that needs a user.
+ */
+export function authenticate(auth: Authenticators) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const header = request.headers.authorization;
+    const apiKeyHeader = request.headers['x-api-key'];
+    let credential: string | undefined;
+    if (typeof apiKeyHeader === 'string' && apiKeyHeader.length > 0) {
+      credential = apiKeyHeader;
+    } else if (typeof header === 'string') {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match?.[1]) throw new ApiError('unauthorized', 'Authorization header must be "Bearer <token or API key>"');
+      credential = match[1];
+    }
+    if (!credential) {
+      throw new ApiError('unauthorized', 'Authentication required: send "Authorization: Bearer <token>" or "X-API-Key: <key>"', undefined, {
+        'www-authenticate': 'Bearer',
+      });
+    }
+    if (credential.length > 4096) throw new ApiError('unauthorized', 'Credential too long');
+    request.principal = JWT_SHAPE.test(credential) ? await auth.tokens.verify(credential) : await auth.apiKeys.verify(credential);
+  };
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new ApiError('unauthorized', 'Authentication required');
+  return request.principal;
+}

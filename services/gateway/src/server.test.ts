@@ -1,0 +1,106 @@
+/**
+ * The HTTP layer alone (fastify inject): validation, error mapping and authentication wiring.
+ * Stubbed at the seam of RouteDeps — the job service and auth client are fakes here; the real
+ * ones are exercised in test/ and in the end-to-end suite.
+ */
+import { Registry } from 'prom-client';
+import { createLogger } from '@oca/observability';
+import { ApiError } from './errors';
+import { createGatewayMetrics } from './metrics';
+import type { RouteDeps } from './routes/route-deps';
+import { buildServer } from './server';
+
+const principal = { userId: '11111111-1111-4111-8111-111111111111', email: 'a@example.com', role: 'user' as const, via: 'token' as const };
+
+async function build(overrides: Partial<RouteDeps> = {}) {
+  const deps = {
+    auth: { call: jest.fn(async () => ({})) },
+    jobs: { submit: jest.fn(), get: jest.fn(), list: jest.fn(), cancel: jest.fn() },
+    deliveries: { listForJob: jest.fn(async () => []) },
+    webhookSecrets: { get: jest.fn(), rotate: jest.fn() },
+    authenticate: async (request: { headers: Record<string, unknown>; principal?: unknown }) => {
+      if (request.headers.authorization !== 'Bearer good') throw new ApiError('unauthorized', 'Authentication required');
+      request.principal = principal;
+    },
+    networks: ['devnet'],
+    longPollMaxSeconds: 30,
+    ready: async () => ({ postgres: true }),
+    ...overrides,
+  } as unknown as RouteDeps;
+  const app = await buildServer({ deps, logger: createLogger({ service: 't', level: 'silent' }), metrics: createGatewayMetrics(new Registry()) });
+  return { app, deps: deps as any };
+}
+
+describe('gateway HTTP layer', () => {
+  it('requires authentication on job routes with a JSON 401', async () => {
+    const { app } = await build();
+    const res = await app.inject({ method: 'GET', url: '/v1/jobs' });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toEqual({ error: { code: 'unauthorized', message: 'Authentication required' } });
+  });
+
+  it('names the invalid field in a 400', async () => {
+    const { app } = await build();
+    const res = await app.inject({ method: 'POST', url: '/v1/auth/register', payload: { email: 'not-an-email', password: 'x' } });
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body.error.code).toBe('validation_failed');
+    expect(body.error.details.issues.map((i: { field: string }) => i.field).sort()).toEqual(['body.email', 'body.password']);
+  });
+
+  it('rejects unknown body fields (no mass assignment)', async () => {
+    const { app, deps } = await build();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/register',
+      payload: { email: 'a@example.com', password: 'long enough password', role: 'admin' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(deps.auth.call).not.toHaveBeenCalled();
+  });
+
+  it('hides internal errors behind a generic 500', async () => {
+    const { app } = await build({
+      jobs: { get: async () => Promise.reject(new Error('connection to 10.0.0.5:5432 refused')) } as any,
+    });
+    const res = await app.inject({ method: 'GET', url: '/v1/jobs/11111111-1111-4111-8111-111111111111', headers: { authorization: 'Bearer good' } });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('10.0.0.5');
+    expect(res.json().error.code).toBe('internal');
+  });
+
+  it('answers unknown routes and malformed JSON with JSON errors', async () => {
+    const { app } = await build();
+    const missing = await app.inject({ method: 'GET', url: '/v2/nothing' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('not_found');
+    const malformed = await app.inject({ method: 'POST', url: '/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"email":' });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error.code).toBe('validation_failed');
+  });
+
+  it('publishes the agent catalog as JSON Schema', async () => {
+    const { app } = await build();
+    const res = await app.inject({ method: 'GET', url: '/v1/agents' });
+    expect(res.statusCode).toBe(200);
+    const address = res.json().items.find((a: { name: string }) => a.name === 'address');
+    expect(address.params.required).toEqual(expect.arrayContaining(['network', 'address']));
+    expect(address.params.properties.network.enum).toContain('devnet');
+    expect(address.networks).toEqual(['devnet']);
+  });
+
+  it('passes the correlation id through and echoes it', async () => {
+    const submit = jest.fn(async () => ({ row: { id: '22222222-2222-4222-8222-222222222222', status: 'queued' }, created: true }));
+    const { app } = await build({ jobs: { submit } as any });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      headers: { authorization: 'Bearer good', 'x-correlation-id': 'trace-123' },
+      payload: { agent: 'address', params: { network: 'devnet', address: '0x' + '1'.repeat(40) } },
+    });
+    expect(res.statusCode).toBe(202);
+    expect(res.headers['x-correlation-id']).toBe('trace-123');
+    expect(res.headers.location).toBe('/v1/jobs/22222222-2222-4222-8222-222222222222');
+    expect(submit).toHaveBeenCalledWith(expect.objectContaining({ correlationId: 'trace-123', principal }));
+  });
+});

@@ -1,0 +1,127 @@
+import type { JobError, JobStatus } from '@oca/contracts';
+import type { Pool } from '@oca/db';
+import { JOB_COLUMNS, type JobRow } from './job-row';
+
+export interface NewJob {
+  id: string;
+  userId: string;
+  agent: string;
+  params: unknown;
+  priority: number;
+  webhookUrl: string | null;
+  correlationId: string;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+}
+
+export interface JobCursor {
+  createdAt: string;
+  id: string;
+}
+
+/** SQL over jobs.jobs. Every read that serves a client is scoped by user_id. */
+export class JobStore {
+  constructor(private readonly pool: Pool) {}
+
+  /**
+   * Inserts the job, or returns the existing row when (user, idempotency key) is taken.
+   * `created` tells which happened.
+   */
+  async insert(job: NewJob): Promise<{ created: boolean; row: JobRow }> {
+    const inserted = await this.pool.query<JobRow>(
+      `INSERT INTO jobs.jobs (id, user_id, agent, params, priority, status, webhook_url, correlation_id, idempotency_key, request_hash)
+       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9)
+       ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+       RETURNING ${JOB_COLUMNS}`,
+      [job.id, job.userId, job.agent, JSON.stringify(job.params), job.priority, job.webhookUrl, job.correlationId, job.idempotencyKey, job.requestHash],
+    );
+    if (inserted.rows[0]) return { created: true, row: inserted.rows[0] };
+    const existing = await this.pool.query<JobRow>(
+      `SELECT ${JOB_COLUMNS} FROM jobs.jobs WHERE user_id = $1 AND idempotency_key = $2`,
+      [job.userId, job.idempotencyKey],
+    );
+    if (!existing.rows[0]) throw new Error('idempotency conflict without a row');
+    return { created: false, row: existing.rows[0] };
+  }
+
+  async markEnqueued(id: string): Promise<void> {
+    await this.pool.query('UPDATE jobs.jobs SET enqueued_at = now(), updated_at = now() WHERE id = $1', [id]);
+  }
+
+  /** Removes a job whose message the broker never confirmed, so the client can simply retry. */
+  async deleteUnenqueued(id: string): Promise<void> {
+    await this.pool.query('DELETE FROM jobs.jobs WHERE id = $1 AND enqueued_at IS NULL', [id]);
+  }
+
+  async get(id: string): Promise<JobRow | undefined> {
+    const res = await this.pool.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs.jobs WHERE id = $1`, [id]);
+    return res.rows[0];
+  }
+
+  async getOwned(id: string, userId: string): Promise<JobRow | undefined> {
+    const res = await this.pool.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs.jobs WHERE id = $1 AND user_id = $2`, [id, userId]);
+    return res.rows[0];
+  }
+
+  async list(userId: string, limit: number, cursor?: JobCursor, status?: JobStatus): Promise<JobRow[]> {
+    const params: unknown[] = [userId, limit];
+    let where = 'user_id = $1';
+    if (cursor) {
+      params.push(cursor.createdAt, cursor.id);
+      where += ` AND (created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+    }
+    if (status) {
+      params.push(status);
+      where += ` AND status = $${params.length}`;
+    }
+    const res = await this.pool.query<JobRow>(
+      `SELECT ${JOB_COLUMNS} FROM jobs.jobs WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $2`,
+      params,
+    );
+    return res.rows;
+  }
+
+  /** queued → canceled; returns the row when this call canceled it. */
+  async cancel(id: string, userId: string): Promise<JobRow | undefined> {
+    const res = await this.pool.query<JobRow>(
+      `UPDATE jobs.jobs SET status = 'canceled', finished_at = now(), updated_at = now()
+       WHERE id = $1 AND user_id = $2 AND status = 'queued' RETURNING ${JOB_COLUMNS}`,
+      [id, userId],
+    );
+    return res.rows[0];
+  }
+
+  /** queued → running. A redelivered or late `job.started` changes nothing. */
+  async markStarted(id: string, startedAt: string): Promise<boolean> {
+    const res = await this.pool.query(
+      `UPDATE jobs.jobs SET status = 'running', started_at = $2, updated_at = now() WHERE id = $1 AND status = 'queued'`,
+      [id, startedAt],
+    );
+    return res.rowCount === 1;
+  }
+
+  /**
+   * queued|running → succeeded|failed, exactly once: a duplicate completion (redelivery, a
+   * second executor) finds the job terminal and returns undefined.
+   */
+  async complete(
+    id: string,
+    outcome: { status: 'succeeded' | 'failed'; result: unknown; error: JobError | null; startedAt: string; finishedAt: string },
+  ): Promise<JobRow | undefined> {
+    const res = await this.pool.query<JobRow>(
+      `UPDATE jobs.jobs SET status = $2, result = $3, error = $4,
+         started_at = COALESCE(started_at, $5), finished_at = $6, updated_at = now()
+       WHERE id = $1 AND status IN ('queued', 'running') RETURNING ${JOB_COLUMNS}`,
+      [id, outcome.status, outcome.result === undefined ? null : JSON.stringify(outcome.result), outcome.error ? JSON.stringify(outcome.error) : null, outcome.startedAt, outcome.finishedAt],
+    );
+    return res.rows[0];
+  }
+
+  async countQueued(userId: string): Promise<number> {
+    const res = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM jobs.jobs WHERE user_id = $1 AND status IN ('queued', 'running')`,
+      [userId],
+    );
+    return Number(res.rows[0]?.n ?? 0);
+  }
+}

@@ -1,0 +1,198 @@
+import { performance } from 'node:perf_hooks';
+import { TransientError, type Broker, type ConsumeContext, type Consumer, type HandlerResult } from '@oca/amqp';
+import { QUEUES, WebhookDeliver } from '@oca/contracts';
+import type { Pool } from '@oca/db';
+import type { Logger } from '@oca/observability';
+import type { Registry } from 'prom-client';
+import { JOB_COLUMNS, toJobView, type JobRow } from '../services/job-row';
+import type { DeliveryAttempt, DeliveryStore } from './delivery-store';
+import { signWebhook } from './signer';
+import { ssrfRuleOf, type SsrfGuard } from './ssrf-guard';
+import { createWebhookMetrics, type WebhookMetrics } from './webhook-metrics';
+import { postWebhook } from './webhook-http';
+import type { WebhookSecretStore } from './webhook-secrets';
+
+export interface WebhookDeliveryWorkerDeps {
+  broker: Pick<Broker, 'consume'>;
+  pool: Pool;
+  ssrf: Pick<SsrfGuard, 'check'>;
+  secrets: Pick<WebhookSecretStore, 'signingSecrets'>;
+  deliveries: DeliveryStore;
+  logger: Logger;
+  /** Where webhook_deliveries_total and webhook_delivery_duration_seconds go. */
+  registry?: Registry;
+  /** One POST, response included, in ms. @default 10000 */
+  timeoutMs?: number;
+  /**
+   * The broker's back-off steps for QUEUES.webhookDelivery (BrokerOptions.retryDelaysMs): pass the
+   * same list. Used only to tell clients when the next attempt comes (`nextAttemptAt`); its length
+   * is the number of retries after the first attempt.
+   */
+  retryDelaysMs: readonly number[];
+  /** Deliveries in flight per instance. @default 20 */
+  prefetch?: number;
+}
+
+type AttemptBase = Omit<DeliveryAttempt, 'statusCode' | 'outcome' | 'error' | 'durationMs' | 'nextAttemptAt'>;
+
+const MAX_ERROR_LENGTH = 500;
+
+/**
+ * Consumes webhook-delivery: loads the finished job, re-checks the target against SSRF rules,
+ * signs the body (Standard Webhooks) and POSTs it without following redirects. Every attempt is
+ * recorded. 2xx delivered; 410 gone (stop); SSRF refusal rejected (stop); anything else failed →
+ * TransientError, and the broker's retry queues bring the message back after the next back-off
+ * step, then dead-letter it once the steps are used up.
+ */
+export class WebhookDeliveryWorker {
+  private readonly metrics: WebhookMetrics;
+  private readonly timeoutMs: number;
+  private consumer: Consumer | undefined;
+
+  constructor(private readonly deps: WebhookDeliveryWorkerDeps) {
+    this.metrics = createWebhookMetrics(deps.registry);
+    this.timeoutMs = deps.timeoutMs ?? 10_000;
+  }
+
+  async start(): Promise<void> {
+    if (this.consumer) return;
+    this.consumer = await this.deps.broker.consume(QUEUES.webhookDelivery, WebhookDeliver, (message, ctx) => this.handle(message, ctx), {
+      prefetch: this.deps.prefetch ?? 20,
+    });
+  }
+
+  /** Stops taking messages and waits for deliveries in flight. Safe to call twice. */
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.cancel();
+  }
+
+  async handle(message: WebhookDeliver, ctx: Pick<ConsumeContext, 'attempt' | 'log'>): Promise<HandlerResult | void> {
+    const { jobId } = message;
+    if (!jobId) return { action: 'dead-letter', reason: 'webhook.deliver without a jobId' };
+    const job = await this.loadJob(jobId);
+    if (!job) return { action: 'dead-letter', reason: `job ${jobId} not found` };
+    if (!job.webhook_url) {
+      ctx.log.warn('job has no webhook URL; nothing to deliver');
+      return;
+    }
+    // A redelivered or re-enqueued message after the receiver already took it (or said 410) changes nothing.
+    if (await this.deps.deliveries.isSettled(jobId)) {
+      ctx.log.info({ attempt: ctx.attempt }, 'webhook already settled; skipping');
+      return;
+    }
+
+    const base: AttemptBase = {
+      jobId,
+      webhookId: message.payload.webhookId,
+      attempt: ctx.attempt,
+      url: job.webhook_url,
+      eventType: message.payload.eventType,
+    };
+    const started = performance.now();
+
+    let addresses: string[];
+    try {
+      addresses = await this.deps.ssrf.check(job.webhook_url);
+    } catch (err) {
+      const rule = ssrfRuleOf(err);
+      if (!rule) throw err;
+      const reason = (err as Error).message;
+      // A name that does not resolve may resolve later; a forbidden target never becomes allowed.
+      if (rule === 'dns') return this.fail(base, started, null, reason, ctx);
+      await this.finish(base, started, { outcome: 'rejected', statusCode: null, error: reason }, ctx);
+      return;
+    }
+
+    const now = new Date();
+    const body = JSON.stringify({ type: message.payload.eventType, timestamp: now.toISOString(), data: toJobView(job) });
+    const secrets = await this.deps.secrets.signingSecrets(job.user_id);
+    const headers = { 'content-type': 'application/json', ...signWebhook(secrets, message.payload.webhookId, now, body) };
+
+    let statusCode: number;
+    let location: string | undefined;
+    try {
+      ({ statusCode, location } = await postWebhook({ url: job.webhook_url, addresses, headers, body, timeoutMs: this.timeoutMs }));
+    } catch (err) {
+      return this.fail(base, started, null, this.describeError(err), ctx);
+    }
+
+    if (statusCode >= 200 && statusCode < 300) {
+      await this.finish(base, started, { outcome: 'delivered', statusCode, error: null }, ctx);
+      return;
+    }
+    if (statusCode === 410) {
+      await this.finish(base, started, { outcome: 'gone', statusCode, error: 'receiver answered 410 Gone; no further attempts' }, ctx);
+      return;
+    }
+    const error =
+      statusCode >= 300 && statusCode < 400
+        ? `redirect not followed (HTTP ${statusCode}${location ? ` to ${location}` : ''})`
+        : `receiver answered HTTP ${statusCode}`;
+    return this.fail(base, started, statusCode, error, ctx);
+  }
+
+  private async loadJob(jobId: string): Promise<JobRow | undefined> {
+    const { rows } = await this.deps.pool.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs.jobs WHERE id = $1`, [jobId]);
+    return rows[0];
+  }
+
+  /** Records a failed attempt with its next attempt time, then hands the message to the retry queues. */
+  private async fail(
+    base: AttemptBase,
+    started: number,
+    statusCode: number | null,
+    error: string,
+    ctx: Pick<ConsumeContext, 'log'>,
+  ): Promise<never> {
+    const delay = this.deps.retryDelaysMs[base.attempt - 1];
+    const nextAttemptAt = delay === undefined ? null : new Date(Date.now() + delay);
+    await this.finish(base, started, { outcome: 'failed', statusCode, error, nextAttemptAt }, ctx);
+    throw new TransientError(nextAttemptAt ? `webhook attempt ${base.attempt} failed: ${error}` : `webhook attempts exhausted: ${error}`);
+  }
+
+  private async finish(
+    base: AttemptBase,
+    started: number,
+    result: Pick<DeliveryAttempt, 'outcome' | 'statusCode' | 'error'> & { nextAttemptAt?: Date | null },
+    ctx: Pick<ConsumeContext, 'log'>,
+  ): Promise<void> {
+    const durationMs = performance.now() - started;
+    const error = result.error && result.error.length > MAX_ERROR_LENGTH ? `${result.error.slice(0, MAX_ERROR_LENGTH - 1)}…` : result.error;
+    await this.deps.deliveries.record({ ...base, ...result, error, durationMs, nextAttemptAt: result.nextAttemptAt ?? null });
+    this.metrics.observe(result.outcome, durationMs / 1000);
+    // The URL's path and query may hold the client's own tokens: log the origin only. Never the signature.
+    const level = result.outcome === 'delivered' ? 'info' : 'warn';
+    ctx.log[level](
+      {
+        attempt: base.attempt,
+        outcome: result.outcome,
+        statusCode: result.statusCode,
+        durationMs: Math.round(durationMs),
+        target: originOf(base.url),
+        ...(error ? { reason: error } : {}),
+      },
+      'webhook attempt',
+    );
+  }
+
+  private describeError(err: unknown): string {
+    const e = err as NodeJS.ErrnoException & { cause?: unknown };
+    if (e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.code === 'UND_ERR_ABORTED') {
+      return `no answer within ${this.timeoutMs} ms`;
+    }
+    const cause = e?.cause as NodeJS.ErrnoException | undefined;
+    const code = e?.code ?? cause?.code;
+    const message = e instanceof Error ? e.message : String(err);
+    return code && !message.includes(code) ? `${code}: ${message}` : message;
+  }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'invalid-url';
+  }
+}

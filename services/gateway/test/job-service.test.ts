@@ -1,0 +1,188 @@
+/**
+ * JobService + CompletionHandler against the real PostgreSQL, Redis and RabbitMQ: what a submit
+ * writes and publishes, idempotency, guarded completion, and long-poll wake-ups across two
+ * gateway instances (two JobWaiters on separate Redis connections).
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Broker } from '@oca/amqp';
+import { JobExecute, QUEUES, type Principal } from '@oca/contracts';
+import { createPool, createTestDatabase, migrate, type Pool, type TestDatabase } from '@oca/db';
+import { createLogger } from '@oca/observability';
+import { serviceUrls } from '@oca/testkit';
+import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import { ApiError } from '../src/errors';
+import { createGatewayMetrics } from '../src/metrics';
+import { CompletionHandler } from '../src/services/completion-handler';
+import type { JobRow } from '../src/services/job-row';
+import { JobService } from '../src/services/job-service';
+import { JobStore } from '../src/services/job-store';
+import { JobWaiter } from '../src/services/job-waiter';
+
+const urls = serviceUrls();
+const logger = createLogger({ service: 'gateway-test', level: 'silent' });
+const ADDRESS = '0x' + 'ab'.repeat(20);
+const user: Principal = { userId: randomUUID(), email: 'u@example.com', role: 'user', via: 'token' };
+
+let db: TestDatabase;
+let pool: Pool;
+let broker: Broker;
+let redisA: Redis, subA: Redis, redisB: Redis, subB: Redis;
+let service: JobService;
+let waiterB: JobWaiter;
+let store: JobStore;
+let completions: CompletionHandler;
+const enqueuedWebhooks: JobRow[] = [];
+const prefix = `gw-test-${randomUUID().slice(0, 8)}.`;
+const redisPrefix = `oca-gw-test-${randomUUID().slice(0, 8)}:`;
+
+beforeAll(async () => {
+  const admin = new URL(urls.postgresUrl);
+  admin.pathname = '/postgres';
+  db = await createTestDatabase(admin.toString(), 'gateway');
+  await migrate({ databaseUrl: db.url, schema: 'jobs', dir: path.resolve(__dirname, '..', 'migrations'), logger });
+  pool = createPool({ connectionString: db.url, applicationName: 'gateway-test' });
+  broker = await Broker.connect({ url: urls.amqpUrl, connectionName: 'gateway-test', logger, prefix });
+  [redisA, subA, redisB, subB] = [new Redis(urls.redisUrl), new Redis(urls.redisUrl), new Redis(urls.redisUrl), new Redis(urls.redisUrl)];
+  const metrics = createGatewayMetrics(new Registry());
+  store = new JobStore(pool);
+  const waiterA = new JobWaiter(redisA, subA, redisPrefix);
+  waiterB = new JobWaiter(redisB, subB, redisPrefix);
+  await Promise.all([waiterA.start(), waiterB.start()]);
+  service = new JobService({
+    store,
+    broker,
+    redis: redisA,
+    redisPrefix,
+    waiter: waiterA,
+    webhookGuard: { check: async () => [] },
+    networks: ['devnet'],
+    metrics,
+    logger,
+  });
+  completions = new CompletionHandler({
+    broker,
+    store,
+    waiter: waiterA,
+    webhooks: { enqueue: async (job) => void enqueuedWebhooks.push(job) },
+    metrics,
+    prefetch: 5,
+  });
+});
+
+afterAll(async () => {
+  await broker?.deleteTopology();
+  await broker?.close();
+  await Promise.all([redisA, subA, redisB, subB].map((r) => r?.quit()));
+  await pool?.end();
+  await db?.drop();
+});
+
+function completedMessage(jobId: string, status: 'succeeded' | 'failed' = 'succeeded') {
+  const now = new Date().toISOString();
+  return {
+    v: 1 as const,
+    type: 'job.completed' as const,
+    id: randomUUID(),
+    jobId,
+    correlationId: 'c-1',
+    createdAt: now,
+    payload: { agent: 'address', status, result: { ok: true }, startedAt: now, finishedAt: now, durationMs: 5 },
+  };
+}
+
+it('writes the job, then publishes a confirmed job.execute with the plan priority', async () => {
+  await broker.purge(QUEUES.agentExecution);
+  const { row, created } = await service.submit({
+    principal: user,
+    body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } },
+    correlationId: 'corr-1',
+  });
+  expect(created).toBe(true);
+  expect(row.status).toBe('queued');
+  expect(row.priority).toBe(4);
+  const stored = await store.get(row.id);
+  expect(stored?.enqueued_at).toBeInstanceOf(Date);
+
+  const received = await new Promise<{ msg: JobExecute; priority?: number }>((resolve) => {
+    void broker.consume(QUEUES.agentExecution, JobExecute, async (msg, ctx) => resolve({ msg, priority: ctx.priority }), { prefetch: 1 });
+  });
+  expect(received.msg.jobId).toBe(row.id);
+  expect(received.msg.correlationId).toBe('corr-1');
+  expect(received.msg.payload).toMatchObject({ agent: 'address', userId: user.userId, priority: 4 });
+  expect(received.priority).toBe(4);
+});
+
+it('rejects bad params and an unserved network before writing anything', async () => {
+  const before = (await pool.query('SELECT count(*)::int AS n FROM jobs.jobs')).rows[0].n;
+  await expect(service.submit({ principal: user, body: { agent: 'address', params: { network: 'devnet', address: '0x1' } }, correlationId: 'c' })).rejects.toMatchObject({
+    code: 'invalid_params',
+  });
+  await expect(
+    service.submit({ principal: user, body: { agent: 'address', params: { network: 'base', address: ADDRESS } }, correlationId: 'c' }),
+  ).rejects.toMatchObject({ code: 'network_not_configured' });
+  expect((await pool.query('SELECT count(*)::int AS n FROM jobs.jobs')).rows[0].n).toBe(before);
+});
+
+it('answers 409 while a request with the same Idempotency-Key is still being queued', async () => {
+  const key = `k-${randomUUID()}`;
+  const body = { agent: 'address', params: { network: 'devnet', address: ADDRESS } };
+  const first = await service.submit({ principal: user, body, idempotencyKey: key, correlationId: 'c' });
+  await pool.query('UPDATE jobs.jobs SET enqueued_at = NULL WHERE id = $1', [first.row.id]); // as if still publishing
+  await expect(service.submit({ principal: user, body, idempotencyKey: key, correlationId: 'c' })).rejects.toMatchObject({ code: 'idempotency_in_flight' });
+});
+
+it('applies a completion exactly once and wakes a long-poll on another instance', async () => {
+  const { row } = await service.submit({
+    principal: user,
+    body: { agent: 'address', params: { network: 'devnet', address: ADDRESS }, webhook: { url: 'https://example.com/hook' } },
+    correlationId: 'c',
+  });
+  // A long-poll held by "instance B" (its own waiter and Redis subscriber).
+  const serviceB = new JobService({ ...(service as any).deps, waiter: waiterB });
+  const started = Date.now();
+  const polled = serviceB.get(row.id, user, 10);
+  await new Promise((r) => setTimeout(r, 200));
+  await completions.handle(completedMessage(row.id));
+  const woke = await polled;
+  expect(woke.status).toBe('succeeded');
+  expect(Date.now() - started).toBeLessThan(5000);
+  expect(enqueuedWebhooks.filter((j) => j.id === row.id)).toHaveLength(1);
+
+  // A duplicate (e.g. from a second executor) and a late failure change nothing.
+  await completions.handle(completedMessage(row.id, 'failed'));
+  await completions.handle(completedMessage(row.id));
+  const after = await store.get(row.id);
+  expect(after?.status).toBe('succeeded');
+  expect(enqueuedWebhooks.filter((j) => j.id === row.id)).toHaveLength(1);
+});
+
+it('does not let a completion overwrite a canceled job', async () => {
+  const { row } = await service.submit({ principal: user, body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } }, correlationId: 'c' });
+  await service.cancel(row.id, user);
+  expect(await redisA.exists(`${redisPrefix}job:${row.id}:canceled`)).toBe(1);
+  await completions.handle(completedMessage(row.id));
+  expect((await store.get(row.id))?.status).toBe('canceled');
+  await expect(service.cancel(row.id, user)).rejects.toMatchObject({ code: 'job_not_cancelable' });
+});
+
+it('hides other users’ jobs', async () => {
+  const { row } = await service.submit({ principal: user, body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } }, correlationId: 'c' });
+  const other: Principal = { ...user, userId: randomUUID() };
+  await expect(service.get(row.id, other)).rejects.toBeInstanceOf(ApiError);
+  await expect(service.cancel(row.id, other)).rejects.toMatchObject({ code: 'not_found' });
+  expect((await service.list(other, 10)).rows).toEqual([]);
+});
+
+it('rolls back and answers 503 when the broker cannot confirm the job', async () => {
+  const broken = new JobService({
+    ...(service as any).deps,
+    broker: { publish: async () => Promise.reject(new Error('channel closed')) },
+  });
+  const before = (await pool.query('SELECT count(*)::int AS n FROM jobs.jobs')).rows[0].n;
+  await expect(
+    broken.submit({ principal: user, body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } }, correlationId: 'c' }),
+  ).rejects.toMatchObject({ code: 'unavailable', status: 503 });
+  expect((await pool.query('SELECT count(*)::int AS n FROM jobs.jobs')).rows[0].n).toBe(before);
+});
