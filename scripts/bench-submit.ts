@@ -1,0 +1,100 @@
+/**
+ * `pnpm bench`: job submissions per second against a running stack, next to a bare fastify
+ * hello-world on the same machine as the ceiling.
+ *
+ * Starts its own isolated stack (anvil + the three services, see lib/local-stack), creates a user
+ * and an API key, then runs autocannon against POST /v1/jobs at each connection count for
+ * BENCH_SECONDS (default 10). Prints a table and the ratio to the ceiling. Traffic goes to
+ * 127.0.0.1 only and every run is bounded in time.
+ */
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { startLocalStack } from './lib/local-stack';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,1000').split(',').map(Number);
+
+interface Row {
+  target: string;
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function run(target: string, url: string, connections: number, init: Partial<autocannon.Options> = {}): Promise<Row> {
+  const result = await autocannon({ url, connections, duration: SECONDS, pipelining: 1, timeout: 30, ...init });
+  return {
+    target,
+    connections,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+async function helloWorldCeiling(connections: number): Promise<Row> {
+  const app = Fastify({ logger: false });
+  app.post('/v1/jobs', async (_req, reply) => reply.status(202).send({ id: 'x', status: 'queued' }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  try {
+    return await run('fastify hello-world', `http://127.0.0.1:${port}/v1/jobs`, connections, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+  } finally {
+    await app.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const local = await startLocalStack({ LOG_LEVEL: 'warn', EXECUTOR_CONCURRENCY: '16', DATABASE_POOL_MAX: '20' }, 'bench');
+  const rows: Row[] = [];
+  try {
+    const email = `bench-${Date.now()}@example.com`;
+    const password = 'correct horse battery staple';
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${local.gatewayUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    await post('/v1/auth/register', { email, password });
+    const { accessToken } = (await (await post('/v1/auth/login', { email, password })).json()) as { accessToken: string };
+    const { key } = (await (await post('/v1/api-keys', { name: 'bench' }, { authorization: `Bearer ${accessToken}` })).json()) as { key: string };
+    const body = JSON.stringify({ agent: 'address', params: { network: 'devnet', address: local.scenario.erc20 } });
+
+    for (const connections of CONNECTIONS) {
+      rows.push(await helloWorldCeiling(connections));
+      rows.push(
+        await run('POST /v1/jobs (stack)', `${local.gatewayUrl}/v1/jobs`, connections, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': key },
+          body,
+        }),
+      );
+    }
+  } finally {
+    await local.close();
+  }
+
+  process.stdout.write(`\nsubmissions benchmark: ${SECONDS}s per run, ${new Date().toISOString()}\n\n`);
+  process.stdout.write('| target | connections | req/s | p50 ms | p99 ms | non-2xx | errors |\n|---|---|---|---|---|---|---|\n');
+  for (const r of rows) process.stdout.write(`| ${r.target} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |\n`);
+  for (const connections of CONNECTIONS) {
+    const ceiling = rows.find((r) => r.connections === connections && r.target.startsWith('fastify'));
+    const stack = rows.find((r) => r.connections === connections && r.target.startsWith('POST'));
+    if (ceiling && stack) {
+      process.stdout.write(`\n${connections} connections: stack ${stack.rps}/s = ${((100 * stack.rps) / ceiling.rps).toFixed(1)}% of the hello-world ceiling (${ceiling.rps}/s)`);
+    }
+  }
+  process.stdout.write('\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

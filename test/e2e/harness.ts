@@ -1,0 +1,37 @@
+/** End-to-end helpers: the isolated stack (scripts/lib/local-stack) and small HTTP helpers. */
+import { startLocalStack, type LocalStack } from '../../scripts/lib/local-stack';
+
+export type Harness = LocalStack;
+export const startHarness = (extraEnv: Record<string, string> = {}): Promise<Harness> => startLocalStack(extraEnv, 'e2e');
+
+/** JSON over fetch with the status kept, for assertions. */
+export async function api(
+  base: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string; apiKey?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.apiKey) headers['x-api-key'] = options.apiKey;
+  const res = await fetch(`${base}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text so the assertion shows it
+  }
+  return { status: res.status, body, headers: res.headers };
+}
+
+export async function metricValue(port: number, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) total += Number(line.split(' ').pop());
+  }
+  return total;
+}

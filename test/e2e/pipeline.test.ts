@@ -1,0 +1,232 @@
+/**
+ * The user flow of the README, against the real services as separate processes: register, log
+ * in, create an API key, submit an `address` job with a webhook, get the result by long-poll and
+ * by a signed webhook verified with the standardwebhooks library, as a receiver would.
+ */
+import { Webhook } from 'standardwebhooks';
+import { AddressResult } from '@oca/contracts';
+import { DEMO_TOKEN } from '@oca/testkit';
+import { api, startHarness, type Harness } from './harness';
+import { startReceiver, until } from './webhook-receiver';
+
+jest.setTimeout(120_000);
+
+let h: Harness;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+beforeAll(async () => {
+  h = await startHarness();
+  receiver = await startReceiver();
+});
+
+afterAll(async () => {
+  await receiver?.close();
+  await h?.close();
+});
+
+async function newUser(email: string) {
+  const password = 'correct horse battery staple';
+  const reg = await api(h.gatewayUrl, 'POST', '/v1/auth/register', { body: { email, password } });
+  expect(reg.status).toBe(201);
+  const login = await api(h.gatewayUrl, 'POST', '/v1/auth/login', { body: { email, password } });
+  expect(login.status).toBe(200);
+  return { token: login.body.accessToken as string, refreshToken: login.body.refreshToken as string, userId: reg.body.id as string };
+}
+
+describe('job pipeline end to end', () => {
+  let alice: Awaited<ReturnType<typeof newUser>>;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    alice = await newUser(`alice-${Date.now()}@example.com`);
+    const created = await api(h.gatewayUrl, 'POST', '/v1/api-keys', { token: alice.token, body: { name: 'e2e' } });
+    expect(created.status).toBe(201);
+    apiKey = created.body.key;
+  });
+
+  it('runs an address job and returns real chain data by long-poll and by a signed webhook', async () => {
+    const { erc20 } = h.scenario;
+    const secret = await api(h.gatewayUrl, 'GET', '/v1/webhook-secret', { apiKey });
+    expect(secret.status).toBe(200);
+    expect(secret.body.secret).toMatch(/^whsec_/);
+
+    const submit = await api(h.gatewayUrl, 'POST', '/v1/jobs', {
+      apiKey,
+      body: { agent: 'address', params: { network: 'devnet', address: erc20 }, webhook: { url: receiver.url } },
+    });
+    expect(submit.status).toBe(202);
+    expect(submit.body.status).toBe('queued');
+    const id = submit.body.id as string;
+
+    const polled = await api(h.gatewayUrl, 'GET', `/v1/jobs/${id}?wait=20`, { apiKey });
+    expect(polled.status).toBe(200);
+    expect(polled.body.status).toBe('succeeded');
+    const result = AddressResult.parse(polled.body.result);
+    expect(result.data.kind).toBe('contract');
+    expect(result.data.token?.standard).toBe('ERC20');
+    expect(result.data.token?.symbol).toBe(DEMO_TOKEN.symbol);
+    expect(result.data.token?.totalSupply).toBe(DEMO_TOKEN.totalSupply.toString());
+    expect(Number(result.blockNumber)).toBeGreaterThan(0);
+
+    const delivery = await until(() => receiver.received.find((r) => r.body.includes(id)));
+    const verified = new Webhook(secret.body.secret).verify(delivery.body, {
+      'webhook-id': String(delivery.headers['webhook-id']),
+      'webhook-timestamp': String(delivery.headers['webhook-timestamp']),
+      'webhook-signature': String(delivery.headers['webhook-signature']),
+    }) as { type: string; data: { id: string; status: string; result: unknown } };
+    expect(verified.type).toBe('job.succeeded');
+    expect(verified.data.id).toBe(id);
+    expect(verified.data.result).toEqual(polled.body.result);
+
+    const deliveries = await until(async () => {
+      const res = await api(h.gatewayUrl, 'GET', `/v1/jobs/${id}/deliveries`, { apiKey });
+      return res.body.items?.length ? res : undefined;
+    });
+    expect(deliveries.body.items[0]).toMatchObject({ attempt: 1, outcome: 'delivered', statusCode: 200 });
+  });
+
+  it('answers an access token and an API key alike, and hides one user’s jobs from another', async () => {
+    const submit = await api(h.gatewayUrl, 'POST', '/v1/jobs', {
+      token: alice.token,
+      body: { agent: 'address', params: { network: 'devnet', address: h.scenario.eoa } },
+    });
+    expect(submit.status).toBe(202);
+    const done = await api(h.gatewayUrl, 'GET', `/v1/jobs/${submit.body.id}?wait=20`, { token: alice.token });
+    expect(done.body.status).toBe('succeeded');
+    expect(done.body.result.data.kind).toBe('eoa');
+
+    const bob = await newUser(`bob-${Date.now()}@example.com`);
+    for (const [method, path] of [
+      ['GET', `/v1/jobs/${submit.body.id}`],
+      ['DELETE', `/v1/jobs/${submit.body.id}`],
+      ['GET', `/v1/jobs/${submit.body.id}/deliveries`],
+    ] as const) {
+      const res = await api(h.gatewayUrl, method, path, { token: bob.token });
+      expect(res.status).toBe(404);
+    }
+    const list = await api(h.gatewayUrl, 'GET', '/v1/jobs', { token: bob.token });
+    expect(list.body.items).toEqual([]);
+  });
+
+  it('lists own jobs newest first with cursor pages', async () => {
+    const first = await api(h.gatewayUrl, 'GET', '/v1/jobs?limit=1', { apiKey });
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(1);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await api(h.gatewayUrl, 'GET', `/v1/jobs?limit=1&cursor=${first.body.nextCursor}`, { apiKey });
+    expect(second.body.items).toHaveLength(1);
+    expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+    expect(Date.parse(second.body.items[0].createdAt)).toBeLessThanOrEqual(Date.parse(first.body.items[0].createdAt));
+  });
+
+  it('honours Idempotency-Key: same body → same job, other body → 422', async () => {
+    const key = `idem-${Date.now()}`;
+    const body = { agent: 'address', params: { network: 'devnet', address: h.scenario.erc721 } };
+    const a = await api(h.gatewayUrl, 'POST', '/v1/jobs', { apiKey, body, headers: { 'idempotency-key': key } });
+    const b = await api(h.gatewayUrl, 'POST', '/v1/jobs', { apiKey, body, headers: { 'idempotency-key': key } });
+    expect(a.status).toBe(202);
+    expect(b.status).toBe(202);
+    expect(b.body.id).toBe(a.body.id);
+    expect(b.headers.get('idempotent-replayed')).toBe('true');
+    const c = await api(h.gatewayUrl, 'POST', '/v1/jobs', {
+      apiKey,
+      body: { ...body, params: { ...body.params, address: h.scenario.erc20 } },
+      headers: { 'idempotency-key': key },
+    });
+    expect(c.status).toBe(422);
+    expect(c.body.error.code).toBe('idempotency_key_reused');
+  });
+
+  it('caps priority by plan', async () => {
+    const res = await api(h.gatewayUrl, 'POST', '/v1/jobs', {
+      apiKey,
+      body: { agent: 'address', params: { network: 'devnet', address: h.scenario.eoa }, priority: 9 },
+    });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('priority_not_allowed');
+  });
+
+  it('cancels a queued job, and the executor never runs it', async () => {
+    await h.stack.stop('agent-executor');
+    const submit = await api(h.gatewayUrl, 'POST', '/v1/jobs', {
+      apiKey,
+      body: { agent: 'address', params: { network: 'devnet', address: h.scenario.eoa } },
+    });
+    // Nothing runs it now, so a long-poll holds for the whole wait and answers `queued`.
+    const started = Date.now();
+    const held = await api(h.gatewayUrl, 'GET', `/v1/jobs/${submit.body.id}?wait=2`, { apiKey });
+    expect(held.body.status).toBe('queued');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    const canceled = await api(h.gatewayUrl, 'DELETE', `/v1/jobs/${submit.body.id}`, { apiKey });
+    expect(canceled.status).toBe(200);
+    expect(canceled.body.status).toBe('canceled');
+    const again = await api(h.gatewayUrl, 'DELETE', `/v1/jobs/${submit.body.id}`, { apiKey });
+    expect(again.status).toBe(409);
+    h.stack.start('agent-executor');
+    await until(() => h.logs.some((l) => l.includes('job was canceled') && l.includes(submit.body.id)) || undefined);
+    const after = await api(h.gatewayUrl, 'GET', `/v1/jobs/${submit.body.id}`, { apiKey });
+    expect(after.body.status).toBe('canceled');
+    expect(after.body.result).toBeNull();
+  });
+
+  it('revokes an API key', async () => {
+    const created = await api(h.gatewayUrl, 'POST', '/v1/api-keys', { token: alice.token, body: { name: 'short-lived' } });
+    const list = await api(h.gatewayUrl, 'GET', '/v1/api-keys', { token: alice.token });
+    expect(JSON.stringify(list.body)).not.toContain(created.body.key);
+    expect(list.body.items.map((k: { id: string }) => k.id)).toContain(created.body.id);
+    const revoked = await api(h.gatewayUrl, 'DELETE', `/v1/api-keys/${created.body.id}`, { token: alice.token });
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.revokedAt).toEqual(expect.any(String));
+    // Never used, so never cached: refused at once.
+    const refused = await api(h.gatewayUrl, 'GET', '/v1/jobs', { apiKey: created.body.key });
+    expect(refused.status).toBe(401);
+  });
+});
+
+describe('bad input gets a clear 4xx, never a 5xx', () => {
+  let token: string;
+  beforeAll(async () => {
+    token = (await newUser(`carol-${Date.now()}@example.com`)).token;
+  });
+
+  // Plain objects: jest 30 hangs on an it.each table whose rows mix a RegExp and a missing cell.
+  const addr = '0x' + '1'.repeat(40);
+  const cases: Array<{ name: string; method: string; path: string; body?: unknown; status: number; code: string; message?: string }> = [
+    { name: 'bad address', method: 'POST', path: '/v1/jobs', body: { agent: 'address', params: { network: 'devnet', address: '0x123' } }, status: 400, code: 'invalid_params', message: 'params.address' },
+    { name: 'unknown network', method: 'POST', path: '/v1/jobs', body: { agent: 'address', params: { network: 'solana', address: addr } }, status: 400, code: 'invalid_params', message: 'params.network' },
+    { name: 'network without RPC', method: 'POST', path: '/v1/jobs', body: { agent: 'address', params: { network: 'ethereum', address: addr } }, status: 400, code: 'network_not_configured' },
+    { name: 'unknown agent', method: 'POST', path: '/v1/jobs', body: { agent: 'nope', params: {} }, status: 400, code: 'unknown_agent' },
+    { name: 'extra field', method: 'POST', path: '/v1/jobs', body: { agent: 'address', params: {}, role: 'admin' }, status: 400, code: 'validation_failed' },
+    { name: 'ftp webhook', method: 'POST', path: '/v1/jobs', body: { agent: 'address', params: { network: 'devnet', address: addr }, webhook: { url: 'ftp://x' } }, status: 400, code: 'validation_failed' },
+    { name: 'not a uuid', method: 'GET', path: '/v1/jobs/not-a-uuid', status: 400, code: 'validation_failed' },
+    { name: 'wait too long', method: 'GET', path: '/v1/jobs/00000000-0000-4000-8000-000000000000?wait=99', status: 400, code: 'validation_failed' },
+    { name: 'missing job', method: 'GET', path: '/v1/jobs/00000000-0000-4000-8000-000000000000', status: 404, code: 'not_found' },
+    { name: 'bad cursor', method: 'GET', path: '/v1/jobs?cursor=zzz', status: 400, code: 'validation_failed' },
+    { name: 'short password', method: 'POST', path: '/v1/auth/register', body: { email: 'x@example.com', password: 'short' }, status: 400, code: 'validation_failed' },
+  ];
+  it.each(cases)('$name', async ({ method, path, body, status, code, message }) => {
+    const res = await api(h.gatewayUrl, method, path, { token, body });
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toBe(code);
+    if (message) expect(res.body.error.message).toContain(message);
+    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+|stack/i);
+  });
+
+  it('rejects malformed JSON, a missing token, a forged token and an oversized body', async () => {
+    const malformed = await fetch(`${h.gatewayUrl}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: '{"agent":',
+    });
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as any).error.code).toBe('validation_failed');
+    expect((await api(h.gatewayUrl, 'GET', '/v1/jobs')).status).toBe(401);
+    const [header, payload] = token.split('.');
+    const forged = `${header}.${payload}.${Buffer.from('x'.repeat(64)).toString('base64url')}`;
+    expect((await api(h.gatewayUrl, 'GET', '/v1/jobs', { token: forged })).status).toBe(401);
+    const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
+    expect((await api(h.gatewayUrl, 'GET', '/v1/jobs', { token: none })).status).toBe(401);
+    const big = await api(h.gatewayUrl, 'POST', '/v1/jobs', { token, body: { agent: 'address', params: { pad: 'x'.repeat(200_000) } } });
+    expect(big.status).toBe(413);
+  });
+});
