@@ -31,7 +31,12 @@ export interface RunningService {
 export class Stack {
   readonly services = new Map<ServiceName, RunningService>();
 
-  constructor(private readonly options: StackOptions) {}
+  constructor(private readonly options: StackOptions) {
+    // Never leave services behind when the runner (dev stack, test, benchmark) exits.
+    process.once('exit', () => {
+      for (const { process: child } of this.services.values()) child.kill('SIGKILL');
+    });
+  }
 
   start(name: ServiceName): RunningService {
     const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', path.join('services', name, 'src', 'main.ts')], {

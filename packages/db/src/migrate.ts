@@ -1,4 +1,5 @@
 import { runner } from 'node-pg-migrate';
+import { Client } from 'pg';
 import type { Logger } from 'pino';
 
 export interface MigrateOptions {
@@ -11,12 +12,25 @@ export interface MigrateOptions {
 }
 
 /**
- * Applies pending migrations. node-pg-migrate takes an advisory lock, so several replicas
- * starting at once apply each migration exactly once.
+ * Applies pending migrations. A blocking advisory lock per schema makes replicas of one service
+ * wait for each other (each migration applied exactly once) while services owning other schemas
+ * migrate in parallel — node-pg-migrate's own lock is one per database and fails instead of waiting.
  */
 export async function migrate(options: MigrateOptions): Promise<string[]> {
+  const client = new Client({ connectionString: options.databaseUrl, application_name: `migrate:${options.schema}` });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [`oca-migrate:${options.schema}`]);
+    return await runMigrations(client, options);
+  } finally {
+    await client.end(); // ending the session releases the lock
+  }
+}
+
+async function runMigrations(client: Client, options: MigrateOptions): Promise<string[]> {
   const applied = await runner({
-    databaseUrl: options.databaseUrl,
+    dbClient: client,
+    noLock: true,
     dir: options.dir,
     direction: 'up',
     count: Infinity,
