@@ -20,3 +20,5 @@ export {
   type RecordedRequest,
   type InjectedResponse,
 } from './rpc-proxy';
+export * from './tokens';
+export * from './markets';

@@ -1,0 +1,2 @@
+// Scenario for the token-intelligence agents; see README in this folder when filled.
+export {};
