@@ -22,3 +22,4 @@ export {
 } from './rpc-proxy';
 export * from './tokens';
 export * from './markets';
+export * from './solc';

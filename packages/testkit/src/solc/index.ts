@@ -1,0 +1,1 @@
+export { compileSolidity, type CompiledContract, type CompileOptions } from './compile';
