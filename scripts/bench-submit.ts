@@ -7,9 +7,9 @@
  * BENCH_SECONDS (default 10). Prints a table and the ratio to the ceiling. Traffic goes to
  * 127.0.0.1 only and every run is bounded in time.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import autocannon from 'autocannon';
-import Fastify from 'fastify';
-import type { AddressInfo } from 'node:net';
 import { startLocalStack } from './lib/local-stack';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -39,10 +39,11 @@ async function run(target: string, url: string, connections: number, init: Parti
 }
 
 async function helloWorldCeiling(connections: number): Promise<Row> {
-  const app = Fastify({ logger: false });
-  app.post('/v1/jobs', async (_req, reply) => reply.status(202).send({ id: 'x', status: 'queued' }));
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as AddressInfo;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'lib', 'hello-world.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`hello-world exited with ${code}`)));
+  });
   try {
     return await run('fastify hello-world', `http://127.0.0.1:${port}/v1/jobs`, connections, {
       method: 'POST',
@@ -50,7 +51,7 @@ async function helloWorldCeiling(connections: number): Promise<Row> {
       body: '{}',
     });
   } finally {
-    await app.close();
+    child.kill('SIGTERM');
   }
 }
 
@@ -67,16 +68,20 @@ async function main(): Promise<void> {
     const { key } = (await (await post('/v1/api-keys', { name: 'bench' }, { authorization: `Bearer ${accessToken}` })).json()) as { key: string };
     const body = JSON.stringify({ agent: 'address', params: { network: 'devnet', address: local.scenario.erc20 } });
 
+    const submit = (target: string, connections: number) =>
+      run(target, `${local.gatewayUrl}/v1/jobs`, connections, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body,
+      });
     for (const connections of CONNECTIONS) {
       rows.push(await helloWorldCeiling(connections));
-      rows.push(
-        await run('POST /v1/jobs (stack)', `${local.gatewayUrl}/v1/jobs`, connections, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-api-key': key },
-          body,
-        }),
-      );
+      rows.push(await submit('POST /v1/jobs (stack)', connections));
     }
+    // The same with the executor stopped: jobs pile up in the queue (a burst), so the figure is the
+    // gateway's own ceiling on this machine rather than its share of two cores with the executor.
+    await local.stack.stop('agent-executor');
+    for (const connections of CONNECTIONS) rows.push(await submit('POST /v1/jobs (executor paused)', connections));
   } finally {
     await local.close();
   }
@@ -86,9 +91,9 @@ async function main(): Promise<void> {
   for (const r of rows) process.stdout.write(`| ${r.target} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |\n`);
   for (const connections of CONNECTIONS) {
     const ceiling = rows.find((r) => r.connections === connections && r.target.startsWith('fastify'));
-    const stack = rows.find((r) => r.connections === connections && r.target.startsWith('POST'));
-    if (ceiling && stack) {
-      process.stdout.write(`\n${connections} connections: stack ${stack.rps}/s = ${((100 * stack.rps) / ceiling.rps).toFixed(1)}% of the hello-world ceiling (${ceiling.rps}/s)`);
+    for (const stack of rows.filter((r) => r.connections === connections && r.target.startsWith('POST'))) {
+      if (!ceiling) continue;
+      process.stdout.write(`\n${connections} connections, ${stack.target}: ${stack.rps}/s = ${((100 * stack.rps) / ceiling.rps).toFixed(1)}% of the hello-world ceiling (${ceiling.rps}/s)`);
     }
   }
   process.stdout.write('\n');

@@ -24,7 +24,7 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-export async function startLocalStack(extraEnv: Record<string, string> = {}, label = 'e2e'): Promise<LocalStack> {
+export async function startLocalStack(extraEnv: Record<string, string> = {}, label = 'e2e', nodeArgs: string[] = []): Promise<LocalStack> {
   const urls = serviceUrls();
   const anvil = await startAnvil();
   const scenario = await deployScenario(anvil.rpcUrl);
@@ -35,6 +35,7 @@ export async function startLocalStack(extraEnv: Record<string, string> = {}, lab
   const [gatewayPort, gatewayOps, executorOps, authOps] = await Promise.all([findFreePort(), findFreePort(), findFreePort(), findFreePort()]);
   const logs: string[] = [];
   const stack = new Stack({
+    nodeArgs,
     env: {
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',

@@ -18,6 +18,8 @@ export interface StackOptions {
   env: Record<string, string>;
   /** Per-service extra environment */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Extra node flags for every service, e.g. ['--cpu-prof'] when profiling */
+  nodeArgs?: string[];
   /** Where each output line goes; default: prefixed onto this process's stdout */
   onLine?: (service: ServiceName, line: string) => void;
 }
@@ -39,7 +41,7 @@ export class Stack {
   }
 
   start(name: ServiceName): RunningService {
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', path.join('services', name, 'src', 'main.ts')], {
+    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), '--conditions=development', '--import', 'tsx', path.join('services', name, 'src', 'main.ts')], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...this.options.env, ...this.options.serviceEnv?.[name] },
       stdio: ['ignore', 'pipe', 'pipe'],

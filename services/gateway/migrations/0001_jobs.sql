@@ -14,7 +14,8 @@ CREATE TABLE jobs.jobs (
   -- sha256 of the canonical request body, to tell a replay from a reused key
   request_hash text,
   created_at timestamptz NOT NULL DEFAULT now(),
-  -- set once the broker confirmed the job.execute message; NULL means the submission is in flight
+  -- with an Idempotency-Key: NULL until the broker confirmed the job.execute message (the submission is
+  -- in flight); without one it is set at insert, as nobody can observe the in-flight state
   enqueued_at timestamptz,
   started_at timestamptz,
   finished_at timestamptz,

@@ -134,12 +134,12 @@ export class JobService {
       await this.deps.broker.publish(EXCHANGES.jobs, ROUTING_KEYS.jobExecute, message, { priority });
     } catch (err) {
       this.deps.logger.error({ err, jobId: row.id }, 'job publish failed; submission rolled back');
-      await this.deps.store.deleteUnenqueued(row.id).catch(() => undefined);
+      await this.deps.store.deleteUnconfirmed(row.id).catch(() => undefined);
       throw new ApiError('unavailable', 'The job queue is unavailable; nothing was queued, try again', undefined, { 'retry-after': '5' });
     }
-    await this.deps.store.markEnqueued(row.id);
+    if (!row.enqueued_at) await this.deps.store.markEnqueued(row.id);
     this.deps.metrics.jobsSubmitted.inc({ agent: row.agent });
-    return { row: { ...row, enqueued_at: new Date() }, created: true };
+    return { row: { ...row, enqueued_at: row.enqueued_at ?? new Date() }, created: true };
   }
 
   async get(id: string, principal: Principal, waitSeconds = 0, signal?: AbortSignal): Promise<JobRow> {

@@ -29,8 +29,10 @@ export class JobStore {
    */
   async insert(job: NewJob): Promise<{ created: boolean; row: JobRow }> {
     const inserted = await this.pool.query<JobRow>(
-      `INSERT INTO jobs.jobs (id, user_id, agent, params, priority, status, webhook_url, correlation_id, idempotency_key, request_hash)
-       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9)
+      // Without an Idempotency-Key nobody can observe the in-flight state, so enqueued_at is set at
+      // once and the submit saves a round trip; with one, it stays NULL until the broker confirmed.
+      `INSERT INTO jobs.jobs (id, user_id, agent, params, priority, status, webhook_url, correlation_id, idempotency_key, request_hash, enqueued_at)
+       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, CASE WHEN $8::text IS NULL THEN now() END)
        ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING ${JOB_COLUMNS}`,
       [job.id, job.userId, job.agent, JSON.stringify(job.params), job.priority, job.webhookUrl, job.correlationId, job.idempotencyKey, job.requestHash],
@@ -49,8 +51,8 @@ export class JobStore {
   }
 
   /** Removes a job whose message the broker never confirmed, so the client can simply retry. */
-  async deleteUnenqueued(id: string): Promise<void> {
-    await this.pool.query('DELETE FROM jobs.jobs WHERE id = $1 AND enqueued_at IS NULL', [id]);
+  async deleteUnconfirmed(id: string): Promise<void> {
+    await this.pool.query(`DELETE FROM jobs.jobs WHERE id = $1 AND status = 'queued'`, [id]);
   }
 
   async get(id: string): Promise<JobRow | undefined> {
