@@ -108,6 +108,23 @@ describe('job pipeline end to end', () => {
     expect(list.body.items).toEqual([]);
   });
 
+  it('carries the correlation id from the HTTP request through the queue into the executor’s log lines', async () => {
+    const correlationId = `e2e-corr-${Date.now()}`;
+    const submit = await api(h.gatewayUrl, 'POST', '/v1/jobs', {
+      apiKey,
+      headers: { 'x-correlation-id': correlationId },
+      body: { agent: 'address', params: { network: 'devnet', address: h.scenario.erc721 } },
+    });
+    expect(submit.headers.get('x-correlation-id')).toBe(correlationId);
+    const done = await api(h.gatewayUrl, 'GET', `/v1/jobs/${submit.body.id}?wait=20`, { apiKey });
+    expect(done.body.status).toBe('succeeded');
+    const line = await until(() =>
+      h.logs.find((l) => l.startsWith('[agent-executor]') && l.includes('job finished') && l.includes(submit.body.id)),
+    );
+    const parsed = JSON.parse(line.slice(line.indexOf('{')));
+    expect(parsed).toMatchObject({ jobId: submit.body.id, correlationId, service: 'agent-executor' });
+  });
+
   it('lists own jobs newest first with cursor pages', async () => {
     const first = await api(h.gatewayUrl, 'GET', '/v1/jobs?limit=1', { apiKey });
     expect(first.status).toBe(200);
