@@ -49,6 +49,7 @@ export class ExecuteHandler {
 
     const startedAt = new Date();
     await broker.publish(EXCHANGES.completions, '', newEnvelope('job.started', { startedAt: startedAt.toISOString(), worker: this.worker }, meta));
+    ctx.log.info({ agent: message.payload.agent, attempt: ctx.attempt, maxAttempts: this.deps.maxAttempts }, 'job started');
     const outcome = await this.deps.runner.run(message.payload.agent, message.payload.params, ctx.log);
     const finishedAt = new Date();
     const seconds = (finishedAt.getTime() - startedAt.getTime()) / 1000;

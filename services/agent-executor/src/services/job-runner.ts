@@ -1,6 +1,6 @@
-import { getAgent, PermanentAgentError, type AgentContext } from '@oca/agents';
+import { getAgent, PermanentAgentError, type AgentContext, type AnyAgent } from '@oca/agents';
 import { isTransientRpcError, NetworkNotConfiguredError, type ChainClients } from '@oca/chain';
-import { AGENT_CATALOG, isAgentName, type JobError } from '@oca/contracts';
+import { AGENT_CATALOG, isAgentName, type AgentName, type JobError } from '@oca/contracts';
 import type { Logger } from 'pino';
 
 export type RunOutcome =
@@ -12,8 +12,20 @@ export type RunOutcome =
 export interface RunnerOptions {
   chain: ChainClients;
   logger: Logger;
+  /** Multiplies each agent's own timeout (AGENT_TIMEOUT_FACTOR). */
   timeoutFactor: number;
   now?: () => Date;
+  /**
+   * The agent behind a catalog name; undefined fails the job as `unknown_agent`. Tests inject a
+   * fake here; the catalog entry still supplies the params and result schemas.
+   * @default getAgent from @oca/agents
+   */
+  getAgent?: (name: AgentName) => AnyAgent | undefined;
+  /**
+   * An agent's timeout in ms, before `timeoutFactor` is applied.
+   * @default AGENT_CATALOG[name].timeoutMs
+   */
+  agentTimeoutMs?: (name: AgentName) => number;
 }
 
 /**
@@ -24,24 +36,23 @@ export class JobRunner {
   constructor(private readonly options: RunnerOptions) {}
 
   async run(agentName: string, rawParams: unknown, logger: Logger, stop?: AbortSignal): Promise<RunOutcome> {
-    if (!isAgentName(agentName)) {
-      return { kind: 'failed', error: { code: 'unknown_agent', message: `Unknown agent "${agentName}"`, retryable: false } };
-    }
-    const agent = getAgent(agentName);
+    if (!isAgentName(agentName)) return unknownAgent(agentName);
+    const agent = (this.options.getAgent ?? getAgent)(agentName);
+    if (!agent) return unknownAgent(agentName);
     const spec = AGENT_CATALOG[agentName];
     const params = spec.params.safeParse(rawParams);
     if (!params.success) {
       const issue = params.error.issues[0];
-      return {
-        kind: 'failed',
-        error: { code: 'invalid_params', message: `params.${issue?.path.join('.')}: ${issue?.message}`, retryable: false },
-      };
+      // An issue at the root (params not an object) has an empty path: say "params", not "params.".
+      const field = ['params', ...(issue?.path ?? []).map(String)].join('.');
+      return { kind: 'failed', error: { code: 'invalid_params', message: `${field}: ${issue?.message}`, retryable: false } };
     }
-    const timeoutMs = Math.round(spec.timeoutMs * this.options.timeoutFactor);
+    const baseTimeoutMs = this.options.agentTimeoutMs?.(agentName) ?? spec.timeoutMs;
+    const timeoutMs = Math.round(baseTimeoutMs * this.options.timeoutFactor);
     const signal = stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]) : AbortSignal.timeout(timeoutMs);
     const ctx: AgentContext = { chain: this.options.chain, logger, signal, now: this.options.now ?? (() => new Date()) };
     try {
-      const result = await raceAbort(agent.run(params.data as never, ctx), signal);
+      const result = await raceAbort(agent.run(params.data, ctx), signal);
       const checked = spec.result.safeParse(result);
       if (!checked.success) {
         logger.error({ issues: checked.error.issues.slice(0, 5) }, 'agent result failed its schema');
@@ -69,6 +80,10 @@ export class JobRunner {
       return { kind: 'failed', error: { code: 'agent_error', message: 'The agent failed on this input', retryable: false } };
     }
   }
+}
+
+function unknownAgent(name: string): RunOutcome {
+  return { kind: 'failed', error: { code: 'unknown_agent', message: `Unknown agent "${name}"`, retryable: false } };
 }
 
 /** Rejects as soon as `signal` aborts, even if the agent ignores it. */
