@@ -4,7 +4,7 @@
  * services as separate processes.
  */
 import { createTestDatabase, type TestDatabase } from '@oca/db';
-import { deployScenario, findFreePort, serviceUrls, startAnvil, type AnvilInstance, type Scenario } from '@oca/testkit';
+import { deployMarketScenario, deployScenario, deployTokenScenario, findFreePort, serviceUrls, startAnvil, type AnvilInstance, type MarketScenario, type Scenario, type TokenScenario } from '@oca/testkit';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,10 @@ export interface LocalStack {
   stack: Stack;
   anvil: AnvilInstance;
   scenario: Scenario;
+  /** Uniswap V2/V3 pools traded over 30 simulated hours (market and trend agents) */
+  market: MarketScenario;
+  /** Risky and clean tokens with V2 pools and holders (security agent) */
+  tokens: TokenScenario;
   db: TestDatabase;
   amqpPrefix: string;
   redisPrefix: string;
@@ -28,6 +32,8 @@ export async function startLocalStack(extraEnv: Record<string, string> = {}, lab
   const urls = serviceUrls();
   const anvil = await startAnvil();
   const scenario = await deployScenario(anvil.rpcUrl);
+  const market = await deployMarketScenario(anvil.rpcUrl);
+  const tokens = await deployTokenScenario(anvil.rpcUrl);
   const adminUrl = new URL(urls.postgresUrl);
   adminUrl.pathname = '/postgres';
   const db = await createTestDatabase(adminUrl.toString(), label);
@@ -84,6 +90,8 @@ export async function startLocalStack(extraEnv: Record<string, string> = {}, lab
     stack,
     anvil,
     scenario,
+    market,
+    tokens,
     db,
     amqpPrefix: `${label}-${tag}.`,
     redisPrefix: `oca-${label}-${tag}:`,

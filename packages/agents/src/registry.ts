@@ -1,6 +1,9 @@
 import type { AGENT_CATALOG, AgentName } from '@oca/contracts';
 import type { z } from 'zod';
 import { addressAgent } from './address/address.agent';
+import { marketAgent } from './market/market.agent';
+import { securityAgent } from './security';
+import { trendAgent } from './trend/trend.agent';
 import type { Agent } from './types';
 
 /** The agent implementing a catalog entry, typed by that entry's params and result schemas. */
@@ -18,6 +21,9 @@ export type AnyAgent = Agent<unknown, unknown>;
  */
 export const AGENTS: { readonly [N in AgentName]: CatalogAgent<N> } = {
   address: addressAgent,
+  security: securityAgent,
+  market: marketAgent,
+  trend: trendAgent,
 };
 
 /**

@@ -6,3 +6,6 @@ export { isExecutionError, isTransientRpcError } from './rpc-errors';
 export { beaconAbi, erc1155Abi, erc165Abi, erc20Abi, erc721Abi, INTERFACE_IDS } from './abis';
 export { EIP1967_SLOTS, slotToAddress, type Eip1967Slot } from './eip1967';
 export { decodeTokenText } from './token-text';
+export * from './dex';
+export { decodeInstructions, metadataLength, minimalProxyImplementation, OPCODES, scanBytecode, type BytecodeScan, type Instruction } from './bytecode';
+export { isLogRangeError, LogBudgetExceededError, pageLogs, type LogPagerOptions, type LogScan } from './log-pager';

@@ -1,24 +1,10 @@
 import { z } from 'zod';
-import { Address, Network, Severity } from './common';
+import { AgentResultBase } from './agent-base';
+import { MarketParams, MarketResult } from './agent-market';
+import { SecurityParams, SecurityResult } from './agent-security';
+import { Address, Network } from './common';
+import { TrendParams, TrendResult } from './agent-trend';
 
-export const Finding = z.object({
-  severity: Severity,
-  title: z.string(),
-  evidence: z.string(),
-});
-export type Finding = z.infer<typeof Finding>;
-
-/** Fields every agent result carries (ARCHITECTURE.md, "Agents"). */
-export const AgentResultBase = z.object({
-  agent: z.string(),
-  network: Network,
-  target: z.string(),
-  /** Decimal string: the block every figure was read at. */
-  blockNumber: z.string(),
-  generatedAt: z.iso.datetime(),
-  summary: z.string(),
-  findings: z.array(Finding),
-});
 
 // ---- agent `address` ----
 
@@ -76,6 +62,27 @@ export const AGENT_CATALOG = {
     result: AddressResult,
     /** Per-agent execution timeout */
     timeoutMs: 20_000,
+  },
+  security: {
+    description:
+      'Token security: proxy and owner powers from decoded bytecode, capabilities (mint, pause, blacklist, tax changes, balance rewrites), buy/sell/transfer taxes and honeypot by simulating a trade in one eth_call, holders, liquidity and LP burned or held; a 0-100 score and verdict.',
+    params: SecurityParams,
+    result: SecurityResult,
+    timeoutMs: 30_000,
+  },
+  market: {
+    description:
+      'DexScreener-style market data computed on-chain: every Uniswap V2/V3 pool of a token, price in native and USD, liquidity, 1h/6h/24h volume, buys/sells and price change, FDV and market cap.',
+    params: MarketParams,
+    result: MarketResult,
+    timeoutMs: 30_000,
+  },
+  trend: {
+    description:
+      'Emerging tokens: pools created in the lookback window ranked by a documented momentum score, with honeypots and pools under the liquidity floor excluded and counted.',
+    params: TrendParams,
+    result: TrendResult,
+    timeoutMs: 60_000,
   },
 } as const;
 export type AgentName = keyof typeof AGENT_CATALOG;

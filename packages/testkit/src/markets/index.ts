@@ -1,2 +1,17 @@
-// Scenario for the token-intelligence agents; see README in this folder when filled.
-export {};
+// The market scenario: a Uniswap V2/V3 market on anvil, traded over simulated time, for the
+// market and trend agents.
+export {
+  deployMarketScenario,
+  BURN_ADDRESS,
+  MARKET_SCENARIO_HOURS,
+  MARKET_TOKENS,
+  type MarketScenario,
+  type MarketPoolName,
+  type MarketTokenName,
+  type MarketToken,
+} from './market-scenario';
+export type { ScenarioPool, ScenarioSwap, FailedSwap } from './swap-records';
+export { CREATE2_DEPLOYER, DEVNET_ADMIN, UNISWAP_V3, dexCoreAddresses, type DexCore } from './dex-core';
+export { compileMarketContracts, type MarketContracts } from './market-contracts';
+export { deployDexCore } from './dex-core';
+export { DevnetDriver, type TxRequest, type MinedTx } from './devnet-driver';

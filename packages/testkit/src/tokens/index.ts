@@ -1,2 +1,10 @@
-// Scenario for the token-intelligence agents; see README in this folder when filled.
-export {};
+// Scenario for the security agent: risky and clean tokens with V2 pools and holders on anvil.
+export { deployTokenScenario, REWRITTEN_BALANCE, TOKEN_SCENARIO_SUPPLY, type TokenScenarioOptions } from './token-scenario';
+export {
+  SECURITY_TOKEN_KEYS,
+  type SecurityFlag,
+  type SecurityScenarioToken,
+  type SecurityTokenKey,
+  type TokenGroundTruth,
+  type TokenScenario,
+} from './ground-truth';

@@ -1,0 +1,209 @@
+import type { Finding, Network, Severity } from '@oca/contracts';
+import type { Address } from 'viem';
+import type { RiskyFunction, RiskyFunctionCategory, SecurityCapabilities, SecurityContract, SecurityHolders, SecurityLiquidity, SecurityToken, SecurityTrading } from './schemas';
+
+/** Everything the findings are written from. */
+export interface SecurityFacts {
+  network: Network;
+  target: Address;
+  blockNumber: bigint;
+  token: SecurityToken;
+  contract: SecurityContract;
+  capabilities: SecurityCapabilities;
+  trading: SecurityTrading;
+  /** Why the simulated wallet-to-wallet transfer failed; null when it worked or was not reached. */
+  transferFailure: string | null;
+  /** The simulation eth_call reverted as a whole (the probe catches the token's own failures). */
+  simulationReverted: boolean;
+  holders: SecurityHolders | null;
+  /** Why `holders` is null. */
+  holdersUnavailable: string | null;
+  /** The LP history scan ran out of budget: LP holder lists are partial (burned share is exact). */
+  lpHoldersIncomplete: boolean;
+  liquidity: SecurityLiquidity;
+}
+
+/** Severity of each capability, as if the owner can use it; renounced ownership lowers it a step. */
+const CAPABILITY: Record<Exclude<RiskyFunctionCategory, 'upgrade'>, { severity: Severity; title: string; why: string }> = {
+  balance: { severity: 'critical', title: 'Owner can rewrite balances', why: 'a privileged function sets holders’ balances directly' },
+  mint: { severity: 'high', title: 'Owner can mint new tokens', why: 'new supply dilutes every holder and can be dumped into the pool' },
+  pause: { severity: 'high', title: 'Transfers can be paused', why: 'a switch stops every transfer, sells included' },
+  blacklist: { severity: 'high', title: 'Blacklist: addresses can be blocked', why: 'a blocked holder can no longer sell' },
+  tax: { severity: 'high', title: 'Owner can change the taxes', why: 'a tax raised to 100 % turns the token into a honeypot' },
+  cooldown: { severity: 'high', title: 'Trading cooldown', why: 'trades are rate-limited per address; a long cooldown blocks selling' },
+  'anti-whale': { severity: 'medium', title: 'Maximum transaction or wallet limit', why: 'transfers above a limit revert' },
+  whitelist: { severity: 'medium', title: 'Whitelist: some addresses trade under other rules', why: 'listed addresses bypass limits or taxes' },
+  'trading-switch': { severity: 'info', title: 'Trading is switched on by the owner', why: 'a one-way switch opened trading' },
+};
+
+const LOWER: Record<Severity, Severity> = { critical: 'high', high: 'medium', medium: 'low', low: 'info', info: 'info' };
+
+export function securityFindings(facts: SecurityFacts): Finding[] {
+  return [...contractFindings(facts), ...capabilityFindings(facts), ...tradingFindings(facts), ...holderFindings(facts), ...liquidityFindings(facts)];
+}
+
+function contractFindings({ contract, blockNumber }: SecurityFacts): Finding[] {
+  const out: Finding[] = [];
+  const { proxy } = contract;
+  if (proxy?.upgradeable) {
+    const who = proxy.kind === 'EIP-1967-beacon' ? `the beacon ${proxy.beacon}'s owner` : proxy.admin ? `the admin ${proxy.admin}` : 'the implementation’s upgrade function (UUPS)';
+    out.push({
+      severity: 'high',
+      title: 'Upgradeable proxy: the code can be replaced',
+      evidence: `${proxy.kind} proxy at block ${blockNumber}; implementation ${proxy.implementation ?? 'unresolved'}; ${who} can point it at new code, changing every rule of the token.`,
+    });
+  } else if (proxy) {
+    out.push({ severity: 'info', title: 'Minimal proxy (EIP-1167)', evidence: `A fixed clone of ${proxy.implementation}; the implementation cannot change.` });
+  }
+  if (contract.selfdestruct) {
+    out.push({ severity: 'high', title: 'Contract can self-destruct', evidence: 'A reachable SELFDESTRUCT instruction in the decoded bytecode.' });
+  }
+  if (contract.delegatecall && !proxy) {
+    out.push({
+      severity: 'medium',
+      title: 'Runs external code (DELEGATECALL)',
+      evidence: 'A reachable DELEGATECALL instruction outside any proxy pattern: code at another address runs with this token’s storage.',
+    });
+  }
+  if (contract.ownerAddress === null) {
+    out.push({ severity: 'info', title: 'No owner function', evidence: 'owner() and getOwner() did not answer with an address.' });
+  } else if (contract.ownershipRenounced) {
+    out.push({ severity: 'info', title: 'Ownership renounced', evidence: `owner() = ${contract.ownerAddress} at block ${blockNumber}.` });
+  } else {
+    out.push({ severity: 'info', title: 'Owned contract', evidence: `owner() = ${contract.ownerAddress} at block ${blockNumber}.` });
+  }
+  return out;
+}
+
+function capabilityFindings({ contract, capabilities }: SecurityFacts): Finding[] {
+  const byCategory = new Map<RiskyFunctionCategory, RiskyFunction[]>();
+  for (const fn of contract.riskyFunctions) byCategory.set(fn.category, [...(byCategory.get(fn.category) ?? []), fn]);
+  const out: Finding[] = [];
+  for (const [category, fns] of byCategory) {
+    if (category === 'upgrade') continue;
+    const spec = CAPABILITY[category];
+    let severity = spec.severity;
+    // An anti-whale limit the owner can change can be set to zero, which freezes trading.
+    if (category === 'anti-whale' && capabilities.antiWhaleModifiable) severity = 'high';
+    const renounced = contract.ownershipRenounced === true;
+    if (renounced) severity = LOWER[severity];
+    const list = fns.map((f) => `${f.signature} (${f.selector}${f.foundIn === 'implementation' ? ', in the implementation' : ''})`).join(', ');
+    out.push({
+      severity,
+      title: spec.title,
+      evidence: `Dispatcher exposes ${list}: ${spec.why}.${renounced ? ' Ownership is renounced, so only another privileged role could still call it.' : ''}`,
+    });
+  }
+  return out;
+}
+
+function tradingFindings({ trading, transferFailure, holders, simulationReverted }: SecurityFacts): Finding[] {
+  if (simulationReverted) {
+    return [
+      {
+        severity: 'medium',
+        title: 'Trading simulation reverted',
+        evidence: 'The buy/sell simulation failed as a whole (every token call inside it is guarded, so the token exhausted its gas or broke the call); taxes are unknown.',
+      },
+    ];
+  }
+  if (trading.method === null) {
+    const searched = holders ? 'among its holders or behind the listed factories' : 'behind the listed factories (its holders could not be read)';
+    return [
+      {
+        severity: 'info',
+        title: 'Trading not simulated',
+        evidence: `No Uniswap V2 pool of this token against a wrapped native coin was found ${searched}, and the token is not one itself, so buy and sell taxes are unknown.`,
+      },
+    ];
+  }
+  const where = trading.method === 'wrap' ? 'by deposit() and withdraw() (the token is a wrapped native coin)' : `through pool ${trading.pool}`;
+  if (trading.cannotBuy) {
+    return [{ severity: 'high', title: 'Buying fails', evidence: `A simulated buy ${where} did not deliver tokens: ${trading.honeypotReason}.` }];
+  }
+  const out: Finding[] = [];
+  if (trading.isHoneypot) {
+    out.push({ severity: 'critical', title: 'Honeypot: selling fails', evidence: `A simulated buy ${where} worked, then the sell failed: ${trading.honeypotReason}.` });
+  } else if (trading.cannotSellAll) {
+    out.push({ severity: 'high', title: 'Cannot sell the whole balance', evidence: `Selling the whole bought amount ${where} reverted; a tenth of it sold.` });
+  }
+  for (const [name, value] of [
+    ['Buy', trading.buyTax],
+    ['Sell', trading.sellTax],
+    ['Transfer', trading.transferTax],
+  ] as const) {
+    if (value === null || value === 0) continue;
+    out.push({ severity: taxSeverity(value), title: `${name} tax ${pct(value * 100)}`, evidence: `Simulated ${name.toLowerCase()} ${where}: ${pct(value * 100)} of the amount the reserves promise did not arrive.` });
+  }
+  if (transferFailure) out.push({ severity: 'high', title: 'Wallet-to-wallet transfers fail', evidence: `A simulated transfer to a fresh address failed: ${transferFailure}.` });
+  if (out.length === 0) {
+    out.push({ severity: 'info', title: 'Buy and sell simulated without tax', evidence: `Bought, transferred and sold the whole amount ${where}; every step delivered what the reserves promised.` });
+  }
+  return out;
+}
+
+function taxSeverity(tax: number): Severity {
+  if (tax >= 0.5) return 'critical';
+  if (tax >= 0.2) return 'high';
+  if (tax >= 0.1) return 'medium';
+  return 'low';
+}
+
+function holderFindings({ holders, holdersUnavailable, contract }: SecurityFacts): Finding[] {
+  if (!holders) return [{ severity: 'info', title: 'Holders not analysed', evidence: holdersUnavailable ?? 'The Transfer history could not be read.' }];
+  const out: Finding[] = [];
+  const concentrated = (who: string, address: string | null, share: number | null) => {
+    if (address === null || share === null || share < 20) return;
+    out.push({ severity: share >= 50 ? 'high' : 'medium', title: `${who} holds ${pct(share)} of the supply`, evidence: `balanceOf(${address}) is ${pct(share)} of totalSupply; a sale of that size moves the price against every holder.` });
+  };
+  const sameParty = holders.creatorAddress !== null && holders.creatorAddress === contract.ownerAddress;
+  concentrated(sameParty ? 'The owner (and creator)' : 'The owner', contract.ownershipRenounced ? null : contract.ownerAddress, holders.ownerPercent);
+  if (!sameParty) concentrated('The creator', holders.creatorAddress, holders.creatorPercent);
+  out.push({
+    severity: 'info',
+    title: `${holders.holderCount} holders`,
+    evidence: `From ${holders.logsScanned} Transfer/Deposit logs and balanceOf at the pinned block; the top 10 hold ${pct(holders.top10Percent)}.${holders.creatorAddress ? '' : ' No mint Transfer was found, so the creator is unknown.'}`,
+  });
+  return out;
+}
+
+function liquidityFindings({ liquidity, trading, lpHoldersIncomplete, holders }: SecurityFacts): Finding[] {
+  const deepest = liquidity.pools[0];
+  if (!deepest) {
+    const evidence = holders
+      ? 'No verified V2 pair holds this token, and the listed factories have none; V3 pools are not analysed by this agent.'
+      : 'The listed factories have no pair for this token; pairs of other factories are found through the holder list, which could not be read.';
+    return [{ severity: 'info', title: 'No Uniswap V2 pool found', evidence }];
+  }
+  // A wrapped native coin is redeemable 1:1; who can pull its pools does not decide its value.
+  if (trading.method === 'wrap') return [];
+  const burned = deepest.lpBurnedPercent;
+  const locked = deepest.lpLockedPercent ?? 0;
+  const top = deepest.lpHolders.find((h) => h.tag !== 'burn' && h.tag !== 'locker');
+  const out: Finding[] = [];
+  if (top && top.percent > 50) {
+    const role = top.tag === 'owner' || top.tag === 'creator' ? ` (the token’s ${top.tag})` : '';
+    out.push({
+      severity: 'high',
+      title: 'Liquidity can be pulled by one holder',
+      evidence: `${top.address}${role} holds ${pct(top.percent)} of pool ${deepest.address}'s LP tokens, unburned and unlocked; burning them withdraws that share of the reserves.`,
+    });
+  } else if (100 - burned - locked > 50) {
+    out.push({
+      severity: 'medium',
+      title: 'Liquidity not locked',
+      evidence: `${pct(100 - burned - locked)} of pool ${deepest.address}'s LP is neither burned nor locked, spread over ${deepest.lpHolderCount} holders (largest ${pct(top?.percent ?? 0)}).`,
+    });
+  } else {
+    out.push({ severity: 'info', title: `Liquidity ${pct(burned)} burned`, evidence: `Pool ${deepest.address}: ${pct(burned)} of the LP supply is held by 0x0 or 0x…dEaD.` });
+  }
+  if (lpHoldersIncomplete) {
+    out.push({ severity: 'info', title: 'LP holders partly known', evidence: 'The LP Transfer history exceeded the scan budget; burned shares are exact (read from 0x0 and 0x…dEaD), the holder list is not.' });
+  }
+  if (deepest.lpLockedPercent === null) {
+    out.push({ severity: 'info', title: 'LP lock status unknown', evidence: 'Some LP tokens sit in contracts the agent cannot classify (no locker registry for this network yet).' });
+  }
+  return out;
+}
+
+const pct = (value: number) => `${value.toFixed(2)}%`;

@@ -1,0 +1,76 @@
+import { formatUnits } from 'viem';
+import type { GoPlusHolder, GoPlusTokenSecurity, GoPlusTokenSecurityResponse, SecurityResult, TokenHolder } from './schemas';
+
+/**
+ * The same analysis in GoPlus `token_security` shape, for `?format=goplus`: "1"/"0" flags ("" when
+ * this result does not know), taxes and percentages as fractions in strings ("0.5" = 50 %),
+ * balances in token units. Flags GoPlus derives from data this agent does not read (hidden owner,
+ * reclaimable ownership, slippage setters, external calls) are "" rather than a guessed "0".
+ */
+export function toGoPlus(result: SecurityResult): GoPlusTokenSecurityResponse {
+  return { code: 1, message: 'OK', result: { [result.target.toLowerCase()]: toGoPlusTokenSecurity(result) } };
+}
+
+export function toGoPlusTokenSecurity(result: SecurityResult): GoPlusTokenSecurity {
+  const { token, contract, capabilities: caps, trading, holders, liquidity } = result.data;
+  const decimals = token.decimals ?? 0;
+  const units = (raw: string | bigint) => formatUnits(BigInt(raw), decimals);
+  const deepest = liquidity.pools[0];
+  return {
+    token_name: token.name ?? '',
+    token_symbol: token.symbol ?? '',
+    total_supply: units(token.totalSupply),
+    holder_count: holders ? String(holders.holderCount) : '',
+    is_proxy: flag(contract.isProxy),
+    is_mintable: flag(caps.mintable),
+    owner_address: contract.ownerAddress ?? '',
+    owner_balance: holders?.ownerBalance != null ? units(holders.ownerBalance) : '',
+    owner_percent: holders?.ownerPercent != null ? fraction(holders.ownerPercent) : '',
+    creator_address: holders?.creatorAddress ?? '',
+    creator_balance: holders?.creatorBalance != null ? units(holders.creatorBalance) : '',
+    creator_percent: holders?.creatorPercent != null ? fraction(holders.creatorPercent) : '',
+    can_take_back_ownership: '',
+    owner_change_balance: flag(caps.ownerCanChangeBalance),
+    hidden_owner: '',
+    selfdestruct: flag(contract.selfdestruct),
+    external_call: '',
+    buy_tax: tax(trading.buyTax),
+    sell_tax: tax(trading.sellTax),
+    transfer_tax: tax(trading.transferTax),
+    cannot_buy: flag(trading.cannotBuy),
+    cannot_sell_all: flag(trading.cannotSellAll),
+    slippage_modifiable: flag(caps.taxModifiable),
+    is_honeypot: flag(trading.isHoneypot),
+    transfer_pausable: flag(caps.transferPausable),
+    is_blacklisted: flag(caps.blacklist),
+    is_whitelisted: flag(caps.whitelist),
+    is_anti_whale: flag(caps.antiWhale),
+    anti_whale_modifiable: flag(caps.antiWhaleModifiable),
+    trading_cooldown: flag(caps.tradingCooldown),
+    personal_slippage_modifiable: '',
+    is_in_dex: flag(liquidity.pools.length > 0),
+    dex: liquidity.pools.map((p) => ({ liquidity_type: 'UniV2', name: 'UniswapV2', pair: p.address, liquidity: '' })),
+    holders: (holders?.topHolders ?? []).map((h) => holder(h, units)),
+    lp_holder_count: deepest ? String(deepest.lpHolderCount) : '',
+    lp_total_supply: deepest ? formatUnits(BigInt(deepest.lpTotalSupply), 18) : '',
+    lp_holders: (deepest?.lpHolders ?? []).map((h) => holder(h, (raw) => formatUnits(BigInt(raw), 18))),
+  };
+}
+
+function holder(h: TokenHolder, units: (raw: string) => string): GoPlusHolder {
+  return {
+    address: h.address,
+    tag: h.tag === 'burn' ? 'Burn' : h.tag === 'pool' ? 'UniswapV2' : h.tag === 'locker' ? 'Locker' : '',
+    is_contract: h.isContract ? '1' : '0',
+    balance: units(h.balance),
+    percent: fraction(h.percent),
+    is_locked: h.tag === 'burn' || h.tag === 'locker' ? '1' : '0',
+  };
+}
+
+const flag = (value: boolean | null): '0' | '1' | '' => (value === null ? '' : value ? '1' : '0');
+const tax = (value: number | null) => (value === null ? '' : trim(value));
+/** 0–100 percent → GoPlus fraction string. */
+const fraction = (percent: number) => trim(percent / 100);
+const trim = (n: number) => String(Number(n.toFixed(8)));
+

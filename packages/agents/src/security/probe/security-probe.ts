@@ -1,0 +1,119 @@
+import type { ChainClient } from '@oca/chain';
+import { decodeFunctionResult, encodeFunctionData, getAddress, keccak256, slice, toHex, type Address, type Hex } from 'viem';
+import { SECURITY_PROBE_ABI, SECURITY_PROBE_RUNTIME } from './security-probe.generated';
+
+/**
+ * Where the probe's code is placed by state override: an address derived from a label, so no
+ * contract is there on any chain (finding a preimage for a chosen address is infeasible).
+ */
+export const PROBE_ADDRESS: Address = getAddress(slice(keccak256(toHex('oca.security-probe')), 12));
+/** `from` of the simulation: a fresh EOA, so tokens that check tx.origin see a normal buyer. */
+export const PROBE_CALLER: Address = getAddress(slice(keccak256(toHex('oca.security-probe.caller')), 12));
+/** Native balance given to the probe by override; it spends 0.1 % of a pool's quote reserve. */
+const PROBE_FUNDS = 10n ** 30n;
+
+/** Gas for one inspect chunk: ~8k per account plus pool checks, well under every node's eth_call cap. */
+const INSPECT_GAS = 25_000_000n;
+const SIMULATE_GAS = 15_000_000n;
+/** Accounts per inspect call; chunks go out together (one batch). */
+export const INSPECT_CHUNK = 500;
+
+export type ProbePool = {
+  pair: Address;
+  factory: Address;
+  token0: Address;
+  token1: Address;
+  reserve0: bigint;
+  reserve1: bigint;
+  lpSupply: bigint;
+};
+
+export interface Inspection {
+  /** Per account, in the order given. */
+  balances: bigint[];
+  codeSizes: number[];
+  /** Verified V2 pairs of the token, deduplicated. */
+  pools: ProbePool[];
+  /** eth_calls made. */
+  calls: number;
+}
+
+/** Options for `inspect`. */
+export interface InspectRequest {
+  token: Address;
+  accounts: readonly Address[];
+  /** V2 factories to ask `getPair(token, quote)` for each of `quotes`. */
+  factories?: readonly Address[];
+  quotes?: readonly Address[];
+  blockNumber: bigint;
+}
+
+/**
+ * Balances and code sizes of many accounts and the token's V2 pools among them, through the
+ * probe's `inspect` in chunks of `INSPECT_CHUNK` accounts, all sent at once.
+ */
+export async function inspect(client: ChainClient, request: InspectRequest): Promise<Inspection> {
+  const chunks: Address[][] = [];
+  for (let i = 0; i < request.accounts.length; i += INSPECT_CHUNK) chunks.push(request.accounts.slice(i, i + INSPECT_CHUNK));
+  if (chunks.length === 0) chunks.push([]);
+  const results = await Promise.all(
+    chunks.map((accounts, i) => {
+      // Listed pools are asked for once, with the first chunk.
+      const factories = i === 0 ? (request.factories ?? []) : [];
+      const quotes = i === 0 ? (request.quotes ?? []) : [];
+      const data = encodeFunctionData({ abi: SECURITY_PROBE_ABI, functionName: 'inspect', args: [request.token, accounts, factories, quotes] });
+      return probeCall(client, data, request.blockNumber, INSPECT_GAS, false).then((out) =>
+        decodeFunctionResult({ abi: SECURITY_PROBE_ABI, functionName: 'inspect', data: out }),
+      );
+    }),
+  );
+  const pools = new Map<Address, ProbePool>();
+  for (const [, , found] of results) for (const pool of found) pools.set(getAddress(pool.pair), normalisePool(pool));
+  return {
+    balances: results.flatMap(([balances]) => [...balances]),
+    codeSizes: results.flatMap(([, sizes]) => sizes.map(Number)),
+    pools: [...pools.values()],
+    calls: results.length,
+  };
+}
+
+export type Simulation = ReturnType<typeof decodeSimulation>;
+
+/** One buy → wallet transfer → sell through the first usable pair of `pairs` (see SecurityProbe.sol). */
+export async function simulate(client: ChainClient, token: Address, pairs: readonly Address[], blockNumber: bigint) {
+  const data = encodeFunctionData({ abi: SECURITY_PROBE_ABI, functionName: 'simulate', args: [token, pairs] });
+  return decodeSimulation(await probeCall(client, data, blockNumber, SIMULATE_GAS, true));
+}
+
+function decodeSimulation(data: Hex) {
+  return decodeFunctionResult({ abi: SECURITY_PROBE_ABI, functionName: 'simulate', data });
+}
+
+/**
+ * eth_call to the probe with its code (and, to trade, a balance) placed by state override. `gas`
+ * and `account` also keep viem from folding the call into a Multicall3 batch, which would run it
+ * with the multicall contract as msg.sender.
+ */
+async function probeCall(client: ChainClient, data: Hex, blockNumber: bigint, gas: bigint, funded: boolean): Promise<Hex> {
+  const { data: out } = await client.call({
+    account: PROBE_CALLER,
+    to: PROBE_ADDRESS,
+    data,
+    gas,
+    blockNumber,
+    stateOverride: [{ address: PROBE_ADDRESS, code: SECURITY_PROBE_RUNTIME, ...(funded ? { balance: PROBE_FUNDS } : {}) }],
+  });
+  return out ?? '0x';
+}
+
+function normalisePool(pool: { pair: Address; factory: Address; token0: Address; token1: Address; reserve0: bigint; reserve1: bigint; lpSupply: bigint }): ProbePool {
+  return {
+    pair: getAddress(pool.pair),
+    factory: getAddress(pool.factory),
+    token0: getAddress(pool.token0),
+    token1: getAddress(pool.token1),
+    reserve0: pool.reserve0,
+    reserve1: pool.reserve1,
+    lpSupply: pool.lpSupply,
+  };
+}

@@ -1,0 +1,22 @@
+// The security agent's schemas live in @oca/contracts (agent-security.ts), the one source of truth.
+export {
+  GoPlusTokenSecurity,
+  GoPlusTokenSecurityResponse,
+  SecurityData,
+  SecurityParams,
+  SecurityResult,
+  type GoPlusHolder,
+  type HolderTag,
+  type RiskyFunction,
+  type RiskyFunctionCategory,
+  type SecurityCapabilities,
+  type SecurityContract,
+  type SecurityHolders,
+  type SecurityLiquidity,
+  type SecurityPool,
+  type SecurityProxy,
+  type SecurityToken,
+  type SecurityTrading,
+  type SecurityVerdict,
+  type TokenHolder,
+} from '@oca/contracts';

@@ -1,0 +1,200 @@
+import { DEX_DEPLOYMENTS, dexQuoteTokens, isExecutionError, LogBudgetExceededError, type ChainClient } from '@oca/chain';
+import { getAddress, zeroAddress, type Address, type Hash } from 'viem';
+import { abortable } from '../abort';
+import { checksummedAddress } from '../checksum';
+import { PermanentAgentError } from '../errors';
+import type { Agent, AgentContext } from '../types';
+import { analyseCode } from './code-analysis';
+import { readContract, resolveProxy } from './contract-read';
+import { securityFindings, type SecurityFacts } from './findings';
+import { DEAD_ADDRESS, distribution, type BalanceSheet } from './holder-stats';
+import { describePool, liquidityOf, orientPools } from './liquidity';
+import { inspect, simulate } from './probe/security-probe';
+import { SecurityParams, SecurityResult, type SecurityHolders } from './schemas';
+import { scoreFindings, sortFindings } from './score';
+import { tradingFromSimulation, transferFailure, UNKNOWN_TRADING } from './trading';
+import { scanTransfers, type TransferScan } from './transfer-scan';
+
+/**
+ * Token security in the manner of GoPlus `token_security` and honeypot.is, from the chain alone,
+ * every read pinned to one block:
+ *
+ * 1. block number;
+ * 2. code, proxy slots, owner, metadata — and the Transfer history (adaptive getLogs paging);
+ * 3. the proxy's implementation code, the creator (first mint's sender), and through the probe
+ *    (state-override eth_call) every history address's balance and code size plus the token's
+ *    verified V2 pairs among them or behind the network's listed factories;
+ * 4. the buy → transfer → sell simulation in one eth_call, and the pools' LP history;
+ * 5. LP balances.
+ *
+ * Pools are found from the token's own holders (a pair holds the token), verified by asking the
+ * pair's factory for `getPair(token0, token1)`, so any V2 fork on any network is found without a
+ * registry; `DEX_DEPLOYMENTS`' factories add pools the history scan may have missed.
+ */
+export const securityAgent: Agent<SecurityParams, SecurityResult> = {
+  name: 'security',
+  params: SecurityParams,
+  result: SecurityResult,
+
+  async run(params: SecurityParams, ctx: AgentContext): Promise<SecurityResult> {
+    const target = checksummedAddress(params.address, 'address');
+    const { signal } = ctx;
+    signal.throwIfAborted();
+    const client = ctx.chain.get(params.network);
+    // 1. The block every figure is read at (cacheTime 0: viem would otherwise serve a stale one).
+    const blockNumber = await abortable(client.getBlockNumber({ cacheTime: 0 }), signal);
+
+    // 2. The contract and its whole Transfer history, together.
+    const [facts, scan] = await abortable(Promise.all([readContract(client, target, blockNumber), scanWithinBudget(client, [target], blockNumber, signal)]), signal);
+    if (facts.code === '0x') throw new PermanentAgentError('invalid_params', `address: no contract code at block ${blockNumber}`, 'address');
+    if (facts.totalSupply === null) {
+      throw new PermanentAgentError('invalid_params', 'address: not an ERC-20 token (totalSupply() does not answer)', 'address');
+    }
+
+    const deployment = DEX_DEPLOYMENTS[params.network];
+    const candidates = unique([zeroAddress, DEAD_ADDRESS, ...(facts.owner ? [facts.owner] : []), ...(scan.ok ? (scan.value.accounts.get(target) ?? []) : [])]);
+    const mintTx = scan.ok ? scan.value.firstMintTx.get(target) : undefined;
+    // 3. Implementation code, creator, and every holder's balance with the pools among them.
+    const [resolved, inspection, creator] = await abortable(
+      Promise.all([
+        resolveProxy(client, facts, blockNumber),
+        inspect(client, {
+          token: target,
+          accounts: candidates,
+          factories: deployment.v2Factories.map((f) => f.address),
+          quotes: dexQuoteTokens(deployment).map((q) => q.address),
+          blockNumber,
+        }),
+        mintTx ? senderOf(client, mintTx) : Promise.resolve(null),
+      ]),
+      signal,
+    );
+
+    const pools = orientPools(target, inspection.pools);
+    const pairs = pools.map((p) => p.pool.pair);
+    const creatorMissing = creator !== null && !candidates.includes(creator);
+    // 4. The trade simulation and the pools' LP history (plus the creator's balance if no log named it).
+    const [simulation, lpScan, creatorInspection] = await abortable(
+      Promise.all([
+        // The probe catches every failure of the token itself; the call reverting as a whole means
+        // something hostile (gas exhaustion), which is a finding, not an agent failure.
+        simulate(client, target, pairs, blockNumber).catch((err: unknown) => {
+          if (isExecutionError(err)) return null;
+          throw err;
+        }),
+        pairs.length > 0 ? scanWithinBudget(client, pairs, blockNumber, signal) : null,
+        creatorMissing ? inspect(client, { token: target, accounts: [creator], blockNumber }) : null,
+      ]),
+      signal,
+    );
+
+    // 5. LP balances, per pool.
+    const owner = facts.owner;
+    const lpSheets = await abortable(
+      Promise.all(
+        pools.map((p) => {
+          const accounts = unique([zeroAddress, DEAD_ADDRESS, ...(owner ? [owner] : []), ...(creator ? [creator] : []), ...(lpScan?.ok ? (lpScan.value.accounts.get(p.pool.pair) ?? []) : [])]);
+          return inspect(client, { token: p.pool.pair, accounts, blockNumber }).then((r): BalanceSheet => ({ accounts, ...r }));
+        }),
+      ),
+      signal,
+    );
+
+    const { contract, capabilities } = analyseCode({ code: facts.code, codeHash: facts.codeHash, proxy: resolved.proxy, implementationCode: resolved.implementationCode, owner });
+    const sheet: BalanceSheet = {
+      accounts: creatorMissing ? [...candidates, creator] : candidates,
+      balances: [...inspection.balances, ...(creatorInspection?.balances ?? [])],
+      codeSizes: [...inspection.codeSizes, ...(creatorInspection?.codeSizes ?? [])],
+    };
+    const poolSet = new Set(inspection.pools.map((p) => p.pair));
+    const holders = scan.ok ? holdersOf(sheet, facts.totalSupply, { owner, creator, pools: poolSet }, scan.value.logs) : null;
+    const liquidity = liquidityOf(pools.map((p, i) => describePool(p, lpSheets[i]!, { owner, creator })));
+    const trading = simulation ? tradingFromSimulation(simulation) : UNKNOWN_TRADING;
+
+    const securityFacts: SecurityFacts = {
+      network: params.network,
+      target,
+      blockNumber,
+      token: { name: facts.name, symbol: facts.symbol, decimals: facts.decimals, totalSupply: facts.totalSupply.toString() },
+      contract,
+      capabilities,
+      trading,
+      transferFailure: simulation ? transferFailure(simulation) : null,
+      simulationReverted: simulation === null,
+      holders,
+      holdersUnavailable: scan.ok ? null : scan.reason,
+      lpHoldersIncomplete: lpScan !== null && !lpScan.ok,
+      liquidity,
+    };
+    const findings = sortFindings(securityFindings(securityFacts));
+    const { score, verdict } = scoreFindings(findings);
+    ctx.logger.debug({ network: params.network, target, blockNumber: blockNumber.toString(), score, verdict }, 'security agent read');
+    return {
+      agent: 'security',
+      network: params.network,
+      target,
+      blockNumber: blockNumber.toString(),
+      generatedAt: ctx.now().toISOString(),
+      summary: summaryOf(securityFacts, score, verdict, findings),
+      findings,
+      data: { token: securityFacts.token, contract, capabilities, trading, holders, liquidity, score, verdict },
+    };
+  },
+};
+
+type Scanned = { ok: true; value: TransferScan } | { ok: false; reason: string };
+
+/** The history scan, or why it stopped: a token with more history than the budget is not an error. */
+async function scanWithinBudget(client: ChainClient, contracts: Address[], blockNumber: bigint, signal: AbortSignal): Promise<Scanned> {
+  try {
+    return { ok: true, value: await scanTransfers(client, contracts, blockNumber, signal) };
+  } catch (err) {
+    if (err instanceof LogBudgetExceededError) {
+      return {
+        ok: false,
+        reason: `The Transfer history could not be read within the scan budget (${err.requests} getLogs requests, ${err.logs} logs so far), so holder figures would be partial.`,
+      };
+    }
+    throw err;
+  }
+}
+
+/** Who sent the first mint: the deployer for a constructor mint. Null when the node has pruned the transaction. */
+async function senderOf(client: ChainClient, hash: Hash): Promise<Address | null> {
+  try {
+    return getAddress((await client.getTransaction({ hash })).from);
+  } catch (err) {
+    if ((err as { name?: string }).name === 'TransactionNotFoundError') return null;
+    throw err;
+  }
+}
+
+function holdersOf(sheet: BalanceSheet, supply: bigint, roles: { owner: Address | null; creator: Address | null; pools: Set<Address> }, logs: number): SecurityHolders {
+  const dist = distribution(sheet, supply, roles);
+  const { owner, creator } = roles;
+  return {
+    holderCount: dist.holderCount,
+    topHolders: dist.top,
+    top10Percent: dist.top10Percent,
+    ownerBalance: owner ? dist.balanceOf(owner).toString() : null,
+    ownerPercent: owner ? dist.percentOf(owner) : null,
+    creatorAddress: creator,
+    creatorBalance: creator ? dist.balanceOf(creator).toString() : null,
+    creatorPercent: creator ? dist.percentOf(creator) : null,
+    logsScanned: logs,
+  };
+}
+
+function summaryOf(facts: SecurityFacts, score: number, verdict: string, findings: SecurityResult['findings']): string {
+  const name = facts.token.symbol ?? facts.token.name ?? 'Token';
+  const serious = findings.filter((f) => f.severity === 'critical' || f.severity === 'high').map((f) => f.title);
+  const why = serious.length > 0 ? `: ${serious.slice(0, 3).join('; ')}${serious.length > 3 ? `; and ${serious.length - 3} more` : ''}` : '';
+  // A clean score means "no risk found"; say when part of the evidence was missing.
+  const unknown = [facts.trading.method === null ? 'trading not simulated' : null, facts.holders === null ? 'holders not analysed' : null].filter(Boolean);
+  const caveat = unknown.length > 0 ? ` (${unknown.join(', ')})` : '';
+  return `${name} (${facts.target}) on ${facts.network} at block ${facts.blockNumber}: ${verdict}, score ${score}/100${caveat}${why}.`;
+}
+
+function unique(addresses: Address[]): Address[] {
+  return [...new Set(addresses)];
+}

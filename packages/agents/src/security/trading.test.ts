@@ -1,0 +1,72 @@
+import { encodeErrorResult, getAddress, parseAbi, zeroAddress } from 'viem';
+import type { Simulation } from './probe/security-probe';
+import { revertReason, tradingFromSimulation } from './trading';
+
+const PAIR = getAddress('0x00000000000000000000000000000000000000aa');
+const WETH = getAddress('0x00000000000000000000000000000000000000bb');
+const reason = (text: string) => encodeErrorResult({ abi: parseAbi(['error Error(string)']), errorName: 'Error', args: [text] });
+
+const ok: Simulation = {
+  route: 1,
+  pair: PAIR,
+  quote: WETH,
+  amountIn: 1000n,
+  buyOk: true,
+  buyExpected: 1_000_000n,
+  buyReceived: 950_000n,
+  buyGas: 90_000n,
+  buyError: '0x',
+  transferOk: true,
+  transferSent: 95_000n,
+  transferReceived: 95_000n,
+  transferError: '0x',
+  sellOk: true,
+  soldAll: true,
+  sellAmount: 855_000n,
+  sellExpected: 1_000n,
+  sellReceived: 500n,
+  sellGas: 60_000n,
+  sellError: '0x',
+};
+
+describe('tradingFromSimulation', () => {
+  it('turns received-vs-expected into taxes', () => {
+    expect(tradingFromSimulation(ok)).toMatchObject({ method: 'v2-pair', pool: PAIR, buyTax: 0.05, transferTax: 0, sellTax: 0.5, isHoneypot: false, cannotSellAll: false, cannotBuy: false });
+  });
+
+  it('calls a failed sell a honeypot, with the token’s reason', () => {
+    expect(tradingFromSimulation({ ...ok, sellOk: false, soldAll: false, sellError: reason('sell disabled') })).toMatchObject({
+      isHoneypot: true,
+      cannotSellAll: true,
+      sellTax: null,
+      honeypotReason: 'sell failed: sell disabled',
+    });
+  });
+
+  it('calls a confiscatory sell tax a honeypot, and a partial sell "cannot sell all"', () => {
+    expect(tradingFromSimulation({ ...ok, sellReceived: 50n })).toMatchObject({ isHoneypot: true, honeypotReason: 'sell tax 95.0%' });
+    expect(tradingFromSimulation({ ...ok, soldAll: false })).toMatchObject({ isHoneypot: false, cannotSellAll: true });
+  });
+
+  it('reports a failed buy as cannotBuy and leaves sell figures unknown', () => {
+    expect(tradingFromSimulation({ ...ok, buyOk: false, buyReceived: 0n, buyError: reason('paused') })).toMatchObject({
+      cannotBuy: true,
+      isHoneypot: null,
+      sellTax: null,
+      honeypotReason: 'buy failed: paused',
+    });
+  });
+
+  it('is all unknown without a route', () => {
+    expect(tradingFromSimulation({ ...ok, route: 0, pair: zeroAddress, quote: zeroAddress })).toMatchObject({ method: null, buyTax: null, isHoneypot: null });
+  });
+});
+
+describe('revertReason', () => {
+  it('decodes Error(string) and Panic, shows custom errors by selector', () => {
+    expect(revertReason(reason('max tx'))).toBe('max tx');
+    expect(revertReason(encodeErrorResult({ abi: parseAbi(['error Panic(uint256)']), errorName: 'Panic', args: [0x11n] }))).toBe('panic 0x11');
+    expect(revertReason('0x12345678')).toBe('custom error 0x12345678');
+    expect(revertReason('0x')).toBeNull();
+  });
+});

@@ -1,0 +1,96 @@
+import { decodeErrorResult, getAddress, size, type Hex } from 'viem';
+import type { Simulation } from './probe/security-probe';
+import type { SecurityTrading } from './schemas';
+
+/** A sell tax at or above this is a honeypot in practice: holders get (almost) nothing back. */
+export const HONEYPOT_SELL_TAX = 0.9;
+
+export const UNKNOWN_TRADING: SecurityTrading = {
+  method: null,
+  pool: null,
+  quoteToken: null,
+  amountIn: null,
+  buyTax: null,
+  sellTax: null,
+  transferTax: null,
+  cannotBuy: null,
+  cannotSellAll: null,
+  isHoneypot: null,
+  honeypotReason: null,
+  buyGas: null,
+  sellGas: null,
+};
+
+/**
+ * Taxes and verdicts from one simulation. A tax is `1 − received / expected`, where expected is
+ * what the pool's reserves promise (Uniswap V2's getAmountOut) or what the sender was debited,
+ * clamped to 0–1 and rounded to 6 decimals.
+ */
+export function tradingFromSimulation(s: Simulation): SecurityTrading {
+  if (s.route === 0) return UNKNOWN_TRADING;
+  const base = {
+    method: s.route === 2 ? ('wrap' as const) : ('v2-pair' as const),
+    pool: s.route === 1 ? getAddress(s.pair) : null,
+    quoteToken: getAddress(s.quote),
+    amountIn: s.amountIn.toString(),
+  };
+  if (!s.buyOk || s.buyReceived === 0n) {
+    return {
+      ...UNKNOWN_TRADING,
+      ...base,
+      cannotBuy: true,
+      buyGas: Number(s.buyGas),
+      honeypotReason: `buy failed: ${revertReason(s.buyError) ?? 'no tokens received'}`,
+    };
+  }
+  const buyTax = tax(s.buyReceived, s.buyExpected);
+  const transferTax = s.transferOk ? tax(s.transferReceived, s.transferSent) : null;
+  const sellTax = s.sellOk ? tax(s.sellReceived, s.sellExpected) : null;
+  const sellFailed = !s.sellOk;
+  const confiscatory = sellTax !== null && sellTax >= HONEYPOT_SELL_TAX;
+  const isHoneypot = sellFailed || confiscatory;
+  return {
+    ...base,
+    buyTax,
+    sellTax,
+    transferTax,
+    cannotBuy: false,
+    cannotSellAll: !s.soldAll,
+    isHoneypot,
+    honeypotReason: sellFailed
+      ? `sell failed: ${revertReason(s.sellError) ?? 'reverted without a reason'}`
+      : confiscatory
+        ? `sell tax ${(sellTax * 100).toFixed(1)}%`
+        : null,
+    // Wrapping is a deposit, not a swap through the token; only the sell (withdraw) is measured.
+    buyGas: s.route === 2 ? null : Number(s.buyGas),
+    sellGas: s.sellOk ? Number(s.sellGas) : null,
+  };
+}
+
+/** Why a transfer or wallet send failed, when the simulation captured it. */
+export function transferFailure(s: Simulation): string | null {
+  if (s.route === 0 || !s.buyOk || s.transferOk) return null;
+  return revertReason(s.transferError) ?? 'returned false or reverted without a reason';
+}
+
+function tax(received: bigint, expected: bigint): number {
+  if (expected <= 0n) return 0;
+  if (received >= expected) return 0;
+  const micro = ((expected - received) * 1_000_000n) / expected;
+  return Number(micro) / 1_000_000;
+}
+
+/** `Error(string)` or `Panic(uint256)` as text; raw hex for custom errors; null for no data. */
+export function revertReason(data: Hex): string | null {
+  if (data === '0x' || size(data) === 0) return null;
+  try {
+    const decoded = decodeErrorResult({ data });
+    if (decoded.errorName === 'Error') return String(decoded.args?.[0]);
+    if (decoded.errorName === 'Panic') return `panic 0x${(decoded.args?.[0] as bigint).toString(16)}`;
+  } catch {
+    // Not a standard error: a custom error selector or free-form bytes.
+  }
+  if (size(data) >= 4) return `custom error ${data.slice(0, 10)}`;
+  return data;
+}

@@ -1,0 +1,64 @@
+import { getLogsPaged, uniswapV2FactoryAbi, uniswapV3FactoryAbi, type ChainClient, type DexDeployment } from '@oca/chain';
+import { getAbiItem, getAddress, type Address, type Hash } from 'viem';
+import { orient, type PoolRef } from '../market/pools';
+
+const PAIR_CREATED = getAbiItem({ abi: uniswapV2FactoryAbi, name: 'PairCreated' });
+const POOL_CREATED = getAbiItem({ abi: uniswapV3FactoryAbi, name: 'PoolCreated' });
+
+/** A pool creation event, oriented when one side is a quote token. */
+export interface PoolLaunch {
+  pool: Address;
+  token0: Address;
+  token1: Address;
+  createdBlock: bigint;
+  txHash: Hash;
+  /** Null when the pool cannot be ranked; `skip` says why. */
+  ref: PoolRef | null;
+  skip: 'no_quote_token' | 'quote_pair' | null;
+}
+
+/**
+ * Every `PairCreated`/`PoolCreated` of the deployment's factories in [fromBlock, toBlock]: one
+ * paged `eth_getLogs` over all factories with both event signatures.
+ */
+export async function findLaunches(
+  client: ChainClient,
+  deployment: DexDeployment,
+  fromBlock: bigint,
+  toBlock: bigint,
+): Promise<{ launches: PoolLaunch[]; requests: number }> {
+  const factories = new Map<string, { name: string; version: 'v2' | 'v3' }>();
+  for (const f of deployment.v2Factories) factories.set(f.address.toLowerCase(), { name: f.name, version: 'v2' });
+  for (const f of deployment.v3Factories) factories.set(f.address.toLowerCase(), { name: f.name, version: 'v3' });
+  const { logs, requests } = await getLogsPaged(client, {
+    address: [...deployment.v2Factories, ...deployment.v3Factories].map((f) => f.address),
+    events: [PAIR_CREATED, POOL_CREATED],
+    fromBlock,
+    toBlock,
+  });
+  const quotes = new Set([deployment.wrappedNative, ...deployment.usdStables].map((q) => q.address.toLowerCase()));
+  const launches: PoolLaunch[] = [];
+  for (const log of logs) {
+    const factory = factories.get(log.address.toLowerCase());
+    if (!factory) continue;
+    const args = log.args as { token0: Address; token1: Address; pair?: Address; pool?: Address; fee?: number };
+    const pool = getAddress((factory.version === 'v2' ? args.pair : args.pool) ?? '0x');
+    const token0 = getAddress(args.token0);
+    const token1 = getAddress(args.token1);
+    const q0 = quotes.has(token0.toLowerCase());
+    const q1 = quotes.has(token1.toLowerCase());
+    const base = q0 && !q1 ? token1 : q1 && !q0 ? token0 : null;
+    const quote = base === token1 ? token0 : token1;
+    const feeTier = factory.version === 'v3' ? Number(args.fee) : null;
+    launches.push({
+      pool,
+      token0,
+      token1,
+      createdBlock: log.blockNumber,
+      txHash: log.transactionHash,
+      ref: base ? orient(pool, factory.version, factory.name, feeTier, base, quote) : null,
+      skip: base ? null : q0 && q1 ? 'quote_pair' : 'no_quote_token',
+    });
+  }
+  return { launches, requests };
+}

@@ -1,0 +1,102 @@
+import { ChainClients } from '@oca/chain';
+import { deployTokenScenario, SECURITY_TOKEN_KEYS, startAnvil, startRpcProxy, type AnvilInstance, type RpcProxy, type TokenScenario } from '@oca/testkit';
+import pino from 'pino';
+import { toHex } from 'viem';
+import type { AgentContext } from '../../src';
+import { securityAgent } from '../../src/security';
+import { PROBE_ADDRESS } from '../../src/security/probe/security-probe';
+import { SecurityResult } from '../../src/security/schemas';
+import { startLimitedLogsProxy } from './limited-logs-proxy';
+
+jest.setTimeout(60_000);
+
+/** What a standard JSON-RPC node offers; no anvil_*, evm_*, debug_* or trace_* anywhere. */
+const STANDARD_METHODS = new Set(['eth_blockNumber', 'eth_getCode', 'eth_getStorageAt', 'eth_call', 'eth_getLogs', 'eth_getTransactionByHash']);
+
+let anvil: AnvilInstance;
+let scenario: TokenScenario;
+let recorder: RpcProxy;
+
+beforeAll(async () => {
+  anvil = await startAnvil();
+  scenario = await deployTokenScenario(anvil.rpcUrl);
+  recorder = await startRpcProxy({ upstream: anvil.rpcUrl });
+});
+
+afterAll(async () => {
+  await recorder?.stop();
+  await anvil?.stop();
+});
+
+async function analyse(rpcUrl: string, address: string): Promise<SecurityResult> {
+  const ctx: AgentContext = {
+    chain: new ChainClients({ rpcUrls: { devnet: [rpcUrl] } }),
+    logger: pino({ level: 'silent' }),
+    signal: new AbortController().signal,
+    now: () => new Date('2025-01-02T03:04:05.000Z'),
+  };
+  return SecurityResult.parse(await securityAgent.run(securityAgent.params.parse({ network: 'devnet', address }), ctx));
+}
+
+describe('round trips', () => {
+  it('analyses each token in at most 5 HTTP round trips, every read pinned to one block, standard methods only', async () => {
+    const rows: string[] = [];
+    for (const key of SECURITY_TOKEN_KEYS) {
+      const first = recorder.requests.length;
+      const started = performance.now();
+      const result = await analyse(recorder.url, scenario.tokens[key].address);
+      const wallMs = performance.now() - started;
+      const requests = recorder.requests.slice(first);
+      const calls = requests.flatMap((r) => r.calls);
+      rows.push(
+        `${key.padEnd(15)} ${String(requests.length).padStart(3)} ${String(calls.length).padStart(6)}  ${wallMs.toFixed(0).padStart(5)} ms  ${requests.map((r) => r.calls.length).join('+')}`,
+      );
+
+      expect(requests.length).toBeLessThanOrEqual(5);
+      expect(calls.filter((c) => !STANDARD_METHODS.has(c.method))).toEqual([]);
+      const pinned = toHex(BigInt(result.blockNumber));
+      for (const call of calls) {
+        if (call.method === 'eth_blockNumber' || call.method === 'eth_getTransactionByHash') continue;
+        if (call.method === 'eth_getLogs') expect((call.params[0] as { toBlock: string }).toBlock).toBe(pinned);
+        else expect({ method: call.method, block: call.params.find((p) => typeof p === 'string' && p.startsWith('0x') && p.length <= 18) }).toEqual({ method: call.method, block: pinned });
+      }
+      // The probe is injected by eth_call's state override (3rd param) at an address with no code.
+      const probeCalls = calls.filter((c) => c.method === 'eth_call' && (c.params[0] as { to?: string }).to?.toLowerCase() === PROBE_ADDRESS.toLowerCase());
+      expect(probeCalls.length).toBeGreaterThan(0);
+      for (const call of probeCalls) expect(Object.keys(call.params[2] as object).map((a) => a.toLowerCase())).toEqual([PROBE_ADDRESS.toLowerCase()]);
+    }
+    console.log(`security agent on devnet: HTTP requests, JSON-RPC calls, wall time, calls per request\n${rows.join('\n')}`);
+  });
+});
+
+describe('adaptive getLogs paging', () => {
+  it('splits ranges a provider refuses and ends with the same answer', async () => {
+    const limited = await startLimitedLogsProxy(anvil.rpcUrl, 16n);
+    try {
+      const token = scenario.tokens.stablecoin.address;
+      const [direct, paged] = [await analyse(anvil.rpcUrl, token), await analyse(limited.url, token)];
+      expect(limited.refused).toBeGreaterThan(0);
+      expect(Math.max(...limited.spans.filter((s, i, all) => all.indexOf(s) === i && s <= 16n).map(Number))).toBeLessThanOrEqual(16);
+      expect(paged.data.holders).toEqual(direct.data.holders);
+      expect(paged.data.liquidity).toEqual(direct.data.liquidity);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('reports holders (and what depends on them) as unknown, with findings, when the history exceeds the scan budget', async () => {
+    const limited = await startLimitedLogsProxy(anvil.rpcUrl, 1n);
+    try {
+      const result = await analyse(limited.url, scenario.tokens.clean.address);
+      expect(result.data.holders).toBeNull();
+      expect(result.findings).toContainEqual(expect.objectContaining({ severity: 'info', title: 'Holders not analysed' }));
+      // Its pools are found through its holders (this devnet's factory is not a listed one), so
+      // trading and liquidity are unknown too — said as such, not guessed.
+      expect(result.data.trading.isHoneypot).toBeNull();
+      expect(result.findings.find((f) => f.title === 'No Uniswap V2 pool found')?.evidence).toMatch(/could not be read/);
+      expect(result.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    } finally {
+      await limited.stop();
+    }
+  });
+});

@@ -1,0 +1,319 @@
+import { ChainClients } from '@oca/chain';
+import { ARTIFACTS, deployTokenScenario, REWRITTEN_BALANCE, SECURITY_TOKEN_KEYS, startAnvil, type AnvilInstance, type SecurityFlag, type SecurityTokenKey, type TokenScenario } from '@oca/testkit';
+import pino from 'pino';
+import { concatHex, createPublicClient, createTestClient, createWalletClient, erc20Abi, getAddress, http, keccak256, parseAbi, toHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
+import { foundry } from 'viem/chains';
+import { PermanentAgentError, type AgentContext } from '../../src';
+import { securityAgent, toGoPlus } from '../../src/security';
+import { GoPlusTokenSecurityResponse, SecurityResult, type SecurityData } from '../../src/security/schemas';
+
+// anvil start-up, ~150 scenario transactions and a cold solc compile on a loaded 2-core runner.
+jest.setTimeout(60_000);
+
+const NOW = new Date('2025-01-02T03:04:05.000Z');
+const DEAD: Address = '0x000000000000000000000000000000000000dEaD';
+const EIP1967_IMPLEMENTATION = '0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc';
+
+let anvil: AnvilInstance;
+let scenario: TokenScenario;
+let chain: ChainClients;
+/** Independent reads to recompute what the agent reports. */
+let rpc: PublicClient;
+const results = new Map<SecurityTokenKey, SecurityResult>();
+
+function ctx(): AgentContext {
+  return { chain, logger: pino({ level: 'silent' }), signal: new AbortController().signal, now: () => NOW };
+}
+
+async function analyse(address: string): Promise<SecurityResult> {
+  const params = securityAgent.params.parse({ network: 'devnet', address });
+  return SecurityResult.parse(await securityAgent.run(params, ctx()));
+}
+
+beforeAll(async () => {
+  anvil = await startAnvil();
+  scenario = await deployTokenScenario(anvil.rpcUrl);
+  chain = new ChainClients({ rpcUrls: { devnet: [anvil.rpcUrl] } });
+  rpc = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl) });
+  for (const key of SECURITY_TOKEN_KEYS) results.set(key, await analyse(scenario.tokens[key].address));
+});
+
+afterAll(async () => {
+  await anvil?.stop();
+});
+
+const result = (key: SecurityTokenKey) => results.get(key)!;
+const serious = (r: SecurityResult) => r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical');
+
+/** Where each ground-truth flag lives in the result, and the finding title that must explain it. */
+const FLAG_CHECKS: Record<SecurityFlag, { field: (d: SecurityData) => boolean | null; title: RegExp }> = {
+  isProxy: { field: (d) => d.contract.isProxy, title: /upgradeable proxy/i },
+  mintable: { field: (d) => d.capabilities.mintable, title: /can mint/i },
+  transferPausable: { field: (d) => d.capabilities.transferPausable, title: /can be paused/i },
+  blacklist: { field: (d) => d.capabilities.blacklist, title: /blacklist/i },
+  ownerCanChangeBalance: { field: (d) => d.capabilities.ownerCanChangeBalance, title: /rewrite balances/i },
+  taxModifiable: { field: (d) => d.capabilities.taxModifiable, title: /change the taxes/i },
+  tradingCooldown: { field: (d) => d.capabilities.tradingCooldown, title: /cooldown/i },
+  antiWhale: { field: (d) => d.capabilities.antiWhale, title: /maximum transaction/i },
+  isHoneypot: { field: (d) => d.trading.isHoneypot, title: /honeypot/i },
+  liquidityHeldByDeployer: {
+    field: (d) => {
+      const top = d.liquidity.pools[0]?.lpHolders[0];
+      return d.liquidity.lpBurnedPercent! < 1 && top?.address === scenario.deployer && top.percent > 50;
+    },
+    title: /liquidity can be pulled/i,
+  },
+};
+const FLAGS = Object.keys(FLAG_CHECKS) as SecurityFlag[];
+const RISKY = SECURITY_TOKEN_KEYS.filter((k) => k !== 'clean' && k !== 'stablecoin' && k !== 'weth');
+const CLEAN: SecurityTokenKey[] = ['clean', 'stablecoin', 'weth'];
+
+describe('ground truth: risky scenario tokens', () => {
+  it.each(RISKY)('%s: each expected flag is set and explained by a high or critical finding; no other flag is set', (key) => {
+    const { expected } = scenario.tokens[key];
+    const r = result(key);
+    expect(expected.risky).toBe(true);
+    expect(serious(r).length).toBeGreaterThan(0);
+    for (const flag of FLAGS) {
+      const check = FLAG_CHECKS[flag];
+      if (expected.flags.includes(flag)) {
+        expect({ flag, value: check.field(r.data) }).toEqual({ flag, value: true });
+        expect(serious(r).map((f) => f.title)).toContainEqual(expect.stringMatching(check.title));
+      } else {
+        expect({ flag, value: check.field(r.data) ?? false }).toEqual({ flag, value: false });
+      }
+    }
+    expect(['DANGER', 'CRITICAL']).toContain(r.data.verdict);
+    expect(r.data.score).toBeLessThanOrEqual(50);
+  });
+
+  it('the 50 % sell tax is a high or critical finding of its own', () => {
+    expect(serious(result('sellTax')).map((f) => f.title)).toContainEqual(expect.stringMatching(/^Sell tax 4\d\.\d\d%|^Sell tax 50/));
+  });
+
+  it('a honeypot reports the token’s own revert reason', () => {
+    expect(result('ownerSellOnly').data.trading).toMatchObject({ cannotBuy: false, isHoneypot: true, honeypotReason: 'sell failed: sell disabled', sellTax: null });
+    expect(result('ownerSellOnly').data.verdict).toBe('CRITICAL');
+  });
+});
+
+describe('ground truth: clean references', () => {
+  it.each(CLEAN)('%s: no flag set, no high or critical finding, verdict SAFE or WARNING', (key) => {
+    const r = result(key);
+    expect(scenario.tokens[key].expected.risky).toBe(false);
+    for (const flag of FLAGS) expect({ flag, value: FLAG_CHECKS[flag].field(r.data) ?? false }).toEqual({ flag, value: false });
+    expect(r.data.contract).toMatchObject({ selfdestruct: false, delegatecall: false, isProxy: false, riskyFunctions: [] });
+    expect(serious(r)).toEqual([]);
+    expect(['SAFE', 'WARNING']).toContain(r.data.verdict);
+  });
+
+  it('WETH is simulated by wrapping and unwrapping, with no liquidity verdict', () => {
+    expect(result('weth').data.trading).toMatchObject({ method: 'wrap', pool: null, buyTax: 0, sellTax: 0, transferTax: 0, isHoneypot: false });
+    expect(result('weth').findings.map((f) => f.title)).not.toContainEqual(expect.stringMatching(/liquidity/i));
+  });
+});
+
+describe('trading simulation', () => {
+  it.each(SECURITY_TOKEN_KEYS.filter((k) => k !== 'weth'))('%s: taxes within 1 percentage point of the configured ones, through the WETH pool', (key) => {
+    const { expected, wethPair } = scenario.tokens[key];
+    const { trading } = result(key).data;
+    expect(trading.method).toBe('v2-pair');
+    expect(trading.pool).toBe(wethPair);
+    expect(trading.quoteToken).toBe(scenario.weth);
+    expect(trading.cannotBuy).toBe(false);
+    expect(Math.abs(trading.buyTax! - expected.buyTax)).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(trading.transferTax! - expected.transferTax)).toBeLessThanOrEqual(0.01);
+    if (expected.flags.includes('isHoneypot')) return;
+    expect(Math.abs(trading.sellTax! - expected.sellTax)).toBeLessThanOrEqual(0.01);
+    expect(trading).toMatchObject({ isHoneypot: false, cannotSellAll: false, honeypotReason: null });
+  });
+
+  it('takes the deepest pool when a token has several (CLEAN: WETH pool over the CLEAN/USDX pool)', () => {
+    const { liquidity, trading } = result('clean').data;
+    expect(liquidity.pools.map((p) => p.address)).toEqual([scenario.tokens.clean.wethPair, scenario.cleanStablePair]);
+    expect(trading.pool).toBe(scenario.tokens.clean.wethPair);
+  });
+});
+
+describe('contract', () => {
+  it('reads the EIP-1967 proxy: implementation from the slot, the admin, the implementation’s functions', async () => {
+    const { contract } = result('proxy').data;
+    const slot = await rpc.getStorageAt({ address: scenario.tokens.proxy.address, slot: EIP1967_IMPLEMENTATION });
+    expect(contract.proxy).toEqual({ kind: 'EIP-1967', implementation: getAddress(`0x${slot!.slice(-40)}`), admin: scenario.proxyAdmin, beacon: null, upgradeable: true });
+    expect(contract.ownerAddress).toBe(scenario.deployer);
+  });
+
+  it('finds risky functions by dispatcher selector, with the selector as evidence', () => {
+    expect(result('mintable').data.contract.riskyFunctions).toEqual([{ selector: '0x40c10f19', signature: 'mint(address,uint256)', category: 'mint', foundIn: 'contract' }]);
+    expect(result('maxTx').data.capabilities).toMatchObject({ antiWhale: true, antiWhaleModifiable: true });
+    expect(result('mintable').findings.find((f) => /can mint/.test(f.title))?.evidence).toContain('0x40c10f19');
+  });
+
+  it('reports owners and renounced ownership as the chain has them', () => {
+    for (const key of SECURITY_TOKEN_KEYS) {
+      const { expected } = scenario.tokens[key];
+      expect({ key, owner: result(key).data.contract.ownerAddress, renounced: result(key).data.contract.ownershipRenounced }).toEqual({
+        key,
+        owner: expected.owner,
+        renounced: expected.ownershipRenounced,
+      });
+    }
+  });
+});
+
+describe('proxy kinds', () => {
+  /** A fresh address for a hand-made contract. */
+  const fresh = (label: string) => getAddress(`0x${keccak256(toHex(`security-test:${label}`)).slice(-40)}`);
+  const cheats = () => createTestClient({ chain: foundry, mode: 'anvil', transport: http(anvil.rpcUrl) });
+
+  it('EIP-1167 clone: fixed implementation, its functions found there, no upgrade finding', async () => {
+    const clone = fresh('clone');
+    const implementation = scenario.tokens.mintable.address;
+    await cheats().setCode({ address: clone, bytecode: `0x363d3d373d3d3d363d73${implementation.slice(2)}5af43d82803e903d91602b57fd5bf3` });
+    const r = await analyse(clone);
+    expect(r.data.contract.proxy).toEqual({ kind: 'EIP-1167', implementation, admin: null, beacon: null, upgradeable: false });
+    expect(r.data.contract.riskyFunctions).toEqual([expect.objectContaining({ signature: 'mint(address,uint256)', foundIn: 'implementation' })]);
+    expect(r.findings.map((f) => f.title)).not.toContain('Upgradeable proxy: the code can be replaced');
+  });
+
+  it('EIP-1822 (PROXIABLE slot): a hand-assembled delegating proxy', async () => {
+    const slot = keccak256(toHex('PROXIABLE'));
+    // calldatacopy; delegatecall(gas, sload(slot), 0, cds, 0, 0); returndatacopy; return or revert.
+    const runtime = concatHex(['0x366000600037600060003660007f', slot, '0x545af43d600060003e603e573d6000fd5b3d6000f3']) as Hex;
+    const proxy = fresh('uups');
+    const implementation = scenario.tokens.cooldown.address;
+    await cheats().setCode({ address: proxy, bytecode: runtime });
+    await cheats().setStorageAt({ address: proxy, index: slot, value: `0x${implementation.slice(2).toLowerCase().padStart(64, '0')}` });
+    const r = await analyse(proxy);
+    expect(r.data.contract.proxy).toEqual({ kind: 'EIP-1822', implementation, admin: null, beacon: null, upgradeable: true });
+    expect(r.data.capabilities.tradingCooldown).toBe(true);
+    // The slot hash in PUSH32 data and the proxy's own DELEGATECALL are not mistaken for risks.
+    expect(r.data.contract).toMatchObject({ selfdestruct: false, delegatecall: false });
+  });
+
+  it('beacon proxy: implementation read through the beacon', async () => {
+    const wallet = createWalletClient({ chain: foundry, transport: http(anvil.rpcUrl), account: scenario.deployer });
+    const deploy = async (artifact: { abi: readonly unknown[]; bytecode: Hex }, args: unknown[]) => {
+      const hash = await wallet.deployContract({ abi: artifact.abi as never, bytecode: artifact.bytecode, args: args as never });
+      return getAddress((await rpc.waitForTransactionReceipt({ hash, pollingInterval: 20 })).contractAddress!);
+    };
+    const implementation = getAddress(`0x${(await rpc.getStorageAt({ address: scenario.tokens.proxy.address, slot: EIP1967_IMPLEMENTATION }))!.slice(-40)}`);
+    const beacon = await deploy(ARTIFACTS.upgradeableBeacon, [implementation]);
+    const proxy = await deploy(ARTIFACTS.beaconProxy, [beacon, '0x']);
+    const r = await analyse(proxy);
+    expect(r.data.contract.proxy).toEqual({ kind: 'EIP-1967-beacon', implementation, admin: null, beacon, upgradeable: true });
+    expect(serious(r).map((f) => f.title)).toContain('Upgradeable proxy: the code can be replaced');
+  });
+});
+
+describe('holders', () => {
+  /** Every address the scenario ever gave tokens to, and the burn addresses. */
+  const candidates = () =>
+    [...new Set<Address>([scenario.deployer, scenario.proxyAdmin, ...scenario.holders, ...scenario.lpProviders, scenario.contractHolder, scenario.cleanStablePair, DEAD, zeroAddress, ...SECURITY_TOKEN_KEYS.map((k) => scenario.tokens[k].wethPair).filter((p): p is Address => p !== null)])];
+
+  async function balances(token: Address, blockNumber: bigint) {
+    const list = candidates();
+    const values = await Promise.all(list.map((account) => rpc.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [account], blockNumber })));
+    return new Map(list.map((account, i) => [account, values[i]!]));
+  }
+
+  it.each(SECURITY_TOKEN_KEYS)('%s: count and percentages equal values recomputed from balanceOf', async (key) => {
+    const r = result(key);
+    const token = scenario.tokens[key].address;
+    const block = BigInt(r.blockNumber);
+    const supply = await rpc.readContract({ address: token, abi: erc20Abi, functionName: 'totalSupply', blockNumber: block });
+    // Largest first; equal balances by lower-case address, as the agent documents.
+    const held = [...(await balances(token, block))]
+      .filter(([, b]) => b > 0n)
+      .sort(([x, a], [y, b]) => (a !== b ? (a > b ? -1 : 1) : x.toLowerCase() < y.toLowerCase() ? -1 : 1));
+    const pct = (b: bigint) => (Number(b) / Number(supply)) * 100;
+    const holders = r.data.holders!;
+    expect(holders.holderCount).toBe(held.length);
+    expect(holders.topHolders.map((h) => [h.address, h.balance])).toEqual(held.slice(0, 10).map(([a, b]) => [a, b.toString()]));
+    holders.topHolders.forEach((h, i) => expect(h.percent).toBeCloseTo(pct(held[i]![1]), 4));
+    expect(holders.top10Percent).toBeCloseTo(pct(held.slice(0, 10).reduce((s, [, b]) => s + b, 0n)), 4);
+    const owner = scenario.tokens[key].expected.owner;
+    if (owner) expect(holders.ownerPercent).toBeCloseTo(pct(held.find(([a]) => a === owner)?.[1] ?? 0n), 4);
+    else expect(holders.ownerPercent).toBeNull();
+  });
+
+  it('finds the creator from the first mint, and knows when there is none (WETH mints by Deposit)', () => {
+    expect(result('clean').data.holders).toMatchObject({ creatorAddress: scenario.deployer });
+    expect(result('clean').data.holders!.creatorPercent).toBeCloseTo(35.5, 6);
+    expect(result('weth').data.holders).toMatchObject({ creatorAddress: null, creatorPercent: null });
+    expect(result('weth').data.holders!.holderCount).toBeGreaterThan(10);
+  });
+
+  it('tells contracts, pools and EOAs apart', () => {
+    const top = result('blacklist').data.holders!.topHolders;
+    expect(top.find((h) => h.address === scenario.tokens.blacklist.wethPair)).toMatchObject({ isContract: true, tag: 'pool' });
+    expect(top.find((h) => h.address === scenario.contractHolder)).toMatchObject({ isContract: true, tag: null });
+    expect(top.find((h) => h.address === scenario.holders[0])).toMatchObject({ isContract: false, tag: null });
+    expect(top.find((h) => h.address === scenario.deployer)).toMatchObject({ isContract: false, tag: 'owner' });
+  });
+
+  it('reads balances, not Transfer sums: a silent setBalance shows', () => {
+    const h0 = result('balanceRewrite').data.holders!.topHolders.find((h) => h.address === scenario.holders[0]);
+    expect(h0?.balance).toBe(REWRITTEN_BALANCE.toString());
+  });
+});
+
+describe('liquidity', () => {
+  it('distinguishes burned LP from LP held by the deployer', () => {
+    const burned = result('clean').data.liquidity;
+    expect(burned.lpBurnedPercent).toBe(100);
+    expect(burned.pools[0]!.lpHolders.map((h) => h.tag)).toEqual(['burn', 'burn']);
+    expect(result('clean').findings.map((f) => f.title)).not.toContainEqual(expect.stringMatching(/liquidity can be pulled/i));
+
+    const held = result('lpHeld').data.liquidity;
+    expect(held.lpBurnedPercent).toBeLessThan(0.000001);
+    expect(held.lpLockedPercent).toBe(0);
+    expect(held.pools[0]!.lpHolders[0]).toMatchObject({ address: scenario.deployer, tag: 'creator', isContract: false });
+    expect(held.pools[0]!.lpHolders[0]!.percent).toBeGreaterThan(99.99);
+  });
+
+  it('reads reserves and LP shares as the pair holds them', async () => {
+    const pairAbi = parseAbi(['function getReserves() view returns (uint112, uint112, uint32)', 'function token0() view returns (address)', 'function totalSupply() view returns (uint256)', 'function balanceOf(address) view returns (uint256)']);
+    const r = result('stablecoin');
+    const pool = r.data.liquidity.pools[0]!;
+    const pair = getAddress(pool.address);
+    const block = BigInt(r.blockNumber);
+    const [reserves, token0, lpSupply] = await Promise.all([
+      rpc.readContract({ address: pair, abi: pairAbi, functionName: 'getReserves', blockNumber: block }),
+      rpc.readContract({ address: pair, abi: pairAbi, functionName: 'token0', blockNumber: block }),
+      rpc.readContract({ address: pair, abi: pairAbi, functionName: 'totalSupply', blockNumber: block }),
+    ]);
+    const tokenIs0 = token0 === scenario.tokens.stablecoin.address;
+    expect(pool).toMatchObject({ reserveToken: String(tokenIs0 ? reserves[0] : reserves[1]), reserveQuote: String(tokenIs0 ? reserves[1] : reserves[0]), lpTotalSupply: lpSupply.toString(), quoteToken: scenario.weth });
+    // 40 / 30 / 30 between the deployer and two providers, plus V2's MINIMUM_LIQUIDITY at 0x0.
+    expect(pool.lpHolders.map((h) => [h.address, Math.round(h.percent)])).toEqual([
+      [scenario.deployer, 40],
+      [scenario.lpProviders[0], 30],
+      [scenario.lpProviders[1], 30],
+      [zeroAddress, 0],
+    ]);
+    expect(r.findings.find((f) => f.title === 'Liquidity not locked')?.severity).toBe('medium');
+  });
+});
+
+describe('GoPlus view', () => {
+  it('maps fields to GoPlus names, "0"/"1" flags and fraction strings', () => {
+    const view = GoPlusTokenSecurityResponse.parse(toGoPlus(result('sellTax')));
+    const entry = view.result[scenario.tokens.sellTax.address.toLowerCase()]!;
+    expect(entry).toMatchObject({ token_symbol: 'STAX', is_honeypot: '0', is_mintable: '0', buy_tax: '0', is_in_dex: '1', owner_address: zeroAddress, holder_count: String(result('sellTax').data.holders!.holderCount) });
+    expect(Number(entry.sell_tax)).toBeCloseTo(0.5, 2);
+    expect(entry.total_supply).toBe('1000000');
+    const honeypot = toGoPlus(result('ownerSellOnly')).result[scenario.tokens.ownerSellOnly.address.toLowerCase()]!;
+    expect(honeypot).toMatchObject({ is_honeypot: '1', cannot_sell_all: '1', sell_tax: '' });
+    const lp = toGoPlus(result('lpHeld')).result[scenario.tokens.lpHeld.address.toLowerCase()]!;
+    expect(lp.lp_holders[0]).toMatchObject({ address: scenario.deployer, is_locked: '0', is_contract: '0' });
+    expect(Number(lp.lp_holders[0]!.percent)).toBeGreaterThan(0.9999);
+  });
+});
+
+describe('unusable targets', () => {
+  it('rejects an address without code and a contract that is not an ERC-20', async () => {
+    await expect(analyse(scenario.holders[0]!)).rejects.toBeInstanceOf(PermanentAgentError);
+    await expect(analyse(scenario.uniswapV2Factory)).rejects.toThrow(/not an ERC-20/);
+  });
+});

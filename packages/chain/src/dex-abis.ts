@@ -1,0 +1,50 @@
+import { parseAbi, toEventSelector, type Hex } from 'viem';
+
+/** Uniswap V2 factory (and its forks): pair lookup and the creation event. */
+export const uniswapV2FactoryAbi = parseAbi([
+  'function getPair(address tokenA, address tokenB) view returns (address pair)',
+  'event PairCreated(address indexed token0, address indexed token1, address pair, uint256 index)',
+]);
+
+/**
+ * Uniswap V2 pair. `Sync` carries the reserves after every mint, burn and swap; the first one is
+ * the launch price of a new pair.
+ */
+export const uniswapV2PairAbi = parseAbi([
+  'function token0() view returns (address)',
+  'function token1() view returns (address)',
+  'function getReserves() view returns (uint112 reserve0, uint112 reserve1, uint32 blockTimestampLast)',
+  'function swap(uint256 amount0Out, uint256 amount1Out, address to, bytes data)',
+  'event Swap(address indexed sender, uint256 amount0In, uint256 amount1In, uint256 amount0Out, uint256 amount1Out, address indexed to)',
+  'event Sync(uint112 reserve0, uint112 reserve1)',
+]);
+
+/** Uniswap V3 factory: pool lookup per fee tier and the creation event. */
+export const uniswapV3FactoryAbi = parseAbi([
+  'function getPool(address tokenA, address tokenB, uint24 fee) view returns (address pool)',
+  'event PoolCreated(address indexed token0, address indexed token1, uint24 indexed fee, int24 tickSpacing, address pool)',
+]);
+
+/**
+ * Uniswap V3 pool. Swap amounts are the pool's deltas: positive = the pool received the token.
+ * `Initialize` carries the price the pool was opened at.
+ */
+export const uniswapV3PoolAbi = parseAbi([
+  'function token0() view returns (address)',
+  'function token1() view returns (address)',
+  'function fee() view returns (uint24)',
+  'function liquidity() view returns (uint128)',
+  'function slot0() view returns (uint160 sqrtPriceX96, int24 tick, uint16 observationIndex, uint16 observationCardinality, uint16 observationCardinalityNext, uint8 feeProtocol, bool unlocked)',
+  'event Swap(address indexed sender, address indexed recipient, int256 amount0, int256 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick)',
+  'event Initialize(uint160 sqrtPriceX96, int24 tick)',
+]);
+
+/** topic0 of the events the DEX agents filter logs by. */
+export const DEX_TOPICS = {
+  v2PairCreated: toEventSelector('PairCreated(address,address,address,uint256)'),
+  v2Swap: toEventSelector('Swap(address,uint256,uint256,uint256,uint256,address)'),
+  v2Sync: toEventSelector('Sync(uint112,uint112)'),
+  v3PoolCreated: toEventSelector('PoolCreated(address,address,uint24,int24,address)'),
+  v3Swap: toEventSelector('Swap(address,address,int256,int256,uint160,uint128,int24)'),
+  v3Initialize: toEventSelector('Initialize(uint160,int24)'),
+} as const satisfies Record<string, Hex>;

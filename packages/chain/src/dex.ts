@@ -1,0 +1,21 @@
+// DEX reading helpers for the market and trend agents: ABIs and event topics, deployments per
+// network, exact price math, block-by-timestamp search and paged log reads.
+export { uniswapV2FactoryAbi, uniswapV2PairAbi, uniswapV3FactoryAbi, uniswapV3PoolAbi, DEX_TOPICS } from './dex-abis';
+export {
+  DEX_DEPLOYMENTS,
+  dexQuoteTokens,
+  type DexDeployment,
+  type DexQuoteToken,
+  type DexV2Factory,
+  type DexV3Factory,
+} from './dex-deployments';
+export { ratio, mulRatio, divRatio, unitsRatio, v2Price, v3Price, ratioToNumber, formatRatio, type Ratio } from './dex-math';
+export {
+  findBlocksByTimestamp,
+  blockTimestampReader,
+  type BlockStamp,
+  type TimestampReader,
+  type BlockTimeSearchOptions,
+  type BlockTimeSearchResult,
+} from './block-time';
+export { getLogsPaged, type PagedLogs, type PagedLogsOptions } from './dex-logs';

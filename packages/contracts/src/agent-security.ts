@@ -1,0 +1,272 @@
+import { z } from 'zod';
+import { AgentResultBase } from './agent-base';
+import { Address, Network } from './common';
+
+// ---- agent `security`: token security (GoPlus token_security + honeypot.is simulation) ----
+
+export const SecurityParams = z.strictObject({
+  network: Network,
+  address: Address,
+});
+export type SecurityParams = z.infer<typeof SecurityParams>;
+
+/** A share of something as a fraction, 0–1 (taxes). */
+const Fraction = z.number().min(0).max(1);
+/** A share of a supply in percent, 0–100. */
+const Percent = z.number().min(0).max(100);
+/** A raw token amount (smallest units), decimal string. */
+const RawAmount = z.string().regex(/^\d+$/);
+
+export const SecurityToken = z.object({
+  name: z.string().nullable(),
+  symbol: z.string().nullable(),
+  decimals: z.number().int().nullable(),
+  totalSupply: RawAmount,
+});
+export type SecurityToken = z.infer<typeof SecurityToken>;
+
+export const ProxyKind = z.enum(['EIP-1967', 'EIP-1967-beacon', 'EIP-1822', 'EIP-1167']);
+export type ProxyKind = z.infer<typeof ProxyKind>;
+
+export const SecurityProxy = z.object({
+  kind: ProxyKind,
+  /** The code the proxy runs at the pinned block; null when it could not be resolved. */
+  implementation: Address.nullable(),
+  /** EIP-1967 admin slot (transparent proxies). */
+  admin: Address.nullable(),
+  beacon: Address.nullable(),
+  /** False only for EIP-1167 clones, whose implementation is fixed in the code. */
+  upgradeable: z.boolean(),
+});
+export type SecurityProxy = z.infer<typeof SecurityProxy>;
+
+export const RiskyFunctionCategory = z.enum([
+  'mint',
+  'pause',
+  'blacklist',
+  'whitelist',
+  'tax',
+  'balance',
+  'cooldown',
+  'anti-whale',
+  'trading-switch',
+  'upgrade',
+]);
+export type RiskyFunctionCategory = z.infer<typeof RiskyFunctionCategory>;
+
+export const RiskyFunction = z.object({
+  /** 4-byte selector found in the dispatcher, 0x-prefixed lower-case hex. */
+  selector: z.string(),
+  /** The catalogued signature that hashes to it, e.g. `mint(address,uint256)`. */
+  signature: z.string(),
+  category: RiskyFunctionCategory,
+  /** Where it was found: the token's own code or its proxy implementation. */
+  foundIn: z.enum(['contract', 'implementation']),
+});
+export type RiskyFunction = z.infer<typeof RiskyFunction>;
+
+export const SecurityContract = z.object({
+  /** Runtime code size in bytes at the pinned block. */
+  codeSize: z.number().int(),
+  codeHash: z.string(),
+  isProxy: z.boolean(),
+  proxy: SecurityProxy.nullable(),
+  /** `owner()` or `getOwner()`; null when neither answers with an address. */
+  ownerAddress: Address.nullable(),
+  /** True when the owner is 0x0 or 0x…dEaD; null when there is no owner function. */
+  ownershipRenounced: z.boolean().nullable(),
+  /** A reachable SELFDESTRUCT instruction (decoded opcodes, PUSH data skipped). */
+  selfdestruct: z.boolean(),
+  /** A reachable DELEGATECALL instruction; expected in a proxy, a risk elsewhere. */
+  delegatecall: z.boolean(),
+  riskyFunctions: z.array(RiskyFunction),
+});
+export type SecurityContract = z.infer<typeof SecurityContract>;
+
+/** What the owner (or anyone with the right role) can do, from the functions the code exposes. */
+export const SecurityCapabilities = z.object({
+  mintable: z.boolean(),
+  transferPausable: z.boolean(),
+  blacklist: z.boolean(),
+  whitelist: z.boolean(),
+  ownerCanChangeBalance: z.boolean(),
+  taxModifiable: z.boolean(),
+  tradingCooldown: z.boolean(),
+  antiWhale: z.boolean(),
+  /** A setter for the anti-whale limit exists (an owner can lower it to zero). */
+  antiWhaleModifiable: z.boolean(),
+});
+export type SecurityCapabilities = z.infer<typeof SecurityCapabilities>;
+
+/** Buy, wallet transfer and sell simulated in one eth_call; null fields were not measurable. */
+export const SecurityTrading = z.object({
+  /** `v2-pair`: swapped through `pool`; `wrap`: the token is a wrapped native coin (deposit/withdraw); null: nothing to trade through. */
+  method: z.enum(['v2-pair', 'wrap']).nullable(),
+  pool: Address.nullable(),
+  quoteToken: Address.nullable(),
+  /** Quote units spent on the simulated buy (0.1 % of the pool's quote reserve). */
+  amountIn: RawAmount.nullable(),
+  buyTax: Fraction.nullable(),
+  sellTax: Fraction.nullable(),
+  transferTax: Fraction.nullable(),
+  cannotBuy: z.boolean().nullable(),
+  cannotSellAll: z.boolean().nullable(),
+  isHoneypot: z.boolean().nullable(),
+  honeypotReason: z.string().nullable(),
+  buyGas: z.number().int().nullable(),
+  sellGas: z.number().int().nullable(),
+});
+export type SecurityTrading = z.infer<typeof SecurityTrading>;
+
+export const HolderTag = z.enum(['pool', 'burn', 'owner', 'creator', 'locker']);
+export type HolderTag = z.infer<typeof HolderTag>;
+
+export const TokenHolder = z.object({
+  address: Address,
+  balance: RawAmount,
+  /** Of the total supply, 0–100. */
+  percent: Percent,
+  isContract: z.boolean(),
+  tag: HolderTag.nullable(),
+});
+export type TokenHolder = z.infer<typeof TokenHolder>;
+
+export const SecurityHolders = z.object({
+  /** Addresses with a non-zero balance at the pinned block, among every address a Transfer touched. */
+  holderCount: z.number().int(),
+  /** Largest ten, descending. */
+  topHolders: z.array(TokenHolder),
+  top10Percent: Percent,
+  /** null when there is no owner function. */
+  ownerBalance: RawAmount.nullable(),
+  ownerPercent: Percent.nullable(),
+  /** Sender of the first mint's transaction (the deployer for a constructor mint). */
+  creatorAddress: Address.nullable(),
+  creatorBalance: RawAmount.nullable(),
+  creatorPercent: Percent.nullable(),
+  /** Transfer (and WETH-style Deposit) logs read to find the holders. */
+  logsScanned: z.number().int(),
+});
+export type SecurityHolders = z.infer<typeof SecurityHolders>;
+
+export const SecurityPool = z.object({
+  address: Address,
+  dex: z.literal('uniswap-v2'),
+  factory: Address,
+  token0: Address,
+  token1: Address,
+  /** The pool's other token. */
+  quoteToken: Address,
+  reserveToken: RawAmount,
+  reserveQuote: RawAmount,
+  lpTotalSupply: RawAmount,
+  lpHolderCount: z.number().int(),
+  /** Largest ten LP holders; `percent` is of the LP supply. */
+  lpHolders: z.array(TokenHolder),
+  /** LP held by 0x0 and 0x…dEaD, 0–100. */
+  lpBurnedPercent: Percent,
+  /** LP held by known lockers; null when some LP sits in contracts the agent cannot classify. */
+  lpLockedPercent: Percent.nullable(),
+});
+export type SecurityPool = z.infer<typeof SecurityPool>;
+
+export const SecurityLiquidity = z.object({
+  /** Every verified V2 pool of the token, deepest (largest token reserve) first. */
+  pools: z.array(SecurityPool),
+  /** Of the deepest pool; null without a pool. */
+  lpBurnedPercent: Percent.nullable(),
+  lpLockedPercent: Percent.nullable(),
+});
+export type SecurityLiquidity = z.infer<typeof SecurityLiquidity>;
+
+export const SecurityVerdict = z.enum(['SAFE', 'WARNING', 'DANGER', 'CRITICAL']);
+export type SecurityVerdict = z.infer<typeof SecurityVerdict>;
+
+export const SecurityData = z.object({
+  token: SecurityToken,
+  contract: SecurityContract,
+  capabilities: SecurityCapabilities,
+  trading: SecurityTrading,
+  /** null when the Transfer history could not be read within the scan budget (a finding says so). */
+  holders: SecurityHolders.nullable(),
+  liquidity: SecurityLiquidity,
+  /** 100 = no risk found; each finding subtracts by severity, capped by the worst one. */
+  score: z.number().int().min(0).max(100),
+  /** From the worst finding: critical → CRITICAL, high → DANGER, medium → WARNING, else SAFE. */
+  verdict: SecurityVerdict,
+});
+export type SecurityData = z.infer<typeof SecurityData>;
+
+export const SecurityResult = AgentResultBase.extend({ agent: z.literal('security'), data: SecurityData });
+export type SecurityResult = z.infer<typeof SecurityResult>;
+
+// ---- GoPlus-compatible view (`?format=goplus`) ----
+
+/** GoPlus flag: "1" true, "0" false, "" unknown. */
+const GoPlusFlag = z.enum(['0', '1', '']);
+
+export const GoPlusHolder = z.object({
+  address: z.string(),
+  tag: z.string(),
+  is_contract: z.enum(['0', '1']),
+  /** Token units (decimals applied). */
+  balance: z.string(),
+  /** Fraction of the supply as a string: "1" means 100 %. */
+  percent: z.string(),
+  is_locked: z.enum(['0', '1']),
+});
+export type GoPlusHolder = z.infer<typeof GoPlusHolder>;
+
+/**
+ * The fields of GoPlus `token_security` (v1) this agent can answer from the chain. Fields GoPlus
+ * computes from off-chain data (is_open_source, trust_list, honeypot_with_same_creator,
+ * is_airdrop_scam) are left out rather than guessed.
+ */
+export const GoPlusTokenSecurity = z.object({
+  token_name: z.string(),
+  token_symbol: z.string(),
+  total_supply: z.string(),
+  holder_count: z.string(),
+  is_proxy: GoPlusFlag,
+  is_mintable: GoPlusFlag,
+  owner_address: z.string(),
+  owner_balance: z.string(),
+  owner_percent: z.string(),
+  creator_address: z.string(),
+  creator_balance: z.string(),
+  creator_percent: z.string(),
+  can_take_back_ownership: GoPlusFlag,
+  owner_change_balance: GoPlusFlag,
+  hidden_owner: GoPlusFlag,
+  selfdestruct: GoPlusFlag,
+  external_call: GoPlusFlag,
+  buy_tax: z.string(),
+  sell_tax: z.string(),
+  transfer_tax: z.string(),
+  cannot_buy: GoPlusFlag,
+  cannot_sell_all: GoPlusFlag,
+  slippage_modifiable: GoPlusFlag,
+  is_honeypot: GoPlusFlag,
+  transfer_pausable: GoPlusFlag,
+  is_blacklisted: GoPlusFlag,
+  is_whitelisted: GoPlusFlag,
+  is_anti_whale: GoPlusFlag,
+  anti_whale_modifiable: GoPlusFlag,
+  trading_cooldown: GoPlusFlag,
+  personal_slippage_modifiable: GoPlusFlag,
+  is_in_dex: GoPlusFlag,
+  dex: z.array(z.object({ liquidity_type: z.string(), name: z.string(), pair: z.string(), liquidity: z.string() })),
+  holders: z.array(GoPlusHolder),
+  lp_holder_count: z.string(),
+  lp_total_supply: z.string(),
+  lp_holders: z.array(GoPlusHolder),
+});
+export type GoPlusTokenSecurity = z.infer<typeof GoPlusTokenSecurity>;
+
+/** GoPlus's envelope: `result` keyed by the lower-case token address. */
+export const GoPlusTokenSecurityResponse = z.object({
+  code: z.literal(1),
+  message: z.literal('OK'),
+  result: z.record(z.string(), GoPlusTokenSecurity),
+});
+export type GoPlusTokenSecurityResponse = z.infer<typeof GoPlusTokenSecurityResponse>;

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { AgentResultBase } from './agent-base';
+import { Address, Network } from './common';
+
+// ---- agent `trend`: emerging tokens, from the pools opened in a recent window ----
+
+export const TrendParams = z.strictObject({
+  network: Network,
+  /** How far back to look for new pools, in hours. */
+  lookbackHours: z.number().int().min(1).max(168).default(24),
+  /** Pools holding less than this (USD, both sides) are left out as untradeable. */
+  minLiquidityUsd: z.number().min(0).default(1000),
+  /** How many ranked pools to return. */
+  limit: z.number().int().min(1).max(100).default(20),
+});
+export type TrendParams = z.infer<typeof TrendParams>;
+
+/** Why a new pool is not ranked. */
+export const TrendExclusionReason = z.enum([
+  /** Neither side is one of the network's quote tokens, so it cannot be priced. */
+  'no_quote_token',
+  /** Both sides are quote tokens (a new WETH/USDC pool, say): no new token to rank. */
+  'quote_pair',
+  /** Liquidity (USD) under `minLiquidityUsd`. */
+  'below_liquidity_floor',
+  /** A simulated buy succeeded and the sell of what it bought reverted. */
+  'honeypot',
+  /** A simulated buy reverted. */
+  'cannot_buy',
+]);
+export type TrendExclusionReason = z.infer<typeof TrendExclusionReason>;
+
+export const MomentumComponents = z.object({
+  /** 24 h-equivalent volume over liquidity, saturating: t / (t + 1). */
+  turnover: z.number(),
+  /** Unique traders, saturating: n / (n + 10). */
+  traders: z.number(),
+  /** Swaps per hour since creation, saturating: r / (r + 5). */
+  activity: z.number(),
+  /** buys / (buys + sells); 0.5 when there were no swaps. */
+  buyPressure: z.number(),
+  /** Price change since launch, capped: max(0, min(change %, 200)) / 200. */
+  priceTrend: z.number(),
+});
+export type MomentumComponents = z.infer<typeof MomentumComponents>;
+
+export const TrendPool = z.object({
+  rank: z.number().int(),
+  pool: Address,
+  dex: z.string(),
+  version: z.enum(['v2', 'v3']),
+  feeTier: z.number().int().nullable(),
+  token: z.object({ address: Address, name: z.string().nullable(), symbol: z.string().nullable(), decimals: z.number().int() }),
+  quoteToken: z.object({ address: Address, symbol: z.string().nullable() }),
+  createdBlock: z.string(),
+  createdAt: z.iso.datetime(),
+  ageHours: z.number(),
+  liquidityUsd: z.number(),
+  /** Current price in the quote token and in USD, decimal strings. */
+  priceNative: z.string().nullable(),
+  priceUsd: z.string().nullable(),
+  /** Since the first liquidity: V2's first Sync, V3's Initialize price. Percent. */
+  priceChange: z.number().nullable(),
+  swaps: z.number().int(),
+  buys: z.number().int(),
+  sells: z.number().int(),
+  /** Distinct swap recipients (V2 `to`, V3 `recipient`). */
+  uniqueTraders: z.number().int(),
+  /** buys / sells; null when there were no sells. */
+  buySellRatio: z.number().nullable(),
+  volumeUsd: z.number(),
+  /** 0–100, see `data.momentumFormula`. */
+  momentum: z.number(),
+  momentumComponents: MomentumComponents,
+  /** Outcome of the buy-then-sell simulation. `unchecked` when it could not be run (see findings). */
+  sellCheck: z.enum(['passed', 'unchecked']),
+});
+export type TrendPool = z.infer<typeof TrendPool>;
+
+export const TrendData = z.object({
+  window: z.object({
+    hours: z.number().int(),
+    fromBlock: z.string(),
+    fromTimestamp: z.number().int(),
+    toBlock: z.string(),
+    toTimestamp: z.number().int(),
+  }),
+  minLiquidityUsd: z.number(),
+  nativeUsd: z.object({ token: Address, symbol: z.string(), priceUsd: z.string().nullable(), anchorPool: Address.nullable() }),
+  /** Pools created in the window, and how many were ranked. */
+  poolsCreated: z.number().int(),
+  ranked: z.number().int(),
+  /** Count of left-out pools per reason. */
+  excluded: z.record(TrendExclusionReason, z.number().int()),
+  /** The left-out pools with their reason (first 100). */
+  excludedPools: z.array(z.object({ pool: Address, token: Address, reason: TrendExclusionReason, detail: z.string() })),
+  momentumFormula: z.string(),
+  /** Best first, at most `limit`. */
+  pools: z.array(TrendPool),
+});
+export type TrendData = z.infer<typeof TrendData>;
+
+export const TrendResult = AgentResultBase.extend({ agent: z.literal('trend'), data: TrendData });
+export type TrendResult = z.infer<typeof TrendResult>;

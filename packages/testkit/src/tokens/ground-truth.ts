@@ -1,0 +1,87 @@
+import type { Address } from 'viem';
+
+/**
+ * Risk flags as the security agent names them. A risky scenario token lists the flags its
+ * bytecode or trading behaviour must raise; a clean one lists none, and every flag must be false.
+ */
+export type SecurityFlag =
+  | 'isProxy'
+  | 'mintable'
+  | 'transferPausable'
+  | 'blacklist'
+  | 'ownerCanChangeBalance'
+  | 'taxModifiable'
+  | 'tradingCooldown'
+  | 'antiWhale'
+  | 'isHoneypot'
+  | 'liquidityHeldByDeployer';
+
+/** What the chain really holds for one scenario token: the answer the agent is checked against. */
+export interface TokenGroundTruth {
+  /** True when at least one high or critical finding is due. */
+  risky: boolean;
+  flags: SecurityFlag[];
+  /** Configured taxes as fractions 0–1, measured on a buy, a wallet transfer and a sell. */
+  buyTax: number;
+  transferTax: number;
+  sellTax: number;
+  /** `owner()` after deployment: null when the contract has no owner function. */
+  owner: Address | null;
+  ownershipRenounced: boolean | null;
+  /** Where the WETH pool's LP tokens went. */
+  liquidity: 'burned' | 'held-by-deployer' | 'shared' | 'not-applicable';
+}
+
+/** Every token the scenario deploys (plus WETH9), by role. */
+export const SECURITY_TOKEN_KEYS = [
+  'clean',
+  'stablecoin',
+  'weth',
+  'lpHeld',
+  'blacklist',
+  'ownerSellOnly',
+  'sellTax',
+  'modifiableTax',
+  'mintable',
+  'pausable',
+  'proxy',
+  'balanceRewrite',
+  'cooldown',
+  'maxTx',
+] as const;
+export type SecurityTokenKey = (typeof SECURITY_TOKEN_KEYS)[number];
+
+export interface SecurityScenarioToken {
+  address: Address;
+  name: string;
+  symbol: string;
+  decimals: number;
+  /** Raw units, decimal string. */
+  totalSupply: string;
+  /** The token/WETH Uniswap V2 pair; null for WETH itself. */
+  wethPair: Address | null;
+  expected: TokenGroundTruth;
+}
+
+/** Addresses and ground truth of `deployTokenScenario`. JSON-safe: big numbers are strings. */
+export interface TokenScenario {
+  rpcUrl: string;
+  chainId: number;
+  /** Decimal string: the block after the last scenario transaction. */
+  blockNumber: string;
+  /** anvil's first account: deploys and owns every token, provides liquidity. */
+  deployer: Address;
+  /** anvil's second account: admin of the upgradeable proxy token. */
+  proxyAdmin: Address;
+  weth: Address;
+  uniswapV2Factory: Address;
+  /** EOAs that received tokens by plain transfers (no keys are held for them). */
+  holders: Address[];
+  /** A contract that received tokens and is not a pool (the V2 factory). */
+  contractHolder: Address;
+  /** EOAs that received LP tokens of the stablecoin/WETH pool, next to the deployer. */
+  lpProviders: Address[];
+  /** The clean token's second, shallower pool: CLEAN/USDX. */
+  cleanStablePair: Address;
+  tokens: Record<SecurityTokenKey, SecurityScenarioToken>;
+}

@@ -1,0 +1,207 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { encodeFunctionData, getAddress, keccak256, parseEther, parseUnits, toHex, type Address } from 'viem';
+import { privateKeyToAddress } from 'viem/accounts';
+import { ARTIFACTS, type Artifact } from '../artifacts';
+import { connectDeployer, type Deployer } from '../deployer';
+import { compileSolidity } from '../solc';
+import type { SecurityScenarioToken, SecurityTokenKey, TokenGroundTruth, TokenScenario } from './ground-truth';
+
+/** Where LP tokens go to be burned: the conventional dead address (V2's `MINIMUM_LIQUIDITY` goes to 0x0). */
+const DEAD_ADDRESS: Address = '0x000000000000000000000000000000000000dEaD';
+
+/** Supply of every 18-decimals scenario token, and how it is spread. */
+export const TOKEN_SCENARIO_SUPPLY = parseEther('1000000');
+const POOL_TOKENS = parseEther('500000');
+const POOL_WETH = parseEther('10');
+/** Plain transfers from the deployer to `holders[i]`; the factory (a contract) gets the last. */
+const HOLDER_AMOUNTS = [parseEther('50000'), parseEther('30000'), parseEther('10000')];
+const CONTRACT_HOLDER_AMOUNT = parseEther('5000');
+
+const STABLE = { name: 'USD Test Coin', symbol: 'USDX', decimals: 6, supply: parseUnits('100000', 6), pool: parseUnits('30000', 6) };
+/** Stablecoin holders: spread so no wallet (the issuer keeps 35 %) controls most of the supply. */
+const STABLE_HOLDER_AMOUNTS = [parseUnits('15000', 6), parseUnits('10000', 6), parseUnits('5000', 6)];
+const CLEAN_STABLE_POOL = { clean: parseEther('50000'), usd: parseUnits('5000', 6) };
+
+const MODIFIABLE_TAX_BPS = 500n;
+const MAX_TX = TOKEN_SCENARIO_SUPPLY / 100n;
+/** `setBalance` target: holder 0 silently drops from 50,000 to this. */
+export const REWRITTEN_BALANCE = parseEther('1000');
+
+/** Deterministic EOAs nobody holds a key for, so repeated runs print the same addresses. */
+const eoa = (label: string) => privateKeyToAddress(keccak256(toHex(`oca-testkit:${label}`)));
+
+/** Options for `deployTokenScenario`. */
+export interface TokenScenarioOptions {
+  /** Reuse a deployed WETH9 and Uniswap V2 factory (e.g. `deployScenario`'s) instead of deploying new ones. */
+  weth?: Address;
+  uniswapV2Factory?: Address;
+}
+
+function compileTokens(): Record<string, Artifact> {
+  // src/tokens or dist/tokens: the .sol source is only in src.
+  const file = path.join(__dirname, '..', '..', 'src', 'tokens', 'ScenarioTokens.sol');
+  return compileSolidity({ sources: { 'ScenarioTokens.sol': readFileSync(file, 'utf8') } });
+}
+
+const truth = (overrides: Partial<TokenGroundTruth>): TokenGroundTruth => ({
+  risky: true,
+  flags: [],
+  buyTax: 0,
+  transferTax: 0,
+  sellTax: 0,
+  owner: null,
+  ownershipRenounced: null,
+  liquidity: 'burned',
+  ...overrides,
+});
+
+/**
+ * Deploys the security agent's ground truth on a fresh automining anvil: solc-compiled scenario
+ * tokens for each risky pattern, clean references (OpenZeppelin ERC20, WETH9, a 6-decimals
+ * stablecoin), a Uniswap V2 pool against WETH for each token (liquidity added by transfer +
+ * `mint`, LP burned to 0xdead unless the pattern says otherwise) and a few holders.
+ * Takes a few seconds (about 150 transactions; the first solc compile adds ~10 s, then cached).
+ */
+export async function deployTokenScenario(rpcUrl: string, options: TokenScenarioOptions = {}): Promise<TokenScenario> {
+  const d = await connectDeployer(rpcUrl);
+  const [deployer, proxyAdmin] = d.accounts;
+  if (!deployer || !proxyAdmin) throw new Error('deployTokenScenario needs two unlocked accounts (anvil defaults)');
+  const c = compileTokens();
+  const art = (name: string): Artifact => {
+    const found = c[name];
+    if (!found) throw new Error(`ScenarioTokens.sol has no contract ${name}`);
+    return found;
+  };
+
+  const weth = options.weth ?? (await d.deploy(ARTIFACTS.weth9, []));
+  const factory = options.uniswapV2Factory ?? (await d.deploy(ARTIFACTS.uniswapV2Factory, [deployer]));
+  await d.write(weth, ARTIFACTS.weth9, 'deposit', [], parseEther('200'));
+
+  const holders = [eoa('holder-1'), eoa('holder-2'), eoa('holder-3')];
+  const lpProviders = [eoa('lp-provider-1'), eoa('lp-provider-2')];
+  const pools = new PoolBuilder(d, factory, weth);
+
+  const tokens = {} as Record<SecurityTokenKey, SecurityScenarioToken>;
+  const artifacts = new Map<SecurityTokenKey, Artifact>();
+  const add = async (key: SecurityTokenKey, address: Address, artifact: Artifact, expected: TokenGroundTruth, decimals = 18) => {
+    artifacts.set(key, artifact);
+    const [name, symbol, totalSupply] = (await Promise.all([
+      d.read(address, artifact, 'name', []),
+      d.read(address, artifact, 'symbol', []),
+      d.read(address, artifact, 'totalSupply', []),
+    ])) as [string, string, bigint];
+    tokens[key] = { address, name, symbol, decimals, totalSupply: totalSupply.toString(), wethPair: null, expected };
+  };
+
+  // Clean references. The clean token's WETH pool has its LP burned; the stablecoin's is shared.
+  const clean = await d.deploy(art('CleanToken'), ['Clean Token', 'CLEAN', 18, TOKEN_SCENARIO_SUPPLY]);
+  await add('clean', clean, art('CleanToken'), truth({ risky: false }));
+  const stable = await d.deploy(art('CleanToken'), [STABLE.name, STABLE.symbol, STABLE.decimals, STABLE.supply]);
+  await add('stablecoin', stable, art('CleanToken'), truth({ risky: false, liquidity: 'shared' }), STABLE.decimals);
+  const wethTruth = truth({ risky: false, liquidity: 'not-applicable' });
+  tokens.weth = { address: weth, name: 'Wrapped Ether', symbol: 'WETH', decimals: 18, totalSupply: '0', wethPair: null, expected: wethTruth };
+  const lpHeld = await d.deploy(art('CleanToken'), ['Held Liquidity Token', 'HELD', 18, TOKEN_SCENARIO_SUPPLY]);
+  await add('lpHeld', lpHeld, art('CleanToken'), truth({ flags: ['liquidityHeldByDeployer'], liquidity: 'held-by-deployer' }));
+
+  // Risky patterns, all owned by the deployer.
+  const owned = (flags: TokenGroundTruth['flags'], extra: Partial<TokenGroundTruth> = {}) =>
+    truth({ flags, owner: deployer, ownershipRenounced: false, ...extra });
+  const risky: Array<[SecurityTokenKey, string, unknown[], TokenGroundTruth]> = [
+    ['blacklist', 'BlacklistToken', [TOKEN_SCENARIO_SUPPLY], owned(['blacklist'])],
+    ['ownerSellOnly', 'OwnerSellOnlyToken', [TOKEN_SCENARIO_SUPPLY], owned(['isHoneypot'])],
+    ['sellTax', 'SellTaxToken', [TOKEN_SCENARIO_SUPPLY], truth({ sellTax: 0.5, owner: '0x0000000000000000000000000000000000000000', ownershipRenounced: true })],
+    ['modifiableTax', 'ModifiableTaxToken', [TOKEN_SCENARIO_SUPPLY, MODIFIABLE_TAX_BPS, MODIFIABLE_TAX_BPS], owned(['taxModifiable'], { buyTax: 0.05, sellTax: 0.05 })],
+    ['mintable', 'MintableToken', [TOKEN_SCENARIO_SUPPLY], owned(['mintable'])],
+    ['pausable', 'PausableToken', [TOKEN_SCENARIO_SUPPLY], owned(['transferPausable'])],
+    ['balanceRewrite', 'BalanceRewriteToken', [TOKEN_SCENARIO_SUPPLY], owned(['ownerCanChangeBalance'])],
+    ['cooldown', 'CooldownToken', [TOKEN_SCENARIO_SUPPLY], owned(['tradingCooldown'])],
+    ['maxTx', 'MaxTxToken', [TOKEN_SCENARIO_SUPPLY, MAX_TX], owned(['antiWhale'])],
+  ];
+  for (const [key, contract, args, expected] of risky) {
+    const address = await d.deploy(art(contract), args);
+    await add(key, address, art(contract), expected);
+  }
+
+  // The upgradeable token: an EIP-1967 transparent proxy whose admin can replace the code.
+  const implementation = await d.deploy(art('UpgradeableToken'), []);
+  const init = encodeFunctionData({ abi: art('UpgradeableToken').abi, functionName: 'initialize', args: ['Upgradeable Token', 'UPGR', TOKEN_SCENARIO_SUPPLY, deployer] });
+  const proxy = await d.deploy(ARTIFACTS.transparentProxy, [implementation, proxyAdmin, init]);
+  await add('proxy', proxy, art('UpgradeableToken'), owned(['isProxy']));
+
+  // Pools against WETH: every token but the stablecoin gets half its supply in the pool.
+  for (const key of Object.keys(tokens) as SecurityTokenKey[]) {
+    if (key === 'weth') continue;
+    const token = tokens[key];
+    const artifact = artifacts.get(key)!;
+    const pair = await pools.create(token.address);
+    token.wethPair = pair;
+    if (hasMarketPairs(key)) await d.write(token.address, artifact, 'setMarketPair', [pair, true]);
+    const amount = key === 'stablecoin' ? STABLE.pool : POOL_TOKENS;
+    if (token.expected.liquidity === 'shared') {
+      // 40 / 30 / 30: three providers, none able to pull most of the pool alone.
+      await pools.addLiquidity(pair, token.address, artifact, (amount * 4n) / 10n, (POOL_WETH * 4n) / 10n, deployer);
+      for (const provider of lpProviders) await pools.addLiquidity(pair, token.address, artifact, (amount * 3n) / 10n, (POOL_WETH * 3n) / 10n, provider);
+    } else {
+      const lpTo = token.expected.liquidity === 'held-by-deployer' ? deployer : DEAD_ADDRESS;
+      await pools.addLiquidity(pair, token.address, artifact, amount, POOL_WETH, lpTo);
+    }
+    if (key === 'stablecoin') continue;
+    for (const [i, holder] of holders.entries()) await d.write(token.address, artifact, 'transfer', [holder, HOLDER_AMOUNTS[i]]);
+    await d.write(token.address, artifact, 'transfer', [factory, CONTRACT_HOLDER_AMOUNT]);
+  }
+  await d.write(weth, ARTIFACTS.weth9, 'transfer', [holders[0], parseEther('1')]);
+  for (const [i, holder] of holders.entries()) await d.write(stable, art('CleanToken'), 'transfer', [holder, STABLE_HOLDER_AMOUNTS[i]]);
+
+  // The clean token's second pool, shallower than its WETH pool.
+  const cleanStablePair = await pools.create(clean, stable);
+  await d.write(clean, art('CleanToken'), 'transfer', [cleanStablePair, CLEAN_STABLE_POOL.clean]);
+  await d.write(stable, art('CleanToken'), 'transfer', [cleanStablePair, CLEAN_STABLE_POOL.usd]);
+  await d.write(cleanStablePair, ARTIFACTS.uniswapV2Pair, 'mint', [DEAD_ADDRESS]);
+
+  // Owner actions that make the patterns live: a blacklisted holder, a silently rewritten
+  // balance, a renounced owner whose fixed tax stays.
+  await d.write(tokens.blacklist.address, art('BlacklistToken'), 'setBlacklist', [holders[2], true]);
+  await d.write(tokens.balanceRewrite.address, art('BalanceRewriteToken'), 'setBalance', [holders[0], REWRITTEN_BALANCE]);
+  await d.write(tokens.sellTax.address, art('SellTaxToken'), 'renounceOwnership', []);
+  tokens.weth.totalSupply = ((await d.read(weth, ARTIFACTS.weth9, 'totalSupply', [])) as bigint).toString();
+
+  return {
+    rpcUrl,
+    chainId: d.chainId,
+    blockNumber: (await d.blockNumber()).toString(),
+    deployer,
+    proxyAdmin,
+    weth,
+    uniswapV2Factory: factory,
+    holders,
+    contractHolder: factory,
+    lpProviders,
+    cleanStablePair,
+    tokens,
+  };
+}
+
+function hasMarketPairs(key: SecurityTokenKey): boolean {
+  return !['clean', 'stablecoin', 'lpHeld', 'proxy', 'balanceRewrite'].includes(key);
+}
+
+/** Creates V2 pairs and funds them the way the V2 router would: transfer both sides, then `mint`. */
+class PoolBuilder {
+  constructor(
+    private readonly d: Deployer,
+    private readonly factory: Address,
+    private readonly weth: Address,
+  ) {}
+
+  async create(token: Address, quote: Address = this.weth): Promise<Address> {
+    await this.d.write(this.factory, ARTIFACTS.uniswapV2Factory, 'createPair', [token, quote]);
+    return getAddress((await this.d.read(this.factory, ARTIFACTS.uniswapV2Factory, 'getPair', [token, quote])) as Address);
+  }
+
+  async addLiquidity(pair: Address, token: Address, artifact: Artifact, tokenAmount: bigint, wethAmount: bigint, lpTo: Address) {
+    await this.d.write(token, artifact, 'transfer', [pair, tokenAmount]);
+    await this.d.write(this.weth, ARTIFACTS.weth9, 'transfer', [pair, wethAmount]);
+    await this.d.write(pair, ARTIFACTS.uniswapV2Pair, 'mint', [lpTo]);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The token-intelligence agents (security, market, trend) as jobs through the API, against the
+ * running services and an anvil chain with the token and market scenarios. The agents' own suites
+ * check every figure; this proves they run end to end and answer per their result schemas.
+ */
+import { MarketResult, SecurityResult, TrendResult } from '@oca/contracts';
+import { api, startHarness, type Harness } from './harness';
+
+jest.setTimeout(120_000);
+
+let h: Harness;
+let apiKey: string;
+
+beforeAll(async () => {
+  h = await startHarness();
+  const email = `tokens-${Date.now()}@example.com`;
+  const password = 'correct horse battery staple';
+  await api(h.gatewayUrl, 'POST', '/v1/auth/register', { body: { email, password } });
+  const login = await api(h.gatewayUrl, 'POST', '/v1/auth/login', { body: { email, password } });
+  apiKey = (await api(h.gatewayUrl, 'POST', '/v1/api-keys', { token: login.body.accessToken, body: { name: 'tokens' } })).body.key;
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+async function run(agent: string, params: Record<string, unknown>) {
+  const submit = await api(h.gatewayUrl, 'POST', '/v1/jobs', { apiKey, body: { agent, params } });
+  expect(submit.status).toBe(202);
+  const done = await api(h.gatewayUrl, 'GET', `/v1/jobs/${submit.body.id}?wait=30`, { apiKey });
+  expect(done.body.error).toBeNull();
+  expect(done.body.status).toBe('succeeded');
+  return done.body.result;
+}
+
+it('lists the three agents with their params', async () => {
+  const res = await api(h.gatewayUrl, 'GET', '/v1/agents');
+  expect(res.body.items.map((a: { name: string }) => a.name)).toEqual(expect.arrayContaining(['address', 'security', 'market', 'trend']));
+});
+
+it('security: flags a 50% sell tax and passes a clean token', async () => {
+  const taxed = SecurityResult.parse(await run('security', { network: 'devnet', address: h.tokens.tokens.sellTax.address }));
+  expect(taxed.data.trading.sellTax).toBeCloseTo(0.5, 1);
+  expect(taxed.findings.some((f) => f.severity === 'high' || f.severity === 'critical')).toBe(true);
+  const clean = SecurityResult.parse(await run('security', { network: 'devnet', address: h.tokens.tokens.clean.address }));
+  expect(clean.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
+});
+
+it('market: finds the pools of a traded token with a USD price', async () => {
+  const alpha = MarketResult.parse(await run('market', { network: 'devnet', address: h.market.tokens.alpha.address }));
+  expect(alpha.data.pools.length).toBeGreaterThanOrEqual(3);
+  expect(Number(alpha.data.priceUsd)).toBeGreaterThan(0);
+});
+
+it('trend: ranks the scenario’s hot new pair first and leaves out the honeypot', async () => {
+  const trend = TrendResult.parse(await run('trend', { network: 'devnet', lookbackHours: 24 }));
+  expect(trend.data.pools[0]?.pool.toLowerCase()).toBe(h.market.pools.hotWethV2.address.toLowerCase());
+  expect(trend.data.excludedPools.some((p) => p.reason === 'honeypot')).toBe(true);
+});
