@@ -31,12 +31,18 @@ export interface LocalStack {
 export async function startLocalStack(extraEnv: Record<string, string> = {}, label = 'e2e', nodeArgs: string[] = []): Promise<LocalStack> {
   const urls = serviceUrls();
   const anvil = await startAnvil();
-  const scenario = await deployScenario(anvil.rpcUrl);
-  const market = await deployMarketScenario(anvil.rpcUrl);
-  const tokens = await deployTokenScenario(anvil.rpcUrl);
-  const adminUrl = new URL(urls.postgresUrl);
-  adminUrl.pathname = '/postgres';
-  const db = await createTestDatabase(adminUrl.toString(), label);
+  let scenario: Scenario, market: MarketScenario, tokens: TokenScenario, db: TestDatabase;
+  try {
+    scenario = await deployScenario(anvil.rpcUrl);
+    market = await deployMarketScenario(anvil.rpcUrl);
+    tokens = await deployTokenScenario(anvil.rpcUrl);
+    const adminUrl = new URL(urls.postgresUrl);
+    adminUrl.pathname = '/postgres';
+    db = await createTestDatabase(adminUrl.toString(), label);
+  } catch (err) {
+    await anvil.stop(); // a running anvil would keep the test runner alive
+    throw err;
+  }
   const tag = randomBytes(4).toString('hex');
   const [gatewayPort, gatewayOps, executorOps, authOps] = await Promise.all([findFreePort(), findFreePort(), findFreePort(), findFreePort()]);
   const logs: string[] = [];
@@ -82,6 +88,7 @@ export async function startLocalStack(extraEnv: Record<string, string> = {}, lab
     process.stderr.write(logs.slice(-60).join('\n'));
     await stack.stopAll('SIGKILL');
     await anvil.stop();
+    await db.drop();
     throw err;
   }
   return {

@@ -55,7 +55,12 @@ export async function connectDeployer(rpcUrl: string): Promise<Deployer> {
       return getAddress(receipt.contractAddress);
     },
     async write(to, artifact, functionName, args, value) {
-      const hash = await wallet.writeContract({ address: to, abi: artifact.abi as Abi, functionName, args, value, account, chain });
+      // Headroom over the estimate: the estimate runs in the current block, but the transaction is
+      // mined in the next one, and a later timestamp can cost more (a Uniswap V2 pair updates its
+      // price accumulators only when time has passed: +40k gas, an out-of-gas revert seen under load).
+      const estimate = await publicClient.estimateContractGas({ address: to, abi: artifact.abi as Abi, functionName, args, value, account });
+      const gas = (estimate * 3n) / 2n + 50_000n;
+      const hash = await wallet.writeContract({ address: to, abi: artifact.abi as Abi, functionName, args, value, account, chain, gas });
       await mined(hash, `${functionName}() on ${to}`);
     },
     read(to, artifact, functionName, args) {
