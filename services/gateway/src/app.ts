@@ -5,6 +5,9 @@ import { createPool, migrate, pingPool } from '@oca/db';
 import { createMetricsRegistry, runChecks, ShutdownManager, startOpsServer, type Logger, type OpsServer } from '@oca/observability';
 import { Redis } from 'ioredis';
 import type { GatewayEnv } from './env';
+import { ActiveJobQuota } from './limits/active-job-quota';
+import { ConcurrencyLimiter } from './limits/concurrency-limiter';
+import { LoginThrottle } from './limits/login-throttle';
 import { createGatewayMetrics } from './metrics';
 import { authenticate } from './plugins/authenticate';
 import { buildServer, type GatewayServer } from './server';
@@ -88,12 +91,40 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
     logger,
     metrics,
     bodyLimit: env.GATEWAY_BODY_LIMIT_BYTES,
+    maxHeaderBytes: env.GATEWAY_MAX_HEADER_BYTES,
+    trustProxy: env.GATEWAY_TRUST_PROXY,
+    redis,
+    redisPrefix: env.REDIS_PREFIX,
+    corsOrigins: env.GATEWAY_CORS_ORIGINS,
+    rateLimits: {
+      perRolePerMinute: { user: env.RATE_LIMIT_USER_PER_MINUTE, premium: env.RATE_LIMIT_PREMIUM_PER_MINUTE, admin: env.RATE_LIMIT_ADMIN_PER_MINUTE },
+      authIpPerMinute: env.RATE_LIMIT_AUTH_IP_PER_MINUTE,
+      publicIpPerMinute: env.RATE_LIMIT_PUBLIC_IP_PER_MINUTE,
+      ipPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
+    },
+    overload: {
+      maxEventLoopDelayMs: env.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,
+      maxEventLoopUtilization: env.OVERLOAD_MAX_EVENT_LOOP_UTILIZATION,
+      maxHeapUsedBytes: env.OVERLOAD_MAX_HEAP_USED_BYTES,
+      sampleIntervalMs: env.OVERLOAD_SAMPLE_INTERVAL_MS,
+      retryAfterSeconds: env.OVERLOAD_RETRY_AFTER_SECONDS,
+    },
     deps: {
       auth,
       jobs,
       deliveries,
       webhookSecrets,
       authenticate: authenticate({ tokens, apiKeys }),
+      loginThrottle: new LoginThrottle({
+        redis,
+        keyPrefix: env.REDIS_PREFIX,
+        maxFailures: env.LOGIN_MAX_FAILURES,
+        windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+      }),
+      activeJobs: new ActiveJobQuota((userId) => store.countQueued(userId), env.ACTIVE_JOBS_MAX_PER_USER),
+      longPolls: new ConcurrencyLimiter({ redis, keyPrefix: `${env.REDIS_PREFIX}long-polls:`, max: env.LONG_POLL_MAX_PER_USER }),
+      analyzeWaits: new ConcurrencyLimiter({ redis, keyPrefix: `${env.REDIS_PREFIX}analyze-waits:`, max: env.ANALYZE_MAX_WAITS_PER_USER }),
+      analyzeWaitSeconds: env.ANALYZE_WAIT_SECONDS,
       networks: env.GATEWAY_NETWORKS,
       longPollMaxSeconds: env.LONG_POLL_MAX_SECONDS,
       ready: () => runChecks(checks),

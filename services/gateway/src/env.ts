@@ -40,6 +40,75 @@ const Env = z.object({
   /** Concurrent completion / webhook messages handled per instance */
   COMPLETION_PREFETCH: envInt(50, 1, 1000),
   WEBHOOK_PREFETCH: envInt(20, 1, 1000),
+
+  // ---- HTTP hardening (issue 3) ----
+  /**
+   * Largest request head (request line + headers), in bytes; a larger one gets 431. Node's default
+   * is 16 KiB; a JWT plus the usual headers fits in a few KiB.
+   */
+  GATEWAY_MAX_HEADER_BYTES: envInt(16 * 1024, 1024, 1024 * 1024),
+  /**
+   * Proxies whose X-Forwarded-For is believed (comma-separated IPs/CIDRs, or `loopback`, or a hop
+   * count). Empty: the socket peer is the client. Per-IP limits key on the result, so set this
+   * only to the ingress in front of the gateway — a client could otherwise pick its own IP.
+   */
+  GATEWAY_TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((v): string[] | number | false => {
+      const t = v.trim();
+      if (!t) return false;
+      if (/^\d+$/.test(t)) return Number(t);
+      return t.split(',').map((s) => s.trim()).filter(Boolean);
+    }),
+  /** Browser origins allowed by CORS (comma-separated, exact `scheme://host[:port]`). Empty: CORS off. */
+  GATEWAY_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+
+  // Rate limits: fixed one-minute windows in Redis, so they hold across gateway instances.
+  /** Requests per minute per route for an authenticated caller with role `user` */
+  RATE_LIMIT_USER_PER_MINUTE: envInt(100, 1),
+  /** … with role `premium` */
+  RATE_LIMIT_PREMIUM_PER_MINUTE: envInt(1000, 1),
+  /** … with role `admin` */
+  RATE_LIMIT_ADMIN_PER_MINUTE: envInt(5000, 1),
+  /** Requests per minute per route per client IP on register/login/refresh/logout */
+  RATE_LIMIT_AUTH_IP_PER_MINUTE: envInt(20, 1),
+  /** Requests per minute per route per client IP on other unauthenticated routes (catalog, docs, health) */
+  RATE_LIMIT_PUBLIC_IP_PER_MINUTE: envInt(300, 1),
+  /**
+   * Requests per minute per client IP over all routes, counted before authentication: bounds
+   * credential guessing and floods of invalid requests, which per-caller limits do not count.
+   */
+  RATE_LIMIT_IP_PER_MINUTE: envInt(1200, 1),
+  /** Failed logins per account and client IP before login is refused for the rest of the window */
+  LOGIN_MAX_FAILURES: envInt(5, 1),
+  /** The failed-login window, in seconds (starts at the first failure) */
+  LOGIN_FAILURE_WINDOW_SECONDS: envInt(900, 1),
+
+  /** Open long-polls (`GET /v1/jobs/:id?wait=`) per user across all instances; one more gets 429 */
+  LONG_POLL_MAX_PER_USER: envInt(20, 1),
+  /** Queued + running jobs per user; a submission beyond gets 429 */
+  ACTIVE_JOBS_MAX_PER_USER: envInt(1000, 1),
+  /** How long `POST /api/analyze` waits for its result before answering 202, in seconds */
+  ANALYZE_WAIT_SECONDS: envInt(10, 0, 30),
+  /** Waiting `POST /api/analyze` requests per user; beyond it they answer 202 at once */
+  ANALYZE_MAX_WAITS_PER_USER: envInt(100, 0),
+
+  // Load shedding (@fastify/under-pressure): above a threshold every request gets 503 + Retry-After.
+  /** Mean event-loop delay that sheds load, in ms; 0 = off */
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: envInt(1000, 0),
+  /** Event-loop utilisation (0..1) that sheds load; 0 = off */
+  OVERLOAD_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
+  /** V8 heap in use that sheds load, in bytes; 0 = off (set it near the container's memory limit) */
+  OVERLOAD_MAX_HEAP_USED_BYTES: envInt(0, 0),
+  /** How often the pressure figures are sampled, in ms */
+  OVERLOAD_SAMPLE_INTERVAL_MS: envInt(1000, 10),
+  /** Retry-After sent with a shed request, in seconds */
+  OVERLOAD_RETRY_AFTER_SECONDS: envInt(5, 1),
 });
 
 export type GatewayEnv = z.infer<typeof Env> & { GATEWAY_NETWORKS: Network[] };

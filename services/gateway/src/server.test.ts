@@ -22,6 +22,11 @@ async function build(overrides: Partial<RouteDeps> = {}) {
       if (request.headers.authorization !== 'Bearer good') throw new ApiError('unauthorized', 'Authentication required');
       request.principal = principal;
     },
+    loginThrottle: { attempt: (_email: string, _ip: string, login: () => Promise<unknown>) => login() },
+    activeJobs: { check: jest.fn(async () => undefined) },
+    longPolls: { max: 20, acquire: jest.fn(async () => async () => undefined) },
+    analyzeWaits: { max: 100, acquire: jest.fn(async () => async () => undefined) },
+    analyzeWaitSeconds: 10,
     networks: ['devnet'],
     longPollMaxSeconds: 30,
     ready: async () => ({ postgres: true }),

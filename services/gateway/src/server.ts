@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { GatewayMetrics } from './metrics';
-import { installErrorHandler } from './plugins/error-handler';
+import { authenticateIfPresent } from './plugins/authenticate';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/error-handler';
+import { DEFAULT_OVERLOAD, registerLoadShedding, type OverloadConfig } from './plugins/load-shedding';
+import { registerOpenApi } from './plugins/openapi';
+import { DEFAULT_RATE_LIMITS, registerRateLimits, type RateLimitConfig } from './plugins/rate-limit';
+import { registerSecurityHeaders } from './plugins/security-headers';
 import { authRoutes } from './routes/auth.routes';
 import { jobRoutes } from './routes/jobs.routes';
 import { metaRoutes } from './routes/meta.routes';
-import type { RouteDeps } from './routes/route-deps';
+import type { RouteAccess, RouteContext, RouteDeps } from './routes/route-deps';
+import { seedRoutes } from './routes/seed.routes';
 
 export interface ServerOptions {
   deps: RouteDeps;
@@ -15,7 +22,24 @@ export interface ServerOptions {
   metrics: GatewayMetrics;
   /** @default 65536 */
   bodyLimit?: number;
+  /** Largest request head in bytes (431 beyond). @default 16384 */
+  maxHeaderBytes?: number;
+  /** Which peers' X-Forwarded-For to believe: IPs/CIDRs (or `loopback`), or a hop count. @default false */
+  trustProxy?: false | number | string[];
+  /** Counters shared by all instances; without Redis, each instance counts alone (unit tests). */
+  redis?: Redis;
+  /** @default 'oca:' */
+  redisPrefix?: string;
+  /** @default DEFAULT_RATE_LIMITS */
+  rateLimits?: RateLimitConfig;
+  /** @default DEFAULT_OVERLOAD */
+  overload?: OverloadConfig;
+  /** Origins allowed by CORS; empty = CORS off. @default [] */
+  corsOrigins?: readonly string[];
 }
+
+/** fastify takes a hop count at runtime but its types do not; the equivalent function. */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -26,6 +50,12 @@ export async function buildServer(options: ServerOptions) {
     // Requests are measured in onResponse (metrics); per-request log lines would dominate the log.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
+    http: { maxHeaderSize: options.maxHeaderBytes ?? 16 * 1024 },
+    clientErrorHandler,
+    frameworkErrors,
+    trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : (options.trustProxy ?? false),
+    // Every route is one the OpenAPI document lists; no implicit HEAD twins.
+    exposeHeadRoutes: false,
     // Our own correlation ID when the client sends a well-formed one, else a fresh one; it travels
     // with the job through every queue.
     genReqId: (req) => {
@@ -41,6 +71,22 @@ export async function buildServer(options: ServerOptions) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  // Order matters: shedding answers before anything else runs; then headers, limits, docs, routes.
+  await registerLoadShedding(app, options.overload ?? DEFAULT_OVERLOAD);
+  await registerSecurityHeaders(app, options.corsOrigins ?? []);
+  const limits = await registerRateLimits(app, options.rateLimits ?? DEFAULT_RATE_LIMITS, {
+    redis: options.redis,
+    keyPrefix: options.redisPrefix ?? 'oca:',
+  });
+  const { deps } = options;
+  const access: RouteAccess = {
+    user: { onRequest: deps.authenticate, config: { access: 'user', rateLimit: limits.caller } },
+    optionalUser: { onRequest: authenticateIfPresent(deps.authenticate), config: { access: 'optional-user', rateLimit: limits.caller } },
+    credentials: { config: { access: 'credentials', rateLimit: limits.credentials } },
+    public: { config: { access: 'public', rateLimit: limits.public } },
+  };
+  await registerOpenApi(app, access.public);
+
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-correlation-id', request.id);
   });
@@ -51,9 +97,11 @@ export async function buildServer(options: ServerOptions) {
     );
   });
 
-  await app.register(metaRoutes, options.deps);
-  await app.register(authRoutes, options.deps);
-  await app.register(jobRoutes, options.deps);
+  const ctx: RouteContext = { ...deps, access };
+  await app.register(metaRoutes, ctx);
+  await app.register(authRoutes, ctx);
+  await app.register(jobRoutes, ctx);
+  await app.register(seedRoutes, ctx);
   return app;
 }
 

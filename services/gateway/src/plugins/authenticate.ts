@@ -44,6 +44,17 @@ export function authenticate(auth: Authenticators) {
   };
 }
 
+/**
+ * For routes where credentials are optional (`GET /api/status`): a request that sends none stays
+ * anonymous; one that sends any must send valid ones.
+ */
+export function authenticateIfPresent(authenticateRequest: (request: FastifyRequest) => Promise<void>) {
+  return async (request: FastifyRequest): Promise<void> => {
+    if (request.headers.authorization === undefined && request.headers['x-api-key'] === undefined) return;
+    await authenticateRequest(request);
+  };
+}
+
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new ApiError('unauthorized', 'Authentication required');
   return request.principal;

@@ -1,10 +1,12 @@
-import { GetJobQuery, JobIdParams, ListJobsQuery, SubmitJobBody } from '@oca/contracts';
+import { GetJobQuery, JobIdParams, JobPage, JobView, ListJobsQuery, SubmitJobResponse, WebhookSecretView } from '@oca/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import { principalOf } from '../plugins/authenticate';
+import { SubmitJobRequest } from '../schemas/requests';
+import { DeliveryList, errorResponses } from '../schemas/responses';
 import { jobLinks, toJobView } from '../services/job-row';
-import type { RouteDeps } from './route-deps';
+import type { RouteContext } from './route-deps';
 
 const IdempotencyHeaders = z.object({
   'idempotency-key': z
@@ -13,50 +15,101 @@ const IdempotencyHeaders = z.object({
     .optional(),
 });
 
-export const jobRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
-  app.post('/v1/jobs', { schema: { body: SubmitJobBody, headers: IdempotencyHeaders }, preHandler: deps.authenticate }, async (request, reply) => {
-    const { row, created } = await deps.jobs.submit({
-      principal: principalOf(request),
-      body: request.body,
-      idempotencyKey: request.headers['idempotency-key'],
-      correlationId: request.id,
-    });
-    if (!created) void reply.header('idempotent-replayed', 'true');
-    return reply
-      .status(202)
-      .header('location', jobLinks(row.id).self)
-      .send({ id: row.id, status: row.status, links: jobLinks(row.id) });
-  });
+const tags = ['jobs'];
 
-  app.get('/v1/jobs/:id', { schema: { params: JobIdParams, querystring: GetJobQuery }, preHandler: deps.authenticate }, async (request, reply) => {
-    const wait = Math.min(request.query.wait ?? 0, deps.longPollMaxSeconds);
-    // A client that hangs up ends its long-poll (the response's 'close' fires on disconnect).
-    const abort = new AbortController();
-    reply.raw.once('close', () => abort.abort());
-    return toJobView(await deps.jobs.get(request.params.id, principalOf(request), wait, abort.signal));
-  });
+export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
+  const { access } = ctx;
 
-  app.get('/v1/jobs', { schema: { querystring: ListJobsQuery }, preHandler: deps.authenticate }, async (request) => {
-    const page = await deps.jobs.list(principalOf(request), request.query.limit, request.query.cursor, request.query.status);
-    return { items: page.rows.map(toJobView), nextCursor: page.nextCursor };
-  });
-
-  app.delete('/v1/jobs/:id', { schema: { params: JobIdParams }, preHandler: deps.authenticate }, async (request) =>
-    toJobView(await deps.jobs.cancel(request.params.id, principalOf(request))),
+  app.post(
+    '/v1/jobs',
+    {
+      schema: { tags, summary: 'Submit a job', body: SubmitJobRequest, headers: IdempotencyHeaders, response: { 202: SubmitJobResponse, ...errorResponses } },
+      ...access.user,
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      await ctx.activeJobs.check(principal);
+      const { row, created } = await ctx.jobs.submit({
+        principal,
+        body: request.body,
+        idempotencyKey: request.headers['idempotency-key'],
+        correlationId: request.id,
+      });
+      if (!created) void reply.header('idempotent-replayed', 'true');
+      return reply
+        .status(202)
+        .header('location', jobLinks(row.id).self)
+        .send({ id: row.id, status: row.status, links: jobLinks(row.id) });
+    },
   );
 
-  app.get('/v1/jobs/:id/deliveries', { schema: { params: JobIdParams }, preHandler: deps.authenticate }, async (request) => {
-    const principal = principalOf(request);
-    // Ownership first: another user's job is indistinguishable from a missing one.
-    await deps.jobs.get(request.params.id, principal).catch((err: unknown) => {
-      throw err instanceof ApiError ? err : new ApiError('not_found', 'No such job');
-    });
-    return { items: await deps.deliveries.listForJob(request.params.id) };
-  });
+  app.get(
+    '/v1/jobs/:id',
+    {
+      schema: { tags, summary: 'Get a job; ?wait= long-polls', params: JobIdParams, querystring: GetJobQuery, response: { 200: JobView, ...errorResponses } },
+      ...access.user,
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const wait = Math.min(request.query.wait ?? 0, ctx.longPollMaxSeconds);
+      // A client that hangs up ends its long-poll (the response's 'close' fires on disconnect).
+      const abort = new AbortController();
+      reply.raw.once('close', () => abort.abort());
+      if (wait === 0) return toJobView(await ctx.jobs.get(request.params.id, principal));
+      const release = await ctx.longPolls.acquire(principal.userId, (wait + 5) * 1000);
+      if (!release) {
+        throw new ApiError(
+          'rate_limited',
+          `Too many open long-polls: at most ${ctx.longPolls.max} per user. Wait for one to return, or poll without ?wait=.`,
+          { limit: 'long_polls', max: ctx.longPolls.max },
+          { 'retry-after': '1' },
+        );
+      }
+      try {
+        return toJobView(await ctx.jobs.get(request.params.id, principal, wait, abort.signal));
+      } finally {
+        await release();
+      }
+    },
+  );
 
-  app.get('/v1/webhook-secret', { preHandler: deps.authenticate }, async (request) => deps.webhookSecrets.get(principalOf(request).userId));
+  app.get(
+    '/v1/jobs',
+    { schema: { tags, summary: 'List own jobs, newest first', querystring: ListJobsQuery, response: { 200: JobPage, ...errorResponses } }, ...access.user },
+    async (request) => {
+      const page = await ctx.jobs.list(principalOf(request), request.query.limit, request.query.cursor, request.query.status);
+      return { items: page.rows.map(toJobView), nextCursor: page.nextCursor };
+    },
+  );
 
-  app.post('/v1/webhook-secret/rotate', { preHandler: deps.authenticate }, async (request) =>
-    deps.webhookSecrets.rotate(principalOf(request).userId),
+  app.delete(
+    '/v1/jobs/:id',
+    { schema: { tags, summary: 'Cancel a queued job', params: JobIdParams, response: { 200: JobView, ...errorResponses } }, ...access.user },
+    async (request) => toJobView(await ctx.jobs.cancel(request.params.id, principalOf(request))),
+  );
+
+  app.get(
+    '/v1/jobs/:id/deliveries',
+    { schema: { tags, summary: "A job's webhook attempts", params: JobIdParams, response: { 200: DeliveryList, ...errorResponses } }, ...access.user },
+    async (request) => {
+      const principal = principalOf(request);
+      // Ownership first: another user's job is indistinguishable from a missing one.
+      await ctx.jobs.get(request.params.id, principal).catch((err: unknown) => {
+        throw err instanceof ApiError ? err : new ApiError('not_found', 'No such job');
+      });
+      return { items: await ctx.deliveries.listForJob(request.params.id) };
+    },
+  );
+
+  app.get(
+    '/v1/webhook-secret',
+    { schema: { tags: ['webhooks'], summary: 'The webhook signing secret', response: { 200: WebhookSecretView, ...errorResponses } }, ...access.user },
+    async (request) => ctx.webhookSecrets.get(principalOf(request).userId),
+  );
+
+  app.post(
+    '/v1/webhook-secret/rotate',
+    { schema: { tags: ['webhooks'], summary: 'Rotate the webhook signing secret', response: { 200: WebhookSecretView, ...errorResponses } }, ...access.user },
+    async (request) => ctx.webhookSecrets.rotate(principalOf(request).userId),
   );
 };

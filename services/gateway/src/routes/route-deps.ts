@@ -1,9 +1,28 @@
-import type { Network } from '@oca/contracts';
+import type { RateLimitOptions } from '@fastify/rate-limit';
+import type { Network, Principal } from '@oca/contracts';
 import type { FastifyRequest } from 'fastify';
+import type { Release } from '../limits/concurrency-limiter';
 import type { AuthClient } from '../services/auth-client';
 import type { JobService } from '../services/job-service';
 import type { DeliveryStore } from '../webhooks/delivery-store';
 import type { WebhookSecretStore } from '../webhooks/webhook-secrets';
+
+/** Who may call a route; decides authentication and which rate limit applies (see RouteAccess). */
+export type AccessLevel = 'user' | 'optional-user' | 'credentials' | 'public';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: AccessLevel;
+    /** `seed`: errors as `{error: message, code, details?}`, the shape the seed's clients read. */
+    errorFormat?: 'seed';
+  }
+}
+
+/** Caps requests held open per owner (long-polls, waiting analyze calls). */
+export interface SlotLimiter {
+  readonly max: number;
+  acquire(owner: string, leaseMs: number): Promise<Release | undefined>;
+}
 
 /** What the route plugins need; built once in app.ts (or by a test). */
 export interface RouteDeps {
@@ -12,7 +31,29 @@ export interface RouteDeps {
   deliveries: DeliveryStore;
   webhookSecrets: WebhookSecretStore;
   authenticate: (request: FastifyRequest) => Promise<void>;
+  /** Per account + IP login back-off (LoginThrottle) */
+  loginThrottle: { attempt<T>(email: string, ip: string, login: () => Promise<T>): Promise<T> };
+  /** Queued + running jobs per user (ActiveJobQuota) */
+  activeJobs: { check(principal: Principal, adding?: number): Promise<void> };
+  /** Open long-polls per user */
+  longPolls: SlotLimiter;
+  /** Waiting `POST /api/analyze` calls per user */
+  analyzeWaits: SlotLimiter;
+  /** How long `POST /api/analyze` waits for results, in seconds */
+  analyzeWaitSeconds: number;
   networks: readonly Network[];
   longPollMaxSeconds: number;
   ready: () => Promise<Record<string, boolean>>;
 }
+
+/** Route options for one access level: the authentication hook and the rate-limit policy. */
+export interface AccessOptions {
+  onRequest?: (request: FastifyRequest) => Promise<void>;
+  config: { access: AccessLevel; rateLimit: RateLimitOptions };
+}
+
+/** Built by buildServer: spread one into a route's options (`{ schema, ...ctx.access.user }`). */
+export type RouteAccess = Record<'user' | 'optionalUser' | 'credentials' | 'public', AccessOptions>;
+
+/** What buildServer hands each route plugin. */
+export type RouteContext = RouteDeps & { access: RouteAccess };

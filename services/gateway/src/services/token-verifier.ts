@@ -60,6 +60,9 @@ export class TokenVerifier {
         algorithms: ['EdDSA'],
         allowedIss: ACCESS_TOKEN_ISSUER,
         allowedAud: ACCESS_TOKEN_AUDIENCE,
+        // Without exp a token would never expire; auth always sets these, so a token lacking one
+        // was not minted by auth's signer.
+        requiredClaims: ['exp', 'iat', 'iss', 'aud', 'sub'],
         cache: false,
       });
       const claims = Claims.parse(verify(token));

@@ -1,0 +1,112 @@
+import rateLimit, { normalizeIP, type RateLimitOptions } from '@fastify/rate-limit';
+import type { Role } from '@oca/contracts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import { ApiError } from '../errors';
+
+export interface RateLimitConfig {
+  /** Requests per minute per route for an authenticated caller, by role. @default user 100, premium 1000, admin 5000 */
+  perRolePerMinute: Record<Role, number>;
+  /** Per route per client IP on register/login/refresh/logout. @default 20 */
+  authIpPerMinute: number;
+  /** Per route per client IP on other unauthenticated routes. @default 300 */
+  publicIpPerMinute: number;
+  /** Per client IP over all routes, before authentication. @default 1200 */
+  ipPerMinute: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
+  perRolePerMinute: { user: 100, premium: 1000, admin: 5000 },
+  authIpPerMinute: 20,
+  publicIpPerMinute: 300,
+  ipPerMinute: 1200,
+};
+
+/** The per-route limits a route picks from (see RouteAccess). */
+export interface RateLimitPolicies {
+  /** Keyed by the authenticated user (anonymous callers by IP); the ceiling follows the role. */
+  caller: RateLimitOptions;
+  /** Keyed by client IP, strict: the credential endpoints. */
+  credentials: RateLimitOptions;
+  /** Keyed by client IP: everything else that needs no credentials. */
+  public: RateLimitOptions;
+}
+
+const WINDOW_MS = 60_000;
+
+/** IPv4 as is; IPv6 by /64, since one host usually owns a whole /64. */
+export const clientIp = (request: FastifyRequest): string => normalizeIP(request.ip);
+
+function limited(limit: string) {
+  return (_request: FastifyRequest, context: { max: number; ttl: number; after: string }) =>
+    new ApiError('rate_limited', `Rate limit exceeded: ${context.max} requests per minute; retry in ${context.after}`, {
+      limit,
+      max: context.max,
+      retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)),
+    });
+}
+
+/**
+ * Registers @fastify/rate-limit with its Redis store (fixed one-minute windows under
+ * `<prefix>rate-limit:`), so every gateway instance counts into the same buckets, and applies the
+ * per-IP ceiling to every request. Routes opt into a per-route policy through `config.rateLimit`.
+ * 429 answers carry Retry-After and the draft-standard RateLimit-Limit/-Remaining/-Reset headers.
+ *
+ * A Redis outage lets requests through (logged by readiness, /ready fails): rate limiting is a
+ * protection, and failing closed would turn a cache outage into a full API outage.
+ */
+export async function registerRateLimits(
+  app: FastifyInstance,
+  config: RateLimitConfig,
+  store: { redis?: Redis; keyPrefix: string },
+): Promise<RateLimitPolicies> {
+  await app.register(rateLimit, {
+    global: false,
+    redis: store.redis,
+    nameSpace: `${store.keyPrefix}rate-limit:`,
+    enableDraftSpec: true,
+    skipOnError: true,
+    timeWindow: WINDOW_MS,
+    // These globals are the per-IP ceiling below (createRateLimit() without options uses them).
+    max: config.ipPerMinute,
+    keyGenerator: (request) => `ip:${clientIp(request)}`,
+    errorResponseBuilder: limited('ip'),
+  });
+
+  const ipCeiling = app.createRateLimit();
+  app.addHook('onRequest', async (request, reply) => {
+    const state = await ipCeiling(request);
+    if (state.isAllowed || !state.isExceeded) return;
+    void reply.headers({
+      'retry-after': String(state.ttlInSeconds),
+      'ratelimit-limit': String(state.max),
+      'ratelimit-remaining': '0',
+      'ratelimit-reset': String(state.ttlInSeconds),
+    });
+    throw limited('ip')(request, { max: state.max, ttl: state.ttl, after: `${state.ttlInSeconds} s` });
+  });
+
+  const perRole = config.perRolePerMinute;
+  return {
+    caller: {
+      // After authentication and validation: a caller's budget is spent on requests that will be
+      // served; malformed and unauthenticated ones are bounded by the per-IP ceiling instead.
+      hook: 'preHandler',
+      keyGenerator: (request) => (request.principal ? `user:${request.principal.userId}` : `ip:${clientIp(request)}`),
+      max: (request) => (request.principal ? perRole[request.principal.role] : config.publicIpPerMinute),
+      errorResponseBuilder: limited('caller'),
+    },
+    credentials: {
+      hook: 'onRequest',
+      keyGenerator: (request) => `ip:${clientIp(request)}`,
+      max: config.authIpPerMinute,
+      errorResponseBuilder: limited('credentials'),
+    },
+    public: {
+      hook: 'onRequest',
+      keyGenerator: (request) => `ip:${clientIp(request)}`,
+      max: config.publicIpPerMinute,
+      errorResponseBuilder: limited('public'),
+    },
+  };
+}
