@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { NETWORKS } from '@oca/contracts';
-import { deployScenario, startAnvil, type AnvilInstance } from '@oca/testkit';
+import { deployMarketScenario, deployScenario, deployTokenScenario, startAnvil, type AnvilInstance } from '@oca/testkit';
 import { ensureDatabase, ensureSigningKey, REPO_ROOT, Stack, waitForHttp } from './lib/stack';
 
 async function main(): Promise<void> {
@@ -30,9 +30,16 @@ async function main(): Promise<void> {
   if (configured.length === 0) {
     anvil = await startAnvil();
     const scenario = await deployScenario(anvil.rpcUrl);
+    // Uniswap V2/V3 pools traded over 30 simulated hours (market, trend) and risky tokens (security).
+    const market = await deployMarketScenario(anvil.rpcUrl);
+    const tokens = await deployTokenScenario(anvil.rpcUrl);
     env.RPC_URL_DEVNET = anvil.rpcUrl;
     configured.push('devnet');
-    demo = { ...scenario };
+    demo = {
+      ...scenario,
+      marketTokens: Object.fromEntries(Object.entries(market.tokens).map(([name, t]) => [name, t.address])),
+      securityTokens: Object.fromEntries(Object.entries(tokens.tokens).map(([name, t]) => [name, t.address])),
+    };
   }
   env.GATEWAY_NETWORKS = process.env.GATEWAY_NETWORKS ?? configured.join(',');
 
