@@ -24,9 +24,12 @@ afterAll(async () => {
   await h?.close();
 });
 
+let lastJobId = '';
+
 async function run(agent: string, params: Record<string, unknown>) {
   const submit = await api(h.gatewayUrl, 'POST', '/v1/jobs', { apiKey, body: { agent, params } });
   expect(submit.status).toBe(202);
+  lastJobId = submit.body.id;
   const done = await api(h.gatewayUrl, 'GET', `/v1/jobs/${submit.body.id}?wait=30`, { apiKey });
   expect(done.body.error).toBeNull();
   expect(done.body.status).toBe('succeeded');
@@ -42,12 +45,19 @@ it('security: flags a 50% sell tax and passes a clean token', async () => {
   const taxed = SecurityResult.parse(await run('security', { network: 'devnet', address: h.tokens.tokens.sellTax.address }));
   expect(taxed.data.trading.sellTax).toBeCloseTo(0.5, 1);
   expect(taxed.findings.some((f) => f.severity === 'high' || f.severity === 'critical')).toBe(true);
+  const goplus = await api(h.gatewayUrl, 'GET', `/v1/jobs/${lastJobId}?format=goplus`, { apiKey });
+  expect(goplus.status).toBe(200);
+  const entry = goplus.body.result[h.tokens.tokens.sellTax.address.toLowerCase()];
+  expect(Number(entry.sell_tax)).toBeCloseTo(0.5, 1);
+
   const clean = SecurityResult.parse(await run('security', { network: 'devnet', address: h.tokens.tokens.clean.address }));
   expect(clean.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
 });
 
 it('market: finds the pools of a traded token with a USD price', async () => {
   const alpha = MarketResult.parse(await run('market', { network: 'devnet', address: h.market.tokens.alpha.address }));
+  const notSecurity = await api(h.gatewayUrl, 'GET', `/v1/jobs/${lastJobId}?format=goplus`, { apiKey });
+  expect(notSecurity.status).toBe(400);
   expect(alpha.data.pools.length).toBeGreaterThanOrEqual(3);
   expect(Number(alpha.data.priceUsd)).toBeGreaterThan(0);
 });

@@ -117,6 +117,8 @@ export const SubmitJobResponse = z.object({
 export const GetJobQuery = z.strictObject({
   /** Long-poll: wait up to this many seconds for the job to reach a terminal status */
   wait: z.coerce.number().int().min(0).max(30).optional(),
+  /** `goplus`: a finished `security` job's result in GoPlus token_security shape */
+  format: z.enum(['goplus'], { error: 'format must be "goplus" (security jobs)' }).optional(),
 });
 
 export const ListJobsQuery = z.strictObject({

@@ -1,11 +1,12 @@
-import { GetJobQuery, JobIdParams, JobPage, JobView, ListJobsQuery, SubmitJobResponse, WebhookSecretView } from '@oca/contracts';
+import { toGoPlus } from '@oca/agents';
+import { GetJobQuery, GoPlusTokenSecurityResponse, JobIdParams, JobPage, JobView, ListJobsQuery, SecurityResult, SubmitJobResponse, WebhookSecretView } from '@oca/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import { principalOf } from '../plugins/authenticate';
 import { SubmitJobRequest } from '../schemas/requests';
 import { DeliveryList, errorResponses } from '../schemas/responses';
-import { jobLinks, toJobView } from '../services/job-row';
+import { jobLinks, toJobView, type JobRow } from '../services/job-row';
 import type { RouteContext } from './route-deps';
 
 const IdempotencyHeaders = z.object({
@@ -16,6 +17,17 @@ const IdempotencyHeaders = z.object({
 });
 
 const tags = ['jobs'];
+
+/** `?format=goplus`: a finished security job's result as GoPlus token_security answers it. */
+function goPlusView(row: JobRow) {
+  if (row.agent !== 'security') {
+    throw new ApiError('validation_failed', `format=goplus applies to security jobs; this is a ${row.agent} job`, { field: 'format' });
+  }
+  if (row.status !== 'succeeded') {
+    throw new ApiError('conflict', `The job is ${row.status}; its GoPlus view exists once it succeeded`);
+  }
+  return toGoPlus(SecurityResult.parse(row.result));
+}
 
 export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
   const { access } = ctx;
@@ -46,16 +58,17 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
   app.get(
     '/v1/jobs/:id',
     {
-      schema: { tags, summary: 'Get a job; ?wait= long-polls', params: JobIdParams, querystring: GetJobQuery, response: { 200: JobView, ...errorResponses } },
+      schema: { tags, summary: 'Get a job; ?wait= long-polls', params: JobIdParams, querystring: GetJobQuery, response: { 200: z.union([JobView, GoPlusTokenSecurityResponse]), ...errorResponses } },
       ...access.user,
     },
     async (request, reply) => {
       const principal = principalOf(request);
+      const view = (row: JobRow) => (request.query.format === 'goplus' ? goPlusView(row) : toJobView(row));
       const wait = Math.min(request.query.wait ?? 0, ctx.longPollMaxSeconds);
       // A client that hangs up ends its long-poll (the response's 'close' fires on disconnect).
       const abort = new AbortController();
       reply.raw.once('close', () => abort.abort());
-      if (wait === 0) return toJobView(await ctx.jobs.get(request.params.id, principal));
+      if (wait === 0) return view(await ctx.jobs.get(request.params.id, principal));
       const release = await ctx.longPolls.acquire(principal.userId, (wait + 5) * 1000);
       if (!release) {
         throw new ApiError(
@@ -66,7 +79,7 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
         );
       }
       try {
-        return toJobView(await ctx.jobs.get(request.params.id, principal, wait, abort.signal));
+        return view(await ctx.jobs.get(request.params.id, principal, wait, abort.signal));
       } finally {
         await release();
       }
