@@ -1,4 +1,4 @@
-import { getAgent, PermanentAgentError, type AgentContext, type AnyAgent } from '@oca/agents';
+import { abortable, getAgent, PermanentAgentError, type AgentContext, type AnyAgent } from '@oca/agents';
 import { isTransientRpcError, NetworkNotConfiguredError, type ChainClients } from '@oca/chain';
 import { AGENT_CATALOG, isAgentName, type AgentName, type JobError } from '@oca/contracts';
 import type { Logger } from 'pino';
@@ -52,7 +52,8 @@ export class JobRunner {
     const signal = stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]) : AbortSignal.timeout(timeoutMs);
     const ctx: AgentContext = { chain: this.options.chain, logger, signal, now: this.options.now ?? (() => new Date()) };
     try {
-      const result = await raceAbort(agent.run(params.data, ctx), signal);
+      // Stops waiting as soon as the signal aborts, even if the agent ignores it.
+      const result = await abortable(agent.run(params.data, ctx), signal);
       const checked = spec.result.safeParse(result);
       if (!checked.success) {
         logger.error({ issues: checked.error.issues.slice(0, 5) }, 'agent result failed its schema');
@@ -84,23 +85,4 @@ export class JobRunner {
 
 function unknownAgent(name: string): RunOutcome {
   return { kind: 'failed', error: { code: 'unknown_agent', message: `Unknown agent "${name}"`, retryable: false } };
-}
-
-/** Rejects as soon as `signal` aborts, even if the agent ignores it. */
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
 }
