@@ -3,38 +3,7 @@
  * Stubbed at the seam of RouteDeps — the job service and auth client are fakes here; the real
  * ones are exercised in test/ and in the end-to-end suite.
  */
-import { Registry } from 'prom-client';
-import { createLogger } from '@oca/observability';
-import { ApiError } from './errors';
-import { createGatewayMetrics } from './metrics';
-import type { RouteDeps } from './routes/route-deps';
-import { buildServer } from './server';
-
-const principal = { userId: '11111111-1111-4111-8111-111111111111', email: 'a@example.com', role: 'user' as const, via: 'token' as const };
-
-async function build(overrides: Partial<RouteDeps> = {}) {
-  const deps = {
-    auth: { call: jest.fn(async () => ({})) },
-    jobs: { submit: jest.fn(), get: jest.fn(), list: jest.fn(), cancel: jest.fn() },
-    deliveries: { listForJob: jest.fn(async () => []) },
-    webhookSecrets: { get: jest.fn(), rotate: jest.fn() },
-    authenticate: async (request: { headers: Record<string, unknown>; principal?: unknown }) => {
-      if (request.headers.authorization !== 'Bearer good') throw new ApiError('unauthorized', 'Authentication required');
-      request.principal = principal;
-    },
-    loginThrottle: { attempt: (_email: string, _ip: string, login: () => Promise<unknown>) => login() },
-    activeJobs: { check: jest.fn(async () => undefined) },
-    longPolls: { max: 20, acquire: jest.fn(async () => async () => undefined) },
-    analyzeWaits: { max: 100, acquire: jest.fn(async () => async () => undefined) },
-    analyzeWaitSeconds: 10,
-    networks: ['devnet'],
-    longPollMaxSeconds: 30,
-    ready: async () => ({ postgres: true }),
-    ...overrides,
-  } as unknown as RouteDeps;
-  const app = await buildServer({ deps, logger: createLogger({ service: 't', level: 'silent' }), metrics: createGatewayMetrics(new Registry()) });
-  return { app, deps: deps as any };
-}
+import { stubServer as build, USER as principal } from '../test/support/stub-server';
 
 describe('gateway HTTP layer', () => {
   it('requires authentication on job routes with a JSON 401', async () => {
@@ -68,7 +37,7 @@ describe('gateway HTTP layer', () => {
     const { app } = await build({
       jobs: { get: async () => Promise.reject(new Error('connection to 10.0.0.5:5432 refused')) } as any,
     });
-    const res = await app.inject({ method: 'GET', url: '/v1/jobs/11111111-1111-4111-8111-111111111111', headers: { authorization: 'Bearer good' } });
+    const res = await app.inject({ method: 'GET', url: '/v1/jobs/11111111-1111-4111-8111-111111111111', headers: { authorization: 'Bearer user' } });
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('10.0.0.5');
     expect(res.json().error.code).toBe('internal');
@@ -100,7 +69,7 @@ describe('gateway HTTP layer', () => {
     const res = await app.inject({
       method: 'POST',
       url: '/v1/jobs',
-      headers: { authorization: 'Bearer good', 'x-correlation-id': 'trace-123' },
+      headers: { authorization: 'Bearer user', 'x-correlation-id': 'trace-123' },
       payload: { agent: 'address', params: { network: 'devnet', address: '0x' + '1'.repeat(40) } },
     });
     expect(res.statusCode).toBe(202);
