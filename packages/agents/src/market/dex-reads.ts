@@ -1,6 +1,7 @@
-import { decodeTokenText, erc20Abi, isExecutionError, type ChainClient } from '@oca/chain';
-import { decodeFunctionResult, encodeFunctionData, type Abi, type Address, type ContractFunctionName, type DecodeFunctionResultReturnType, type Hex } from 'viem';
+import { decodeTokenText, erc20Abi, type ChainClient } from '@oca/chain';
+import { decodeFunctionResult, encodeFunctionData, type Abi, type Address, type ContractFunctionName, type DecodeFunctionResultReturnType } from 'viem';
 import { decodeDecimals, decodeUint } from '../address/decode';
+import { probeCall } from '../address/probe-call';
 
 /**
  * One `eth_call` at a pinned block, decoded; null when the EVM failed the call, when there is no
@@ -13,23 +14,12 @@ export async function readOrNull<const A extends Abi, F extends ContractFunction
   call: { address: Address; abi: A; functionName: F; args?: readonly unknown[]; blockNumber: bigint },
 ): Promise<DecodeFunctionResultReturnType<A, F> | null> {
   const data = encodeFunctionData({ abi: call.abi, functionName: call.functionName, args: call.args } as never);
-  const returned = await rawCall(client, call.address, data, call.blockNumber);
+  const returned = await probeCall(client, call.address, data, call.blockNumber);
   if (returned === null || returned === '0x') return null;
   try {
     return decodeFunctionResult({ abi: call.abi, functionName: call.functionName, data: returned } as never) as DecodeFunctionResultReturnType<A, F>;
   } catch {
     return null;
-  }
-}
-
-/** Raw return data, or null when the EVM failed the call. */
-export async function rawCall(client: ChainClient, to: Address, data: Hex, blockNumber: bigint): Promise<Hex | null> {
-  try {
-    const { data: returned } = await client.call({ to, data, blockNumber });
-    return returned ?? '0x';
-  } catch (err) {
-    if (isExecutionError(err)) return null;
-    throw err;
   }
 }
 
@@ -52,7 +42,7 @@ const CALLS = {
 /** name/symbol/decimals/totalSupply in one batch; `bytes32` names (MKR) are decoded too. */
 export async function readTokenMeta(client: ChainClient, address: Address, blockNumber: bigint): Promise<TokenMeta> {
   const [name, symbol, decimals, totalSupply] = await Promise.all(
-    [CALLS.name, CALLS.symbol, CALLS.decimals, CALLS.totalSupply].map((data) => rawCall(client, address, data, blockNumber)),
+    [CALLS.name, CALLS.symbol, CALLS.decimals, CALLS.totalSupply].map((data) => probeCall(client, address, data, blockNumber)),
   );
   return {
     address,
