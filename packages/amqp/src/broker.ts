@@ -65,7 +65,7 @@ export class Broker {
       retryDelaysMs: { ...DEFAULT_RETRY_DELAYS_MS, ...withoutUndefined(options.retryDelaysMs ?? {}) },
     });
     this.connection = new AmqpConnectionManagerClass(
-      [{ url: options.url, connectionOptions: { clientProperties: { connection_name: options.connectionName } } }],
+      [{ url: options.url, connectionOptions: { ...options.tls, clientProperties: { connection_name: options.connectionName } } }],
       {
         heartbeatIntervalInSeconds: options.heartbeatSeconds ?? DEFAULTS.heartbeatSeconds,
         reconnectTimeInSeconds: (options.reconnectDelayMs ?? DEFAULTS.reconnectDelayMs) / 1000,

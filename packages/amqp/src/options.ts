@@ -7,6 +7,12 @@ export interface BrokerOptions {
   url: string;
   /** Shown in RabbitMQ's connection list (client property `connection_name`), e.g. 'gateway'. */
   connectionName: string;
+  /**
+   * TLS material for an amqps:// URL, handed to the socket (node's tls.connect): `ca` trusted for
+   * the broker's certificate instead of the system CAs, `cert`/`key` a client certificate (mutual
+   * TLS, or RabbitMQ's EXTERNAL mechanism). Ignored for amqp://. @default system CAs, no client certificate
+   */
+  tls?: { ca?: string; cert?: string; key?: string };
   logger: Logger;
   /** Metrics are registered here when given (re-used if another Broker registered them first). */
   registry?: Registry;

@@ -1,2 +1,4 @@
 export * from './parse-env';
 export * from './fragments';
+export * from './production';
+export * from './tls';

@@ -23,11 +23,7 @@ export function parseEnv<S extends z.ZodObject>(
   for (const key of Object.keys(schema.shape)) {
     const file = env[`${key}_FILE`];
     if (file) {
-      try {
-        input[key] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
-      } catch (err) {
-        issues.push(`${key}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-      }
+      input[key] = readSecretFile(key, file, issues);
     } else {
       input[key] = env[key] === '' ? undefined : env[key];
     }
@@ -38,6 +34,33 @@ export function parseEnv<S extends z.ZodObject>(
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return parsed.data as z.infer<S>;
+}
+
+function readSecretFile(key: string, file: string, issues: string[]): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    // The path is configuration, not a secret; the content never appears.
+    issues.push(`${key}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    return undefined;
+  }
+}
+
+/**
+ * `<NAME>_FILE` for variables a schema does not list by name (e.g. `RPC_URL_<NETWORK>`, whose
+ * URLs often carry a provider's API key): returns a copy of `env` where every `<NAME>_FILE` whose
+ * NAME matches `pattern` has been read into NAME. Throws a ConfigError naming unreadable files.
+ */
+export function resolveSecretFiles(env: Record<string, string | undefined>, pattern: RegExp): Record<string, string | undefined> {
+  const out = { ...env };
+  const issues: string[] = [];
+  for (const [name, file] of Object.entries(env)) {
+    if (!name.endsWith('_FILE') || !file) continue;
+    const key = name.slice(0, -'_FILE'.length);
+    if (pattern.test(key)) out[key] = readSecretFile(key, file, issues);
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return out;
 }
 
 /** "true"/"1"/"yes" → true, "false"/"0"/"no" → false. */

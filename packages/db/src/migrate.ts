@@ -1,6 +1,7 @@
 import { runner } from 'node-pg-migrate';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { pgSslConfig, type DatabaseSslOptions } from './ssl';
 
 export interface MigrateOptions {
   databaseUrl: string;
@@ -9,6 +10,8 @@ export interface MigrateOptions {
   /** Folder of `NNNN_name.sql` files with `-- Up Migration` / `-- Down Migration` sections */
   dir: string;
   logger: Logger;
+  /** TLS to the server, as for the pool. @default { mode: 'disable' } */
+  ssl?: DatabaseSslOptions;
 }
 
 /**
@@ -17,7 +20,7 @@ export interface MigrateOptions {
  * migrate in parallel — node-pg-migrate's own lock is one per database and fails instead of waiting.
  */
 export async function migrate(options: MigrateOptions): Promise<string[]> {
-  const client = new Client({ connectionString: options.databaseUrl, application_name: `migrate:${options.schema}` });
+  const client = new Client({ connectionString: options.databaseUrl, application_name: `migrate:${options.schema}`, ssl: pgSslConfig(options.ssl) });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [`oca-migrate:${options.schema}`]);

@@ -1,4 +1,5 @@
 import { Pool, type PoolConfig } from 'pg';
+import { pgSslConfig, type DatabaseSslOptions } from './ssl';
 
 export interface PoolOptions {
   connectionString: string;
@@ -8,6 +9,8 @@ export interface PoolOptions {
   applicationName: string;
   /** Schema searched first; each service works in its own */
   searchPath?: string;
+  /** TLS to the server. @default { mode: 'disable' } */
+  ssl?: DatabaseSslOptions;
 }
 
 /** The process's one pool. Errors on idle clients are reported, not thrown (they would crash the process). */
@@ -16,6 +19,7 @@ export function createPool(options: PoolOptions, onError?: (err: Error) => void)
     connectionString: options.connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName,
+    ssl: pgSslConfig(options.ssl),
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
     ...(options.searchPath ? { options: `-c search_path=${options.searchPath},public` } : {}),

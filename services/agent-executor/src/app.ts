@@ -1,5 +1,6 @@
 import { Broker, type Consumer } from '@oca/amqp';
 import { ChainClients } from '@oca/chain';
+import { amqpTlsOptions, redisTlsOptions } from '@oca/config';
 import { JobExecute, QUEUES } from '@oca/contracts';
 import { createMetricsRegistry, ShutdownManager, startOpsServer, type Logger } from '@oca/observability';
 import { Redis } from 'ioredis';
@@ -24,10 +25,11 @@ export async function startExecutor(env: ExecutorEnv, logger: Logger): Promise<E
   const chain = new ChainClients({ rpcUrls: env.rpcUrls, timeoutMs: env.RPC_TIMEOUT_MS });
   logger.info({ networks: chain.configured() }, 'networks with an RPC endpoint');
 
-  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, ...redisTlsOptions(env) });
   await redis.connect();
   const broker = await Broker.connect({
     url: env.AMQP_URL,
+    tls: amqpTlsOptions(env),
     connectionName: 'agent-executor',
     logger,
     registry,

@@ -1,4 +1,4 @@
-import { commonEnv, envInt, envIntList, parseEnv, redisEnv } from '@oca/config';
+import { commonEnv, envInt, evenWithFieldIssues, envIntList, parseEnv, redisEnv, refineServiceEnv, resolveSecretFiles } from '@oca/config';
 import { parseRpcUrls } from '@oca/chain';
 import type { Network } from '@oca/contracts';
 import { z } from 'zod';
@@ -16,13 +16,16 @@ const Env = z.object({
   AGENT_TIMEOUT_FACTOR: z.coerce.number().positive().max(20).default(1),
   /** Timeout of one JSON-RPC request, in ms */
   RPC_TIMEOUT_MS: envInt(10_000, 100),
-});
+}).superRefine(refineServiceEnv, evenWithFieldIssues);
 
 export type ExecutorEnv = z.infer<typeof Env> & {
-  /** RPC_URL_<NETWORK>: comma-separated URLs, tried in order (fallback) */
+  /**
+   * RPC_URL_<NETWORK>: comma-separated URLs, tried in order (fallback). A provider's URL often
+   * carries its API key, so RPC_URL_<NETWORK>_FILE works too.
+   */
   rpcUrls: Partial<Record<Network, string[]>>;
 };
 
 export function loadEnv(env: Record<string, string | undefined> = process.env): ExecutorEnv {
-  return { ...parseEnv(Env, env), rpcUrls: parseRpcUrls(env) };
+  return { ...parseEnv(Env, env), rpcUrls: parseRpcUrls(resolveSecretFiles(env, /^RPC_URL_[A-Z0-9_]+$/)) };
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Broker, type Consumer } from '@oca/amqp';
+import { amqpTlsOptions } from '@oca/config';
 import { QUEUES, type Jwks } from '@oca/contracts';
 import { createPool, migrate, pingPool, type Pool } from '@oca/db';
 import { createMetricsRegistry, ShutdownManager, startOpsServer, type Logger, type OpsServer } from '@oca/observability';
@@ -63,8 +64,9 @@ export function createAuthApp(config: AuthAppConfig): AuthApp {
     .add('ops server', () => ops?.close());
 
   async function boot(): Promise<void> {
-    await migrate({ databaseUrl: env.DATABASE_URL, schema: 'auth', dir: MIGRATIONS_DIR, logger });
-    pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: 'oca-auth' }, (err) =>
+    const ssl = { mode: env.DATABASE_SSL, ca: env.DATABASE_SSL_CA };
+    await migrate({ databaseUrl: env.DATABASE_URL, schema: 'auth', dir: MIGRATIONS_DIR, logger, ssl });
+    pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: 'oca-auth', ssl }, (err) =>
       logger.error({ err }, 'idle postgres client error'),
     );
     const db = pool;
@@ -84,6 +86,7 @@ export function createAuthApp(config: AuthAppConfig): AuthApp {
     });
     broker = await Broker.connect({
       url: env.AMQP_URL,
+      tls: amqpTlsOptions(env),
       connectionName: 'auth',
       logger,
       registry,

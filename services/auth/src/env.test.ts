@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ConfigError } from '@oca/config';
 import { loadEnv } from './env';
 
+const PRODUCTION_URLS = { NODE_ENV: 'production', AMQP_URL: 'amqps://oca-auth:s3cret-mq@mq:5671', DATABASE_URL: 'postgres://oca_auth:s3cret-db@db/oca' };
 const ed25519Pem = () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 describe('auth env', () => {
@@ -30,7 +31,17 @@ describe('auth env', () => {
 
   it('refuses to start in production without a signing key', () => {
     expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow(/AUTH_SIGNING_KEY: required in production/);
-    expect(loadEnv({ NODE_ENV: 'production', AUTH_SIGNING_KEY: ed25519Pem() }).NODE_ENV).toBe('production');
+    expect(loadEnv({ ...PRODUCTION_URLS, AUTH_SIGNING_KEY: ed25519Pem() }).NODE_ENV).toBe('production');
+  });
+
+  it('refuses production with development-default AMQP and database credentials (shared rules in @oca/config)', () => {
+    let error: unknown;
+    try {
+      loadEnv({ NODE_ENV: 'production', AUTH_SIGNING_KEY: ed25519Pem() });
+    } catch (err) {
+      error = err;
+    }
+    expect((error as ConfigError).issues.map((i) => i.split(':')[0]).sort()).toEqual(['AMQP_URL', 'DATABASE_URL']);
   });
 
   it('rejects a key that is not Ed25519 without quoting it', () => {

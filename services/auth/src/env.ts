@@ -1,5 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
-import { commonEnv, databaseEnv, envBool, envInt, parseEnv } from '@oca/config';
+import { commonEnv, databaseEnv, envBool, envInt, evenWithFieldIssues, parseEnv, refineServiceEnv } from '@oca/config';
 import { z } from 'zod';
 
 /** An Ed25519 private key in PKCS8 PEM; the issue never quotes the value. */
@@ -45,6 +45,7 @@ const Env = z
       .default('oca'),
   })
   .superRefine((env, ctx) => {
+    refineServiceEnv(env, ctx);
     if (env.NODE_ENV === 'production' && !env.AUTH_SIGNING_KEY) {
       ctx.addIssue({
         code: 'custom',
@@ -52,7 +53,7 @@ const Env = z
         message: 'required in production (or AUTH_SIGNING_KEY_FILE); an ephemeral key would log everyone out on restart',
       });
     }
-  });
+  }, evenWithFieldIssues);
 
 export type AuthEnv = z.infer<typeof Env>;
 

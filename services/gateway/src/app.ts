@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Broker } from '@oca/amqp';
+import { amqpTlsOptions, redisTlsOptions } from '@oca/config';
 import { QUEUES } from '@oca/contracts';
 import { createPool, migrate, pingPool } from '@oca/db';
 import { createMetricsRegistry, runChecks, ShutdownManager, startOpsServer, type Logger, type OpsServer } from '@oca/observability';
@@ -43,16 +44,18 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
   const registry = createMetricsRegistry('gateway');
   const metrics = createGatewayMetrics(registry);
 
-  await migrate({ databaseUrl: env.DATABASE_URL, schema: 'jobs', dir: MIGRATIONS_DIR, logger });
-  const pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: 'oca-gateway' }, (err) =>
+  const ssl = { mode: env.DATABASE_SSL, ca: env.DATABASE_SSL_CA };
+  await migrate({ databaseUrl: env.DATABASE_URL, schema: 'jobs', dir: MIGRATIONS_DIR, logger, ssl });
+  const pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: 'oca-gateway', ssl }, (err) =>
     logger.error({ err }, 'idle postgres client error'),
   );
-  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  const subscriber = new Redis(env.REDIS_URL, { lazyConnect: true });
+  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, ...redisTlsOptions(env) });
+  const subscriber = new Redis(env.REDIS_URL, { lazyConnect: true, ...redisTlsOptions(env) });
   await Promise.all([redis.connect(), subscriber.connect()]);
 
   const broker = await Broker.connect({
     url: env.AMQP_URL,
+    tls: amqpTlsOptions(env),
     connectionName: 'gateway',
     logger,
     registry,
@@ -92,6 +95,7 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
     metrics,
     bodyLimit: env.GATEWAY_BODY_LIMIT_BYTES,
     maxHeaderBytes: env.GATEWAY_MAX_HEADER_BYTES,
+    tls: env.GATEWAY_TLS_CERT && env.GATEWAY_TLS_KEY ? { cert: env.GATEWAY_TLS_CERT, key: env.GATEWAY_TLS_KEY, ca: env.GATEWAY_TLS_CA } : undefined,
     trustProxy: env.GATEWAY_TRUST_PROXY,
     redis,
     redisPrefix: env.REDIS_PREFIX,

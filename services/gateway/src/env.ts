@@ -1,4 +1,4 @@
-import { commonEnv, databaseEnv, envBool, envInt, envIntList, parseEnv, redisEnv } from '@oca/config';
+import { commonEnv, databaseEnv, envBool, envInt, envIntList, parseEnv, pemCertificates, evenWithFieldIssues, pemPrivateKey, redisEnv, refineServiceEnv } from '@oca/config';
 import { NETWORKS, type Network } from '@oca/contracts';
 import { z } from 'zod';
 
@@ -9,6 +9,18 @@ const Env = z.object({
   /** HTTP port of the public API */
   GATEWAY_PORT: envInt(3000, 0, 65535),
   GATEWAY_HOST: z.string().default('0.0.0.0'),
+  /**
+   * Certificate chain (PEM, leaf first) for HTTPS on GATEWAY_PORT; usually mounted as
+   * GATEWAY_TLS_CERT_FILE. Unset: plain HTTP (TLS ends at the ingress).
+   */
+  GATEWAY_TLS_CERT: pemCertificates.optional(),
+  /** Private key (PEM) of GATEWAY_TLS_CERT; usually GATEWAY_TLS_KEY_FILE */
+  GATEWAY_TLS_KEY: pemPrivateKey.optional(),
+  /**
+   * CA bundle (PEM) for mutual TLS: when set, every client must present a certificate it signed
+   * (e.g. only the ingress may connect). Unset: clients are not asked for certificates.
+   */
+  GATEWAY_TLS_CA: pemCertificates.optional(),
   /** Port of /health, /ready and /metrics for operators (kept off the public port) */
   GATEWAY_METRICS_PORT: envInt(9101, 0, 65535),
   /** Largest request body accepted, in bytes */
@@ -109,7 +121,13 @@ const Env = z.object({
   OVERLOAD_SAMPLE_INTERVAL_MS: envInt(1000, 10),
   /** Retry-After sent with a shed request, in seconds */
   OVERLOAD_RETRY_AFTER_SECONDS: envInt(5, 1),
-});
+})
+  .superRefine((env, ctx) => {
+    refineServiceEnv(env, ctx);
+    if (env.NODE_ENV === 'production' && env.WEBHOOK_ALLOW_PRIVATE_TARGETS === true) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_PRIVATE_TARGETS'], message: 'must be false in production (webhooks could reach internal services)' });
+    }
+  }, evenWithFieldIssues);
 
 export type GatewayEnv = z.infer<typeof Env> & { GATEWAY_NETWORKS: Network[] };
 

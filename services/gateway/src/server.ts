@@ -36,12 +36,24 @@ export interface ServerOptions {
   overload?: OverloadConfig;
   /** Origins allowed by CORS; empty = CORS off. @default [] */
   corsOrigins?: readonly string[];
+  /**
+   * Serve HTTPS with this certificate chain and key (PEM). With `ca`, clients must present a
+   * certificate signed by it (mutual TLS). @default plain HTTP
+   */
+  tls?: { cert: string; key: string; ca?: string };
 }
 
 /** fastify takes a hop count at runtime but its types do not; the equivalent function. */
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** fastify's `https` option; typed as http's so the app's type does not depend on it (the API is identical). */
+function httpsOptions(tls: ServerOptions['tls']): { https?: null } {
+  if (!tls) return {};
+  const mutual = tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {};
+  return { https: { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', ...mutual } as unknown as null };
+}
 
 /** Builds the fastify app without listening, so tests can `inject()` as well as use real HTTP. */
 export async function buildServer(options: ServerOptions) {
@@ -65,6 +77,7 @@ export async function buildServer(options: ServerOptions) {
     requestIdHeader: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
+    ...httpsOptions(options.tls),
   });
   installErrorHandler(base);
   const app = base.withTypeProvider<ZodTypeProvider>();
