@@ -28,7 +28,20 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-export async function startLocalStack(extraEnv: Record<string, string> = {}, label = 'e2e', nodeArgs: string[] = []): Promise<LocalStack> {
+export interface LocalStackOptions {
+  /**
+   * Sees every output line of every service (stdout and stderr), unbounded — `logs` keeps only
+   * the most recent lines. The log-redaction test greps all of them.
+   */
+  onLine?: (service: ServiceName, line: string) => void;
+}
+
+export async function startLocalStack(
+  extraEnv: Record<string, string> = {},
+  label = 'e2e',
+  nodeArgs: string[] = [],
+  options: LocalStackOptions = {},
+): Promise<LocalStack> {
   const urls = serviceUrls();
   const anvil = await startAnvil();
   let scenario: Scenario, market: MarketScenario, tokens: TokenScenario, db: TestDatabase;
@@ -71,6 +84,7 @@ export async function startLocalStack(extraEnv: Record<string, string> = {}, lab
       ...extraEnv,
     },
     onLine: (service, line) => {
+      options.onLine?.(service, line);
       logs.push(`[${service}] ${line}`);
       if (logs.length > 20_000) logs.splice(0, 10_000); // bounded for long runs
     },

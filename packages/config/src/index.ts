@@ -2,3 +2,4 @@ export * from './parse-env';
 export * from './fragments';
 export * from './production';
 export * from './tls';
+export * from './secret-values';

@@ -1,10 +1,11 @@
+import { secretValues } from '@oca/config';
 import { createLogger } from '@oca/observability';
 import { createAuthApp } from './app';
 import { loadEnv } from './env';
 
 async function main(): Promise<void> {
   const env = loadEnv();
-  const logger = createLogger({ service: 'auth', level: env.LOG_LEVEL });
+  const logger = createLogger({ service: 'auth', level: env.LOG_LEVEL, secrets: secretValues(env) });
   const app = createAuthApp({ env, logger });
   await app.start();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

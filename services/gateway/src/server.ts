@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -8,6 +8,7 @@ import { authenticateIfPresent } from './plugins/authenticate';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/error-handler';
 import { DEFAULT_OVERLOAD, registerLoadShedding, type OverloadConfig } from './plugins/load-shedding';
 import { registerOpenApi } from './plugins/openapi';
+import { DebugRequestLog } from './plugins/request-log';
 import { DEFAULT_RATE_LIMITS, registerRateLimits, type RateLimitConfig } from './plugins/rate-limit';
 import { registerSecurityHeaders } from './plugins/security-headers';
 import { authRoutes } from './routes/auth.routes';
@@ -59,8 +60,8 @@ function httpsOptions(tls: ServerOptions['tls']): { https?: null } {
 export async function buildServer(options: ServerOptions) {
   const base = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
-    // Requests are measured in onResponse (metrics); per-request log lines would dominate the log.
-    logController: new LogController({ disableRequestLogging: true }),
+    // Requests are measured in onResponse (metrics); per-request log lines only at debug.
+    logController: new DebugRequestLog(),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     http: { maxHeaderSize: options.maxHeaderBytes ?? 16 * 1024 },
     clientErrorHandler,
