@@ -21,7 +21,7 @@ describe('API keys (real PostgreSQL)', () => {
     expect(created).toMatchObject({ name: 'ci', lastUsedAt: null, revokedAt: null });
 
     const principal = await d.call<Principal>('verifyApiKey', { key: created.key });
-    expect(principal).toEqual({ userId: user.id, email: user.email, role: 'user', via: 'api-key', apiKeyId: created.id });
+    expect(principal).toEqual({ userId: user.id, email: user.email, role: 'user', via: 'api-key', apiKeyId: created.id, tokenVersion: 0 });
   });
 
   it('stores neither the key nor anything it can be recovered from, only its sha256', async () => {
