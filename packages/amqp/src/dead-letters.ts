@@ -59,8 +59,10 @@ export interface SettleResult {
 
 /**
  * Finds the message with `messageId` in the dead-letter queue and replays it into its origin work
- * queue (as attempt 1, with the dead-letter headers removed; confirmed before the dead letter is
- * acked, so a failed publish loses nothing) or drops it. Messages looked at on the way are
+ * queue or drops it. A replay is one more attempt: the attempt count goes on from where it stopped
+ * (so per-attempt records such as webhook deliveries stay distinct) and a replay that fails again is
+ * dead-lettered again rather than retried. The dead-letter headers are removed, and the publish is
+ * confirmed before the dead letter is acked, so a failed publish loses nothing. Messages looked at on the way are
  * returned to the queue when the caller closes the channel.
  */
 export async function settleDeadLetter(
@@ -83,8 +85,10 @@ export async function settleDeadLetter(
     if (!isReplayable(origin)) return { found: true, queue: null, notReplayable: true };
     delete headers[HEADERS.originQueue];
     delete headers[HEADERS.deadLetterReason];
-    headers[HEADERS.attempt] = 1;
+    headers[HEADERS.attempt] = parseAttempt(headers[HEADERS.attempt]) + 1;
     headers['x-replayed-at'] = new Date().toISOString();
+    const replays = headers['x-replays'];
+    headers['x-replays'] = (typeof replays === 'number' ? replays : 0) + 1;
     await publish(origin, msg.content, { ...copyProperties(msg), headers });
     channel.ack(msg);
     return { found: true, queue: origin };

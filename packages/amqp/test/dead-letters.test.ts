@@ -9,7 +9,7 @@ describe('dead-letter queue inspection, replay and drop (real RabbitMQ)', () => 
     t = undefined;
   });
 
-  it('lists dead letters without consuming them, replays one into its origin as attempt 1, and drops another', async () => {
+  it('lists dead letters without consuming them, replays one into its origin as the next attempt, and drops another', async () => {
     t = await startBroker(uniquePrefix());
     const { broker } = t;
     let failing = true;
@@ -40,7 +40,8 @@ describe('dead-letter queue inspection, replay and drop (real RabbitMQ)', () => 
     failing = false;
     await expect(broker.settleDeadLetter(sent[1]!.id, 'replay')).resolves.toEqual({ found: true, queue: QUEUES.agentExecution });
     await waitFor(() => handled.length === 1, 5_000, 'replayed message handled');
-    expect(handled[0]).toMatchObject({ id: sent[1]!.id, attempt: 1 });
+    // It failed on attempt 1 (PermanentError, no retries); the replay is attempt 2.
+    expect(handled[0]).toMatchObject({ id: sent[1]!.id, attempt: 2 });
 
     await expect(broker.settleDeadLetter(sent[2]!.id, 'drop')).resolves.toEqual({ found: true, queue: null });
     await expect(broker.settleDeadLetter(sent[2]!.id, 'drop')).resolves.toEqual({ found: false, queue: null });

@@ -29,7 +29,7 @@ export const ListUsersQuery = z.strictObject({
   /** Opaque cursor from the previous page's `nextCursor` */
   cursor: z.string().max(200).optional(),
   /** Case-insensitive substring of the email */
-  email: z.string().trim().min(1).max(254).optional(),
+  email: z.string().trim().min(1).max(254).regex(/^[^\p{Cc}]*$/u, { error: 'email must not contain control characters' }).optional(),
   role: Role.optional(),
   disabled: z.enum(['true', 'false'], { error: 'disabled must be "true" or "false"' }).transform((v) => v === 'true').optional(),
 });

@@ -18,6 +18,7 @@ import { JobService } from './services/job-service';
 import { JobStore } from './services/job-store';
 import { JobWaiter } from './services/job-waiter';
 import { TokenVerifier } from './services/token-verifier';
+import { CredentialRevocations } from './services/credential-revocations';
 import { WebhookDeliveryWorker } from './webhooks/delivery-worker';
 import { DeliveryStore } from './webhooks/delivery-store';
 import { SsrfGuard } from './webhooks/ssrf-guard';
@@ -79,8 +80,13 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
     metrics,
     logger,
   });
-  const tokens = new TokenVerifier(auth);
-  const apiKeys = new ApiKeyVerifier(auth, redis, env.REDIS_PREFIX, env.API_KEY_CACHE_SECONDS);
+  const revocations = new CredentialRevocations(redis, env.REDIS_PREFIX);
+  const tokens = new TokenVerifier(auth, {
+    refreshIntervalMs: env.JWKS_REFRESH_SECONDS * 1000,
+    onRefreshError: (err) => logger.warn({ err: err.message }, 'JWKS refresh failed; keeping the keys already known'),
+  });
+  tokens.start();
+  const apiKeys = new ApiKeyVerifier(auth, redis, env.REDIS_PREFIX, env.API_KEY_CACHE_SECONDS, revocations);
 
   const checks = {
     postgres: () => pingPool(pool),
@@ -114,7 +120,10 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
       jobs,
       deliveries,
       webhookSecrets,
-      authenticate: authenticate({ tokens, apiKeys }),
+      authenticate: authenticate({ tokens, apiKeys, revocations }),
+      revocations,
+      apiKeyCache: apiKeys,
+      deadLetters: broker,
       loginThrottle: new LoginThrottle({
         redis,
         keyPrefix: env.REDIS_PREFIX,
@@ -163,6 +172,7 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
   const shutdown = new ShutdownManager({ logger, deadlineMs: env.SHUTDOWN_DEADLINE_MS })
     .add('readiness off', () => ops.setShuttingDown())
     .add('http server', () => server.close())
+    .add('jwks refresh', () => tokens.stop())
     .add('completion consumer', () => completions.stop())
     .add('webhook worker', () => webhookWorker.stop())
     .add('broker', () => broker.close())

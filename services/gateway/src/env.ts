@@ -23,8 +23,14 @@ const Env = z.object({
     .default('devnet')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(z.enum(NETWORKS))),
-  /** How long a verified API key is trusted from the Redis cache: a revocation takes effect within this */
+  /**
+   * How long a verified API key is trusted from the Redis cache. Revocations (by the owner or an
+   * admin) and admin changes to the owner take effect at once regardless; this bounds only how
+   * often auth is asked.
+   */
   API_KEY_CACHE_SECONDS: envInt(30, 0, 3600),
+  /** How often auth's JWKS is refetched, in seconds: a signing key retired by a rotation stops verifying within this */
+  JWKS_REFRESH_SECONDS: envInt(300, 5, 24 * 3600),
   /** Timeout of one RPC call to the auth service, in ms */
   AUTH_RPC_TIMEOUT_MS: envInt(5000, 100),
   /** Longest `?wait=` a client may ask for, in seconds */
