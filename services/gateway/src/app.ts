@@ -107,6 +107,14 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
       authIpPerMinute: env.RATE_LIMIT_AUTH_IP_PER_MINUTE,
       publicIpPerMinute: env.RATE_LIMIT_PUBLIC_IP_PER_MINUTE,
       ipPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
+      expensiveAgents: {
+        agents: env.RATE_LIMIT_EXPENSIVE_AGENTS,
+        perRolePerMinute: {
+          user: env.RATE_LIMIT_EXPENSIVE_USER_PER_MINUTE,
+          premium: env.RATE_LIMIT_EXPENSIVE_PREMIUM_PER_MINUTE,
+          admin: env.RATE_LIMIT_EXPENSIVE_ADMIN_PER_MINUTE,
+        },
+      },
     },
     overload: {
       maxEventLoopDelayMs: env.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,

@@ -90,6 +90,17 @@ const Env = z.object({
    * credential guessing and floods of invalid requests, which per-caller limits do not count.
    */
   RATE_LIMIT_IP_PER_MINUTE: envInt(1200, 1),
+  /** Agents whose jobs also spend the stricter expensive-agent budget below (comma-separated) */
+  RATE_LIMIT_EXPENSIVE_AGENTS: z
+    .string()
+    .default('security,trend')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  /** Jobs per minute of the expensive agents (together) per user with role `user` */
+  RATE_LIMIT_EXPENSIVE_USER_PER_MINUTE: envInt(20, 1),
+  /** … with role `premium` */
+  RATE_LIMIT_EXPENSIVE_PREMIUM_PER_MINUTE: envInt(200, 1),
+  /** … with role `admin` */
+  RATE_LIMIT_EXPENSIVE_ADMIN_PER_MINUTE: envInt(1000, 1),
   /** Failed logins per account and client IP before login is refused for the rest of the window */
   LOGIN_MAX_FAILURES: envInt(5, 1),
   /** The failed-login window, in seconds (starts at the first failure) */

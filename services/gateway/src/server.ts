@@ -99,7 +99,7 @@ export async function buildServer(options: ServerOptions) {
     );
   });
 
-  const ctx: RouteContext = { ...deps, access };
+  const ctx: RouteContext = { ...deps, access, agentBudget: limits.expensiveAgents };
   await app.register(metaRoutes, ctx);
   await app.register(authRoutes, ctx);
   await app.register(jobRoutes, ctx);

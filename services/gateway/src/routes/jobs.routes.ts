@@ -40,6 +40,7 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
     },
     async (request, reply) => {
       const principal = principalOf(request);
+      await ctx.agentBudget(request, reply, [request.body.agent]);
       await ctx.activeJobs.check(principal);
       const { row, created } = await ctx.jobs.submit({
         principal,

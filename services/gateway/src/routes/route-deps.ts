@@ -1,7 +1,7 @@
 import type { RateLimitOptions } from '@fastify/rate-limit';
 import type { DeadLetterAction, SettleResult } from '@oca/amqp';
 import type { DeadLetterView, Network, Principal } from '@oca/contracts';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Release } from '../limits/concurrency-limiter';
 import type { AuthClient } from '../services/auth-client';
 import type { JobService } from '../services/job-service';
@@ -24,6 +24,9 @@ export interface SlotLimiter {
   readonly max: number;
   acquire(owner: string, leaseMs: number): Promise<Release | undefined>;
 }
+
+/** Spends the caller's expensive-agent budget for these agents (RateLimitPolicies.expensiveAgents). */
+export type AgentBudget = (request: FastifyRequest, reply: FastifyReply, agents: readonly string[]) => Promise<void>;
 
 /** What the route plugins need; built once in app.ts (or by a test). */
 export interface RouteDeps {
@@ -66,4 +69,4 @@ export interface AccessOptions {
 export type RouteAccess = Record<'user' | 'admin' | 'optionalUser' | 'credentials' | 'public', AccessOptions>;
 
 /** What buildServer hands each route plugin. */
-export type RouteContext = RouteDeps & { access: RouteAccess };
+export type RouteContext = RouteDeps & { access: RouteAccess; agentBudget: AgentBudget };
