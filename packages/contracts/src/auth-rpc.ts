@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiKeyView, CreatedApiKey, LoginBody, RefreshBody, RegisterBody, TokenPair, UserView } from './api';
+import { ApiKeyView, CreateApiKeyBody, CreatedApiKey, LoginBody, RefreshBody, RegisterBody, TokenPair, UserView } from './api';
 import { AdminApiKeyView, AdminUserView, AuditAction, AuditPage, UserPage } from './admin';
 import { Role } from './common';
 import { Principal } from './messages';
@@ -32,7 +32,7 @@ export const AUTH_RPC = {
   refresh: { params: RefreshBody, result: TokenPair },
   logout: { params: RefreshBody, result: z.object({ revoked: z.boolean() }) },
   verifyApiKey: { params: z.object({ key: z.string().min(1).max(256) }), result: VerifiedApiKey },
-  createApiKey: { params: UserId.extend({ name: z.string().min(1).max(100), ip: Ip }), result: CreatedApiKey },
+  createApiKey: { params: UserId.extend({ name: CreateApiKeyBody.shape.name, ip: Ip }), result: CreatedApiKey },
   listApiKeys: { params: UserId, result: z.array(ApiKeyView) },
   revokeApiKey: { params: UserId.extend({ keyId: z.uuid(), ip: Ip }), result: ApiKeyView },
   jwks: { params: z.object({}), result: Jwks },

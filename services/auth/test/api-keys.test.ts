@@ -97,4 +97,12 @@ describe('API keys (real PostgreSQL)', () => {
     const err = await d.callError('createApiKey', { userId: '00000000-0000-4000-8000-000000000000', name: 'ghost' });
     expect(err.code).toBe('not_found');
   });
+
+  it('refuses control characters in a key name on its own (PostgreSQL would reject a NUL with a driver error)', async () => {
+    const user = await d.call<{ id: string }>('register', { email: uniqueEmail('ctl'), password: PASSWORD });
+    for (const name of ['bad\u0000name', 'tab\tname', 'c1\u0085']) {
+      const err = await d.callError('createApiKey', { userId: user.id, name });
+      expect({ name, code: err.code }).toEqual({ name, code: 'validation_failed' });
+    }
+  });
 });
