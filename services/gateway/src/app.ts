@@ -19,6 +19,7 @@ import { JobStore } from './services/job-store';
 import { JobWaiter } from './services/job-waiter';
 import { TokenVerifier } from './services/token-verifier';
 import { CredentialRevocations } from './services/credential-revocations';
+import { StalledJobSweeper } from './services/stalled-job-sweeper';
 import { WebhookDeliveryWorker } from './webhooks/delivery-worker';
 import { DeliveryStore } from './webhooks/delivery-store';
 import { SsrfGuard } from './webhooks/ssrf-guard';
@@ -170,6 +171,17 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
   });
   await completions.start();
   await webhookWorker.start();
+  const sweeper = new StalledJobSweeper({
+    store,
+    waiter,
+    webhooks: new WebhookDispatcher(broker),
+    metrics,
+    logger,
+    runningSeconds: env.JOB_STALLED_RUNNING_SECONDS,
+    queuedSeconds: env.JOB_STALLED_QUEUED_SECONDS,
+    intervalMs: env.JOB_SWEEP_INTERVAL_SECONDS * 1000,
+  });
+  if (env.JOB_SWEEP_INTERVAL_SECONDS > 0) sweeper.start();
 
   await server.listen({ port: env.GATEWAY_PORT, host: env.GATEWAY_HOST });
   const ops: OpsServer = await startOpsServer({ port: env.GATEWAY_METRICS_PORT, registry, checks });
@@ -181,6 +193,7 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
     .add('readiness off', () => ops.setShuttingDown())
     .add('http server', () => server.close())
     .add('jwks refresh', () => tokens.stop())
+    .add('stalled-job sweeper', () => sweeper.stop())
     .add('completion consumer', () => completions.stop())
     .add('webhook worker', () => webhookWorker.stop())
     .add('broker', () => broker.close())

@@ -43,6 +43,12 @@ const Env = z.object({
   WEBHOOK_RETRY_DELAYS_MS: envIntList([5_000, 30_000, 120_000, 600_000, 3_600_000, 21_600_000]),
   /** Back-off between attempts to apply a completion message (database briefly down), in ms */
   COMPLETION_RETRY_DELAYS_MS: envIntList([1_000, 5_000, 30_000]),
+  /** A running job without a completion after this many seconds is failed as `stalled` (its execution was lost) */
+  JOB_STALLED_RUNNING_SECONDS: envInt(1800, 60),
+  /** A queued job not started after this many seconds is failed as `stalled` */
+  JOB_STALLED_QUEUED_SECONDS: envInt(6 * 3600, 60),
+  /** How often each instance looks for stalled jobs, in seconds; 0 = never */
+  JOB_SWEEP_INTERVAL_SECONDS: envInt(60, 0, 3600),
   /** Concurrent completion / webhook messages handled per instance */
   COMPLETION_PREFETCH: envInt(50, 1, 1000),
   WEBHOOK_PREFETCH: envInt(20, 1, 1000),
