@@ -1,21 +1,13 @@
 import type { AdminApiKeyView, AdminUserView, AuditAction, AuditPage, Role, UserPage } from '@oca/contracts';
 import type { Pool } from '@oca/db';
 import { AuthError } from '../errors';
+import { revokeApiKey, VIEW_COLUMNS, type KeyRow } from './api-key-service';
 import { recordAudit } from './audit-log';
 import { withTransaction, type Queryable } from './db';
 import type { UserRow } from './user-store';
 
 type AdminUserRow = Pick<UserRow, 'id' | 'email' | 'role' | 'disabled_at' | 'created_at' | 'token_version'>;
 
-interface AdminKeyRow {
-  id: string;
-  user_id: string;
-  name: string;
-  prefix: string;
-  created_at: Date;
-  last_used_at: Date | null;
-  revoked_at: Date | null;
-}
 
 interface AuditRow {
   id: string;
@@ -28,7 +20,6 @@ interface AuditRow {
 }
 
 const USER_COLUMNS = 'id, email, role, disabled_at, created_at, token_version';
-const KEY_COLUMNS = 'id, user_id, name, prefix, created_at, last_used_at, revoked_at';
 
 export const toAdminUserView = (row: AdminUserRow): AdminUserView => ({
   id: row.id,
@@ -39,7 +30,7 @@ export const toAdminUserView = (row: AdminUserRow): AdminUserView => ({
   tokenVersion: row.token_version,
 });
 
-const toAdminKeyView = (row: AdminKeyRow): AdminApiKeyView => ({
+const toAdminKeyView = (row: KeyRow): AdminApiKeyView => ({
   id: row.id,
   userId: row.user_id,
   name: row.name,
@@ -145,8 +136,8 @@ export class AdminService {
   }
 
   async listApiKeys(params: { userId: string }): Promise<AdminApiKeyView[]> {
-    const { rows } = await this.pool.query<AdminKeyRow>(
-      `SELECT ${KEY_COLUMNS} FROM auth.api_keys WHERE user_id = $1 ORDER BY created_at DESC, id`,
+    const { rows } = await this.pool.query<KeyRow>(
+      `SELECT ${VIEW_COLUMNS} FROM auth.api_keys WHERE user_id = $1 ORDER BY created_at DESC, id`,
       [params.userId],
     );
     return rows.map(toAdminKeyView);
@@ -154,27 +145,7 @@ export class AdminService {
 
   /** Revokes any user's key; idempotent (a revoked key is returned unchanged, without a second audit entry). */
   async revokeApiKey(params: { actorUserId: string; keyId: string; ip?: string }): Promise<AdminApiKeyView> {
-    const revoked = await withTransaction(this.pool, async (tx) => {
-      const { rows } = await tx.query<AdminKeyRow>(
-        `UPDATE auth.api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING ${KEY_COLUMNS}`,
-        [params.keyId],
-      );
-      const row = rows[0];
-      if (row) {
-        await recordAudit(tx, {
-          action: 'api_key.revoke',
-          actorUserId: params.actorUserId,
-          target: row.id,
-          ip: params.ip,
-          details: { prefix: row.prefix, ownerUserId: row.user_id, byAdmin: true },
-        });
-      }
-      return row;
-    });
-    if (revoked) return toAdminKeyView(revoked);
-    const { rows } = await this.pool.query<AdminKeyRow>(`SELECT ${KEY_COLUMNS} FROM auth.api_keys WHERE id = $1`, [params.keyId]);
-    if (!rows[0]) throw new AuthError('not_found', 'API key not found');
-    return toAdminKeyView(rows[0]);
+    return toAdminKeyView(await revokeApiKey(this.pool, params));
   }
 
   /** Newest first; `userId` matches entries where the user is the actor or the target. */
