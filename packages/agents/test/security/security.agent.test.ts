@@ -209,7 +209,7 @@ describe('proxy kinds', () => {
 describe('holders', () => {
   /** Every address the scenario ever gave tokens to, and the burn addresses. */
   const candidates = () =>
-    [...new Set<Address>([scenario.deployer, scenario.proxyAdmin, ...scenario.holders, ...scenario.lpProviders, scenario.contractHolder, scenario.cleanStablePair, DEAD, zeroAddress, ...SECURITY_TOKEN_KEYS.map((k) => scenario.tokens[k].wethPair).filter((p): p is Address => p !== null)])];
+    [...new Set<Address>([scenario.deployer, scenario.proxyAdmin, scenario.trader, ...scenario.holders, ...scenario.lpProviders, scenario.contractHolder, scenario.cleanStablePair, DEAD, zeroAddress, ...SECURITY_TOKEN_KEYS.map((k) => scenario.tokens[k].wethPair).filter((p): p is Address => p !== null)])];
 
   async function balances(token: Address, blockNumber: bigint) {
     const list = candidates();

@@ -75,6 +75,10 @@ export interface TokenScenario {
   proxyAdmin: Address;
   weth: Address;
   uniswapV2Factory: Address;
+  /** The npm UniswapV2Router02: every pool's liquidity and every trade went through it. */
+  uniswapV2Router: Address;
+  /** anvil's third account: bought the taxed tokens (sellTax, modifiableTax) and sold half back. */
+  trader: Address;
   /** EOAs that received tokens by plain transfers (no keys are held for them). */
   holders: Address[];
   /** A contract that received tokens and is not a pool (the V2 factory). */

@@ -24,6 +24,9 @@ const STABLE_HOLDER_AMOUNTS = [parseUnits('15000', 6), parseUnits('10000', 6), p
 const CLEAN_STABLE_POOL = { clean: parseEther('50000'), usd: parseUnits('5000', 6) };
 
 const MODIFIABLE_TAX_BPS = 500n;
+/** Tokens the trader buys and half sells through the router, and the ETH each buy spends. */
+const TRADED: SecurityTokenKey[] = ['sellTax', 'modifiableTax'];
+const TRADE_ETH = parseEther('0.2');
 const MAX_TX = TOKEN_SCENARIO_SUPPLY / 100n;
 /** `setBalance` target: holder 0 silently drops from 50,000 to this. */
 export const REWRITTEN_BALANCE = parseEther('1000');
@@ -65,8 +68,8 @@ const truth = (overrides: Partial<TokenGroundTruth>): TokenGroundTruth => ({
  */
 export async function deployTokenScenario(rpcUrl: string, options: TokenScenarioOptions = {}): Promise<TokenScenario> {
   const d = await connectDeployer(rpcUrl);
-  const [deployer, proxyAdmin] = d.accounts;
-  if (!deployer || !proxyAdmin) throw new Error('deployTokenScenario needs two unlocked accounts (anvil defaults)');
+  const [deployer, proxyAdmin, trader] = d.accounts;
+  if (!deployer || !proxyAdmin || !trader) throw new Error('deployTokenScenario needs three unlocked accounts (anvil defaults)');
   const c = compileTokens();
   const art = (name: string): Artifact => {
     const found = c[name];
@@ -76,11 +79,12 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
 
   const weth = options.weth ?? (await d.deploy(ARTIFACTS.weth9, []));
   const factory = options.uniswapV2Factory ?? (await d.deploy(ARTIFACTS.uniswapV2Factory, [deployer]));
+  const router = await d.deploy(ARTIFACTS.uniswapV2Router02, [factory, weth]);
   await d.write(weth, ARTIFACTS.weth9, 'deposit', [], parseEther('200'));
 
   const holders = [eoa('holder-1'), eoa('holder-2'), eoa('holder-3')];
   const lpProviders = [eoa('lp-provider-1'), eoa('lp-provider-2')];
-  const pools = new PoolBuilder(d, factory, weth);
+  const pools = new PoolBuilder(d, factory, router, weth);
 
   const tokens = {} as Record<SecurityTokenKey, SecurityScenarioToken>;
   const artifacts = new Map<SecurityTokenKey, Artifact>();
@@ -140,11 +144,11 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
     const amount = key === 'stablecoin' ? STABLE.pool : POOL_TOKENS;
     if (token.expected.liquidity === 'shared') {
       // 40 / 30 / 30: three providers, none able to pull most of the pool alone.
-      await pools.addLiquidity(pair, token.address, artifact, (amount * 4n) / 10n, (POOL_WETH * 4n) / 10n, deployer);
-      for (const provider of lpProviders) await pools.addLiquidity(pair, token.address, artifact, (amount * 3n) / 10n, (POOL_WETH * 3n) / 10n, provider);
+      await pools.addLiquidity(token.address, artifact, (amount * 4n) / 10n, (POOL_WETH * 4n) / 10n, deployer);
+      for (const provider of lpProviders) await pools.addLiquidity(token.address, artifact, (amount * 3n) / 10n, (POOL_WETH * 3n) / 10n, provider);
     } else {
       const lpTo = token.expected.liquidity === 'held-by-deployer' ? deployer : DEAD_ADDRESS;
-      await pools.addLiquidity(pair, token.address, artifact, amount, POOL_WETH, lpTo);
+      await pools.addLiquidity(token.address, artifact, amount, POOL_WETH, lpTo);
     }
     if (key === 'stablecoin') continue;
     for (const [i, holder] of holders.entries()) await d.write(token.address, artifact, 'transfer', [holder, HOLDER_AMOUNTS[i]]);
@@ -155,9 +159,20 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
 
   // The clean token's second pool, shallower than its WETH pool.
   const cleanStablePair = await pools.create(clean, stable);
-  await d.write(clean, art('CleanToken'), 'transfer', [cleanStablePair, CLEAN_STABLE_POOL.clean]);
-  await d.write(stable, art('CleanToken'), 'transfer', [cleanStablePair, CLEAN_STABLE_POOL.usd]);
-  await d.write(cleanStablePair, ARTIFACTS.uniswapV2Pair, 'mint', [DEAD_ADDRESS]);
+  await d.write(clean, art('CleanToken'), 'approve', [router, CLEAN_STABLE_POOL.clean]);
+  await d.write(stable, art('CleanToken'), 'approve', [router, CLEAN_STABLE_POOL.usd]);
+  const deadline = (await d.timestamp()) + 3600n;
+  await d.write(router, ARTIFACTS.uniswapV2Router02, 'addLiquidity', [clean, stable, CLEAN_STABLE_POOL.clean, CLEAN_STABLE_POOL.usd, 0n, 0n, DEAD_ADDRESS, deadline]);
+
+  // Trading as a user does it, through the router: the trader buys each taxed token with ETH and
+  // sells half back (the fee-on-transfer variants, which pay out what the pair actually received).
+  for (const key of TRADED) {
+    const token = tokens[key].address;
+    await d.write(router, ARTIFACTS.uniswapV2Router02, 'swapExactETHForTokensSupportingFeeOnTransferTokens', [0n, [weth, token], trader, deadline], TRADE_ETH, trader);
+    const bought = (await d.read(token, artifacts.get(key)!, 'balanceOf', [trader])) as bigint;
+    await d.write(token, artifacts.get(key)!, 'approve', [router, bought / 2n], undefined, trader);
+    await d.write(router, ARTIFACTS.uniswapV2Router02, 'swapExactTokensForETHSupportingFeeOnTransferTokens', [bought / 2n, 0n, [token, weth], trader, deadline], undefined, trader);
+  }
 
   // Owner actions that make the patterns live: a blacklisted holder, a silently rewritten
   // balance, a renounced owner whose fixed tax stays.
@@ -174,6 +189,8 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
     proxyAdmin,
     weth,
     uniswapV2Factory: factory,
+    uniswapV2Router: router,
+    trader,
     holders,
     contractHolder: factory,
     lpProviders,
@@ -186,11 +203,12 @@ function hasMarketPairs(key: SecurityTokenKey): boolean {
   return !['clean', 'stablecoin', 'lpHeld', 'proxy', 'balanceRewrite'].includes(key);
 }
 
-/** Creates V2 pairs and funds them the way the V2 router would: transfer both sides, then `mint`. */
+/** Creates V2 pairs through the factory and funds them through the router's `addLiquidityETH`. */
 class PoolBuilder {
   constructor(
     private readonly d: Deployer,
     private readonly factory: Address,
+    private readonly router: Address,
     private readonly weth: Address,
   ) {}
 
@@ -199,9 +217,10 @@ class PoolBuilder {
     return getAddress((await this.d.read(this.factory, ARTIFACTS.uniswapV2Factory, 'getPair', [token, quote])) as Address);
   }
 
-  async addLiquidity(pair: Address, token: Address, artifact: Artifact, tokenAmount: bigint, wethAmount: bigint, lpTo: Address) {
-    await this.d.write(token, artifact, 'transfer', [pair, tokenAmount]);
-    await this.d.write(this.weth, ARTIFACTS.weth9, 'transfer', [pair, wethAmount]);
-    await this.d.write(pair, ARTIFACTS.uniswapV2Pair, 'mint', [lpTo]);
+  /** Adds `tokenAmount` and `ethAmount` (wrapped by the router) at the pool's ratio; LP to `lpTo`. */
+  async addLiquidity(token: Address, artifact: Artifact, tokenAmount: bigint, ethAmount: bigint, lpTo: Address) {
+    await this.d.write(token, artifact, 'approve', [this.router, tokenAmount]);
+    const deadline = (await this.d.timestamp()) + 3600n;
+    await this.d.write(this.router, ARTIFACTS.uniswapV2Router02, 'addLiquidityETH', [token, tokenAmount, 0n, 0n, lpTo, deadline], ethAmount);
   }
 }
