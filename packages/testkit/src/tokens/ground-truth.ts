@@ -28,8 +28,11 @@ export interface TokenGroundTruth {
   /** `owner()` after deployment: null when the contract has no owner function. */
   owner: Address | null;
   ownershipRenounced: boolean | null;
-  /** Where the WETH pool's LP tokens went. */
-  liquidity: 'burned' | 'held-by-deployer' | 'shared' | 'not-applicable';
+  /**
+   * Where the WETH pool's LP tokens went; `v3-position`: the only pool is Uniswap V3, its liquidity
+   * a full-range position owned by the deployer (no LP token to burn or lock).
+   */
+  liquidity: 'burned' | 'held-by-deployer' | 'shared' | 'v3-position' | 'not-applicable';
 }
 
 /** Every token the scenario deploys (plus WETH9), by role. */
@@ -48,6 +51,9 @@ export const SECURITY_TOKEN_KEYS = [
   'balanceRewrite',
   'cooldown',
   'maxTx',
+  'v3Clean',
+  'v3SellTax',
+  'v3Honeypot',
 ] as const;
 export type SecurityTokenKey = (typeof SECURITY_TOKEN_KEYS)[number];
 
@@ -58,8 +64,10 @@ export interface SecurityScenarioToken {
   decimals: number;
   /** Raw units, decimal string. */
   totalSupply: string;
-  /** The token/WETH Uniswap V2 pair; null for WETH itself. */
+  /** The token/WETH Uniswap V2 pair; null for WETH itself and the V3-only tokens. */
   wethPair: Address | null;
+  /** The token/WETH Uniswap V3 pool (0.3 %) of the V3-only tokens; null for the others. */
+  v3Pool: Address | null;
   expected: TokenGroundTruth;
 }
 
@@ -75,6 +83,8 @@ export interface TokenScenario {
   proxyAdmin: Address;
   weth: Address;
   uniswapV2Factory: Address;
+  /** npm UniswapV3Factory (fresh, or the one passed in options). */
+  uniswapV3Factory: Address;
   /** The npm UniswapV2Router02: every pool's liquidity and every trade went through it. */
   uniswapV2Router: Address;
   /** anvil's third account: bought the taxed tokens (sellTax, modifiableTax) and sold half back. */

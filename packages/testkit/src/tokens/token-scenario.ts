@@ -4,6 +4,9 @@ import { encodeFunctionData, getAddress, keccak256, parseEther, parseUnits, toHe
 import { privateKeyToAddress } from 'viem/accounts';
 import { ARTIFACTS, type Artifact } from '../artifacts';
 import { connectDeployer, type Deployer } from '../deployer';
+import { UNISWAP_V3 } from '../markets/dex-core';
+import { compileMarketContracts } from '../markets/market-contracts';
+import { fullRangeTicks, liquidityForQuote, sqrtPriceX96For, TICK_SPACING } from '../markets/v3-math';
 import { compileSolidity } from '../solc';
 import type { SecurityScenarioToken, SecurityTokenKey, TokenGroundTruth, TokenScenario } from './ground-truth';
 
@@ -27,6 +30,9 @@ const MODIFIABLE_TAX_BPS = 500n;
 /** Tokens the trader buys and half sells through the router, and the ETH each buy spends. */
 const TRADED: SecurityTokenKey[] = ['sellTax', 'modifiableTax'];
 const TRADE_ETH = parseEther('0.2');
+/** Tokens with no V2 pool: their only liquidity is a Uniswap V3 pool. */
+const V3_ONLY: SecurityTokenKey[] = ['v3Clean', 'v3SellTax', 'v3Honeypot'];
+const V3_FEE = 3000;
 const MAX_TX = TOKEN_SCENARIO_SUPPLY / 100n;
 /** `setBalance` target: holder 0 silently drops from 50,000 to this. */
 export const REWRITTEN_BALANCE = parseEther('1000');
@@ -39,6 +45,7 @@ export interface TokenScenarioOptions {
   /** Reuse a deployed WETH9 and Uniswap V2 factory (e.g. `deployScenario`'s) instead of deploying new ones. */
   weth?: Address;
   uniswapV2Factory?: Address;
+  uniswapV3Factory?: Address;
 }
 
 function compileTokens(): Record<string, Artifact> {
@@ -95,7 +102,7 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
       d.read(address, artifact, 'symbol', []),
       d.read(address, artifact, 'totalSupply', []),
     ])) as [string, string, bigint];
-    tokens[key] = { address, name, symbol, decimals, totalSupply: totalSupply.toString(), wethPair: null, expected };
+    tokens[key] = { address, name, symbol, decimals, totalSupply: totalSupply.toString(), wethPair: null, v3Pool: null, expected };
   };
 
   // Clean references. The clean token's WETH pool has its LP burned; the stablecoin's is shared.
@@ -104,7 +111,7 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
   const stable = await d.deploy(art('CleanToken'), [STABLE.name, STABLE.symbol, STABLE.decimals, STABLE.supply]);
   await add('stablecoin', stable, art('CleanToken'), truth({ risky: false, liquidity: 'shared' }), STABLE.decimals);
   const wethTruth = truth({ risky: false, liquidity: 'not-applicable' });
-  tokens.weth = { address: weth, name: 'Wrapped Ether', symbol: 'WETH', decimals: 18, totalSupply: '0', wethPair: null, expected: wethTruth };
+  tokens.weth = { address: weth, name: 'Wrapped Ether', symbol: 'WETH', decimals: 18, totalSupply: '0', wethPair: null, v3Pool: null, expected: wethTruth };
   const lpHeld = await d.deploy(art('CleanToken'), ['Held Liquidity Token', 'HELD', 18, TOKEN_SCENARIO_SUPPLY]);
   await add('lpHeld', lpHeld, art('CleanToken'), truth({ flags: ['liquidityHeldByDeployer'], liquidity: 'held-by-deployer' }));
 
@@ -135,7 +142,7 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
 
   // Pools against WETH: every token but the stablecoin gets half its supply in the pool.
   for (const key of Object.keys(tokens) as SecurityTokenKey[]) {
-    if (key === 'weth') continue;
+    if (key === 'weth' || V3_ONLY.includes(key)) continue;
     const token = tokens[key];
     const artifact = artifacts.get(key)!;
     const pair = await pools.create(token.address);
@@ -153,6 +160,23 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
     if (key === 'stablecoin') continue;
     for (const [i, holder] of holders.entries()) await d.write(token.address, artifact, 'transfer', [holder, HOLDER_AMOUNTS[i]]);
     await d.write(token.address, artifact, 'transfer', [factory, CONTRACT_HOLDER_AMOUNT]);
+  }
+  // Tokens whose only liquidity is a full-range position in a Uniswap V3 pool against WETH.
+  const v3Factory = options.uniswapV3Factory ?? (await d.deploy(UNISWAP_V3.factory, []));
+  const v3 = new V3PoolBuilder(d, v3Factory, weth, await d.deploy(compileMarketContracts().marketTrader, []));
+  const v3Tokens: Array<[SecurityTokenKey, string, unknown[], TokenGroundTruth]> = [
+    ['v3Clean', 'CleanToken', ['V3 Clean Token', 'V3CLEAN', 18, TOKEN_SCENARIO_SUPPLY], truth({ risky: false, liquidity: 'v3-position' })],
+    ['v3SellTax', 'V3SellTaxToken', [TOKEN_SCENARIO_SUPPLY], owned([], { sellTax: 0.5, liquidity: 'v3-position' })],
+    ['v3Honeypot', 'V3HoneypotToken', [TOKEN_SCENARIO_SUPPLY], owned(['isHoneypot'], { liquidity: 'v3-position' })],
+  ];
+  for (const [key, contract, args, expected] of v3Tokens) {
+    const address = await d.deploy(art(contract), args);
+    await add(key, address, art(contract), expected);
+    const pool = await v3.open(address, art(contract), POOL_TOKENS, POOL_WETH);
+    tokens[key].v3Pool = pool;
+    if (key !== 'v3Clean') await d.write(address, art(contract), 'setMarketPair', [pool, true]);
+    for (const [i, holder] of holders.entries()) await d.write(address, art(contract), 'transfer', [holder, HOLDER_AMOUNTS[i]]);
+    await d.write(address, art(contract), 'transfer', [factory, CONTRACT_HOLDER_AMOUNT]);
   }
   await d.write(weth, ARTIFACTS.weth9, 'transfer', [holders[0], parseEther('1')]);
   for (const [i, holder] of holders.entries()) await d.write(stable, art('CleanToken'), 'transfer', [holder, STABLE_HOLDER_AMOUNTS[i]]);
@@ -190,6 +214,7 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
     weth,
     uniswapV2Factory: factory,
     uniswapV2Router: router,
+    uniswapV3Factory: v3Factory,
     trader,
     holders,
     contractHolder: factory,
@@ -222,5 +247,33 @@ class PoolBuilder {
     await this.d.write(token, artifact, 'approve', [this.router, tokenAmount]);
     const deadline = (await this.d.timestamp()) + 3600n;
     await this.d.write(this.router, ARTIFACTS.uniswapV2Router02, 'addLiquidityETH', [token, tokenAmount, 0n, 0n, lpTo, deadline], ethAmount);
+  }
+}
+
+/** Opens Uniswap V3 pools against WETH with one full-range position each, owned by the deployer. */
+class V3PoolBuilder {
+  constructor(
+    private readonly d: Deployer,
+    private readonly factory: Address,
+    private readonly weth: Address,
+    /** The market scenario's `MarketTrader`: its `mintV3` pays the mint callback from the caller. */
+    private readonly minter: Address,
+  ) {}
+
+  /** A 0.3 % pool priced at `wethAmount / tokenAmount`, holding about `wethAmount` (and ~`tokenAmount`). */
+  async open(token: Address, artifact: Artifact, tokenAmount: bigint, wethAmount: bigint): Promise<Address> {
+    const { d } = this;
+    await d.write(this.factory, UNISWAP_V3.factory, 'createPool', [token, this.weth, V3_FEE]);
+    const pool = getAddress((await d.read(this.factory, UNISWAP_V3.factory, 'getPool', [token, this.weth, V3_FEE])) as Address);
+    const tokenIs0 = token.toLowerCase() < this.weth.toLowerCase();
+    const sqrtPriceX96 = sqrtPriceX96For({ num: wethAmount, den: tokenAmount }, tokenIs0, 18, 18);
+    await d.write(pool, UNISWAP_V3.pool, 'initialize', [sqrtPriceX96]);
+    const { lower, upper } = fullRangeTicks(TICK_SPACING[V3_FEE]!);
+    // Full range needs a little more than the price-implied amounts; the approvals leave headroom.
+    await d.write(token, artifact, 'approve', [this.minter, (tokenAmount * 11n) / 10n]);
+    await d.write(this.weth, ARTIFACTS.weth9, 'approve', [this.minter, (wethAmount * 11n) / 10n]);
+    const trader = compileMarketContracts().marketTrader;
+    await d.write(this.minter, trader, 'mintV3', [pool, lower, upper, liquidityForQuote(wethAmount, sqrtPriceX96, !tokenIs0)]);
+    return pool;
   }
 }
