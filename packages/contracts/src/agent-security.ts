@@ -153,6 +153,25 @@ export const SecurityHolders = z.object({
 });
 export type SecurityHolders = z.infer<typeof SecurityHolders>;
 
+/** LP tokens of one pool held by a known locker contract (`LP_LOCKERS` in @oca/chain). */
+export const LpLock = z.object({
+  locker: Address,
+  name: z.string(),
+  /** LP the locker holds, of the LP supply, 0–100. */
+  heldPercent: Percent,
+  /**
+   * Of the LP supply, still locked at the pinned block. Expired locks are withdrawable at will, so
+   * they are not counted (held − locked is the expired part).
+   */
+  lockedPercent: Percent,
+  /**
+   * False for lockers whose per-lock unlock times the agent does not read: everything they hold
+   * counts as locked, an upper bound.
+   */
+  expiryChecked: z.boolean(),
+});
+export type LpLock = z.infer<typeof LpLock>;
+
 export const SecurityPool = z.object({
   address: Address,
   /** The pool's protocol (any fork whose factory maps the pool back counts as its protocol). */
@@ -183,6 +202,8 @@ export const SecurityPool = z.object({
    * sits in contracts the agent cannot classify.
    */
   lpLockedPercent: Percent.nullable(),
+  /** The known lockers holding this pool's LP (empty for V3). */
+  lpLocks: z.array(LpLock),
   /** Why the LP figures are null, when they are. */
   lpUnknownReason: z.string().nullable(),
 });

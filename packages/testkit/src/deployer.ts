@@ -3,6 +3,7 @@ import {
   createWalletClient,
   getAddress,
   http,
+  numberToHex,
   type Abi,
   type Address,
   type Hash,
@@ -26,6 +27,8 @@ export interface Deployer {
   getCode(address: Address): Promise<Hex | undefined>;
   /** Latest block's timestamp, seconds. */
   timestamp(): Promise<bigint>;
+  /** Moves the chain's clock forward and mines a block (anvil). */
+  increaseTime(seconds: bigint): Promise<void>;
   read(to: Address, artifact: Artifact, functionName: string, args: readonly unknown[]): Promise<unknown>;
   sendValue(to: Address, value: bigint): Promise<void>;
   blockNumber(): Promise<bigint>;
@@ -78,6 +81,10 @@ export async function connectDeployer(rpcUrl: string): Promise<Deployer> {
       await mined(hash, `transaction to ${to}`);
     },
     getCode: (address) => publicClient.getCode({ address }),
+    async increaseTime(seconds) {
+      await publicClient.request({ method: 'evm_increaseTime', params: [numberToHex(seconds)] } as never);
+      await publicClient.request({ method: 'evm_mine', params: [] } as never);
+    },
     async timestamp() {
       return (await publicClient.getBlock({ blockTag: 'latest' })).timestamp;
     },

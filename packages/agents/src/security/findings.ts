@@ -200,7 +200,22 @@ function liquidityFindings({ liquidity, trading, lpHoldersIncomplete, holders }:
       evidence: `${pct(100 - burned - locked)} of pool ${deepest.address}'s LP is neither burned nor locked, spread over ${deepest.lpHolderCount} holders (largest ${pct(top?.percent ?? 0)}).`,
     });
   } else {
-    out.push({ severity: 'info', title: `Liquidity ${pct(burned)} burned`, evidence: `Pool ${deepest.address}: ${pct(burned)} of the LP supply is held by 0x0 or 0x…dEaD.` });
+    const lockedText = locked > 0 ? `, ${pct(locked)} locked` : '';
+    const lockers = deepest.lpLocks.filter((l) => l.lockedPercent > 0).map((l) => `${pct(l.lockedPercent)} in ${l.name} (${l.locker})${l.expiryChecked ? '' : ', unlock times not read'}`);
+    out.push({
+      severity: 'info',
+      title: `Liquidity ${pct(burned)} burned${lockedText}`,
+      evidence: `Pool ${deepest.address}: ${pct(burned)} of the LP supply is held by 0x0 or 0x…dEaD${lockers.length > 0 ? `; locked: ${lockers.join('; ')}` : ''}.`,
+    });
+  }
+  for (const lock of deepest.lpLocks) {
+    const expired = lock.heldPercent - lock.lockedPercent;
+    if (!lock.expiryChecked || expired <= 0) continue;
+    out.push({
+      severity: 'low',
+      title: `Expired LP lock: ${pct(expired)} withdrawable`,
+      evidence: `${lock.name} (${lock.locker}) holds ${pct(lock.heldPercent)} of pool ${deepest.address}'s LP, of which ${pct(expired)} is past its unlock time at this block: its owner can withdraw it at any time, so it is not counted as locked.`,
+    });
   }
   if (lpHoldersIncomplete) {
     out.push({ severity: 'info', title: 'LP holders partly known', evidence: 'The LP Transfer history exceeded the scan budget; burned shares are exact (read from 0x0 and 0x…dEaD), the holder list is not.' });

@@ -18,6 +18,8 @@ export function toGoPlusTokenSecurity(result: SecurityResult): GoPlusTokenSecuri
   // GoPlus's lp_* fields describe one LP token: the deepest pool that has one (V2). V3 pools are
   // listed under `dex` only; their positions are not fungible LP.
   const lpPool = liquidity.pools.find((p) => p.lpTotalSupply !== null);
+  // A locker counts as locked while it still locks something; one holding only expired locks does not.
+  const stillLocking = new Set((lpPool?.lpLocks ?? []).filter((l) => l.lockedPercent > 0).map((l) => l.locker));
   return {
     token_name: token.name ?? '',
     token_symbol: token.symbol ?? '',
@@ -59,18 +61,18 @@ export function toGoPlusTokenSecurity(result: SecurityResult): GoPlusTokenSecuri
     holders: (holders?.topHolders ?? []).map((h) => holder(h, units)),
     lp_holder_count: lpPool?.lpHolderCount != null ? String(lpPool.lpHolderCount) : '',
     lp_total_supply: lpPool?.lpTotalSupply != null ? formatUnits(BigInt(lpPool.lpTotalSupply), 18) : '',
-    lp_holders: (lpPool?.lpHolders ?? []).map((h) => holder(h, (raw) => formatUnits(BigInt(raw), 18))),
+    lp_holders: (lpPool?.lpHolders ?? []).map((h) => holder(h, (raw) => formatUnits(BigInt(raw), 18), stillLocking)),
   };
 }
 
-function holder(h: TokenHolder, units: (raw: string) => string): GoPlusHolder {
+function holder(h: TokenHolder, units: (raw: string) => string, lockers: ReadonlySet<string> = new Set()): GoPlusHolder {
   return {
     address: h.address,
     tag: h.tag === 'burn' ? 'Burn' : h.tag === 'pool' ? 'UniswapV2' : h.tag === 'locker' ? 'Locker' : '',
     is_contract: h.isContract ? '1' : '0',
     balance: units(h.balance),
     percent: fraction(h.percent),
-    is_locked: h.tag === 'burn' || h.tag === 'locker' ? '1' : '0',
+    is_locked: h.tag === 'burn' || (h.tag === 'locker' && lockers.has(h.address)) ? '1' : '0',
   };
 }
 

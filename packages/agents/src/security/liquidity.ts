@@ -1,18 +1,20 @@
+import type { LpLocker } from '@oca/chain';
 import type { Address } from 'viem';
 import { BURN_ADDRESSES, distribution, percent, type BalanceSheet } from './holder-stats';
 import type { ProbePool } from './probe/security-probe';
-import type { SecurityLiquidity, SecurityPool } from './schemas';
+import type { LpLock, SecurityLiquidity, SecurityPool } from './schemas';
 
 /** Pools analysed in depth (LP holders, simulation candidates), deepest first. */
 export const MAX_POOLS = 5;
 
 /**
- * LP lockers the agent recognises, per network. Empty for now: no registry of locker contracts
- * (UNCX, Team Finance, PinkLock) has been verified for this product, and a wrong entry would
- * report unlocked liquidity as locked. LP held by an unrecognised contract makes
- * `lpLockedPercent` null instead of 0.
+ * A known locker (`LP_LOCKERS` in @oca/chain) as read for one pool: `lockedBalance` is its answer
+ * to `lockedBalance(pair)` for the `lockedBalance` kind (null when the call failed), unused for `held`.
  */
-export const LP_LOCKERS: ReadonlySet<Address> = new Set();
+export interface LockerReading {
+  locker: LpLocker;
+  lockedBalance: bigint | null;
+}
 
 /** A verified pair seen from the token's side. */
 export interface OrientedPool {
@@ -73,32 +75,59 @@ export function describeV3Pool(oriented: OrientedPool): SecurityPool {
     lpHolders: [],
     lpBurnedPercent: null,
     lpLockedPercent: null,
+    lpLocks: [],
     lpUnknownReason: V3_LP_UNKNOWN,
   };
 }
 
-/** One V2 pool with its LP distribution; `roles` tags the token's owner and creator among LP holders. */
-export function describePool(oriented: OrientedPool, lp: BalanceSheet, roles: { owner: Address | null; creator: Address | null }): SecurityPool {
+/**
+ * One V2 pool with its LP distribution; `roles` tags the token's owner and creator among LP
+ * holders, `lockers` are the network's known lockers (all of them; those holding none drop out).
+ * LP in a burn address is burned; in a known locker, locked as far as the locker says (expired
+ * locks are not counted); in any other contract, unclassified, which makes the locked share null.
+ */
+export function describePool(oriented: OrientedPool, lp: BalanceSheet, roles: { owner: Address | null; creator: Address | null }, lockers: readonly LockerReading[] = []): SecurityPool {
   const { pool } = oriented;
-  const dist = distribution(lp, pool.lpSupply, { owner: roles.owner, creator: roles.creator, lockers: LP_LOCKERS });
+  const lockerSet = new Set(lockers.map((l) => l.locker.address));
+  const dist = distribution(lp, pool.lpSupply, { owner: roles.owner, creator: roles.creator, lockers: lockerSet });
   let burned = 0n;
   let locked = 0n;
   let unclassifiedContract = false;
+  let unreadLocker = false;
+  const lpLocks: LpLock[] = [];
   lp.accounts.forEach((account, i) => {
     const balance = lp.balances[i] ?? 0n;
     if (balance === 0n) return;
+    const reading = lockers.find((l) => l.locker.address === account);
     if (BURN_ADDRESSES.has(account)) burned += balance;
-    else if (LP_LOCKERS.has(account)) locked += balance;
-    else if ((lp.codeSizes[i] ?? 0) > 0) unclassifiedContract = true;
+    else if (reading) {
+      const still = reading.locker.read === 'held' ? balance : reading.lockedBalance;
+      if (still === null) unreadLocker = true;
+      const lockedHere = still === null ? 0n : still < balance ? still : balance;
+      locked += lockedHere;
+      lpLocks.push({
+        locker: account,
+        name: reading.locker.name,
+        heldPercent: percent(balance, pool.lpSupply),
+        lockedPercent: percent(lockedHere, pool.lpSupply),
+        expiryChecked: reading.locker.read === 'lockedBalance',
+      });
+    } else if ((lp.codeSizes[i] ?? 0) > 0) unclassifiedContract = true;
   });
+  const unknown = unclassifiedContract
+    ? 'Some LP tokens sit in contracts that are not known lockers, so the locked share is unknown.'
+    : unreadLocker
+      ? 'A known locker holds LP tokens but did not answer lockedBalance(), so the locked share is unknown.'
+      : null;
   return {
     ...poolFigures(oriented),
     lpTotalSupply: pool.lpSupply.toString(),
     lpHolderCount: dist.holderCount,
     lpHolders: dist.top,
     lpBurnedPercent: percent(burned, pool.lpSupply),
-    lpLockedPercent: unclassifiedContract ? null : percent(locked, pool.lpSupply),
-    lpUnknownReason: unclassifiedContract ? 'Some LP tokens sit in contracts that are not known lockers, so the locked share is unknown.' : null,
+    lpLockedPercent: unknown ? null : percent(locked, pool.lpSupply),
+    lpLocks,
+    lpUnknownReason: unknown,
   };
 }
 

@@ -1,4 +1,4 @@
-import { DEX_DEPLOYMENTS, dexQuoteTokens, isExecutionError, LogBudgetExceededError, type ChainClient } from '@oca/chain';
+import { DEX_DEPLOYMENTS, dexQuoteTokens, isExecutionError, LogBudgetExceededError, LP_LOCKERS, lpLockerAbi, type ChainClient, type LpLocker } from '@oca/chain';
 import { getAddress, zeroAddress, type Address, type Hash } from 'viem';
 import { abortable } from '../abort';
 import { checksummedAddress } from '../checksum';
@@ -8,8 +8,9 @@ import { analyseCode } from './code-analysis';
 import { readContract, resolveProxy } from './contract-read';
 import { securityFindings, type SecurityFacts } from './findings';
 import { DEAD_ADDRESS, distribution, type BalanceSheet } from './holder-stats';
+import { readOrNull } from '../market/dex-reads';
 import { discoverPools } from '../market/pools';
-import { describePool, describeV3Pool, liquidityOf, orientPools } from './liquidity';
+import { describePool, describeV3Pool, liquidityOf, orientPools, type LockerReading } from './liquidity';
 import { inspect, simulate } from './probe/security-probe';
 import { SecurityParams, SecurityResult, type SecurityHolders } from './schemas';
 import { scoreFindings, sortFindings } from './score';
@@ -28,7 +29,8 @@ import { scanTransfers, type TransferScan } from './transfer-scan';
  *    verified V2 pairs and V3 pools among them;
  * 4. the buy → transfer → sell simulation through the deepest pool (V2 or V3) in one eth_call,
  *    and the V2 pairs' LP history;
- * 5. LP balances (V2; V3 liquidity is positions, reported as unknown).
+ * 5. LP balances (V2; V3 liquidity is positions, reported as unknown), with what the network's
+ *    known LP lockers (`LP_LOCKERS`) still lock.
  *
  * Pools are found from the token's own holders (a pool holds the token), verified by asking the
  * pool's factory for `getPair(token0, token1)` or `getPool(token0, token1, fee)`, so any V2/V3
@@ -99,16 +101,28 @@ export const securityAgent: Agent<SecurityParams, SecurityResult> = {
       signal,
     );
 
-    // 5. LP balances, per V2 pool.
+    // 5. LP balances per V2 pool — the network's known lockers among the accounts — and what
+    //    each `lockedBalance` locker still locks of it, together.
     const owner = facts.owner;
-    const lpSheets = await abortable(
-      Promise.all(
-        pools.map((p) => {
-          if (p.pool.version === 3) return null;
-          const accounts = unique([zeroAddress, DEAD_ADDRESS, ...(owner ? [owner] : []), ...(creator ? [creator] : []), ...(lpScan?.ok ? (lpScan.value.accounts.get(p.pool.pair) ?? []) : [])]);
-          return inspect(client, { token: p.pool.pair, accounts, blockNumber }).then((r): BalanceSheet => ({ accounts, ...r }));
-        }),
-      ),
+    const lockers = LP_LOCKERS[params.network];
+    const [lpSheets, lockerReadings] = await abortable(
+      Promise.all([
+        Promise.all(
+          pools.map((p) => {
+            if (p.pool.version === 3) return null;
+            const accounts = unique([
+              zeroAddress,
+              DEAD_ADDRESS,
+              ...(owner ? [owner] : []),
+              ...(creator ? [creator] : []),
+              ...lockers.map((l) => l.address),
+              ...(lpScan?.ok ? (lpScan.value.accounts.get(p.pool.pair) ?? []) : []),
+            ]);
+            return inspect(client, { token: p.pool.pair, accounts, blockNumber }).then((r): BalanceSheet => ({ accounts, ...r }));
+          }),
+        ),
+        Promise.all(pools.map((p) => (p.pool.version === 3 ? [] : readLockers(client, lockers, p.pool.pair, blockNumber)))),
+      ]),
       signal,
     );
 
@@ -120,7 +134,7 @@ export const securityAgent: Agent<SecurityParams, SecurityResult> = {
     };
     const poolSet = new Set(inspection.pools.map((p) => p.pair));
     const holders = scan.ok ? holdersOf(sheet, facts.totalSupply, { owner, creator, pools: poolSet }, scan.value.logs) : null;
-    const liquidity = liquidityOf(pools.map((p, i) => (p.pool.version === 3 ? describeV3Pool(p) : describePool(p, lpSheets[i]!, { owner, creator }))));
+    const liquidity = liquidityOf(pools.map((p, i) => (p.pool.version === 3 ? describeV3Pool(p) : describePool(p, lpSheets[i]!, { owner, creator }, lockerReadings[i]))));
     const trading = simulation ? tradingFromSimulation(simulation) : UNKNOWN_TRADING;
 
     const securityFacts: SecurityFacts = {
@@ -153,6 +167,16 @@ export const securityAgent: Agent<SecurityParams, SecurityResult> = {
     };
   },
 };
+
+/** `lockedBalance(pair)` of each locker that answers it; `held` lockers need no read. */
+function readLockers(client: ChainClient, lockers: readonly LpLocker[], pair: Address, blockNumber: bigint): Promise<LockerReading[]> {
+  return Promise.all(
+    lockers.map(async (locker) => ({
+      locker,
+      lockedBalance: locker.read === 'lockedBalance' ? await readOrNull(client, { address: locker.address, abi: lpLockerAbi, functionName: 'lockedBalance', args: [pair], blockNumber }) : null,
+    })),
+  );
+}
 
 type Scanned = { ok: true; value: TransferScan } | { ok: false; reason: string };
 

@@ -65,7 +65,7 @@ const FLAG_CHECKS: Record<SecurityFlag, { field: (d: SecurityData) => boolean | 
   },
 };
 const FLAGS = Object.keys(FLAG_CHECKS) as SecurityFlag[];
-const CLEAN: SecurityTokenKey[] = ['clean', 'stablecoin', 'weth', 'v3Clean'];
+const CLEAN: SecurityTokenKey[] = ['clean', 'stablecoin', 'weth', 'lpLocked', 'v3Clean'];
 const RISKY = SECURITY_TOKEN_KEYS.filter((k) => !CLEAN.includes(k));
 
 describe('ground truth: risky scenario tokens', () => {
@@ -209,7 +209,7 @@ describe('proxy kinds', () => {
 describe('holders', () => {
   /** Every address the scenario ever gave tokens to, and the burn addresses. */
   const candidates = () =>
-    [...new Set<Address>([scenario.deployer, scenario.proxyAdmin, scenario.trader, ...scenario.holders, ...scenario.lpProviders, scenario.contractHolder, scenario.cleanStablePair, DEAD, zeroAddress, ...SECURITY_TOKEN_KEYS.flatMap((k) => [scenario.tokens[k].wethPair, scenario.tokens[k].v3Pool]).filter((p): p is Address => p !== null)])];
+    [...new Set<Address>([scenario.deployer, scenario.proxyAdmin, scenario.trader, ...scenario.holders, ...scenario.lpProviders, scenario.contractHolder, scenario.cleanStablePair, scenario.lpLocker, DEAD, zeroAddress, ...SECURITY_TOKEN_KEYS.flatMap((k) => [scenario.tokens[k].wethPair, scenario.tokens[k].v3Pool]).filter((p): p is Address => p !== null)])];
 
   async function balances(token: Address, blockNumber: bigint) {
     const list = candidates();
@@ -296,6 +296,52 @@ describe('liquidity', () => {
   });
 });
 
+describe('LP lockers', () => {
+  const lockerAbi = parseAbi(['function lockedBalance(address) view returns (uint256)', 'function balanceOf(address) view returns (uint256)']);
+
+  it('counts LP in the devnet locker as locked only while its lock runs; burned and deployer shares as the scenario split them', async () => {
+    const r = result('lpLocked');
+    const split = scenario.lpLocks;
+    const supply = BigInt(split.lpTotalSupply);
+    // The agent's percent: exact integer division to 6 decimals.
+    const share = (raw: bigint) => Number((raw * 100_000_000n) / supply) / 1_000_000;
+    const [locked, expired, burned] = [BigInt(split.locked), BigInt(split.expired), BigInt(split.burned)];
+    const pool = r.data.liquidity.pools[0]!;
+    expect(pool).toMatchObject({ address: split.pair, dex: 'uniswap-v2', lpTotalSupply: split.lpTotalSupply, lpUnknownReason: null });
+    // V2 sends MINIMUM_LIQUIDITY (1000 wei) to 0x0 on the first mint: burned too.
+    expect(pool.lpBurnedPercent).toBe(share(burned + 1000n));
+    expect(pool.lpLockedPercent).toBe(share(locked));
+    expect(pool.lpLocks).toEqual([{ locker: scenario.lpLocker, name: 'OCA devnet LP time-lock', heldPercent: share(locked + expired), lockedPercent: share(locked), expiryChecked: true }]);
+    expect(r.data.liquidity).toMatchObject({ lpBurnedPercent: pool.lpBurnedPercent, lpLockedPercent: pool.lpLockedPercent });
+    expect([Math.round(pool.lpLockedPercent!), Math.round(pool.lpBurnedPercent!), Math.round(share(locked + expired))]).toEqual([40, 30, 50]);
+
+    const holders = new Map(pool.lpHolders.map((h) => [h.address, h]));
+    expect(holders.get(scenario.lpLocker)).toMatchObject({ tag: 'locker', isContract: true, balance: (locked + expired).toString() });
+    expect(holders.get(scenario.deployer)).toMatchObject({ tag: 'creator', balance: split.deployer, percent: share(BigInt(split.deployer)) });
+    expect(Math.round(share(BigInt(split.deployer)))).toBe(20);
+
+    // Independently, at the result's block: the clock is past the short lock, so the locker itself
+    // says only the long lock is locked, while it still holds both.
+    const blockNumber = BigInt(r.blockNumber);
+    expect(await rpc.readContract({ address: scenario.lpLocker, abi: lockerAbi, functionName: 'lockedBalance', args: [split.pair], blockNumber })).toBe(locked);
+    expect(await rpc.readContract({ address: split.pair, abi: lockerAbi, functionName: 'balanceOf', args: [scenario.lpLocker], blockNumber })).toBe(locked + expired);
+    expect((await rpc.getBlock({ blockNumber })).timestamp).toBeGreaterThan(BigInt(split.expiredAt));
+    expect((await rpc.getBlock({ blockNumber })).timestamp).toBeLessThan(BigInt(split.lockedUntil));
+
+    const titles = r.findings.map((f) => [f.severity, f.title]);
+    expect(titles).toContainEqual(['info', `Liquidity ${pool.lpBurnedPercent!.toFixed(2)}% burned, ${pool.lpLockedPercent!.toFixed(2)}% locked`]);
+    expect(titles).toContainEqual(['low', `Expired LP lock: ${(share(locked + expired) - share(locked)).toFixed(2)}% withdrawable`]);
+  });
+
+  it('GoPlus marks the locker’s LP as locked and lists it next to the burned LP', () => {
+    const entry = toGoPlus(result('lpLocked')).result[scenario.tokens.lpLocked.address.toLowerCase()]!;
+    const byAddress = new Map(entry.lp_holders.map((h) => [h.address, h]));
+    expect(byAddress.get(scenario.lpLocker)).toMatchObject({ is_locked: '1', is_contract: '1', tag: 'Locker' });
+    expect(byAddress.get(DEAD)).toMatchObject({ is_locked: '1', tag: 'Burn' });
+    expect(byAddress.get(scenario.deployer)).toMatchObject({ is_locked: '0' });
+  });
+});
+
 describe('Uniswap V3 pools', () => {
   const v3PoolAbi = parseAbi([
     'function slot0() view returns (uint160, int24, uint16, uint16, uint16, uint8, bool)',
@@ -333,6 +379,7 @@ describe('Uniswap V3 pools', () => {
         lpHolders: [],
         lpBurnedPercent: null,
         lpLockedPercent: null,
+        lpLocks: [],
         lpUnknownReason: expect.stringMatching(/positions/),
       },
     ]);

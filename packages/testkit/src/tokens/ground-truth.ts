@@ -32,7 +32,7 @@ export interface TokenGroundTruth {
    * Where the WETH pool's LP tokens went; `v3-position`: the only pool is Uniswap V3, its liquidity
    * a full-range position owned by the deployer (no LP token to burn or lock).
    */
-  liquidity: 'burned' | 'held-by-deployer' | 'shared' | 'v3-position' | 'not-applicable';
+  liquidity: 'burned' | 'held-by-deployer' | 'shared' | 'locked' | 'v3-position' | 'not-applicable';
 }
 
 /** Every token the scenario deploys (plus WETH9), by role. */
@@ -51,6 +51,7 @@ export const SECURITY_TOKEN_KEYS = [
   'balanceRewrite',
   'cooldown',
   'maxTx',
+  'lpLocked',
   'v3Clean',
   'v3SellTax',
   'v3Honeypot',
@@ -95,7 +96,28 @@ export interface TokenScenario {
   contractHolder: Address;
   /** EOAs that received LP tokens of the stablecoin/WETH pool, next to the deployer. */
   lpProviders: Address[];
+  /** The devnet LP time-lock (CREATE2, listed in @oca/chain's LP_LOCKERS.devnet). */
+  lpLocker: Address;
+  /** What happened to the `lpLocked` token's WETH-pair LP, as set by the scenario. */
+  lpLocks: LpLockScenario;
   /** The clean token's second, shallower pool: CLEAN/USDX. */
   cleanStablePair: Address;
   tokens: Record<SecurityTokenKey, SecurityScenarioToken>;
+}
+
+/** The `lpLocked` token's LP: split between a live lock, an expired lock, a burn and the deployer. */
+export interface LpLockScenario {
+  pair: Address;
+  /** LP supply after the split (raw, decimal string); the parts below are raw amounts too. */
+  lpTotalSupply: string;
+  /** Locked until `lockedUntil` (still ahead). */
+  locked: string;
+  lockedUntil: string;
+  /** Locked until `expiredAt`, which the chain's clock has passed: withdrawable, so not locked. */
+  expired: string;
+  expiredAt: string;
+  /** Sent to 0x…dEaD (V2's MINIMUM_LIQUIDITY at 0x0 comes on top). */
+  burned: string;
+  /** Kept by the deployer. */
+  deployer: string;
 }

@@ -7,6 +7,7 @@ import { connectDeployer, type Deployer } from '../deployer';
 import { UNISWAP_V3 } from '../markets/dex-core';
 import { compileMarketContracts } from '../markets/market-contracts';
 import { fullRangeTicks, liquidityForQuote, sqrtPriceX96For, TICK_SPACING } from '../markets/v3-math';
+import { deployLpTimeLock } from '../lockers';
 import { compileSolidity } from '../solc';
 import type { SecurityScenarioToken, SecurityTokenKey, TokenGroundTruth, TokenScenario } from './ground-truth';
 
@@ -33,6 +34,8 @@ const TRADE_ETH = parseEther('0.2');
 /** Tokens with no V2 pool: their only liquidity is a Uniswap V3 pool. */
 const V3_ONLY: SecurityTokenKey[] = ['v3Clean', 'v3SellTax', 'v3Honeypot'];
 const V3_FEE = 3000;
+/** The `lpLocked` token's short lock: it expires this long after it is made (the scenario then moves the clock twice as far). */
+const LOCK_EXPIRY_SECONDS = 60n;
 const MAX_TX = TOKEN_SCENARIO_SUPPLY / 100n;
 /** `setBalance` target: holder 0 silently drops from 50,000 to this. */
 export const REWRITTEN_BALANCE = parseEther('1000');
@@ -114,6 +117,8 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
   tokens.weth = { address: weth, name: 'Wrapped Ether', symbol: 'WETH', decimals: 18, totalSupply: '0', wethPair: null, v3Pool: null, expected: wethTruth };
   const lpHeld = await d.deploy(art('CleanToken'), ['Held Liquidity Token', 'HELD', 18, TOKEN_SCENARIO_SUPPLY]);
   await add('lpHeld', lpHeld, art('CleanToken'), truth({ flags: ['liquidityHeldByDeployer'], liquidity: 'held-by-deployer' }));
+  const lpLocked = await d.deploy(art('CleanToken'), ['Locked Liquidity Token', 'LOCKD', 18, TOKEN_SCENARIO_SUPPLY]);
+  await add('lpLocked', lpLocked, art('CleanToken'), truth({ risky: false, liquidity: 'locked' }));
 
   // Risky patterns, all owned by the deployer.
   const owned = (flags: TokenGroundTruth['flags'], extra: Partial<TokenGroundTruth> = {}) =>
@@ -154,7 +159,7 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
       await pools.addLiquidity(token.address, artifact, (amount * 4n) / 10n, (POOL_WETH * 4n) / 10n, deployer);
       for (const provider of lpProviders) await pools.addLiquidity(token.address, artifact, (amount * 3n) / 10n, (POOL_WETH * 3n) / 10n, provider);
     } else {
-      const lpTo = token.expected.liquidity === 'held-by-deployer' ? deployer : DEAD_ADDRESS;
+      const lpTo = token.expected.liquidity === 'held-by-deployer' || token.expected.liquidity === 'locked' ? deployer : DEAD_ADDRESS;
       await pools.addLiquidity(token.address, artifact, amount, POOL_WETH, lpTo);
     }
     if (key === 'stablecoin') continue;
@@ -198,6 +203,31 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
     await d.write(router, ARTIFACTS.uniswapV2Router02, 'swapExactTokensForETHSupportingFeeOnTransferTokens', [bought / 2n, 0n, [token, weth], trader, deadline], undefined, trader);
   }
 
+  // The locked-liquidity token's LP: 40 % locked for 30 days, 10 % in a lock that expires, 30 %
+  // burned, the rest (~20 %) kept by the deployer. Then the clock passes the short lock.
+  const locker = await deployLpTimeLock(d);
+  const lockPair = tokens.lpLocked.wethPair!;
+  const lpSupply = (await d.read(lockPair, ARTIFACTS.uniswapV2Pair, 'totalSupply', [])) as bigint;
+  const share = (percent: bigint) => (lpSupply * percent) / 100n;
+  const now = await d.timestamp();
+  const lockedUntil = now + 30n * 24n * 3600n;
+  const expiredAt = now + LOCK_EXPIRY_SECONDS;
+  await d.write(lockPair, ARTIFACTS.uniswapV2Pair, 'approve', [locker.address, share(50n)]);
+  await d.write(locker.address, locker.contract, 'lock', [lockPair, share(40n), lockedUntil]);
+  await d.write(locker.address, locker.contract, 'lock', [lockPair, share(10n), expiredAt]);
+  await d.write(lockPair, ARTIFACTS.uniswapV2Pair, 'transfer', [DEAD_ADDRESS, share(30n)]);
+  await d.increaseTime(2n * LOCK_EXPIRY_SECONDS);
+  const lpLocks = {
+    pair: lockPair,
+    lpTotalSupply: lpSupply.toString(),
+    locked: share(40n).toString(),
+    lockedUntil: lockedUntil.toString(),
+    expired: share(10n).toString(),
+    expiredAt: expiredAt.toString(),
+    burned: share(30n).toString(),
+    deployer: ((await d.read(lockPair, ARTIFACTS.uniswapV2Pair, 'balanceOf', [deployer])) as bigint).toString(),
+  };
+
   // Owner actions that make the patterns live: a blacklisted holder, a silently rewritten
   // balance, a renounced owner whose fixed tax stays.
   await d.write(tokens.blacklist.address, art('BlacklistToken'), 'setBlacklist', [holders[2], true]);
@@ -218,6 +248,8 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
     trader,
     holders,
     contractHolder: factory,
+    lpLocker: locker.address,
+    lpLocks,
     lpProviders,
     cleanStablePair,
     tokens,
@@ -225,7 +257,7 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
 }
 
 function hasMarketPairs(key: SecurityTokenKey): boolean {
-  return !['clean', 'stablecoin', 'lpHeld', 'proxy', 'balanceRewrite'].includes(key);
+  return !['clean', 'stablecoin', 'lpHeld', 'lpLocked', 'proxy', 'balanceRewrite'].includes(key);
 }
 
 /** Creates V2 pairs through the factory and funds them through the router's `addLiquidityETH`. */
