@@ -54,6 +54,22 @@ it('security: flags a 50% sell tax and passes a clean token', async () => {
   expect(clean.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
 });
 
+it('security: simulates through a V3-only pool and shows still-locked LP in the GoPlus view', async () => {
+  const v3 = SecurityResult.parse(await run('security', { network: 'devnet', address: h.tokens.tokens.v3SellTax.address }));
+  expect(v3.data.trading).toMatchObject({ method: 'v3-pool', pool: h.tokens.tokens.v3SellTax.v3Pool });
+  expect(v3.data.trading.sellTax).toBeCloseTo(0.5, 1);
+  const v3View = await api(h.gatewayUrl, 'GET', `/v1/jobs/${lastJobId}?format=goplus`, { apiKey });
+  expect(v3View.body.result[h.tokens.tokens.v3SellTax.address.toLowerCase()].dex).toEqual([
+    { liquidity_type: 'UniV3', name: 'UniswapV3', pair: h.tokens.tokens.v3SellTax.v3Pool, liquidity: '' },
+  ]);
+
+  const locked = SecurityResult.parse(await run('security', { network: 'devnet', address: h.tokens.tokens.lpLocked.address }));
+  expect(Math.round(locked.data.liquidity.lpLockedPercent!)).toBe(40);
+  const lockedView = await api(h.gatewayUrl, 'GET', `/v1/jobs/${lastJobId}?format=goplus`, { apiKey });
+  const lpHolders = lockedView.body.result[h.tokens.tokens.lpLocked.address.toLowerCase()].lp_holders as { address: string; is_locked: string }[];
+  expect(lpHolders.find((l) => l.address === h.tokens.lpLocker)?.is_locked).toBe('1');
+});
+
 it('market: finds the pools of a traded token with a USD price', async () => {
   const alpha = MarketResult.parse(await run('market', { network: 'devnet', address: h.market.tokens.alpha.address }));
   const notSecurity = await api(h.gatewayUrl, 'GET', `/v1/jobs/${lastJobId}?format=goplus`, { apiKey });

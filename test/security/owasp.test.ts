@@ -6,6 +6,7 @@
 import http from 'node:http';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { AddressResult } from '@oca/contracts';
+import { setRole } from '../../services/auth/src/cli/set-role';
 import { call, clientIp, decodeJwt, LEAK, newUser, publicKeyForms, signEdDsa, signHs256, sleep, startAttackStack, UUID_V4, type AttackStack, type TestUser } from './support';
 
 jest.setTimeout(120_000);
@@ -288,19 +289,53 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
 });
 
 describe('API5:2023 Broken Function Level Authorization', () => {
-  it('has no admin surface a user can reach (admin routes are not built yet: they answer 404)', async () => {
-    for (const [method, path] of [
-      ['GET', '/v1/admin/users'],
-      ['POST', `/v1/admin/users/${alice.userId}/role`],
-      ['GET', '/v1/admin/dead-letters'],
-      ['GET', '/admin'],
-    ] as const) {
-      const res = await call(base, method, path, { token: alice.token, body: method === 'POST' ? { role: 'admin' } : undefined });
-      expect({ path, status: res.status }).toEqual({ path, status: 404 });
+  const adminRoutes = (userId: string, keyId: string): Array<[string, string, unknown?]> => [
+    ['GET', '/v1/admin/users'],
+    ['PATCH', `/v1/admin/users/${userId}`, { role: 'admin' }],
+    ['GET', `/v1/admin/users/${userId}/api-keys`],
+    ['DELETE', `/v1/admin/api-keys/${keyId}`],
+    ['GET', '/v1/admin/audit'],
+    ['GET', '/v1/admin/dead-letters'],
+    ['POST', `/v1/admin/dead-letters/${randomUUID()}/replay`],
+    ['DELETE', `/v1/admin/dead-letters/${randomUUID()}`],
+  ];
+
+  it('refuses every admin route to anonymous callers (401) and to user and premium tokens and API keys (403), changing nothing', async () => {
+    const premium = await newUser(base, 'premium');
+    await setRole(h.db.url, premium.email, 'premium');
+    const relogin = await call(base, 'POST', '/v1/auth/login', { body: { email: premium.email, password: premium.password } });
+    const callers: Array<[string, { token?: string; apiKey?: string }]> = [
+      ['user token', { token: alice.token }],
+      ['user API key', { apiKey: alice.apiKey }],
+      ['premium token', { token: relogin.body.accessToken }],
+      ['premium API key', { apiKey: premium.apiKey }],
+    ];
+    // Bob is the target: an escalation would make him admin or revoke his key.
+    for (const [method, path, body] of adminRoutes(bob.userId, bob.apiKeyId)) {
+      expect({ path, status: (await call(base, method, path, { body })).status }).toEqual({ path, status: 401 });
+      for (const [who, credential] of callers) {
+        const res = await call(base, method, path, { ...credential, body });
+        expect({ who, method, path, status: res.status, code: res.body?.error?.code }).toEqual({ who, method, path, status: 403, code: 'forbidden' });
+      }
     }
+    // A token whose role claim says admin but whose signature is not auth's stays out (API2 covers forgery in depth).
+    const forged = signEdDsa(generateKeyPairSync('ed25519').privateKey, { kid: decodeJwt(alice.token).header.kid }, { ...decodeJwt(alice.token).claims, role: 'admin' });
+    expect((await call(base, 'GET', '/v1/admin/users', { token: forged })).status).toBe(401);
+    expect((await call(base, 'GET', '/v1/jobs', { apiKey: bob.apiKey })).status).toBe(200);
   });
 
-  it.todo('refuses admin routes to user and premium tokens and API keys (403) once they exist — issue 3, admin side');
+  it('lets an admin reach the same routes (so the 403s above are authorisation, not missing routes)', async () => {
+    const root = await newUser(base, 'root');
+    await setRole(h.db.url, root.email, 'admin');
+    const login = await call(base, 'POST', '/v1/auth/login', { body: { email: root.email, password: root.password } });
+    const victim = await newUser(base, 'victim');
+    const expected = [200, 200, 200, 200, 200, 200, 404, 404];
+    const routes = adminRoutes(victim.userId, victim.apiKeyId);
+    for (const [i, [method, path, body]] of routes.entries()) {
+      const res = await call(base, method, path, { token: login.body.accessToken, body });
+      expect({ path, status: res.status }).toEqual({ path, status: expected[i] });
+    }
+  });
 
   it('keeps plan-level functions to their plan: priority above the role ceiling is refused', async () => {
     const res = await call(base, 'POST', '/v1/jobs', { apiKey: alice.apiKey, body: { agent: 'address', params: { network: 'devnet', address: h.scenario.eoa }, priority: 9 } });

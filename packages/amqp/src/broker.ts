@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { EXCHANGES, QUEUES, RpcRequest, type QueueName } from '@oca/contracts';
+import { EXCHANGES, QUEUES, RpcRequest, type DeadLetterView, type QueueName } from '@oca/contracts';
 import { currentLogContext, type Logger } from '@oca/observability';
 import { AmqpConnectionManagerClass, type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import type { Channel, Options } from 'amqplib';
 import type { z } from 'zod';
 import { QueueConsumer, type ConsumerDeps } from './consumer';
 import { assertKnownExchange, encode, propertiesFor } from './codec';
+import { peekDeadLetters, settleDeadLetter, type DeadLetterAction, type SettleResult } from './dead-letters';
 import { newEnvelope, type Envelope } from './envelope';
 import { createAmqpMetrics, type AmqpMetrics } from './metrics';
 import type {
@@ -272,6 +273,20 @@ export class Broker {
   async queueDepth(queue: QueueName | string): Promise<{ messages: number; consumers: number }> {
     const reply = await this.withAdminChannel((ch) => ch.checkQueue(this.name(queue)));
     return { messages: reply.messageCount, consumers: reply.consumerCount };
+  }
+
+  /** The oldest `limit` dead letters, left in the queue (see peekDeadLetters). */
+  async listDeadLetters(limit: number): Promise<{ items: DeadLetterView[]; total: number }> {
+    return this.withAdminChannel((ch) => peekDeadLetters(ch, this.name(QUEUES.deadLetter), limit));
+  }
+
+  /** Replays a dead letter into its origin work queue, or drops it (see settleDeadLetter). */
+  async settleDeadLetter(messageId: string, action: DeadLetterAction): Promise<SettleResult> {
+    return this.withAdminChannel((ch) =>
+      settleDeadLetter(ch, this.name(QUEUES.deadLetter), messageId, action, (queue, content, properties) =>
+        this.publishRaw('', this.name(queue), content, properties, ''),
+      ),
+    );
   }
 
   /** Deletes every queue and exchange this Broker declared (tests; with a prefix). */

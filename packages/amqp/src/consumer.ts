@@ -271,7 +271,8 @@ function logContextOf(body: unknown, headers: Record<string, unknown>): LogConte
 }
 
 /** Properties a moved message keeps: same id, type, priority and correlation. */
-function copyProperties(msg: ConsumeMessage): Options.Publish {
+/** The properties a moved message keeps (headers are set by the mover). */
+export function copyProperties(msg: Pick<ConsumeMessage, 'properties'>): Options.Publish {
   const p = msg.properties;
   const props: Options.Publish = { persistent: true };
   if (p.messageId !== undefined) props.messageId = p.messageId as string;

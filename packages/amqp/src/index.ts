@@ -1,4 +1,5 @@
 export { Broker } from './broker';
+export { DEAD_LETTER_SCAN_LIMIT, type DeadLetterAction, type SettleResult } from './dead-letters';
 export { newEnvelope, type Envelope, type EnvelopeIds } from './envelope';
 export {
   MessageValidationError,

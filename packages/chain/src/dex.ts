@@ -19,3 +19,4 @@ export {
   type BlockTimeSearchResult,
 } from './block-time';
 export { getLogsPaged, type PagedLogs, type PagedLogsOptions } from './dex-logs';
+export { LP_LOCKERS, lpLockerAbi, type LpLocker } from './lp-lockers';

@@ -100,8 +100,12 @@ export type SecurityCapabilities = z.infer<typeof SecurityCapabilities>;
 
 /** Buy, wallet transfer and sell simulated in one eth_call; null fields were not measurable. */
 export const SecurityTrading = z.object({
-  /** `v2-pair`: swapped through `pool`; `wrap`: the token is a wrapped native coin (deposit/withdraw); null: nothing to trade through. */
-  method: z.enum(['v2-pair', 'wrap']).nullable(),
+  /**
+   * `v2-pair` / `v3-pool`: swapped through `pool` (the deepest pool, V2 or V3, against a wrapped
+   * native coin); `wrap`: the token is a wrapped native coin (deposit/withdraw); null: nothing to
+   * trade through.
+   */
+  method: z.enum(['v2-pair', 'v3-pool', 'wrap']).nullable(),
   pool: Address.nullable(),
   quoteToken: Address.nullable(),
   /** Quote units spent on the simulated buy (0.1 % of the pool's quote reserve). */
@@ -149,31 +153,66 @@ export const SecurityHolders = z.object({
 });
 export type SecurityHolders = z.infer<typeof SecurityHolders>;
 
+/** LP tokens of one pool held by a known locker contract (`LP_LOCKERS` in @oca/chain). */
+export const LpLock = z.object({
+  locker: Address,
+  name: z.string(),
+  /** LP the locker holds, of the LP supply, 0–100. */
+  heldPercent: Percent,
+  /**
+   * Of the LP supply, still locked at the pinned block. Expired locks are withdrawable at will, so
+   * they are not counted (held − locked is the expired part).
+   */
+  lockedPercent: Percent,
+  /**
+   * False for lockers whose per-lock unlock times the agent does not read: everything they hold
+   * counts as locked, an upper bound.
+   */
+  expiryChecked: z.boolean(),
+});
+export type LpLock = z.infer<typeof LpLock>;
+
 export const SecurityPool = z.object({
   address: Address,
-  dex: z.literal('uniswap-v2'),
+  /** The pool's protocol (any fork whose factory maps the pool back counts as its protocol). */
+  dex: z.enum(['uniswap-v2', 'uniswap-v3']),
   factory: Address,
   token0: Address,
   token1: Address,
+  /** V3 fee tier in hundredths of a basis point (3000 = 0.3 %); null for V2. */
+  feeTier: z.number().int().nullable(),
   /** The pool's other token. */
   quoteToken: Address,
+  /** V2: reserves. V3: the pool's token balances (every position's principal plus uncollected fees). */
   reserveToken: RawAmount,
   reserveQuote: RawAmount,
-  lpTotalSupply: RawAmount,
-  lpHolderCount: z.number().int(),
-  /** Largest ten LP holders; `percent` is of the LP supply. */
+  /** V3 `slot0().sqrtPriceX96` and in-range `liquidity()`; null for V2. */
+  sqrtPriceX96: RawAmount.nullable(),
+  liquidity: RawAmount.nullable(),
+  /** V2 LP token supply; null for V3 (liquidity is held as positions, not a fungible LP token). */
+  lpTotalSupply: RawAmount.nullable(),
+  /** null for V3. */
+  lpHolderCount: z.number().int().nullable(),
+  /** Largest ten LP holders; `percent` is of the LP supply. Empty for V3. */
   lpHolders: z.array(TokenHolder),
-  /** LP held by 0x0 and 0x…dEaD, 0–100. */
-  lpBurnedPercent: Percent,
-  /** LP held by known lockers; null when some LP sits in contracts the agent cannot classify. */
+  /** LP held by 0x0 and 0x…dEaD, 0–100; null for V3. */
+  lpBurnedPercent: Percent.nullable(),
+  /**
+   * LP held by known lockers and still locked at the pinned block; null for V3, or when some LP
+   * sits in contracts the agent cannot classify.
+   */
   lpLockedPercent: Percent.nullable(),
+  /** The known lockers holding this pool's LP (empty for V3). */
+  lpLocks: z.array(LpLock),
+  /** Why the LP figures are null, when they are. */
+  lpUnknownReason: z.string().nullable(),
 });
 export type SecurityPool = z.infer<typeof SecurityPool>;
 
 export const SecurityLiquidity = z.object({
-  /** Every verified V2 pool of the token, deepest (largest token reserve) first. */
+  /** Every verified V2 pair and V3 pool of the token, deepest (largest token holding) first. */
   pools: z.array(SecurityPool),
-  /** Of the deepest pool; null without a pool. */
+  /** Of the deepest pool; null without a pool, or when the deepest pool is V3 (see its `lpUnknownReason`). */
   lpBurnedPercent: Percent.nullable(),
   lpLockedPercent: Percent.nullable(),
 });

@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
   job_not_cancelable: 409,
   idempotency_key_reused: 422,
   payload_too_large: 413,
+  headers_too_large: 431,
+  request_timeout: 408,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
@@ -60,7 +62,18 @@ export const TokenPair = z.object({
 });
 export type TokenPair = z.infer<typeof TokenPair>;
 
-export const CreateApiKeyBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
+/**
+ * No C0 control characters, DEL or C1 controls: PostgreSQL refuses NUL in text (a NUL once turned
+ * into a 5xx), and controls have no business in names or URLs.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f-\u009f]*$/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NO_CONTROLS_OR_SPACES = /^[^\u0000-\u0020\u007f-\u009f]*$/;
+
+export const CreateApiKeyBody = z.strictObject({
+  name: z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARS, { error: 'name must not contain control characters' }),
+});
 export type CreateApiKeyBody = z.infer<typeof CreateApiKeyBody>;
 
 export const ApiKeyView = z.object({
@@ -81,7 +94,10 @@ export type CreatedApiKey = z.infer<typeof CreatedApiKey>;
 // ---- jobs ----
 
 export const WebhookTarget = z.strictObject({
-  url: z.url({ protocol: /^https?$/, error: 'webhook.url must be an http(s) URL' }).max(2048),
+  url: z
+    .url({ protocol: /^https?$/, error: 'webhook.url must be an http(s) URL' })
+    .max(2048)
+    .regex(NO_CONTROLS_OR_SPACES, { error: 'webhook.url must not contain spaces or control characters' }),
 });
 
 export const SubmitJobBody = z.strictObject({

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { ApiKeyView, CreatedApiKey, LoginBody, RefreshBody, RegisterBody, TokenPair, UserView } from './api';
+import { ApiKeyView, CreateApiKeyBody, CreatedApiKey, LoginBody, RefreshBody, RegisterBody, TokenPair, UserView } from './api';
+import { AdminApiKeyView, AdminUserView, AuditAction, AuditPage, UserPage } from './admin';
+import { Role } from './common';
 import { Principal } from './messages';
 
 /** Access-token claims (JWT, EdDSA, signed by auth only; the gateway verifies with auth's JWKS). */
@@ -11,6 +13,14 @@ export const Jwks = z.object({ keys: z.array(Jwk) });
 export type Jwks = z.infer<typeof Jwks>;
 
 const UserId = z.object({ userId: z.uuid() });
+/** The caller's IP, recorded in the audit log */
+const Ip = z.string().max(64).optional();
+/** The admin acting, recorded in the audit log */
+const Actor = z.object({ actorUserId: z.uuid(), ip: Ip });
+
+/** An access token's `ver` claim and a verified API key's owner carry the user's token version. */
+export const VerifiedApiKey = Principal.extend({ tokenVersion: z.number().int().min(0) });
+export type VerifiedApiKey = z.infer<typeof VerifiedApiKey>;
 
 /**
  * The auth service's RPC surface: method → params and result schemas. Both sides validate with
@@ -21,11 +31,37 @@ export const AUTH_RPC = {
   login: { params: LoginBody.extend({ ip: z.string().max(64).optional() }), result: TokenPair },
   refresh: { params: RefreshBody, result: TokenPair },
   logout: { params: RefreshBody, result: z.object({ revoked: z.boolean() }) },
-  verifyApiKey: { params: z.object({ key: z.string().min(1).max(256) }), result: Principal },
-  createApiKey: { params: UserId.extend({ name: z.string().min(1).max(100) }), result: CreatedApiKey },
+  verifyApiKey: { params: z.object({ key: z.string().min(1).max(256) }), result: VerifiedApiKey },
+  createApiKey: { params: UserId.extend({ name: CreateApiKeyBody.shape.name, ip: Ip }), result: CreatedApiKey },
   listApiKeys: { params: UserId, result: z.array(ApiKeyView) },
-  revokeApiKey: { params: UserId.extend({ keyId: z.uuid() }), result: ApiKeyView },
+  revokeApiKey: { params: UserId.extend({ keyId: z.uuid(), ip: Ip }), result: ApiKeyView },
   jwks: { params: z.object({}), result: Jwks },
+  // ---- admin: the gateway calls these only for callers whose role is admin ----
+  adminListUsers: {
+    params: z.object({
+      limit: z.number().int().min(1).max(100),
+      cursor: z.string().max(200).optional(),
+      email: z.string().min(1).max(254).optional(),
+      role: Role.optional(),
+      disabled: z.boolean().optional(),
+    }),
+    result: UserPage,
+  },
+  adminUpdateUser: {
+    params: Actor.extend({ userId: z.uuid(), role: Role.optional(), disabled: z.boolean().optional(), reason: z.string().max(500).optional() }),
+    result: AdminUserView,
+  },
+  adminListApiKeys: { params: UserId, result: z.array(AdminApiKeyView) },
+  adminRevokeApiKey: { params: Actor.extend({ keyId: z.uuid() }), result: AdminApiKeyView },
+  adminListAudit: {
+    params: z.object({
+      limit: z.number().int().min(1).max(200),
+      cursor: z.string().regex(/^\d{1,19}$/).optional(),
+      userId: z.uuid().optional(),
+      action: AuditAction.optional(),
+    }),
+    result: AuditPage,
+  },
 } as const;
 export type AuthRpcMethod = keyof typeof AUTH_RPC;
 export type AuthRpcParams<M extends AuthRpcMethod> = z.input<(typeof AUTH_RPC)[M]['params']>;

@@ -38,6 +38,8 @@ export const JobErrorCode = z.enum([
   'rpc_error',
   'agent_error',
   'retries_exhausted',
+  /** No progress for too long (its message was lost or dead-lettered); failed by the gateway's sweeper */
+  'stalled',
 ]);
 export type JobErrorCode = z.infer<typeof JobErrorCode>;
 

@@ -8,4 +8,5 @@ export * from './agent-security';
 export * from './messages';
 export * from './api';
 export * from './auth-rpc';
+export * from './admin';
 export * from './redis-keys';

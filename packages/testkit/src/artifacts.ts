@@ -8,6 +8,7 @@ import BeaconProxy from '@openzeppelin/contracts/build/contracts/BeaconProxy.jso
 import UniswapV2ERC20 from '@uniswap/v2-core/build/UniswapV2ERC20.json';
 import UniswapV2Factory from '@uniswap/v2-core/build/UniswapV2Factory.json';
 import UniswapV2Pair from '@uniswap/v2-core/build/UniswapV2Pair.json';
+import UniswapV2Router02 from '@uniswap/v2-periphery/build/UniswapV2Router02.json';
 import WETH9 from '@uniswap/v2-periphery/build/WETH9.json';
 
 /** ABI and creation bytecode of a compiled contract, as published in its npm package. */
@@ -23,7 +24,8 @@ function artifact(json: { abi: unknown; bytecode: string }): Artifact {
 }
 
 /**
- * Real, published bytecode: OpenZeppelin Contracts 4.9.6 and Uniswap V2. The JSON is resolved
+ * Real, published bytecode: OpenZeppelin Contracts 4.9.6 and Uniswap V2 (core and the periphery's
+ * router, whose hard-coded pair init-code hash matches the npm pair bytecode: router.test.ts). The JSON is resolved
  * through node_modules at run time, never copied into the repository.
  */
 export const ARTIFACTS = {
@@ -36,5 +38,7 @@ export const ARTIFACTS = {
   uniswapV2Erc20: artifact(UniswapV2ERC20),
   uniswapV2Factory: artifact(UniswapV2Factory),
   uniswapV2Pair: artifact(UniswapV2Pair),
+  /** constructor(factory, WETH) */
+  uniswapV2Router02: artifact(UniswapV2Router02),
   weth9: artifact(WETH9),
 } as const;

@@ -10,6 +10,7 @@ export {
   type Scenario,
 } from './scenario';
 export { ARTIFACTS, type Artifact } from './artifacts';
+export { connectDeployer, type Deployer } from './deployer';
 export { serviceUrls, DEFAULT_SERVICE_URLS, type ServiceUrls } from './service-urls';
 export { findFreePort } from './free-port';
 export {
@@ -23,3 +24,4 @@ export {
 export * from './tokens';
 export * from './markets';
 export * from './solc';
+export * from './lockers';

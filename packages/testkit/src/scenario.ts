@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { keccak256, parseEther, toHex, type Address } from 'viem';
+import { getAddress, keccak256, parseEther, toHex, type Address } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import { ARTIFACTS } from './artifacts';
 import { connectDeployer, type Deployer } from './deployer';
@@ -48,7 +48,9 @@ export interface Scenario {
   erc1155: Address;
   weth: Address;
   uniswapV2Factory: Address;
-  /** DEMO/WETH pair funded by direct transfer + `mint`. */
+  /** The npm UniswapV2Router02, wired to `uniswapV2Factory` and `weth`. */
+  uniswapV2Router: Address;
+  /** DEMO/WETH pair, funded through the router's `addLiquidityETH`; LP to the deployer. */
   uniswapV2Pair: Address;
   /** TransparentUpgradeableProxy → `proxyImplementation`, admin slot = `proxyAdmin`. */
   proxy: Address;
@@ -83,7 +85,7 @@ export async function deployScenario(rpcUrl: string): Promise<Scenario> {
   const erc1155 = await d.deploy(ARTIFACTS.erc1155, [DEMO_MULTI_TOKEN.uri]);
   await d.write(erc1155, ARTIFACTS.erc1155, 'mint', [deployer, DEMO_MULTI_TOKEN.id, DEMO_MULTI_TOKEN.amount, '0x']);
 
-  const { weth, uniswapV2Factory, uniswapV2Pair } = await deployUniswapPair(d, erc20);
+  const { weth, uniswapV2Factory, uniswapV2Router, uniswapV2Pair } = await deployUniswapPair(d, erc20);
 
   const proxyImplementation = await d.deploy(ARTIFACTS.uniswapV2Erc20, []);
   const proxy = await d.deploy(ARTIFACTS.transparentProxy, [proxyImplementation, proxyAdmin, '0x']);
@@ -101,6 +103,7 @@ export async function deployScenario(rpcUrl: string): Promise<Scenario> {
     erc1155,
     weth,
     uniswapV2Factory,
+    uniswapV2Router,
     uniswapV2Pair,
     proxy,
     proxyImplementation,
@@ -111,22 +114,20 @@ export async function deployScenario(rpcUrl: string): Promise<Scenario> {
 }
 
 /**
- * Factory, WETH9 and a DEMO/WETH pair funded by transfer + `mint`. The periphery router is not
- * used: its hard-coded pair init-code hash does not match the npm v2-core pair bytecode, so it
- * would compute wrong pair addresses.
+ * Factory, WETH9, the periphery router and a DEMO/WETH pair funded as a user would: approve the
+ * router, `addLiquidityETH` (which creates the pair through the factory). The npm router's
+ * hard-coded init-code hash matches the npm pair bytecode, so its CREATE2 pair addresses are right.
  */
 async function deployUniswapPair(d: Deployer, demo: Address) {
   const [deployer] = d.accounts as [Address];
   const weth = await d.deploy(ARTIFACTS.weth9, []);
   const uniswapV2Factory = await d.deploy(ARTIFACTS.uniswapV2Factory, [deployer]);
-  await d.write(uniswapV2Factory, ARTIFACTS.uniswapV2Factory, 'createPair', [demo, weth]);
-  const uniswapV2Pair = (await d.read(uniswapV2Factory, ARTIFACTS.uniswapV2Factory, 'getPair', [demo, weth])) as Address;
-
-  await d.write(weth, ARTIFACTS.weth9, 'deposit', [], PAIR_WETH_LIQUIDITY);
-  await d.write(weth, ARTIFACTS.weth9, 'transfer', [uniswapV2Pair, PAIR_WETH_LIQUIDITY]);
-  await d.write(demo, ARTIFACTS.erc20, 'transfer', [uniswapV2Pair, PAIR_DEMO_LIQUIDITY]);
-  await d.write(uniswapV2Pair, ARTIFACTS.uniswapV2Pair, 'mint', [deployer]);
-  return { weth, uniswapV2Factory, uniswapV2Pair };
+  const uniswapV2Router = await d.deploy(ARTIFACTS.uniswapV2Router02, [uniswapV2Factory, weth]);
+  await d.write(demo, ARTIFACTS.erc20, 'approve', [uniswapV2Router, PAIR_DEMO_LIQUIDITY]);
+  const deadline = (await d.timestamp()) + 3600n;
+  await d.write(uniswapV2Router, ARTIFACTS.uniswapV2Router02, 'addLiquidityETH', [demo, PAIR_DEMO_LIQUIDITY, 0n, 0n, deployer, deadline], PAIR_WETH_LIQUIDITY);
+  const uniswapV2Pair = getAddress((await d.read(uniswapV2Factory, ARTIFACTS.uniswapV2Factory, 'getPair', [demo, weth])) as Address);
+  return { weth, uniswapV2Factory, uniswapV2Router, uniswapV2Pair };
 }
 
 /** Writes the scenario as JSON (creating parent directories), for processes that cannot import it. */

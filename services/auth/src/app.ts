@@ -12,7 +12,8 @@ import { AccountService } from './services/account-service';
 import { ApiKeyService } from './services/api-key-service';
 import { PasswordHasher, type PasswordHashOptions } from './services/password-hasher';
 import { RefreshTokens } from './services/refresh-tokens';
-import { SigningKey } from './services/signing-key';
+import { SigningKey, SigningKeyRing } from './services/signing-key';
+import { AdminService } from './services/admin-service';
 
 /** `migrations/` beside `src/` and `dist/`, so this resolves from either. */
 export const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
@@ -46,6 +47,10 @@ export function createAuthApp(config: AuthAppConfig): AuthApp {
     production: env.NODE_ENV === 'production',
     logger,
   });
+  const signingKeys = new SigningKeyRing(
+    signingKey,
+    env.AUTH_SIGNING_KEY_PREVIOUS ? SigningKey.fromPem(env.AUTH_SIGNING_KEY_PREVIOUS, env.AUTH_SIGNING_KEY_PREVIOUS_ID) : undefined,
+  );
   const registry = createMetricsRegistry('auth');
   const metrics = createAuthMetrics(registry);
   const shutdown = new ShutdownManager({ logger, deadlineMs: env.SHUTDOWN_DEADLINE_MS });
@@ -81,7 +86,8 @@ export function createAuthApp(config: AuthAppConfig): AuthApp {
         openRegistration: env.AUTH_OPEN_REGISTRATION,
       }),
       apiKeys: new ApiKeyService({ pool: db, prefix: env.AUTH_API_KEY_PREFIX }),
-      signingKey,
+      admin: new AdminService(db),
+      signingKeys,
       metrics,
     });
     broker = await Broker.connect({
@@ -100,12 +106,12 @@ export function createAuthApp(config: AuthAppConfig): AuthApp {
       registry,
       checks: { postgres: () => pingPool(db), rabbitmq: () => connected.isConnected() },
     });
-    logger.info({ opsPort: ops.port, kid: signingKey.kid, openRegistration: env.AUTH_OPEN_REGISTRATION }, 'auth answering rpc');
+    logger.info({ opsPort: ops.port, kid: signingKey.kid, previousKid: signingKeys.previous?.kid, openRegistration: env.AUTH_OPEN_REGISTRATION }, 'auth answering rpc');
   }
 
   return {
     kid: signingKey.kid,
-    jwks: () => signingKey.jwks(),
+    jwks: () => signingKeys.jwks(),
     get opsPort() {
       if (!ops) throw new Error('auth app not started');
       return ops.port;

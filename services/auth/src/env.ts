@@ -31,6 +31,15 @@ const Env = z
     AUTH_SIGNING_KEY: Ed25519PrivateKeyPem.optional(),
     /** `kid` header of issued tokens and of the JWKS entry; default: the key's RFC 7638 thumbprint */
     AUTH_SIGNING_KEY_ID: z.string().min(1).max(128).optional(),
+    /**
+     * The key AUTH_SIGNING_KEY replaced, during a rotation (PKCS8 PEM, usually
+     * AUTH_SIGNING_KEY_PREVIOUS_FILE). Published in the JWKS but never used to sign, so tokens
+     * issued before the rotation verify until they expire. Remove it one access-token lifetime
+     * after the rotation.
+     */
+    AUTH_SIGNING_KEY_PREVIOUS: Ed25519PrivateKeyPem.optional(),
+    /** `kid` of the previous key; default: its RFC 7638 thumbprint */
+    AUTH_SIGNING_KEY_PREVIOUS_ID: z.string().min(1).max(128).optional(),
     /** Access-token lifetime in seconds: short, since a token cannot be revoked before it expires */
     AUTH_ACCESS_TOKEN_TTL_SECONDS: envInt(900, 30, 24 * 3600),
     /** Refresh-token lifetime in seconds (each refresh issues a new token with a fresh lifetime) */

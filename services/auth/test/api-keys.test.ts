@@ -21,7 +21,7 @@ describe('API keys (real PostgreSQL)', () => {
     expect(created).toMatchObject({ name: 'ci', lastUsedAt: null, revokedAt: null });
 
     const principal = await d.call<Principal>('verifyApiKey', { key: created.key });
-    expect(principal).toEqual({ userId: user.id, email: user.email, role: 'user', via: 'api-key', apiKeyId: created.id });
+    expect(principal).toEqual({ userId: user.id, email: user.email, role: 'user', via: 'api-key', apiKeyId: created.id, tokenVersion: 0 });
   });
 
   it('stores neither the key nor anything it can be recovered from, only its sha256', async () => {
@@ -96,5 +96,13 @@ describe('API keys (real PostgreSQL)', () => {
   it('creates keys only for existing users', async () => {
     const err = await d.callError('createApiKey', { userId: '00000000-0000-4000-8000-000000000000', name: 'ghost' });
     expect(err.code).toBe('not_found');
+  });
+
+  it('refuses control characters in a key name on its own (PostgreSQL would reject a NUL with a driver error)', async () => {
+    const user = await d.call<{ id: string }>('register', { email: uniqueEmail('ctl'), password: PASSWORD });
+    for (const name of ['bad\u0000name', 'tab\tname', 'c1\u0085']) {
+      const err = await d.callError('createApiKey', { userId: user.id, name });
+      expect({ name, code: err.code }).toEqual({ name, code: 'validation_failed' });
+    }
   });
 });

@@ -13,7 +13,8 @@ import { AccountService } from '../src/services/account-service';
 import { ApiKeyService } from '../src/services/api-key-service';
 import { PasswordHasher } from '../src/services/password-hasher';
 import { RefreshTokens } from '../src/services/refresh-tokens';
-import { SigningKey } from '../src/services/signing-key';
+import { AdminService } from '../src/services/admin-service';
+import { SigningKey, SigningKeyRing } from '../src/services/signing-key';
 
 /** The server's maintenance database: each suite creates (and drops) its own database there. */
 export const ADMIN_DATABASE_URL = (() => {
@@ -60,7 +61,8 @@ export async function startDomain(options: { openRegistration?: boolean; accessT
       openRegistration: options.openRegistration ?? true,
     }),
     apiKeys: new ApiKeyService({ pool, prefix: 'oca' }),
-    signingKey,
+    admin: new AdminService(pool),
+    signingKeys: new SigningKeyRing(signingKey),
     metrics: createAuthMetrics(registry),
   });
   const call = <T>(method: string, params: unknown) => handler.handle(method, params, { log: silentLogger }) as Promise<T>;

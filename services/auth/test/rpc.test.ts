@@ -84,6 +84,7 @@ describe('auth service over RabbitMQ RPC (whole app, real broker and PostgreSQL)
       role: 'user',
       via: 'api-key',
       apiKeyId: created.id,
+      tokenVersion: 0,
     });
     await rpc('revokeApiKey', { userId: user.id, keyId: created.id });
     const err = await rpcError('verifyApiKey', { key: created.key });

@@ -19,6 +19,8 @@ import { JobService } from './services/job-service';
 import { JobStore } from './services/job-store';
 import { JobWaiter } from './services/job-waiter';
 import { TokenVerifier } from './services/token-verifier';
+import { CredentialRevocations } from './services/credential-revocations';
+import { StalledJobSweeper } from './services/stalled-job-sweeper';
 import { WebhookDeliveryWorker } from './webhooks/delivery-worker';
 import { DeliveryStore } from './webhooks/delivery-store';
 import { SsrfGuard } from './webhooks/ssrf-guard';
@@ -82,8 +84,13 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
     metrics,
     logger,
   });
-  const tokens = new TokenVerifier(auth);
-  const apiKeys = new ApiKeyVerifier(auth, redis, env.REDIS_PREFIX, env.API_KEY_CACHE_SECONDS);
+  const revocations = new CredentialRevocations(redis, env.REDIS_PREFIX);
+  const tokens = new TokenVerifier(auth, {
+    refreshIntervalMs: env.JWKS_REFRESH_SECONDS * 1000,
+    onRefreshError: (err) => logger.warn({ err: err.message }, 'JWKS refresh failed; keeping the keys already known'),
+  });
+  tokens.start();
+  const apiKeys = new ApiKeyVerifier(auth, redis, env.REDIS_PREFIX, env.API_KEY_CACHE_SECONDS, revocations);
 
   const checks = {
     postgres: () => pingPool(pool),
@@ -105,6 +112,14 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
       authIpPerMinute: env.RATE_LIMIT_AUTH_IP_PER_MINUTE,
       publicIpPerMinute: env.RATE_LIMIT_PUBLIC_IP_PER_MINUTE,
       ipPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
+      expensiveAgents: {
+        agents: env.RATE_LIMIT_EXPENSIVE_AGENTS,
+        perRolePerMinute: {
+          user: env.RATE_LIMIT_EXPENSIVE_USER_PER_MINUTE,
+          premium: env.RATE_LIMIT_EXPENSIVE_PREMIUM_PER_MINUTE,
+          admin: env.RATE_LIMIT_EXPENSIVE_ADMIN_PER_MINUTE,
+        },
+      },
     },
     overload: {
       maxEventLoopDelayMs: env.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,
@@ -118,7 +133,10 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
       jobs,
       deliveries,
       webhookSecrets,
-      authenticate: authenticate({ tokens, apiKeys }),
+      authenticate: authenticate({ tokens, apiKeys, revocations }),
+      revocations,
+      apiKeyCache: apiKeys,
+      deadLetters: broker,
       loginThrottle: new LoginThrottle({
         redis,
         keyPrefix: env.REDIS_PREFIX,
@@ -157,6 +175,17 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
   });
   await completions.start();
   await webhookWorker.start();
+  const sweeper = new StalledJobSweeper({
+    store,
+    waiter,
+    webhooks: new WebhookDispatcher(broker),
+    metrics,
+    logger,
+    runningSeconds: env.JOB_STALLED_RUNNING_SECONDS,
+    queuedSeconds: env.JOB_STALLED_QUEUED_SECONDS,
+    intervalMs: env.JOB_SWEEP_INTERVAL_SECONDS * 1000,
+  });
+  if (env.JOB_SWEEP_INTERVAL_SECONDS > 0) sweeper.start();
 
   await server.listen({ port: env.GATEWAY_PORT, host: env.GATEWAY_HOST });
   const ops: OpsServer = await startOpsServer({ port: env.GATEWAY_METRICS_PORT, registry, checks });
@@ -167,6 +196,8 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
   const shutdown = new ShutdownManager({ logger, deadlineMs: env.SHUTDOWN_DEADLINE_MS })
     .add('readiness off', () => ops.setShuttingDown())
     .add('http server', () => server.close())
+    .add('jwks refresh', () => tokens.stop())
+    .add('stalled-job sweeper', () => sweeper.stop())
     .add('completion consumer', () => completions.stop())
     .add('webhook worker', () => webhookWorker.stop())
     .add('broker', () => broker.close())

@@ -35,8 +35,14 @@ const Env = z.object({
     .default('devnet')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(z.enum(NETWORKS))),
-  /** How long a verified API key is trusted from the Redis cache: a revocation takes effect within this */
+  /**
+   * How long a verified API key is trusted from the Redis cache. Revocations (by the owner or an
+   * admin) and admin changes to the owner take effect at once regardless; this bounds only how
+   * often auth is asked.
+   */
   API_KEY_CACHE_SECONDS: envInt(30, 0, 3600),
+  /** How often auth's JWKS is refetched, in seconds: a signing key retired by a rotation stops verifying within this */
+  JWKS_REFRESH_SECONDS: envInt(300, 5, 24 * 3600),
   /** Timeout of one RPC call to the auth service, in ms */
   AUTH_RPC_TIMEOUT_MS: envInt(5000, 100),
   /** Longest `?wait=` a client may ask for, in seconds */
@@ -49,6 +55,12 @@ const Env = z.object({
   WEBHOOK_RETRY_DELAYS_MS: envIntList([5_000, 30_000, 120_000, 600_000, 3_600_000, 21_600_000]),
   /** Back-off between attempts to apply a completion message (database briefly down), in ms */
   COMPLETION_RETRY_DELAYS_MS: envIntList([1_000, 5_000, 30_000]),
+  /** A running job without a completion after this many seconds is failed as `stalled` (its execution was lost) */
+  JOB_STALLED_RUNNING_SECONDS: envInt(1800, 60),
+  /** A queued job not started after this many seconds is failed as `stalled` */
+  JOB_STALLED_QUEUED_SECONDS: envInt(6 * 3600, 60),
+  /** How often each instance looks for stalled jobs, in seconds; 0 = never */
+  JOB_SWEEP_INTERVAL_SECONDS: envInt(60, 0, 3600),
   /** Concurrent completion / webhook messages handled per instance */
   COMPLETION_PREFETCH: envInt(50, 1, 1000),
   WEBHOOK_PREFETCH: envInt(20, 1, 1000),
@@ -96,6 +108,17 @@ const Env = z.object({
    * credential guessing and floods of invalid requests, which per-caller limits do not count.
    */
   RATE_LIMIT_IP_PER_MINUTE: envInt(1200, 1),
+  /** Agents whose jobs also spend the stricter expensive-agent budget below (comma-separated) */
+  RATE_LIMIT_EXPENSIVE_AGENTS: z
+    .string()
+    .default('security,trend')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  /** Jobs per minute of the expensive agents (together) per user with role `user` */
+  RATE_LIMIT_EXPENSIVE_USER_PER_MINUTE: envInt(20, 1),
+  /** … with role `premium` */
+  RATE_LIMIT_EXPENSIVE_PREMIUM_PER_MINUTE: envInt(200, 1),
+  /** … with role `admin` */
+  RATE_LIMIT_EXPENSIVE_ADMIN_PER_MINUTE: envInt(1000, 1),
   /** Failed logins per account and client IP before login is refused for the rest of the window */
   LOGIN_MAX_FAILURES: envInt(5, 1),
   /** The failed-login window, in seconds (starts at the first failure) */

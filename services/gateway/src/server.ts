@@ -4,13 +4,14 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { GatewayMetrics } from './metrics';
-import { authenticateIfPresent } from './plugins/authenticate';
+import { authenticateIfPresent, requireAdmin } from './plugins/authenticate';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/error-handler';
 import { DEFAULT_OVERLOAD, registerLoadShedding, type OverloadConfig } from './plugins/load-shedding';
 import { registerOpenApi } from './plugins/openapi';
 import { DebugRequestLog } from './plugins/request-log';
 import { DEFAULT_RATE_LIMITS, registerRateLimits, type RateLimitConfig } from './plugins/rate-limit';
 import { registerSecurityHeaders } from './plugins/security-headers';
+import { adminRoutes } from './routes/admin.routes';
 import { authRoutes } from './routes/auth.routes';
 import { jobRoutes } from './routes/jobs.routes';
 import { metaRoutes } from './routes/meta.routes';
@@ -95,6 +96,7 @@ export async function buildServer(options: ServerOptions) {
   const { deps } = options;
   const access: RouteAccess = {
     user: { onRequest: deps.authenticate, config: { access: 'user', rateLimit: limits.caller } },
+    admin: { onRequest: requireAdmin(deps.authenticate), config: { access: 'admin', rateLimit: limits.caller } },
     optionalUser: { onRequest: authenticateIfPresent(deps.authenticate), config: { access: 'optional-user', rateLimit: limits.caller } },
     credentials: { config: { access: 'credentials', rateLimit: limits.credentials } },
     public: { config: { access: 'public', rateLimit: limits.public } },
@@ -111,11 +113,12 @@ export async function buildServer(options: ServerOptions) {
     );
   });
 
-  const ctx: RouteContext = { ...deps, access };
+  const ctx: RouteContext = { ...deps, access, agentBudget: limits.expensiveAgents };
   await app.register(metaRoutes, ctx);
   await app.register(authRoutes, ctx);
   await app.register(jobRoutes, ctx);
   await app.register(seedRoutes, ctx);
+  await app.register(adminRoutes, ctx);
   return app;
 }
 

@@ -81,7 +81,7 @@ describe('bounds', () => {
         req.end();
       });
       expect(answer.status).toBe(431);
-      expect(JSON.parse(answer.body)).toEqual({ error: { code: 'payload_too_large', message: expect.stringContaining('headers') } });
+      expect(JSON.parse(answer.body)).toEqual({ error: { code: 'headers_too_large', message: expect.stringContaining('headers') } });
       // A normal request on a fresh connection still works.
       expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     } finally {

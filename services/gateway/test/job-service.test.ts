@@ -19,6 +19,7 @@ import type { JobRow } from '../src/services/job-row';
 import { JobService } from '../src/services/job-service';
 import { JobStore } from '../src/services/job-store';
 import { JobWaiter } from '../src/services/job-waiter';
+import { StalledJobSweeper } from '../src/services/stalled-job-sweeper';
 
 const urls = serviceUrls();
 const logger = createLogger({ service: 'gateway-test', level: 'silent' });
@@ -185,4 +186,52 @@ it('rolls back and answers 503 when the broker cannot confirm the job', async ()
     broken.submit({ principal: user, body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } }, correlationId: 'c' }),
   ).rejects.toMatchObject({ code: 'unavailable', status: 503 });
   expect((await pool.query('SELECT count(*)::int AS n FROM jobs.jobs')).rows[0].n).toBe(before);
+});
+
+describe('stalled-job sweeper', () => {
+  it('fails jobs running or queued for too long with code stalled, once, waking long-polls and queuing the webhook', async () => {
+    const submit = async (webhook?: string) =>
+      (
+        await service.submit({
+          principal: user,
+          body: { agent: 'address', params: { network: 'devnet', address: ADDRESS }, ...(webhook ? { webhook: { url: webhook } } : {}) },
+          correlationId: `sweep-${randomUUID()}`,
+        })
+      ).row;
+    const [lostRunning, lostQueued, fresh, done] = [await submit('https://example.com/hook'), await submit(), await submit(), await submit()];
+    await store.markStarted(lostRunning.id, new Date(Date.now() - 3_600_000).toISOString());
+    await pool.query(`UPDATE jobs.jobs SET created_at = now() - interval '2 hours' WHERE id = ANY($1)`, [[lostQueued.id, done.id]]);
+    await completions.handle(completedMessage(done.id));
+    const webhooksBefore = enqueuedWebhooks.length;
+
+    const sweeper = new StalledJobSweeper({
+      store,
+      waiter: waiterB,
+      webhooks: { enqueue: async (job) => void enqueuedWebhooks.push(job) },
+      metrics: createGatewayMetrics(new Registry()),
+      logger,
+      runningSeconds: 1800,
+      queuedSeconds: 3600,
+      intervalMs: 60_000,
+    });
+    // A long-poll on another instance's waiter would otherwise sleep its full 10 s.
+    const wake = waiterB.wait(lostQueued.id, 10_000);
+    const started = Date.now();
+    expect(await sweeper.sweep()).toBe(2);
+    await wake.ready;
+    expect(Date.now() - started).toBeLessThan(3_000);
+
+    const byId = async (id: string) => (await store.get(id))!;
+    for (const id of [lostRunning.id, lostQueued.id]) {
+      expect(await byId(id)).toMatchObject({ status: 'failed', error: { code: 'stalled', retryable: true }, finished_at: expect.any(Date) });
+    }
+    expect((await byId(fresh.id)).status).toBe('queued');
+    expect((await byId(done.id)).status).toBe('succeeded');
+    expect(enqueuedWebhooks.slice(webhooksBefore).map((j) => j.id)).toEqual([lostRunning.id]);
+
+    // A late completion for a swept job changes nothing, and a second round finds nothing.
+    await completions.handle(completedMessage(lostRunning.id));
+    expect((await byId(lostRunning.id)).status).toBe('failed');
+    expect(await sweeper.sweep()).toBe(0);
+  });
 });

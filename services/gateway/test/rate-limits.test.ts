@@ -13,7 +13,13 @@ import { LoginThrottle } from '../src/limits/login-throttle';
 import type { RateLimitConfig } from '../src/plugins/rate-limit';
 import { stubServer } from './support/stub-server';
 
-const LIMITS: RateLimitConfig = { perRolePerMinute: { user: 5, premium: 8, admin: 50 }, authIpPerMinute: 3, publicIpPerMinute: 4, ipPerMinute: 40 };
+const LIMITS: RateLimitConfig = {
+  perRolePerMinute: { user: 5, premium: 8, admin: 50 },
+  authIpPerMinute: 3,
+  publicIpPerMinute: 4,
+  ipPerMinute: 40,
+  expensiveAgents: { agents: ['security', 'trend'], perRolePerMinute: { user: 2, premium: 3, admin: 10 } },
+};
 const JOB_ID = '33333333-3333-4333-8333-333333333333';
 
 let redis: Redis[] = [];
@@ -21,6 +27,7 @@ let prefix: string;
 let authCall: jest.Mock;
 let jobsGet: jest.Mock;
 let countActive: jest.Mock;
+let jobsSubmit: jest.Mock;
 let instances: Array<Awaited<ReturnType<typeof stubServer>>['app']> = [];
 
 /** Two instances with separate Redis connections and one key prefix (a fresh one per test). */
@@ -36,12 +43,13 @@ beforeEach(async () => {
     return { id: JOB_ID, user_id: randomUUID(), agent: 'address', params: {}, priority: 4, status: 'running', result: null, error: null, webhook_url: null, created_at: new Date(), started_at: null, finished_at: null };
   });
   countActive = jest.fn(async () => 0);
+  jobsSubmit = jest.fn(async () => ({ created: true, row: { id: randomUUID(), status: 'queued' } }));
   instances = await Promise.all(
     redis.map(async (client) => {
       const { app } = await stubServer(
         {
           auth: { call: authCall } as any,
-          jobs: { get: jobsGet, list: jest.fn(async () => ({ rows: [], nextCursor: null })) } as any,
+          jobs: { get: jobsGet, list: jest.fn(async () => ({ rows: [], nextCursor: null })), submit: jobsSubmit } as any,
           loginThrottle: new LoginThrottle({ redis: client, keyPrefix: prefix, maxFailures: 3, windowSeconds: 60 }),
           longPolls: new ConcurrencyLimiter({ redis: client, keyPrefix: `${prefix}long-polls:`, max: 2 }),
           activeJobs: new ActiveJobQuota(countActive, 10),
@@ -106,6 +114,26 @@ describe('per-caller limits hold across instances', () => {
     expect(res.headers['retry-after']).toBeDefined();
     // Other clients are unaffected.
     expect((await on(0).inject({ method: 'GET', url: '/health', remoteAddress: '10.1.0.2' })).statusCode).toBe(200);
+  });
+});
+
+describe('the stricter budget of expensive agents', () => {
+  const submit = (i: number, agent: string, who = 'user') =>
+    on(i).inject({ method: 'POST', url: '/v1/jobs', headers: { authorization: `Bearer ${who}` }, payload: { agent, params: { network: 'devnet' } } });
+
+  it('counts security and trend jobs together per user across instances, leaves other agents to the route budget', async () => {
+    expect((await submit(0, 'security')).statusCode).toBe(202);
+    expect((await submit(1, 'trend')).statusCode).toBe(202);
+    const limited = await submit(2, 'security');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error).toMatchObject({ code: 'rate_limited', details: { limit: 'expensive-agents', max: 2 } });
+    expect(limited.headers).toMatchObject({ 'ratelimit-limit': '2', 'ratelimit-remaining': '0' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // A cheap agent still goes through (the route budget of 5 is not used up), and the refused job was never submitted.
+    expect((await submit(3, 'address')).statusCode).toBe(202);
+    expect(jobsSubmit).toHaveBeenCalledTimes(3);
+    // Premium has its own, higher ceiling.
+    expect([(await submit(0, 'trend', 'premium')).statusCode, (await submit(1, 'trend', 'premium')).statusCode, (await submit(0, 'trend', 'premium')).statusCode, (await submit(1, 'trend', 'premium')).statusCode]).toEqual([202, 202, 202, 429]);
   });
 });
 

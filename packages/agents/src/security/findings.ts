@@ -113,7 +113,7 @@ function tradingFindings({ trading, transferFailure, holders, simulationReverted
       {
         severity: 'info',
         title: 'Trading not simulated',
-        evidence: `No Uniswap V2 pool of this token against a wrapped native coin was found ${searched}, and the token is not one itself, so buy and sell taxes are unknown.`,
+        evidence: `No Uniswap V2 or V3 pool of this token against a wrapped native coin was found ${searched}, and the token is not one itself, so buy and sell taxes are unknown.`,
       },
     ];
   }
@@ -171,13 +171,18 @@ function liquidityFindings({ liquidity, trading, lpHoldersIncomplete, holders }:
   const deepest = liquidity.pools[0];
   if (!deepest) {
     const evidence = holders
-      ? 'No verified V2 pair holds this token, and the listed factories have none; V3 pools are not analysed by this agent.'
-      : 'The listed factories have no pair for this token; pairs of other factories are found through the holder list, which could not be read.';
-    return [{ severity: 'info', title: 'No Uniswap V2 pool found', evidence }];
+      ? 'No verified V2 pair or V3 pool holds this token, and the listed factories have none.'
+      : 'The listed factories have no V2 pair or V3 pool for this token; pools of other factories are found through the holder list, which could not be read.';
+    return [{ severity: 'info', title: 'No DEX pool found', evidence }];
   }
   // A wrapped native coin is redeemable 1:1; who can pull its pools does not decide its value.
   if (trading.method === 'wrap') return [];
   const burned = deepest.lpBurnedPercent;
+  if (burned === null) {
+    // The deepest pool is V3: its liquidity is positions, whose owners and locks are not read.
+    const fee = deepest.feeTier === null ? '' : ` (fee ${deepest.feeTier / 10_000}%)`;
+    return [{ severity: 'info', title: 'Main liquidity in a Uniswap V3 pool: LP burned/locked unknown', evidence: `Pool ${deepest.address}${fee}: ${deepest.lpUnknownReason ?? ''}` }];
+  }
   const locked = deepest.lpLockedPercent ?? 0;
   const top = deepest.lpHolders.find((h) => h.tag !== 'burn' && h.tag !== 'locker');
   const out: Finding[] = [];
@@ -195,13 +200,28 @@ function liquidityFindings({ liquidity, trading, lpHoldersIncomplete, holders }:
       evidence: `${pct(100 - burned - locked)} of pool ${deepest.address}'s LP is neither burned nor locked, spread over ${deepest.lpHolderCount} holders (largest ${pct(top?.percent ?? 0)}).`,
     });
   } else {
-    out.push({ severity: 'info', title: `Liquidity ${pct(burned)} burned`, evidence: `Pool ${deepest.address}: ${pct(burned)} of the LP supply is held by 0x0 or 0x…dEaD.` });
+    const lockedText = locked > 0 ? `, ${pct(locked)} locked` : '';
+    const lockers = deepest.lpLocks.filter((l) => l.lockedPercent > 0).map((l) => `${pct(l.lockedPercent)} in ${l.name} (${l.locker})${l.expiryChecked ? '' : ', unlock times not read'}`);
+    out.push({
+      severity: 'info',
+      title: `Liquidity ${pct(burned)} burned${lockedText}`,
+      evidence: `Pool ${deepest.address}: ${pct(burned)} of the LP supply is held by 0x0 or 0x…dEaD${lockers.length > 0 ? `; locked: ${lockers.join('; ')}` : ''}.`,
+    });
+  }
+  for (const lock of deepest.lpLocks) {
+    const expired = lock.heldPercent - lock.lockedPercent;
+    if (!lock.expiryChecked || expired <= 0) continue;
+    out.push({
+      severity: 'low',
+      title: `Expired LP lock: ${pct(expired)} withdrawable`,
+      evidence: `${lock.name} (${lock.locker}) holds ${pct(lock.heldPercent)} of pool ${deepest.address}'s LP, of which ${pct(expired)} is past its unlock time at this block: its owner can withdraw it at any time, so it is not counted as locked.`,
+    });
   }
   if (lpHoldersIncomplete) {
     out.push({ severity: 'info', title: 'LP holders partly known', evidence: 'The LP Transfer history exceeded the scan budget; burned shares are exact (read from 0x0 and 0x…dEaD), the holder list is not.' });
   }
   if (deepest.lpLockedPercent === null) {
-    out.push({ severity: 'info', title: 'LP lock status unknown', evidence: 'Some LP tokens sit in contracts the agent cannot classify (no locker registry for this network yet).' });
+    out.push({ severity: 'info', title: 'LP lock status unknown', evidence: deepest.lpUnknownReason ?? 'Some LP tokens sit in contracts the agent cannot classify.' });
   }
   return out;
 }

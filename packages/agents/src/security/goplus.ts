@@ -15,7 +15,11 @@ export function toGoPlusTokenSecurity(result: SecurityResult): GoPlusTokenSecuri
   const { token, contract, capabilities: caps, trading, holders, liquidity } = result.data;
   const decimals = token.decimals ?? 0;
   const units = (raw: string | bigint) => formatUnits(BigInt(raw), decimals);
-  const deepest = liquidity.pools[0];
+  // GoPlus's lp_* fields describe one LP token: the deepest pool that has one (V2). V3 pools are
+  // listed under `dex` only; their positions are not fungible LP.
+  const lpPool = liquidity.pools.find((p) => p.lpTotalSupply !== null);
+  // A locker counts as locked while it still locks something; one holding only expired locks does not.
+  const stillLocking = new Set((lpPool?.lpLocks ?? []).filter((l) => l.lockedPercent > 0).map((l) => l.locker));
   return {
     token_name: token.name ?? '',
     token_symbol: token.symbol ?? '',
@@ -49,22 +53,26 @@ export function toGoPlusTokenSecurity(result: SecurityResult): GoPlusTokenSecuri
     trading_cooldown: flag(caps.tradingCooldown),
     personal_slippage_modifiable: '',
     is_in_dex: flag(liquidity.pools.length > 0),
-    dex: liquidity.pools.map((p) => ({ liquidity_type: 'UniV2', name: 'UniswapV2', pair: p.address, liquidity: '' })),
+    dex: liquidity.pools.map((p) =>
+      p.dex === 'uniswap-v3'
+        ? { liquidity_type: 'UniV3', name: 'UniswapV3', pair: p.address, liquidity: '' }
+        : { liquidity_type: 'UniV2', name: 'UniswapV2', pair: p.address, liquidity: '' },
+    ),
     holders: (holders?.topHolders ?? []).map((h) => holder(h, units)),
-    lp_holder_count: deepest ? String(deepest.lpHolderCount) : '',
-    lp_total_supply: deepest ? formatUnits(BigInt(deepest.lpTotalSupply), 18) : '',
-    lp_holders: (deepest?.lpHolders ?? []).map((h) => holder(h, (raw) => formatUnits(BigInt(raw), 18))),
+    lp_holder_count: lpPool?.lpHolderCount != null ? String(lpPool.lpHolderCount) : '',
+    lp_total_supply: lpPool?.lpTotalSupply != null ? formatUnits(BigInt(lpPool.lpTotalSupply), 18) : '',
+    lp_holders: (lpPool?.lpHolders ?? []).map((h) => holder(h, (raw) => formatUnits(BigInt(raw), 18), stillLocking)),
   };
 }
 
-function holder(h: TokenHolder, units: (raw: string) => string): GoPlusHolder {
+function holder(h: TokenHolder, units: (raw: string) => string, lockers: ReadonlySet<string> = new Set()): GoPlusHolder {
   return {
     address: h.address,
     tag: h.tag === 'burn' ? 'Burn' : h.tag === 'pool' ? 'UniswapV2' : h.tag === 'locker' ? 'Locker' : '',
     is_contract: h.isContract ? '1' : '0',
     balance: units(h.balance),
     percent: fraction(h.percent),
-    is_locked: h.tag === 'burn' || h.tag === 'locker' ? '1' : '0',
+    is_locked: h.tag === 'burn' || (h.tag === 'locker' && lockers.has(h.address)) ? '1' : '0',
   };
 }
 

@@ -7,6 +7,7 @@ export {
   SecurityResult,
   type GoPlusHolder,
   type HolderTag,
+  type LpLock,
   type RiskyFunction,
   type RiskyFunctionCategory,
   type SecurityCapabilities,

@@ -1,14 +1,16 @@
-import { DEX_DEPLOYMENTS, dexQuoteTokens, isExecutionError, LogBudgetExceededError, type ChainClient } from '@oca/chain';
+import { DEX_DEPLOYMENTS, dexQuoteTokens, isExecutionError, LogBudgetExceededError, LP_LOCKERS, lpLockerAbi, type ChainClient, type LpLocker } from '@oca/chain';
 import { getAddress, zeroAddress, type Address, type Hash } from 'viem';
 import { abortable } from '../abort';
 import { checksummedAddress } from '../checksum';
 import { PermanentAgentError } from '../errors';
+import { readOrNull } from '../market/dex-reads';
+import { discoverPools } from '../market/pools';
 import type { Agent, AgentContext } from '../types';
 import { analyseCode } from './code-analysis';
 import { readContract, resolveProxy } from './contract-read';
 import { securityFindings, type SecurityFacts } from './findings';
 import { DEAD_ADDRESS, distribution, type BalanceSheet } from './holder-stats';
-import { describePool, liquidityOf, orientPools } from './liquidity';
+import { describePool, describeV3Pool, liquidityOf, orientPools, type LockerReading } from './liquidity';
 import { inspect, simulate } from './probe/security-probe';
 import { SecurityParams, SecurityResult, type SecurityHolders } from './schemas';
 import { scoreFindings, sortFindings } from './score';
@@ -20,16 +22,20 @@ import { scanTransfers, type TransferScan } from './transfer-scan';
  * every read pinned to one block:
  *
  * 1. block number;
- * 2. code, proxy slots, owner, metadata — and the Transfer history (adaptive getLogs paging);
+ * 2. code, proxy slots, owner, metadata — and the Transfer history (adaptive getLogs paging)
+ *    — and the listed factories' pools of the token (the market agent's `discoverPools`);
  * 3. the proxy's implementation code, the creator (first mint's sender), and through the probe
- *    (state-override eth_call) every history address's balance and code size plus the token's
- *    verified V2 pairs among them or behind the network's listed factories;
- * 4. the buy → transfer → sell simulation in one eth_call, and the pools' LP history;
- * 5. LP balances.
+ *    (state-override eth_call) every candidate's balance and code size plus the token's
+ *    verified V2 pairs and V3 pools among them;
+ * 4. the buy → transfer → sell simulation through the deepest pool (V2 or V3) in one eth_call,
+ *    and the V2 pairs' LP history;
+ * 5. LP balances (V2; V3 liquidity is positions, reported as unknown), with what the network's
+ *    known LP lockers (`LP_LOCKERS`) still lock.
  *
- * Pools are found from the token's own holders (a pair holds the token), verified by asking the
- * pair's factory for `getPair(token0, token1)`, so any V2 fork on any network is found without a
- * registry; `DEX_DEPLOYMENTS`' factories add pools the history scan may have missed.
+ * Pools are found from the token's own holders (a pool holds the token), verified by asking the
+ * pool's factory for `getPair(token0, token1)` or `getPool(token0, token1, fee)`, so any V2/V3
+ * fork on any network is found without a registry; `DEX_DEPLOYMENTS`' factories add pools the
+ * history scan may have missed.
  */
 export const securityAgent: Agent<SecurityParams, SecurityResult> = {
   name: 'security',
@@ -44,41 +50,48 @@ export const securityAgent: Agent<SecurityParams, SecurityResult> = {
     // 1. The block every figure is read at (cacheTime 0: viem would otherwise serve a stale one).
     const blockNumber = await abortable(client.getBlockNumber({ cacheTime: 0 }), signal);
 
-    // 2. The contract and its whole Transfer history, together.
-    const [facts, scan] = await abortable(Promise.all([readContract(client, target, blockNumber), scanWithinBudget(client, [target], blockNumber, signal)]), signal);
+    // 2. The contract, its whole Transfer history, and the pools the network's listed factories
+    //    have for it (V2 getPair, V3 getPool per fee tier, against each quote token), together.
+    const deployment = DEX_DEPLOYMENTS[params.network];
+    const quotes = dexQuoteTokens(deployment).map((q) => q.address);
+    const [facts, scan, listed] = await abortable(
+      Promise.all([readContract(client, target, blockNumber), scanWithinBudget(client, [target], blockNumber, signal), discoverPools(client, deployment, target, quotes, blockNumber)]),
+      signal,
+    );
     if (facts.code === '0x') throw new PermanentAgentError('invalid_params', `address: no contract code at block ${blockNumber}`, 'address');
     if (facts.totalSupply === null) {
       throw new PermanentAgentError('invalid_params', 'address: not an ERC-20 token (totalSupply() does not answer)', 'address');
     }
 
-    const deployment = DEX_DEPLOYMENTS[params.network];
-    const candidates = unique([zeroAddress, DEAD_ADDRESS, ...(facts.owner ? [facts.owner] : []), ...(scan.ok ? (scan.value.accounts.get(target) ?? []) : [])]);
+    // Listed pools join the holder candidates: the probe verifies every pool the same way.
+    const candidates = unique([
+      zeroAddress,
+      DEAD_ADDRESS,
+      ...(facts.owner ? [facts.owner] : []),
+      ...listed.map((p) => p.address),
+      ...(scan.ok ? (scan.value.accounts.get(target) ?? []) : []),
+    ]);
     const mintTx = scan.ok ? scan.value.firstMintTx.get(target) : undefined;
     // 3. Implementation code, creator, and every holder's balance with the pools among them.
     const [resolved, inspection, creator] = await abortable(
       Promise.all([
         resolveProxy(client, facts, blockNumber),
-        inspect(client, {
-          token: target,
-          accounts: candidates,
-          factories: deployment.v2Factories.map((f) => f.address),
-          quotes: dexQuoteTokens(deployment).map((q) => q.address),
-          blockNumber,
-        }),
+        inspect(client, { token: target, accounts: candidates, blockNumber }),
         mintTx ? senderOf(client, mintTx) : Promise.resolve(null),
       ]),
       signal,
     );
 
     const pools = orientPools(target, inspection.pools);
-    const pairs = pools.map((p) => p.pool.pair);
+    // LP tokens exist for V2 pairs only; V3 liquidity is positions.
+    const pairs = pools.filter((p) => p.pool.version === 2).map((p) => p.pool.pair);
     const creatorMissing = creator !== null && !candidates.includes(creator);
     // 4. The trade simulation and the pools' LP history (plus the creator's balance if no log named it).
     const [simulation, lpScan, creatorInspection] = await abortable(
       Promise.all([
         // The probe catches every failure of the token itself; the call reverting as a whole means
         // something hostile (gas exhaustion), which is a finding, not an agent failure.
-        simulate(client, target, pairs, blockNumber).catch((err: unknown) => {
+        simulate(client, target, pools.map((p) => p.pool), blockNumber).catch((err: unknown) => {
           if (isExecutionError(err)) return null;
           throw err;
         }),
@@ -88,15 +101,28 @@ export const securityAgent: Agent<SecurityParams, SecurityResult> = {
       signal,
     );
 
-    // 5. LP balances, per pool.
+    // 5. LP balances per V2 pool — the network's known lockers among the accounts — and what
+    //    each `lockedBalance` locker still locks of it, together.
     const owner = facts.owner;
-    const lpSheets = await abortable(
-      Promise.all(
-        pools.map((p) => {
-          const accounts = unique([zeroAddress, DEAD_ADDRESS, ...(owner ? [owner] : []), ...(creator ? [creator] : []), ...(lpScan?.ok ? (lpScan.value.accounts.get(p.pool.pair) ?? []) : [])]);
-          return inspect(client, { token: p.pool.pair, accounts, blockNumber }).then((r): BalanceSheet => ({ accounts, ...r }));
-        }),
-      ),
+    const lockers = LP_LOCKERS[params.network];
+    const [lpSheets, lockerReadings] = await abortable(
+      Promise.all([
+        Promise.all(
+          pools.map((p) => {
+            if (p.pool.version === 3) return null;
+            const accounts = unique([
+              zeroAddress,
+              DEAD_ADDRESS,
+              ...(owner ? [owner] : []),
+              ...(creator ? [creator] : []),
+              ...lockers.map((l) => l.address),
+              ...(lpScan?.ok ? (lpScan.value.accounts.get(p.pool.pair) ?? []) : []),
+            ]);
+            return inspect(client, { token: p.pool.pair, accounts, blockNumber }).then((r): BalanceSheet => ({ accounts, ...r }));
+          }),
+        ),
+        Promise.all(pools.map((p) => (p.pool.version === 3 ? [] : readLockers(client, lockers, p.pool.pair, blockNumber)))),
+      ]),
       signal,
     );
 
@@ -108,7 +134,7 @@ export const securityAgent: Agent<SecurityParams, SecurityResult> = {
     };
     const poolSet = new Set(inspection.pools.map((p) => p.pair));
     const holders = scan.ok ? holdersOf(sheet, facts.totalSupply, { owner, creator, pools: poolSet }, scan.value.logs) : null;
-    const liquidity = liquidityOf(pools.map((p, i) => describePool(p, lpSheets[i]!, { owner, creator })));
+    const liquidity = liquidityOf(pools.map((p, i) => (p.pool.version === 3 ? describeV3Pool(p) : describePool(p, lpSheets[i]!, { owner, creator }, lockerReadings[i]))));
     const trading = simulation ? tradingFromSimulation(simulation) : UNKNOWN_TRADING;
 
     const securityFacts: SecurityFacts = {
@@ -141,6 +167,16 @@ export const securityAgent: Agent<SecurityParams, SecurityResult> = {
     };
   },
 };
+
+/** `lockedBalance(pair)` of each locker that answers it; `held` lockers need no read. */
+function readLockers(client: ChainClient, lockers: readonly LpLocker[], pair: Address, blockNumber: bigint): Promise<LockerReading[]> {
+  return Promise.all(
+    lockers.map(async (locker) => ({
+      locker,
+      lockedBalance: locker.read === 'lockedBalance' ? await readOrNull(client, { address: locker.address, abi: lpLockerAbi, functionName: 'lockedBalance', args: [pair], blockNumber }) : null,
+    })),
+  );
+}
 
 type Scanned = { ok: true; value: TransferScan } | { ok: false; reason: string };
 

@@ -34,6 +34,10 @@ describe('tradingFromSimulation', () => {
     expect(tradingFromSimulation(ok)).toMatchObject({ method: 'v2-pair', pool: PAIR, buyTax: 0.05, transferTax: 0, sellTax: 0.5, isHoneypot: false, cannotSellAll: false, cannotBuy: false });
   });
 
+  it('names a V3 route and its pool', () => {
+    expect(tradingFromSimulation({ ...ok, route: 3 })).toMatchObject({ method: 'v3-pool', pool: PAIR, buyTax: 0.05, sellTax: 0.5 });
+  });
+
   it('calls a failed sell a honeypot, with the token’s reason', () => {
     expect(tradingFromSimulation({ ...ok, sellOk: false, soldAll: false, sellError: reason('sell disabled') })).toMatchObject({
       isHoneypot: true,

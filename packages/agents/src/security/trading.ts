@@ -23,14 +23,15 @@ export const UNKNOWN_TRADING: SecurityTrading = {
 
 /**
  * Taxes and verdicts from one simulation. A tax is `1 − received / expected`, where expected is
- * what the pool's reserves promise (Uniswap V2's getAmountOut) or what the sender was debited,
- * clamped to 0–1 and rounded to 6 decimals.
+ * what the pool promises — V2: getAmountOut on the reserves; V3: the amount the pool's swap
+ * reported sending (buy), or the pool's price for the tokens it received applied to every token
+ * the sell debited — or what the sender was debited (transfer), clamped to 0–1, 6 decimals.
  */
 export function tradingFromSimulation(s: Simulation): SecurityTrading {
   if (s.route === 0) return UNKNOWN_TRADING;
   const base = {
-    method: s.route === 2 ? ('wrap' as const) : ('v2-pair' as const),
-    pool: s.route === 1 ? getAddress(s.pair) : null,
+    method: s.route === 2 ? ('wrap' as const) : s.route === 3 ? ('v3-pool' as const) : ('v2-pair' as const),
+    pool: s.route === 1 || s.route === 3 ? getAddress(s.pair) : null,
     quoteToken: getAddress(s.quote),
     amountIn: s.amountIn.toString(),
   };

@@ -93,7 +93,7 @@ describe('adaptive getLogs paging', () => {
       // Its pools are found through its holders (this devnet's factory is not a listed one), so
       // trading and liquidity are unknown too — said as such, not guessed.
       expect(result.data.trading.isHoneypot).toBeNull();
-      expect(result.findings.find((f) => f.title === 'No Uniswap V2 pool found')?.evidence).toMatch(/could not be read/);
+      expect(result.findings.find((f) => f.title === 'No DEX pool found')?.evidence).toMatch(/could not be read/);
       expect(result.findings.filter((f) => f.severity !== 'info')).toEqual([]);
     } finally {
       await limited.stop();

@@ -1,7 +1,7 @@
 import { ChainClients } from '@oca/chain';
-import { ARTIFACTS, deployTokenScenario, REWRITTEN_BALANCE, SECURITY_TOKEN_KEYS, startAnvil, type AnvilInstance, type SecurityFlag, type SecurityTokenKey, type TokenScenario } from '@oca/testkit';
+import { ARTIFACTS, deployTokenScenario, UNISWAP_V3, REWRITTEN_BALANCE, SECURITY_TOKEN_KEYS, startAnvil, type AnvilInstance, type SecurityFlag, type SecurityTokenKey, type TokenScenario } from '@oca/testkit';
 import pino from 'pino';
-import { concatHex, createPublicClient, createTestClient, createWalletClient, erc20Abi, getAddress, http, keccak256, parseAbi, toHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
+import { concatHex, createPublicClient, createTestClient, createWalletClient, erc20Abi, getAddress, http, keccak256, parseAbi, parseEther, toHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { foundry } from 'viem/chains';
 import { PermanentAgentError, type AgentContext } from '../../src';
 import { securityAgent, toGoPlus } from '../../src/security';
@@ -65,8 +65,8 @@ const FLAG_CHECKS: Record<SecurityFlag, { field: (d: SecurityData) => boolean | 
   },
 };
 const FLAGS = Object.keys(FLAG_CHECKS) as SecurityFlag[];
-const RISKY = SECURITY_TOKEN_KEYS.filter((k) => k !== 'clean' && k !== 'stablecoin' && k !== 'weth');
-const CLEAN: SecurityTokenKey[] = ['clean', 'stablecoin', 'weth'];
+const CLEAN: SecurityTokenKey[] = ['clean', 'stablecoin', 'weth', 'lpLocked', 'v3Clean'];
+const RISKY = SECURITY_TOKEN_KEYS.filter((k) => !CLEAN.includes(k));
 
 describe('ground truth: risky scenario tokens', () => {
   it.each(RISKY)('%s: each expected flag is set and explained by a high or critical finding; no other flag is set', (key) => {
@@ -114,11 +114,11 @@ describe('ground truth: clean references', () => {
 });
 
 describe('trading simulation', () => {
-  it.each(SECURITY_TOKEN_KEYS.filter((k) => k !== 'weth'))('%s: taxes within 1 percentage point of the configured ones, through the WETH pool', (key) => {
-    const { expected, wethPair } = scenario.tokens[key];
+  it.each(SECURITY_TOKEN_KEYS.filter((k) => k !== 'weth'))('%s: taxes within 1 percentage point of the configured ones, through the WETH pool (V2 or V3)', (key) => {
+    const { expected, wethPair, v3Pool } = scenario.tokens[key];
     const { trading } = result(key).data;
-    expect(trading.method).toBe('v2-pair');
-    expect(trading.pool).toBe(wethPair);
+    expect(trading.method).toBe(v3Pool ? 'v3-pool' : 'v2-pair');
+    expect(trading.pool).toBe(v3Pool ?? wethPair);
     expect(trading.quoteToken).toBe(scenario.weth);
     expect(trading.cannotBuy).toBe(false);
     expect(Math.abs(trading.buyTax! - expected.buyTax)).toBeLessThanOrEqual(0.01);
@@ -209,7 +209,7 @@ describe('proxy kinds', () => {
 describe('holders', () => {
   /** Every address the scenario ever gave tokens to, and the burn addresses. */
   const candidates = () =>
-    [...new Set<Address>([scenario.deployer, scenario.proxyAdmin, ...scenario.holders, ...scenario.lpProviders, scenario.contractHolder, scenario.cleanStablePair, DEAD, zeroAddress, ...SECURITY_TOKEN_KEYS.map((k) => scenario.tokens[k].wethPair).filter((p): p is Address => p !== null)])];
+    [...new Set<Address>([scenario.deployer, scenario.proxyAdmin, scenario.trader, ...scenario.holders, ...scenario.lpProviders, scenario.contractHolder, scenario.cleanStablePair, scenario.lpLocker, DEAD, zeroAddress, ...SECURITY_TOKEN_KEYS.flatMap((k) => [scenario.tokens[k].wethPair, scenario.tokens[k].v3Pool]).filter((p): p is Address => p !== null)])];
 
   async function balances(token: Address, blockNumber: bigint) {
     const list = candidates();
@@ -296,6 +296,139 @@ describe('liquidity', () => {
   });
 });
 
+describe('LP lockers', () => {
+  const lockerAbi = parseAbi(['function lockedBalance(address) view returns (uint256)', 'function balanceOf(address) view returns (uint256)']);
+
+  it('counts LP in the devnet locker as locked only while its lock runs; burned and deployer shares as the scenario split them', async () => {
+    const r = result('lpLocked');
+    const split = scenario.lpLocks;
+    const supply = BigInt(split.lpTotalSupply);
+    // The agent's percent: exact integer division to 6 decimals.
+    const share = (raw: bigint) => Number((raw * 100_000_000n) / supply) / 1_000_000;
+    const [locked, expired, burned] = [BigInt(split.locked), BigInt(split.expired), BigInt(split.burned)];
+    const pool = r.data.liquidity.pools[0]!;
+    expect(pool).toMatchObject({ address: split.pair, dex: 'uniswap-v2', lpTotalSupply: split.lpTotalSupply, lpUnknownReason: null });
+    // V2 sends MINIMUM_LIQUIDITY (1000 wei) to 0x0 on the first mint: burned too.
+    expect(pool.lpBurnedPercent).toBe(share(burned + 1000n));
+    expect(pool.lpLockedPercent).toBe(share(locked));
+    expect(pool.lpLocks).toEqual([{ locker: scenario.lpLocker, name: 'OCA devnet LP time-lock', heldPercent: share(locked + expired), lockedPercent: share(locked), expiryChecked: true }]);
+    expect(r.data.liquidity).toMatchObject({ lpBurnedPercent: pool.lpBurnedPercent, lpLockedPercent: pool.lpLockedPercent });
+    expect([Math.round(pool.lpLockedPercent!), Math.round(pool.lpBurnedPercent!), Math.round(share(locked + expired))]).toEqual([40, 30, 50]);
+
+    const holders = new Map(pool.lpHolders.map((h) => [h.address, h]));
+    expect(holders.get(scenario.lpLocker)).toMatchObject({ tag: 'locker', isContract: true, balance: (locked + expired).toString() });
+    expect(holders.get(scenario.deployer)).toMatchObject({ tag: 'creator', balance: split.deployer, percent: share(BigInt(split.deployer)) });
+    expect(Math.round(share(BigInt(split.deployer)))).toBe(20);
+
+    // Independently, at the result's block: the clock is past the short lock, so the locker itself
+    // says only the long lock is locked, while it still holds both.
+    const blockNumber = BigInt(r.blockNumber);
+    expect(await rpc.readContract({ address: scenario.lpLocker, abi: lockerAbi, functionName: 'lockedBalance', args: [split.pair], blockNumber })).toBe(locked);
+    expect(await rpc.readContract({ address: split.pair, abi: lockerAbi, functionName: 'balanceOf', args: [scenario.lpLocker], blockNumber })).toBe(locked + expired);
+    expect((await rpc.getBlock({ blockNumber })).timestamp).toBeGreaterThan(BigInt(split.expiredAt));
+    expect((await rpc.getBlock({ blockNumber })).timestamp).toBeLessThan(BigInt(split.lockedUntil));
+
+    const titles = r.findings.map((f) => [f.severity, f.title]);
+    expect(titles).toContainEqual(['info', `Liquidity ${pool.lpBurnedPercent!.toFixed(2)}% burned, ${pool.lpLockedPercent!.toFixed(2)}% locked`]);
+    expect(titles).toContainEqual(['low', `Expired LP lock: ${(share(locked + expired) - share(locked)).toFixed(2)}% withdrawable`]);
+  });
+
+  it('GoPlus marks the locker’s LP as locked and lists it next to the burned LP', () => {
+    const entry = toGoPlus(result('lpLocked')).result[scenario.tokens.lpLocked.address.toLowerCase()]!;
+    const byAddress = new Map(entry.lp_holders.map((h) => [h.address, h]));
+    expect(byAddress.get(scenario.lpLocker)).toMatchObject({ is_locked: '1', is_contract: '1', tag: 'Locker' });
+    expect(byAddress.get(DEAD)).toMatchObject({ is_locked: '1', tag: 'Burn' });
+    expect(byAddress.get(scenario.deployer)).toMatchObject({ is_locked: '0' });
+  });
+});
+
+describe('Uniswap V3 pools', () => {
+  const v3PoolAbi = parseAbi([
+    'function slot0() view returns (uint160, int24, uint16, uint16, uint16, uint8, bool)',
+    'function liquidity() view returns (uint128)',
+    'function fee() view returns (uint24)',
+  ]);
+
+  it.each(['v3Clean', 'v3SellTax', 'v3Honeypot'] as const)('%s: its only pool is reported under liquidity with the figures the pool holds, LP shares unknown', async (key) => {
+    const r = result(key);
+    const token = scenario.tokens[key];
+    const pool = token.v3Pool!;
+    const blockNumber = BigInt(r.blockNumber);
+    const [slot0, liquidity, tokenBalance, wethBalance] = await Promise.all([
+      rpc.readContract({ address: pool, abi: v3PoolAbi, functionName: 'slot0', blockNumber }),
+      rpc.readContract({ address: pool, abi: v3PoolAbi, functionName: 'liquidity', blockNumber }),
+      rpc.readContract({ address: token.address, abi: erc20Abi, functionName: 'balanceOf', args: [pool], blockNumber }),
+      rpc.readContract({ address: scenario.weth, abi: erc20Abi, functionName: 'balanceOf', args: [pool], blockNumber }),
+    ]);
+    const [token0, token1] = token.address.toLowerCase() < scenario.weth.toLowerCase() ? [token.address, scenario.weth] : [scenario.weth, token.address];
+    expect(r.data.liquidity.pools).toEqual([
+      {
+        address: pool,
+        dex: 'uniswap-v3',
+        factory: scenario.uniswapV3Factory,
+        token0,
+        token1,
+        feeTier: 3000,
+        quoteToken: scenario.weth,
+        reserveToken: tokenBalance.toString(),
+        reserveQuote: wethBalance.toString(),
+        sqrtPriceX96: slot0[0].toString(),
+        liquidity: liquidity.toString(),
+        lpTotalSupply: null,
+        lpHolderCount: null,
+        lpHolders: [],
+        lpBurnedPercent: null,
+        lpLockedPercent: null,
+        lpLocks: [],
+        lpUnknownReason: expect.stringMatching(/positions/),
+      },
+    ]);
+    expect(r.data.liquidity).toMatchObject({ lpBurnedPercent: null, lpLockedPercent: null });
+    expect(r.findings.map((f) => f.title)).toContain('Main liquidity in a Uniswap V3 pool: LP burned/locked unknown');
+    expect(r.data.holders!.topHolders.find((h) => h.address === pool)).toMatchObject({ tag: 'pool', isContract: true });
+  });
+
+  it('simulates through the V3 pool: clean token untaxed, 50 % sell tax measured, honeypot caught with the token’s reason', () => {
+    expect(result('v3Clean').data.trading).toMatchObject({ method: 'v3-pool', buyTax: 0, sellTax: 0, transferTax: 0, isHoneypot: false, cannotSellAll: false });
+    const taxed = result('v3SellTax').data.trading;
+    expect(taxed).toMatchObject({ method: 'v3-pool', buyTax: 0, isHoneypot: false, cannotSellAll: false });
+    expect(Math.abs(taxed.sellTax! - 0.5)).toBeLessThanOrEqual(0.01);
+    expect(serious(result('v3SellTax')).map((f) => f.title)).toContainEqual(expect.stringMatching(/^Sell tax (49|50)\.\d\d%/));
+    expect(result('v3Honeypot').data.trading).toMatchObject({ method: 'v3-pool', cannotBuy: false, isHoneypot: true, honeypotReason: 'sell failed: sell disabled', sellTax: null });
+    expect(result('v3Honeypot').data.verdict).toBe('CRITICAL');
+  });
+
+  it('simulates through the deepest pool, V2 or V3: a shallow V2 pair does not displace a V3 pool, nor a shallow V3 pool a V2 pair', async () => {
+    const wallet = createWalletClient({ chain: foundry, transport: http(anvil.rpcUrl), account: scenario.deployer });
+    const send = async (hash: Hex) => expect((await rpc.waitForTransactionReceipt({ hash, pollingInterval: 20 })).status).toBe('success');
+    const deadline = (await rpc.getBlock()).timestamp + 600n;
+    // A V2 pair for the V3 token, a tenth as deep, added through the router.
+    const v3Token = scenario.tokens.v3Clean.address;
+    await send(await wallet.writeContract({ address: v3Token, abi: erc20Abi, functionName: 'approve', args: [scenario.uniswapV2Router, parseEther('50000')] }));
+    await send(
+      await wallet.writeContract({ address: scenario.uniswapV2Router, abi: ARTIFACTS.uniswapV2Router02.abi, functionName: 'addLiquidityETH', args: [v3Token, parseEther('50000'), 0n, 0n, DEAD, deadline], value: parseEther('1') }),
+    );
+    const v3First = await analyse(v3Token);
+    expect(v3First.data.liquidity.pools.map((p) => p.dex)).toEqual(['uniswap-v3', 'uniswap-v2']);
+    expect(v3First.data.trading).toMatchObject({ method: 'v3-pool', pool: scenario.tokens.v3Clean.v3Pool, buyTax: 0, sellTax: 0 });
+
+    // A V3 pool for the V2 clean token, shallower than its WETH pair: found, listed second, not traded.
+    const factory = { address: scenario.uniswapV3Factory, abi: UNISWAP_V3.factory.abi } as const;
+    await send(await wallet.writeContract({ ...factory, functionName: 'createPool', args: [scenario.tokens.clean.address, scenario.weth, 500] }));
+    const shallow = getAddress((await rpc.readContract({ ...factory, functionName: 'getPool', args: [scenario.tokens.clean.address, scenario.weth, 500] })) as string);
+    await send(await wallet.writeContract({ address: shallow, abi: UNISWAP_V3.pool.abi, functionName: 'initialize', args: [2n ** 96n] }));
+    // An initialised pool without positions holds nothing: give it some tokens so it is a holder.
+    await send(await wallet.writeContract({ address: scenario.tokens.clean.address, abi: erc20Abi, functionName: 'transfer', args: [shallow, parseEther('10')] }));
+    const v2First = await analyse(scenario.tokens.clean.address);
+    expect(v2First.data.liquidity.pools.map((p) => [p.address, p.dex])).toEqual([
+      [scenario.tokens.clean.wethPair, 'uniswap-v2'],
+      [scenario.cleanStablePair, 'uniswap-v2'],
+      [shallow, 'uniswap-v3'],
+    ]);
+    expect(v2First.data.trading).toMatchObject({ method: 'v2-pair', pool: scenario.tokens.clean.wethPair });
+  });
+});
+
 describe('GoPlus view', () => {
   it('maps fields to GoPlus names, "0"/"1" flags and fraction strings', () => {
     const view = GoPlusTokenSecurityResponse.parse(toGoPlus(result('sellTax')));
@@ -308,6 +441,14 @@ describe('GoPlus view', () => {
     const lp = toGoPlus(result('lpHeld')).result[scenario.tokens.lpHeld.address.toLowerCase()]!;
     expect(lp.lp_holders[0]).toMatchObject({ address: scenario.deployer, is_locked: '0', is_contract: '0' });
     expect(Number(lp.lp_holders[0]!.percent)).toBeGreaterThan(0.9999);
+    expect(lp.dex).toEqual([{ liquidity_type: 'UniV2', name: 'UniswapV2', pair: scenario.tokens.lpHeld.wethPair, liquidity: '' }]);
+  });
+
+  it('lists V3 pools under dex, with no LP-token fields for them', () => {
+    const v3 = toGoPlus(result('v3SellTax')).result[scenario.tokens.v3SellTax.address.toLowerCase()]!;
+    expect(v3).toMatchObject({ is_in_dex: '1', lp_holders: [], lp_holder_count: '', lp_total_supply: '' });
+    expect(v3.dex).toEqual([{ liquidity_type: 'UniV3', name: 'UniswapV3', pair: scenario.tokens.v3SellTax.v3Pool, liquidity: '' }]);
+    expect(Number(v3.sell_tax)).toBeCloseTo(0.5, 2);
   });
 });
 

@@ -12,6 +12,7 @@ it('deploys the DEX core exactly where @oca/chain lists the devnet deployment', 
     weth: devnet.wrappedNative.address,
     usd: devnet.usdStables[0]?.address,
     uniswapV2Factory: devnet.v2Factories[0]?.address,
+    uniswapV2Router: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/),
     uniswapV3Factory: devnet.v3Factories[0]?.address,
   });
 });

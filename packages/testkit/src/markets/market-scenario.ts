@@ -86,9 +86,10 @@ const TRADER_COUNT = 24;
  *   40 swaps by 16 traders, mostly buys) and HONEY/WETH (2 h, a honeypot: 45 buys by 20 traders,
  *   every sell reverts).
  *
- * Trades come from 24 impersonated EOAs through a solc-compiled helper (`MarketTrader`) rather
- * than UniswapV2Router02: the npm router's hard-coded pair init-code hash does not match the npm
- * pair bytecode, and V3 needs a callback contract anyway. Takes a few seconds.
+ * Trades come from 24 impersonated EOAs through a solc-compiled helper (`MarketTrader`), one
+ * exact-input path for V2 and V3 alike (V3 needs a callback contract anyway); the npm
+ * UniswapV2Router02 is deployed in the core (`core.uniswapV2Router`) for clients that want it.
+ * Takes a few seconds.
  *
  * Once per chain: the core is skipped when already there, but the pools cannot be created twice.
  * The chain's clock ends 30 h ahead of where it started, and automine is back on afterwards.

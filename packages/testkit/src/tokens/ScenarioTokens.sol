@@ -252,3 +252,29 @@ contract UpgradeableToken is RawBalanceERC20, Initializable {
         _mintRaw(owner_, supply);
     }
 }
+
+/// The fixed 50 % sell tax again, for a token whose only pool is on Uniswap V3 (owner kept).
+contract V3SellTaxToken is SellTaxToken {
+    constructor(uint256 supply) SellTaxToken(supply) {}
+
+    function name() public pure override returns (string memory) {
+        return "V3 Sell Tax Token";
+    }
+
+    function symbol() public pure override returns (string memory) {
+        return "V3TAX";
+    }
+}
+
+/// Sells blocked for everyone but the owner, for a token whose only pool is on Uniswap V3.
+contract V3HoneypotToken is OwnerSellOnlyToken {
+    constructor(uint256 supply) OwnerSellOnlyToken(supply) {}
+
+    function name() public pure override returns (string memory) {
+        return "V3 Honeypot Token";
+    }
+
+    function symbol() public pure override returns (string memory) {
+        return "V3HONEY";
+    }
+}

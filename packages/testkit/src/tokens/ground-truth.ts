@@ -28,8 +28,11 @@ export interface TokenGroundTruth {
   /** `owner()` after deployment: null when the contract has no owner function. */
   owner: Address | null;
   ownershipRenounced: boolean | null;
-  /** Where the WETH pool's LP tokens went. */
-  liquidity: 'burned' | 'held-by-deployer' | 'shared' | 'not-applicable';
+  /**
+   * Where the WETH pool's LP tokens went; `v3-position`: the only pool is Uniswap V3, its liquidity
+   * a full-range position owned by the deployer (no LP token to burn or lock).
+   */
+  liquidity: 'burned' | 'held-by-deployer' | 'shared' | 'locked' | 'v3-position' | 'not-applicable';
 }
 
 /** Every token the scenario deploys (plus WETH9), by role. */
@@ -48,6 +51,10 @@ export const SECURITY_TOKEN_KEYS = [
   'balanceRewrite',
   'cooldown',
   'maxTx',
+  'lpLocked',
+  'v3Clean',
+  'v3SellTax',
+  'v3Honeypot',
 ] as const;
 export type SecurityTokenKey = (typeof SECURITY_TOKEN_KEYS)[number];
 
@@ -58,8 +65,10 @@ export interface SecurityScenarioToken {
   decimals: number;
   /** Raw units, decimal string. */
   totalSupply: string;
-  /** The token/WETH Uniswap V2 pair; null for WETH itself. */
+  /** The token/WETH Uniswap V2 pair; null for WETH itself and the V3-only tokens. */
   wethPair: Address | null;
+  /** The token/WETH Uniswap V3 pool (0.3 %) of the V3-only tokens; null for the others. */
+  v3Pool: Address | null;
   expected: TokenGroundTruth;
 }
 
@@ -75,13 +84,40 @@ export interface TokenScenario {
   proxyAdmin: Address;
   weth: Address;
   uniswapV2Factory: Address;
+  /** npm UniswapV3Factory (fresh, or the one passed in options). */
+  uniswapV3Factory: Address;
+  /** The npm UniswapV2Router02: every pool's liquidity and every trade went through it. */
+  uniswapV2Router: Address;
+  /** anvil's third account: bought the taxed tokens (sellTax, modifiableTax) and sold half back. */
+  trader: Address;
   /** EOAs that received tokens by plain transfers (no keys are held for them). */
   holders: Address[];
   /** A contract that received tokens and is not a pool (the V2 factory). */
   contractHolder: Address;
   /** EOAs that received LP tokens of the stablecoin/WETH pool, next to the deployer. */
   lpProviders: Address[];
+  /** The devnet LP time-lock (CREATE2, listed in @oca/chain's LP_LOCKERS.devnet). */
+  lpLocker: Address;
+  /** What happened to the `lpLocked` token's WETH-pair LP, as set by the scenario. */
+  lpLocks: LpLockScenario;
   /** The clean token's second, shallower pool: CLEAN/USDX. */
   cleanStablePair: Address;
   tokens: Record<SecurityTokenKey, SecurityScenarioToken>;
+}
+
+/** The `lpLocked` token's LP: split between a live lock, an expired lock, a burn and the deployer. */
+export interface LpLockScenario {
+  pair: Address;
+  /** LP supply after the split (raw, decimal string); the parts below are raw amounts too. */
+  lpTotalSupply: string;
+  /** Locked until `lockedUntil` (still ahead). */
+  locked: string;
+  lockedUntil: string;
+  /** Locked until `expiredAt`, which the chain's clock has passed: withdrawable, so not locked. */
+  expired: string;
+  expiredAt: string;
+  /** Sent to 0x…dEaD (V2's MINIMUM_LIQUIDITY at 0x0 comes on top). */
+  burned: string;
+  /** Kept by the deployer. */
+  deployer: string;
 }

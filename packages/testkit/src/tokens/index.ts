@@ -7,4 +7,5 @@ export {
   type SecurityTokenKey,
   type TokenGroundTruth,
   type TokenScenario,
+  type LpLockScenario,
 } from './ground-truth';

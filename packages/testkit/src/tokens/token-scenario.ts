@@ -4,6 +4,10 @@ import { encodeFunctionData, getAddress, keccak256, parseEther, parseUnits, toHe
 import { privateKeyToAddress } from 'viem/accounts';
 import { ARTIFACTS, type Artifact } from '../artifacts';
 import { connectDeployer, type Deployer } from '../deployer';
+import { UNISWAP_V3 } from '../markets/dex-core';
+import { compileMarketContracts } from '../markets/market-contracts';
+import { fullRangeTicks, liquidityForQuote, sqrtPriceX96For, TICK_SPACING } from '../markets/v3-math';
+import { deployLpTimeLock } from '../lockers';
 import { compileSolidity } from '../solc';
 import type { SecurityScenarioToken, SecurityTokenKey, TokenGroundTruth, TokenScenario } from './ground-truth';
 
@@ -24,6 +28,14 @@ const STABLE_HOLDER_AMOUNTS = [parseUnits('15000', 6), parseUnits('10000', 6), p
 const CLEAN_STABLE_POOL = { clean: parseEther('50000'), usd: parseUnits('5000', 6) };
 
 const MODIFIABLE_TAX_BPS = 500n;
+/** Tokens the trader buys and half sells through the router, and the ETH each buy spends. */
+const TRADED: SecurityTokenKey[] = ['sellTax', 'modifiableTax'];
+const TRADE_ETH = parseEther('0.2');
+/** Tokens with no V2 pool: their only liquidity is a Uniswap V3 pool. */
+const V3_ONLY: SecurityTokenKey[] = ['v3Clean', 'v3SellTax', 'v3Honeypot'];
+const V3_FEE = 3000;
+/** The `lpLocked` token's short lock: it expires this long after it is made (the scenario then moves the clock twice as far). */
+const LOCK_EXPIRY_SECONDS = 60n;
 const MAX_TX = TOKEN_SCENARIO_SUPPLY / 100n;
 /** `setBalance` target: holder 0 silently drops from 50,000 to this. */
 export const REWRITTEN_BALANCE = parseEther('1000');
@@ -36,6 +48,7 @@ export interface TokenScenarioOptions {
   /** Reuse a deployed WETH9 and Uniswap V2 factory (e.g. `deployScenario`'s) instead of deploying new ones. */
   weth?: Address;
   uniswapV2Factory?: Address;
+  uniswapV3Factory?: Address;
 }
 
 function compileTokens(): Record<string, Artifact> {
@@ -65,8 +78,8 @@ const truth = (overrides: Partial<TokenGroundTruth>): TokenGroundTruth => ({
  */
 export async function deployTokenScenario(rpcUrl: string, options: TokenScenarioOptions = {}): Promise<TokenScenario> {
   const d = await connectDeployer(rpcUrl);
-  const [deployer, proxyAdmin] = d.accounts;
-  if (!deployer || !proxyAdmin) throw new Error('deployTokenScenario needs two unlocked accounts (anvil defaults)');
+  const [deployer, proxyAdmin, trader] = d.accounts;
+  if (!deployer || !proxyAdmin || !trader) throw new Error('deployTokenScenario needs three unlocked accounts (anvil defaults)');
   const c = compileTokens();
   const art = (name: string): Artifact => {
     const found = c[name];
@@ -76,11 +89,12 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
 
   const weth = options.weth ?? (await d.deploy(ARTIFACTS.weth9, []));
   const factory = options.uniswapV2Factory ?? (await d.deploy(ARTIFACTS.uniswapV2Factory, [deployer]));
+  const router = await d.deploy(ARTIFACTS.uniswapV2Router02, [factory, weth]);
   await d.write(weth, ARTIFACTS.weth9, 'deposit', [], parseEther('200'));
 
   const holders = [eoa('holder-1'), eoa('holder-2'), eoa('holder-3')];
   const lpProviders = [eoa('lp-provider-1'), eoa('lp-provider-2')];
-  const pools = new PoolBuilder(d, factory, weth);
+  const pools = new PoolBuilder(d, factory, router, weth);
 
   const tokens = {} as Record<SecurityTokenKey, SecurityScenarioToken>;
   const artifacts = new Map<SecurityTokenKey, Artifact>();
@@ -91,7 +105,7 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
       d.read(address, artifact, 'symbol', []),
       d.read(address, artifact, 'totalSupply', []),
     ])) as [string, string, bigint];
-    tokens[key] = { address, name, symbol, decimals, totalSupply: totalSupply.toString(), wethPair: null, expected };
+    tokens[key] = { address, name, symbol, decimals, totalSupply: totalSupply.toString(), wethPair: null, v3Pool: null, expected };
   };
 
   // Clean references. The clean token's WETH pool has its LP burned; the stablecoin's is shared.
@@ -100,9 +114,11 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
   const stable = await d.deploy(art('CleanToken'), [STABLE.name, STABLE.symbol, STABLE.decimals, STABLE.supply]);
   await add('stablecoin', stable, art('CleanToken'), truth({ risky: false, liquidity: 'shared' }), STABLE.decimals);
   const wethTruth = truth({ risky: false, liquidity: 'not-applicable' });
-  tokens.weth = { address: weth, name: 'Wrapped Ether', symbol: 'WETH', decimals: 18, totalSupply: '0', wethPair: null, expected: wethTruth };
+  tokens.weth = { address: weth, name: 'Wrapped Ether', symbol: 'WETH', decimals: 18, totalSupply: '0', wethPair: null, v3Pool: null, expected: wethTruth };
   const lpHeld = await d.deploy(art('CleanToken'), ['Held Liquidity Token', 'HELD', 18, TOKEN_SCENARIO_SUPPLY]);
   await add('lpHeld', lpHeld, art('CleanToken'), truth({ flags: ['liquidityHeldByDeployer'], liquidity: 'held-by-deployer' }));
+  const lpLocked = await d.deploy(art('CleanToken'), ['Locked Liquidity Token', 'LOCKD', 18, TOKEN_SCENARIO_SUPPLY]);
+  await add('lpLocked', lpLocked, art('CleanToken'), truth({ risky: false, liquidity: 'locked' }));
 
   // Risky patterns, all owned by the deployer.
   const owned = (flags: TokenGroundTruth['flags'], extra: Partial<TokenGroundTruth> = {}) =>
@@ -131,7 +147,7 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
 
   // Pools against WETH: every token but the stablecoin gets half its supply in the pool.
   for (const key of Object.keys(tokens) as SecurityTokenKey[]) {
-    if (key === 'weth') continue;
+    if (key === 'weth' || V3_ONLY.includes(key)) continue;
     const token = tokens[key];
     const artifact = artifacts.get(key)!;
     const pair = await pools.create(token.address);
@@ -140,24 +156,77 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
     const amount = key === 'stablecoin' ? STABLE.pool : POOL_TOKENS;
     if (token.expected.liquidity === 'shared') {
       // 40 / 30 / 30: three providers, none able to pull most of the pool alone.
-      await pools.addLiquidity(pair, token.address, artifact, (amount * 4n) / 10n, (POOL_WETH * 4n) / 10n, deployer);
-      for (const provider of lpProviders) await pools.addLiquidity(pair, token.address, artifact, (amount * 3n) / 10n, (POOL_WETH * 3n) / 10n, provider);
+      await pools.addLiquidity(token.address, artifact, (amount * 4n) / 10n, (POOL_WETH * 4n) / 10n, deployer);
+      for (const provider of lpProviders) await pools.addLiquidity(token.address, artifact, (amount * 3n) / 10n, (POOL_WETH * 3n) / 10n, provider);
     } else {
-      const lpTo = token.expected.liquidity === 'held-by-deployer' ? deployer : DEAD_ADDRESS;
-      await pools.addLiquidity(pair, token.address, artifact, amount, POOL_WETH, lpTo);
+      const lpTo = token.expected.liquidity === 'held-by-deployer' || token.expected.liquidity === 'locked' ? deployer : DEAD_ADDRESS;
+      await pools.addLiquidity(token.address, artifact, amount, POOL_WETH, lpTo);
     }
     if (key === 'stablecoin') continue;
     for (const [i, holder] of holders.entries()) await d.write(token.address, artifact, 'transfer', [holder, HOLDER_AMOUNTS[i]]);
     await d.write(token.address, artifact, 'transfer', [factory, CONTRACT_HOLDER_AMOUNT]);
+  }
+  // Tokens whose only liquidity is a full-range position in a Uniswap V3 pool against WETH.
+  const v3Factory = options.uniswapV3Factory ?? (await d.deploy(UNISWAP_V3.factory, []));
+  const v3 = new V3PoolBuilder(d, v3Factory, weth, await d.deploy(compileMarketContracts().marketTrader, []));
+  const v3Tokens: Array<[SecurityTokenKey, string, unknown[], TokenGroundTruth]> = [
+    ['v3Clean', 'CleanToken', ['V3 Clean Token', 'V3CLEAN', 18, TOKEN_SCENARIO_SUPPLY], truth({ risky: false, liquidity: 'v3-position' })],
+    ['v3SellTax', 'V3SellTaxToken', [TOKEN_SCENARIO_SUPPLY], owned([], { sellTax: 0.5, liquidity: 'v3-position' })],
+    ['v3Honeypot', 'V3HoneypotToken', [TOKEN_SCENARIO_SUPPLY], owned(['isHoneypot'], { liquidity: 'v3-position' })],
+  ];
+  for (const [key, contract, args, expected] of v3Tokens) {
+    const address = await d.deploy(art(contract), args);
+    await add(key, address, art(contract), expected);
+    const pool = await v3.open(address, art(contract), POOL_TOKENS, POOL_WETH);
+    tokens[key].v3Pool = pool;
+    if (key !== 'v3Clean') await d.write(address, art(contract), 'setMarketPair', [pool, true]);
+    for (const [i, holder] of holders.entries()) await d.write(address, art(contract), 'transfer', [holder, HOLDER_AMOUNTS[i]]);
+    await d.write(address, art(contract), 'transfer', [factory, CONTRACT_HOLDER_AMOUNT]);
   }
   await d.write(weth, ARTIFACTS.weth9, 'transfer', [holders[0], parseEther('1')]);
   for (const [i, holder] of holders.entries()) await d.write(stable, art('CleanToken'), 'transfer', [holder, STABLE_HOLDER_AMOUNTS[i]]);
 
   // The clean token's second pool, shallower than its WETH pool.
   const cleanStablePair = await pools.create(clean, stable);
-  await d.write(clean, art('CleanToken'), 'transfer', [cleanStablePair, CLEAN_STABLE_POOL.clean]);
-  await d.write(stable, art('CleanToken'), 'transfer', [cleanStablePair, CLEAN_STABLE_POOL.usd]);
-  await d.write(cleanStablePair, ARTIFACTS.uniswapV2Pair, 'mint', [DEAD_ADDRESS]);
+  await d.write(clean, art('CleanToken'), 'approve', [router, CLEAN_STABLE_POOL.clean]);
+  await d.write(stable, art('CleanToken'), 'approve', [router, CLEAN_STABLE_POOL.usd]);
+  const deadline = (await d.timestamp()) + 3600n;
+  await d.write(router, ARTIFACTS.uniswapV2Router02, 'addLiquidity', [clean, stable, CLEAN_STABLE_POOL.clean, CLEAN_STABLE_POOL.usd, 0n, 0n, DEAD_ADDRESS, deadline]);
+
+  // Trading as a user does it, through the router: the trader buys each taxed token with ETH and
+  // sells half back (the fee-on-transfer variants, which pay out what the pair actually received).
+  for (const key of TRADED) {
+    const token = tokens[key].address;
+    await d.write(router, ARTIFACTS.uniswapV2Router02, 'swapExactETHForTokensSupportingFeeOnTransferTokens', [0n, [weth, token], trader, deadline], TRADE_ETH, trader);
+    const bought = (await d.read(token, artifacts.get(key)!, 'balanceOf', [trader])) as bigint;
+    await d.write(token, artifacts.get(key)!, 'approve', [router, bought / 2n], undefined, trader);
+    await d.write(router, ARTIFACTS.uniswapV2Router02, 'swapExactTokensForETHSupportingFeeOnTransferTokens', [bought / 2n, 0n, [token, weth], trader, deadline], undefined, trader);
+  }
+
+  // The locked-liquidity token's LP: 40 % locked for 30 days, 10 % in a lock that expires, 30 %
+  // burned, the rest (~20 %) kept by the deployer. Then the clock passes the short lock.
+  const locker = await deployLpTimeLock(d);
+  const lockPair = tokens.lpLocked.wethPair!;
+  const lpSupply = (await d.read(lockPair, ARTIFACTS.uniswapV2Pair, 'totalSupply', [])) as bigint;
+  const share = (percent: bigint) => (lpSupply * percent) / 100n;
+  const now = await d.timestamp();
+  const lockedUntil = now + 30n * 24n * 3600n;
+  const expiredAt = now + LOCK_EXPIRY_SECONDS;
+  await d.write(lockPair, ARTIFACTS.uniswapV2Pair, 'approve', [locker.address, share(50n)]);
+  await d.write(locker.address, locker.contract, 'lock', [lockPair, share(40n), lockedUntil]);
+  await d.write(locker.address, locker.contract, 'lock', [lockPair, share(10n), expiredAt]);
+  await d.write(lockPair, ARTIFACTS.uniswapV2Pair, 'transfer', [DEAD_ADDRESS, share(30n)]);
+  await d.increaseTime(2n * LOCK_EXPIRY_SECONDS);
+  const lpLocks = {
+    pair: lockPair,
+    lpTotalSupply: lpSupply.toString(),
+    locked: share(40n).toString(),
+    lockedUntil: lockedUntil.toString(),
+    expired: share(10n).toString(),
+    expiredAt: expiredAt.toString(),
+    burned: share(30n).toString(),
+    deployer: ((await d.read(lockPair, ARTIFACTS.uniswapV2Pair, 'balanceOf', [deployer])) as bigint).toString(),
+  };
 
   // Owner actions that make the patterns live: a blacklisted holder, a silently rewritten
   // balance, a renounced owner whose fixed tax stays.
@@ -174,8 +243,13 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
     proxyAdmin,
     weth,
     uniswapV2Factory: factory,
+    uniswapV2Router: router,
+    uniswapV3Factory: v3Factory,
+    trader,
     holders,
     contractHolder: factory,
+    lpLocker: locker.address,
+    lpLocks,
     lpProviders,
     cleanStablePair,
     tokens,
@@ -183,14 +257,15 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
 }
 
 function hasMarketPairs(key: SecurityTokenKey): boolean {
-  return !['clean', 'stablecoin', 'lpHeld', 'proxy', 'balanceRewrite'].includes(key);
+  return !['clean', 'stablecoin', 'lpHeld', 'lpLocked', 'proxy', 'balanceRewrite'].includes(key);
 }
 
-/** Creates V2 pairs and funds them the way the V2 router would: transfer both sides, then `mint`. */
+/** Creates V2 pairs through the factory and funds them through the router's `addLiquidityETH`. */
 class PoolBuilder {
   constructor(
     private readonly d: Deployer,
     private readonly factory: Address,
+    private readonly router: Address,
     private readonly weth: Address,
   ) {}
 
@@ -199,9 +274,38 @@ class PoolBuilder {
     return getAddress((await this.d.read(this.factory, ARTIFACTS.uniswapV2Factory, 'getPair', [token, quote])) as Address);
   }
 
-  async addLiquidity(pair: Address, token: Address, artifact: Artifact, tokenAmount: bigint, wethAmount: bigint, lpTo: Address) {
-    await this.d.write(token, artifact, 'transfer', [pair, tokenAmount]);
-    await this.d.write(this.weth, ARTIFACTS.weth9, 'transfer', [pair, wethAmount]);
-    await this.d.write(pair, ARTIFACTS.uniswapV2Pair, 'mint', [lpTo]);
+  /** Adds `tokenAmount` and `ethAmount` (wrapped by the router) at the pool's ratio; LP to `lpTo`. */
+  async addLiquidity(token: Address, artifact: Artifact, tokenAmount: bigint, ethAmount: bigint, lpTo: Address) {
+    await this.d.write(token, artifact, 'approve', [this.router, tokenAmount]);
+    const deadline = (await this.d.timestamp()) + 3600n;
+    await this.d.write(this.router, ARTIFACTS.uniswapV2Router02, 'addLiquidityETH', [token, tokenAmount, 0n, 0n, lpTo, deadline], ethAmount);
+  }
+}
+
+/** Opens Uniswap V3 pools against WETH with one full-range position each, owned by the deployer. */
+class V3PoolBuilder {
+  constructor(
+    private readonly d: Deployer,
+    private readonly factory: Address,
+    private readonly weth: Address,
+    /** The market scenario's `MarketTrader`: its `mintV3` pays the mint callback from the caller. */
+    private readonly minter: Address,
+  ) {}
+
+  /** A 0.3 % pool priced at `wethAmount / tokenAmount`, holding about `wethAmount` (and ~`tokenAmount`). */
+  async open(token: Address, artifact: Artifact, tokenAmount: bigint, wethAmount: bigint): Promise<Address> {
+    const { d } = this;
+    await d.write(this.factory, UNISWAP_V3.factory, 'createPool', [token, this.weth, V3_FEE]);
+    const pool = getAddress((await d.read(this.factory, UNISWAP_V3.factory, 'getPool', [token, this.weth, V3_FEE])) as Address);
+    const tokenIs0 = token.toLowerCase() < this.weth.toLowerCase();
+    const sqrtPriceX96 = sqrtPriceX96For({ num: wethAmount, den: tokenAmount }, tokenIs0, 18, 18);
+    await d.write(pool, UNISWAP_V3.pool, 'initialize', [sqrtPriceX96]);
+    const { lower, upper } = fullRangeTicks(TICK_SPACING[V3_FEE]!);
+    // Full range needs a little more than the price-implied amounts; the approvals leave headroom.
+    await d.write(token, artifact, 'approve', [this.minter, (tokenAmount * 11n) / 10n]);
+    await d.write(this.weth, ARTIFACTS.weth9, 'approve', [this.minter, (wethAmount * 11n) / 10n]);
+    const trader = compileMarketContracts().marketTrader;
+    await d.write(this.minter, trader, 'mintV3', [pool, lower, upper, liquidityForQuote(wethAmount, sqrtPriceX96, !tokenIs0)]);
+    return pool;
   }
 }

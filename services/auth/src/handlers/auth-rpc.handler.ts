@@ -5,7 +5,8 @@ import { AuthError } from '../errors';
 import type { AuthMetrics } from '../metrics';
 import type { AccountService } from '../services/account-service';
 import type { ApiKeyService } from '../services/api-key-service';
-import type { SigningKey } from '../services/signing-key';
+import type { AdminService } from '../services/admin-service';
+import type { SigningKeyRing } from '../services/signing-key';
 
 type ParsedParams<M extends AuthRpcMethod> = z.output<(typeof AUTH_RPC)[M]['params']>;
 type MethodTable = { [M in AuthRpcMethod]: (params: ParsedParams<M>) => Promise<AuthRpcResult<M>> | AuthRpcResult<M> };
@@ -13,7 +14,8 @@ type MethodTable = { [M in AuthRpcMethod]: (params: ParsedParams<M>) => Promise<
 export interface AuthRpcHandlerDeps {
   accounts: AccountService;
   apiKeys: ApiKeyService;
-  signingKey: SigningKey;
+  admin: AdminService;
+  signingKeys: SigningKeyRing;
   metrics: AuthMetrics;
 }
 
@@ -28,7 +30,7 @@ export class AuthRpcHandler {
   private readonly methods: MethodTable;
 
   constructor(private readonly deps: AuthRpcHandlerDeps) {
-    const { accounts, apiKeys, signingKey } = deps;
+    const { accounts, apiKeys, admin, signingKeys } = deps;
     this.methods = {
       register: (p) => accounts.register(p),
       login: (p) => accounts.login(p),
@@ -38,7 +40,12 @@ export class AuthRpcHandler {
       createApiKey: (p) => apiKeys.create(p),
       listApiKeys: (p) => apiKeys.list(p),
       revokeApiKey: (p) => apiKeys.revoke(p),
-      jwks: () => signingKey.jwks(),
+      jwks: () => signingKeys.jwks(),
+      adminListUsers: (p) => admin.listUsers(p),
+      adminUpdateUser: (p) => admin.updateUser(p),
+      adminListApiKeys: (p) => admin.listApiKeys(p),
+      adminRevokeApiKey: (p) => admin.revokeApiKey(p),
+      adminListAudit: (p) => admin.listAudit(p),
     };
   }
 

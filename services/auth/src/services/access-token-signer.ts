@@ -6,9 +6,11 @@ export interface AccessTokenSubject {
   userId: string;
   email: string;
   role: Role;
+  /** The user's token version (`ver`): the gateway refuses tokens older than the latest role change or disablement */
+  tokenVersion: number;
 }
 
-/** Issues short-lived EdDSA access tokens (`sub`, `role`, `email`; `iss`, `aud`, `kid` in the header). */
+/** Issues short-lived EdDSA access tokens (`sub`, `role`, `email`, `ver`; `iss`, `aud`; `kid` in the header). */
 export class AccessTokenSigner {
   private readonly sign: (payload: Record<string, unknown>) => string;
 
@@ -29,6 +31,6 @@ export class AccessTokenSigner {
   }
 
   issue(subject: AccessTokenSubject): string {
-    return this.sign({ sub: subject.userId, role: subject.role, email: subject.email });
+    return this.sign({ sub: subject.userId, role: subject.role, email: subject.email, ver: subject.tokenVersion });
   }
 }

@@ -75,10 +75,10 @@ export class AccountService {
     return { revoked };
   }
 
-  private tokenPair(user: Pick<UserRow, 'id' | 'email' | 'role' | 'created_at'>, refreshToken: string): TokenPair {
+  private tokenPair(user: Pick<UserRow, 'id' | 'email' | 'role' | 'created_at' | 'token_version'>, refreshToken: string): TokenPair {
     const { signer } = this.options;
     return {
-      accessToken: signer.issue({ userId: user.id, email: user.email, role: user.role }),
+      accessToken: signer.issue({ userId: user.id, email: user.email, role: user.role, tokenVersion: user.token_version }),
       tokenType: 'Bearer',
       expiresIn: signer.ttlSeconds,
       refreshToken,

@@ -1,4 +1,4 @@
-import type { ApiKeyView, CreatedApiKey, Principal, Role } from '@oca/contracts';
+import type { ApiKeyView, CreatedApiKey, Role, VerifiedApiKey } from '@oca/contracts';
 import type { Pool } from '@oca/db';
 import { AuthError } from '../errors';
 import { recordAudit } from './audit-log';
@@ -16,8 +16,9 @@ const PREFIX_PATTERN = /^[a-z][a-z0-9]{0,15}$/;
 /** last_used_at is written at most this often per key, so verification rarely writes. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-interface KeyRow {
+export interface KeyRow {
   id: string;
+  user_id: string;
   name: string;
   prefix: string;
   created_at: Date;
@@ -31,9 +32,10 @@ interface VerifyRow extends KeyRow {
   email: string;
   role: Role;
   disabled_at: Date | null;
+  token_version: number;
 }
 
-const VIEW_COLUMNS = 'id, name, prefix, created_at, last_used_at, revoked_at';
+export const VIEW_COLUMNS = 'id, user_id, name, prefix, created_at, last_used_at, revoked_at';
 
 const toView = (row: KeyRow): ApiKeyView => ({
   id: row.id,
@@ -63,7 +65,7 @@ export class ApiKeyService {
     if (!PREFIX_PATTERN.test(this.prefix)) throw new Error('API key prefix must be 1-16 lower-case letters or digits');
   }
 
-  async create(params: { userId: string; name: string }): Promise<CreatedApiKey> {
+  async create(params: { userId: string; name: string; ip?: string }): Promise<CreatedApiKey> {
     const user = await userStore.findById(this.options.pool, params.userId);
     if (!user) throw new AuthError('not_found', 'User not found');
     if (user.disabled_at) throw new AuthError('unauthorized', 'This account is disabled');
@@ -82,7 +84,8 @@ export class ApiKeyService {
             action: 'api_key.create',
             actorUserId: params.userId,
             target: created.id,
-            details: { name: created.name, prefix: created.prefix },
+            ip: params.ip,
+            details: { name: created.name, prefix: created.prefix, ownerUserId: params.userId },
           });
           return created;
         });
@@ -103,34 +106,18 @@ export class ApiKeyService {
   }
 
   /** Idempotent: revoking a revoked key returns it unchanged. Another user's key is not_found. */
-  async revoke(params: { userId: string; keyId: string }): Promise<ApiKeyView> {
-    const revoked = await withTransaction(this.options.pool, async (tx) => {
-      const { rows } = await tx.query<KeyRow>(
-        `UPDATE auth.api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING ${VIEW_COLUMNS}`,
-        [params.keyId, params.userId],
-      );
-      const row = rows[0];
-      if (row) {
-        await recordAudit(tx, { action: 'api_key.revoke', actorUserId: params.userId, target: row.id, details: { prefix: row.prefix } });
-      }
-      return row;
-    });
-    if (revoked) return toView(revoked);
-    const { rows } = await this.options.pool.query<KeyRow>(`SELECT ${VIEW_COLUMNS} FROM auth.api_keys WHERE id = $1 AND user_id = $2`, [
-      params.keyId,
-      params.userId,
-    ]);
-    if (!rows[0]) throw new AuthError('not_found', 'API key not found');
-    return toView(rows[0]);
+  async revoke(params: { userId: string; keyId: string; ip?: string }): Promise<ApiKeyView> {
+    const row = await revokeApiKey(this.options.pool, { keyId: params.keyId, ownerUserId: params.userId, actorUserId: params.userId, ip: params.ip });
+    return toView(row);
   }
 
-  async verify(params: { key: string }): Promise<Principal> {
+  async verify(params: { key: string }): Promise<VerifiedApiKey> {
     const match = KEY_PATTERN.exec(params.key);
     if (!match) throw new AuthError('unauthorized', 'Invalid API key');
     const [, visible] = match;
     const { rows } = await this.options.pool.query<VerifyRow>(
       `SELECT k.id, k.name, k.prefix, k.key_hash, k.created_at, k.last_used_at, k.revoked_at,
-              u.id AS user_id, u.email, u.role, u.disabled_at
+              u.id AS user_id, u.email, u.role, u.disabled_at, u.token_version
          FROM auth.api_keys k JOIN auth.users u ON u.id = k.user_id
         WHERE k.prefix = $1`,
       [visible],
@@ -149,6 +136,40 @@ export class ApiKeyService {
         [row.id, LAST_USED_RESOLUTION_MS / 1000],
       );
     }
-    return { userId: row.user_id, email: row.email, role: row.role, via: 'api-key', apiKeyId: row.id };
+    return { userId: row.user_id, email: row.email, role: row.role, via: 'api-key', apiKeyId: row.id, tokenVersion: row.token_version };
   }
+}
+
+/**
+ * Revokes a key, audited with the actor (the owner, or an admin when `ownerUserId` is not given)
+ * in the same transaction. Idempotent: a revoked key is returned unchanged without a second entry.
+ * With `ownerUserId`, another user's key is not_found.
+ */
+export async function revokeApiKey(
+  pool: Pool,
+  params: { keyId: string; ownerUserId?: string; actorUserId: string; ip?: string },
+): Promise<KeyRow> {
+  const owned = params.ownerUserId === undefined ? '' : ' AND user_id = $2';
+  const args = params.ownerUserId === undefined ? [params.keyId] : [params.keyId, params.ownerUserId];
+  const revoked = await withTransaction(pool, async (tx) => {
+    const { rows } = await tx.query<KeyRow>(
+      `UPDATE auth.api_keys SET revoked_at = now() WHERE id = $1${owned} AND revoked_at IS NULL RETURNING ${VIEW_COLUMNS}`,
+      args,
+    );
+    const row = rows[0];
+    if (row) {
+      await recordAudit(tx, {
+        action: 'api_key.revoke',
+        actorUserId: params.actorUserId,
+        target: row.id,
+        ip: params.ip,
+        details: { prefix: row.prefix, ownerUserId: row.user_id, ...(params.ownerUserId === undefined ? { byAdmin: true } : {}) },
+      });
+    }
+    return row;
+  });
+  if (revoked) return revoked;
+  const { rows } = await pool.query<KeyRow>(`SELECT ${VIEW_COLUMNS} FROM auth.api_keys WHERE id = $1${owned}`, args);
+  if (!rows[0]) throw new AuthError('not_found', 'API key not found');
+  return rows[0];
 }

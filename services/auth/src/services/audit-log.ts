@@ -1,13 +1,5 @@
+import type { AuditAction } from '@oca/contracts';
 import type { Queryable } from './db';
-
-export type AuditAction =
-  | 'user.register'
-  | 'login.success'
-  | 'login.failure'
-  | 'refresh.reuse_detected'
-  | 'logout'
-  | 'api_key.create'
-  | 'api_key.revoke';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -16,10 +16,11 @@ interface TokenRow {
   role: UserRow['role'];
   disabled_at: Date | null;
   created_at: Date;
+  token_version: number;
 }
 
 export interface RotatedToken {
-  user: Pick<UserRow, 'id' | 'email' | 'role' | 'created_at'>;
+  user: Pick<UserRow, 'id' | 'email' | 'role' | 'created_at' | 'token_version'>;
   refreshToken: string;
 }
 
@@ -54,7 +55,7 @@ export class RefreshTokens {
       // FOR UPDATE serialises concurrent refreshes of one token: the second sees it revoked.
       const { rows } = await tx.query<TokenRow>(
         `SELECT t.id, t.family_id, t.expires_at <= now() AS expired, t.revoked_at,
-                u.id AS user_id, u.email, u.role, u.disabled_at, u.created_at
+                u.id AS user_id, u.email, u.role, u.disabled_at, u.created_at, u.token_version
            FROM auth.refresh_tokens t JOIN auth.users u ON u.id = t.user_id
           WHERE t.token_hash = $1
           FOR UPDATE OF t`,
@@ -78,7 +79,7 @@ export class RefreshTokens {
       return {
         kind: 'rotated' as const,
         result: {
-          user: { id: row.user_id, email: row.email, role: row.role, created_at: row.created_at },
+          user: { id: row.user_id, email: row.email, role: row.role, created_at: row.created_at, token_version: row.token_version },
           refreshToken: next.token,
         },
       };

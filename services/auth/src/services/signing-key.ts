@@ -47,9 +47,39 @@ export class SigningKey {
     return key;
   }
 
+  /** A key given as PEM (the previous key of a rotation: no fallback, no generation). */
+  static fromPem(privateKeyPem: string, kid?: string): SigningKey {
+    return new SigningKey(createPrivateKey(privateKeyPem), kid);
+  }
+
   /** The public key set the gateway verifies access tokens with. */
   jwks(): Jwks {
-    return { keys: [{ ...this.publicJwk, kid: this.kid, alg: 'EdDSA', use: 'sig' }] };
+    return { keys: [this.jwk()] };
+  }
+
+  jwk(): Jwks['keys'][number] {
+    return { ...this.publicJwk, kid: this.kid, alg: 'EdDSA', use: 'sig' };
+  }
+}
+
+/**
+ * The signing key and, during a rotation, the key it replaced. New tokens are signed with
+ * `current` only; the JWKS publishes both, so tokens signed before the rotation keep verifying
+ * until they expire. Rotation: move the old key to AUTH_SIGNING_KEY_PREVIOUS, put the new one in
+ * AUTH_SIGNING_KEY, restart auth; once a whole access-token lifetime has passed, drop the previous.
+ */
+export class SigningKeyRing {
+  constructor(
+    readonly current: SigningKey,
+    readonly previous?: SigningKey,
+  ) {
+    if (previous && previous.kid === current.kid) {
+      throw new Error('the previous signing key has the same kid as the current one; give each key its own kid');
+    }
+  }
+
+  jwks(): Jwks {
+    return { keys: this.previous ? [this.current.jwk(), this.previous.jwk()] : [this.current.jwk()] };
   }
 }
 

@@ -8,6 +8,8 @@ export interface UserRow {
   role: Role;
   disabled_at: Date | null;
   created_at: Date;
+  /** Raised by role changes and disablement; access tokens carry it as `ver` */
+  token_version: number;
 }
 
 export const toUserView = (row: Pick<UserRow, 'id' | 'email' | 'role' | 'created_at'>): UserView => ({
@@ -17,7 +19,7 @@ export const toUserView = (row: Pick<UserRow, 'id' | 'email' | 'role' | 'created
   createdAt: row.created_at.toISOString(),
 });
 
-const COLUMNS = 'id, email, password_hash, role, disabled_at, created_at';
+const COLUMNS = 'id, email, password_hash, role, disabled_at, created_at, token_version';
 
 /** SQL for auth.users. Emails arrive lower-cased by the contract schemas. */
 export const userStore = {

@@ -2,6 +2,7 @@ import type { Principal } from '@oca/contracts';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors';
 import type { ApiKeyVerifier } from '../services/api-key-verifier';
+import type { CredentialRevocations } from '../services/credential-revocations';
 import type { TokenVerifier } from '../services/token-verifier';
 
 declare module 'fastify' {
@@ -14,8 +15,9 @@ declare module 'fastify' {
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 
 export interface Authenticators {
-  tokens: TokenVerifier;
-  apiKeys: ApiKeyVerifier;
+  tokens: Pick<TokenVerifier, 'verify'>;
+  apiKeys: Pick<ApiKeyVerifier, 'verify'>;
+  revocations: Pick<CredentialRevocations, 'isStale'>;
 }
 
 /**
@@ -40,8 +42,17 @@ export function authenticate(auth: Authenticators) {
       });
     }
     if (credential.length > 4096) throw new ApiError('unauthorized', 'Credential too long');
-    request.principal = JWT_SHAPE.test(credential) ? await auth.tokens.verify(credential) : await auth.apiKeys.verify(credential);
+    request.principal = JWT_SHAPE.test(credential) ? await verifyToken(auth, credential) : await auth.apiKeys.verify(credential);
   };
+}
+
+/** A token minted before an admin changed the account (role, disabled) is refused at once. */
+async function verifyToken(auth: Authenticators, token: string): Promise<Principal> {
+  const { principal, tokenVersion } = await auth.tokens.verify(token);
+  if (await auth.revocations.isStale(principal.userId, tokenVersion)) {
+    throw new ApiError('unauthorized', 'Access token no longer valid: the account was changed; refresh it or log in again');
+  }
+  return principal;
 }
 
 /**
@@ -52,6 +63,14 @@ export function authenticateIfPresent(authenticateRequest: (request: FastifyRequ
   return async (request: FastifyRequest): Promise<void> => {
     if (request.headers.authorization === undefined && request.headers['x-api-key'] === undefined) return;
     await authenticateRequest(request);
+  };
+}
+
+/** For admin routes: authenticated, and the role is admin (403 otherwise). */
+export function requireAdmin(authenticateRequest: (request: FastifyRequest) => Promise<void>) {
+  return async (request: FastifyRequest): Promise<void> => {
+    await authenticateRequest(request);
+    if (request.principal?.role !== 'admin') throw new ApiError('forbidden', 'This route is for admins');
   };
 }
 

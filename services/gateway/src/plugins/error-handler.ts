@@ -61,8 +61,8 @@ export function installErrorHandler(app: FastifyInstance): void {
 }
 
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'payload_too_large', 'Request headers are larger than the gateway accepts'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'validation_failed', 'The request was not received in time'],
+  HPE_HEADER_OVERFLOW: [431, 'headers_too_large', 'Request headers are larger than the gateway accepts'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request_timeout', 'The request was not received in time'],
 };
 
 /**

@@ -16,7 +16,7 @@ const AUTHENTICATED: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { ap
 export async function registerOpenApi(app: FastifyInstance, publicAccess: AccessOptions): Promise<void> {
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
-    if (access === 'user') route.schema = { ...route.schema, security: AUTHENTICATED };
+    if (access === 'user' || access === 'admin') route.schema = { ...route.schema, security: AUTHENTICATED };
     // `{}`: credentials are optional.
     if (access === 'optional-user') route.schema = { ...route.schema, security: [...AUTHENTICATED, {}] };
   });

@@ -1,6 +1,6 @@
 import rateLimit, { normalizeIP, type RateLimitOptions } from '@fastify/rate-limit';
 import type { Role } from '@oca/contracts';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { ApiError } from '../errors';
 
@@ -13,6 +13,12 @@ export interface RateLimitConfig {
   publicIpPerMinute: number;
   /** Per client IP over all routes, before authentication. @default 1200 */
   ipPerMinute: number;
+  /**
+   * A second, stricter budget for jobs of the expensive agents (many RPC calls, log scans and
+   * simulations per job): jobs per minute per user, by role, over all those agents together.
+   * @default agents security and trend; user 20, premium 200, admin 1000
+   */
+  expensiveAgents: { agents: readonly string[]; perRolePerMinute: Record<Role, number> };
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
@@ -20,6 +26,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
   authIpPerMinute: 20,
   publicIpPerMinute: 300,
   ipPerMinute: 1200,
+  expensiveAgents: { agents: ['security', 'trend'], perRolePerMinute: { user: 20, premium: 200, admin: 1000 } },
 };
 
 /** The per-route limits a route picks from (see RouteAccess). */
@@ -30,9 +37,24 @@ export interface RateLimitPolicies {
   credentials: RateLimitOptions;
   /** Keyed by client IP: everything else that needs no credentials. */
   public: RateLimitOptions;
+  /**
+   * Spends one unit of the caller's expensive-agent budget per expensive agent in `agents`;
+   * throws rate_limited (429, Retry-After and RateLimit-* headers) when it is used up.
+   */
+  expensiveAgents(request: FastifyRequest, reply: FastifyReply, agents: readonly string[]): Promise<void>;
 }
 
 const WINDOW_MS = 60_000;
+
+/** The headers of a 429 from a limiter checked by hand (the plugin sets them for route policies). */
+function exceededHeaders(reply: FastifyReply, state: { max: number; ttlInSeconds: number }): void {
+  void reply.headers({
+    'retry-after': String(state.ttlInSeconds),
+    'ratelimit-limit': String(state.max),
+    'ratelimit-remaining': '0',
+    'ratelimit-reset': String(state.ttlInSeconds),
+  });
+}
 
 /** IPv4 as is; IPv6 by /64, since one host usually owns a whole /64. */
 export const clientIp = (request: FastifyRequest): string => normalizeIP(request.ip);
@@ -77,17 +99,31 @@ export async function registerRateLimits(
   app.addHook('onRequest', async (request, reply) => {
     const state = await ipCeiling(request);
     if (state.isAllowed || !state.isExceeded) return;
-    void reply.headers({
-      'retry-after': String(state.ttlInSeconds),
-      'ratelimit-limit': String(state.max),
-      'ratelimit-remaining': '0',
-      'ratelimit-reset': String(state.ttlInSeconds),
-    });
+    exceededHeaders(reply, state);
     throw limited('ip')(request, { max: state.max, ttl: state.ttl, after: `${state.ttlInSeconds} s` });
   });
 
   const perRole = config.perRolePerMinute;
+  const expensive = new Set(config.expensiveAgents.agents);
+  const expensiveBudget = app.createRateLimit({
+    keyGenerator: (request) => `expensive-agents:user:${request.principal?.userId ?? clientIp(request)}`,
+    max: (request) => config.expensiveAgents.perRolePerMinute[request.principal?.role ?? 'user'],
+    timeWindow: WINDOW_MS,
+  });
   return {
+    expensiveAgents: async (request, reply, agents) => {
+      for (const agent of agents) {
+        if (!expensive.has(agent)) continue;
+        const state = await expensiveBudget(request);
+        if (state.isAllowed || !state.isExceeded) continue;
+        exceededHeaders(reply, state);
+        throw new ApiError('rate_limited', `Rate limit exceeded for the ${[...expensive].join('/')} agents: ${state.max} jobs per minute; retry in ${state.ttlInSeconds} s`, {
+          limit: 'expensive-agents',
+          max: state.max,
+          retryAfterSeconds: Math.max(1, state.ttlInSeconds),
+        });
+      }
+    },
     caller: {
       // After authentication and validation: a caller's budget is spent on requests that will be
       // served; malformed and unauthenticated ones are bounded by the per-IP ceiling instead.

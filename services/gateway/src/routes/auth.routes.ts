@@ -1,8 +1,7 @@
-import { ApiKeyView, CreatedApiKey, LoginBody, RefreshBody, RegisterBody, TokenPair, UserView } from '@oca/contracts';
+import { ApiKeyView, CreateApiKeyBody, CreatedApiKey, LoginBody, RefreshBody, RegisterBody, TokenPair, UserView } from '@oca/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf } from '../plugins/authenticate';
-import { CreateApiKeyRequest } from '../schemas/requests';
 import { ApiKeyList, errorResponses } from '../schemas/responses';
 import type { RouteContext } from './route-deps';
 
@@ -45,9 +44,9 @@ export const authRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
 
   app.post(
     '/v1/api-keys',
-    { schema: { tags, summary: 'Create an API key (shown once)', body: CreateApiKeyRequest, response: { 201: CreatedApiKey, ...errorResponses } }, ...access.user },
+    { schema: { tags, summary: 'Create an API key (shown once)', body: CreateApiKeyBody, response: { 201: CreatedApiKey, ...errorResponses } }, ...access.user },
     async (request, reply) => {
-      const created = await ctx.auth.call('createApiKey', { userId: principalOf(request).userId, name: request.body.name }, request.id);
+      const created = await ctx.auth.call('createApiKey', { userId: principalOf(request).userId, name: request.body.name, ip: request.ip }, request.id);
       return reply.status(201).send(created);
     },
   );
@@ -69,6 +68,11 @@ export const authRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
       },
       ...access.user,
     },
-    async (request) => ctx.auth.call('revokeApiKey', { userId: principalOf(request).userId, keyId: request.params.id }, request.id),
+    async (request) => {
+      const key = await ctx.auth.call('revokeApiKey', { userId: principalOf(request).userId, keyId: request.params.id, ip: request.ip }, request.id);
+      // Takes effect at once: the cached verification goes too.
+      await ctx.apiKeyCache.forget(key.id);
+      return key;
+    },
   );
 };

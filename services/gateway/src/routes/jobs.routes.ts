@@ -1,10 +1,9 @@
 import { toGoPlus } from '@oca/agents';
-import { GetJobQuery, GoPlusTokenSecurityResponse, JobIdParams, JobPage, JobView, ListJobsQuery, SecurityResult, SubmitJobResponse, WebhookSecretView } from '@oca/contracts';
+import { GetJobQuery, GoPlusTokenSecurityResponse, JobIdParams, JobPage, JobView, ListJobsQuery, SecurityResult, SubmitJobBody, SubmitJobResponse, WebhookSecretView } from '@oca/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import { principalOf } from '../plugins/authenticate';
-import { SubmitJobRequest } from '../schemas/requests';
 import { DeliveryList, errorResponses } from '../schemas/responses';
 import { jobLinks, toJobView, type JobRow } from '../services/job-row';
 import type { RouteContext } from './route-deps';
@@ -35,11 +34,12 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
   app.post(
     '/v1/jobs',
     {
-      schema: { tags, summary: 'Submit a job', body: SubmitJobRequest, headers: IdempotencyHeaders, response: { 202: SubmitJobResponse, ...errorResponses } },
+      schema: { tags, summary: 'Submit a job', body: SubmitJobBody, headers: IdempotencyHeaders, response: { 202: SubmitJobResponse, ...errorResponses } },
       ...access.user,
     },
     async (request, reply) => {
       const principal = principalOf(request);
+      await ctx.agentBudget(request, reply, [request.body.agent]);
       await ctx.activeJobs.check(principal);
       const { row, created } = await ctx.jobs.submit({
         principal,

@@ -1,6 +1,7 @@
 import type { RateLimitOptions } from '@fastify/rate-limit';
-import type { Network, Principal } from '@oca/contracts';
-import type { FastifyRequest } from 'fastify';
+import type { DeadLetterAction, SettleResult } from '@oca/amqp';
+import type { DeadLetterView, Network, Principal } from '@oca/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Release } from '../limits/concurrency-limiter';
 import type { AuthClient } from '../services/auth-client';
 import type { JobService } from '../services/job-service';
@@ -8,7 +9,7 @@ import type { DeliveryStore } from '../webhooks/delivery-store';
 import type { WebhookSecretStore } from '../webhooks/webhook-secrets';
 
 /** Who may call a route; decides authentication and which rate limit applies (see RouteAccess). */
-export type AccessLevel = 'user' | 'optional-user' | 'credentials' | 'public';
+export type AccessLevel = 'user' | 'admin' | 'optional-user' | 'credentials' | 'public';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -24,6 +25,9 @@ export interface SlotLimiter {
   acquire(owner: string, leaseMs: number): Promise<Release | undefined>;
 }
 
+/** Spends the caller's expensive-agent budget for these agents (RateLimitPolicies.expensiveAgents). */
+export type AgentBudget = (request: FastifyRequest, reply: FastifyReply, agents: readonly string[]) => Promise<void>;
+
 /** What the route plugins need; built once in app.ts (or by a test). */
 export interface RouteDeps {
   auth: AuthClient;
@@ -31,6 +35,15 @@ export interface RouteDeps {
   deliveries: DeliveryStore;
   webhookSecrets: WebhookSecretStore;
   authenticate: (request: FastifyRequest) => Promise<void>;
+  /** Records an admin's change to an account so older credentials are refused at once (CredentialRevocations) */
+  revocations: { userChanged(userId: string, tokenVersion: number): Promise<void> };
+  /** Drops a revoked API key's cached verification (ApiKeyVerifier) */
+  apiKeyCache: { forget(keyId: string): Promise<void> };
+  /** The dead-letter queue (Broker) */
+  deadLetters: {
+    listDeadLetters(limit: number): Promise<{ items: DeadLetterView[]; total: number }>;
+    settleDeadLetter(messageId: string, action: DeadLetterAction): Promise<SettleResult>;
+  };
   /** Per account + IP login back-off (LoginThrottle) */
   loginThrottle: { attempt<T>(email: string, ip: string, login: () => Promise<T>): Promise<T> };
   /** Queued + running jobs per user (ActiveJobQuota) */
@@ -53,7 +66,7 @@ export interface AccessOptions {
 }
 
 /** Built by buildServer: spread one into a route's options (`{ schema, ...ctx.access.user }`). */
-export type RouteAccess = Record<'user' | 'optionalUser' | 'credentials' | 'public', AccessOptions>;
+export type RouteAccess = Record<'user' | 'admin' | 'optionalUser' | 'credentials' | 'public', AccessOptions>;
 
 /** What buildServer hands each route plugin. */
-export type RouteContext = RouteDeps & { access: RouteAccess };
+export type RouteContext = RouteDeps & { access: RouteAccess; agentBudget: AgentBudget };

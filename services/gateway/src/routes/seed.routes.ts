@@ -1,7 +1,7 @@
 import { AGENT_NAMES, LoginBody } from '@oca/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { principalOf } from '../plugins/authenticate';
-import { analyze } from '../seed/analyze';
+import { agentsFor, analyze } from '../seed/analyze';
 import { AnalyzeBody, AnalyzeDone, AnalyzePending, SeedLoginResponse, seedErrorResponses, StatusResponse } from '../schemas/seed.schemas';
 import type { RouteContext } from './route-deps';
 
@@ -44,6 +44,7 @@ export const seedRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
       config: { ...access.user.config, ...seedConfig },
     },
     async (request, reply) => {
+      await ctx.agentBudget(request, reply, agentsFor(request.body.depth));
       const abort = new AbortController();
       reply.raw.once('close', () => abort.abort());
       const outcome = await analyze(ctx, { principal: principalOf(request), body: request.body, correlationId: request.id, signal: abort.signal });

@@ -119,6 +119,28 @@ export class JobStore {
     return res.rows[0];
   }
 
+  /**
+   * Fails jobs that stopped making progress: running since before `runningSeconds` ago, or
+   * queued since before `queuedSeconds` ago. SKIP LOCKED lets several gateway instances sweep at
+   * once without taking the same job; the status guard keeps a late completion from being undone.
+   */
+  async failStalled(limits: { runningSeconds: number; queuedSeconds: number; batch: number }, error: JobError): Promise<JobRow[]> {
+    const res = await this.pool.query<JobRow>(
+      `WITH stalled AS (
+         SELECT id FROM jobs.jobs
+          WHERE status IN ('queued', 'running')
+            AND ((status = 'running' AND started_at < now() - make_interval(secs => $1))
+              OR (status = 'queued' AND created_at < now() - make_interval(secs => $2)))
+          ORDER BY created_at LIMIT $3
+          FOR UPDATE SKIP LOCKED)
+       UPDATE jobs.jobs j SET status = 'failed', error = $4, finished_at = now(), updated_at = now()
+         FROM stalled WHERE j.id = stalled.id AND j.status IN ('queued', 'running')
+       RETURNING ${JOB_COLUMNS.split(',').map((c) => `j.${c.trim()}`).join(', ')}`,
+      [limits.runningSeconds, limits.queuedSeconds, limits.batch, JSON.stringify(error)],
+    );
+    return res.rows;
+  }
+
   async countQueued(userId: string): Promise<number> {
     const res = await this.pool.query<{ n: string }>(
       `SELECT count(*) AS n FROM jobs.jobs WHERE user_id = $1 AND status IN ('queued', 'running')`,

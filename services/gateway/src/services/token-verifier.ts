@@ -5,22 +5,65 @@ import { z } from 'zod';
 import { ApiError } from '../errors';
 import type { AuthClient } from './auth-client';
 
-const Claims = z.object({ sub: z.uuid(), role: Role, email: z.string() });
+/** `ver` is the user's token version (tokens minted before it existed count as version 0). */
+const Claims = z.object({ sub: z.uuid(), role: Role, email: z.string(), ver: z.number().int().min(0).default(0) });
 
-/** How often an unknown `kid` may trigger a JWKS refetch (a forged kid must not flood auth). */
-const JWKS_REFRESH_MIN_INTERVAL_MS = 30_000;
+/** A verified access token: who, and the token version it was minted with. */
+export interface VerifiedToken {
+  principal: Principal;
+  tokenVersion: number;
+}
+
+/**
+ * How often an unknown `kid` may trigger a JWKS refetch: a forged kid must not flood auth, and a
+ * new key after a rotation should be picked up within seconds. Counted apart from the periodic
+ * refresh, which must not delay it.
+ */
+const UNKNOWN_KID_REFETCH_INTERVAL_MS = 5_000;
 
 /**
  * Verifies access tokens locally with auth's public keys (JWKS over RPC, cached). Only EdDSA is
  * accepted, with the expected issuer and audience; `alg: none` and HMAC tokens never verify.
+ *
+ * Key rotation: auth publishes the current and the previous key. A token with an unknown `kid`
+ * triggers a refetch (at most every 30 s), so a new key is picked up on its first token; the
+ * periodic refresh (start()) drops a retired key within `refreshIntervalMs`.
  */
 export class TokenVerifier {
   private keys = new Map<string, string>();
-  private lastFetch = 0;
+  private lastUnknownKidFetch = 0;
   private fetching: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private readonly decode = createDecoder({ complete: true });
 
-  constructor(private readonly auth: AuthClient) {}
+  constructor(
+    private readonly auth: AuthClient,
+    private readonly options: { refreshIntervalMs?: number; onRefreshError?: (err: Error) => void } = {},
+  ) {}
+
+  /**
+   * Fetches the JWKS now (so ordinary tokens never wait for an on-demand fetch, which stays free
+   * for a rotation's new key), then every `refreshIntervalMs` (default 5 min) until stop(). A failed
+   * first fetch is reported, not thrown: the first token then fetches on demand.
+   */
+  start(): void {
+    this.refresh().catch((err: Error) => this.options.onRefreshError?.(err));
+    const interval = this.options.refreshIntervalMs ?? 300_000;
+    this.timer ??= setInterval(() => {
+      this.refresh().catch((err: Error) => this.options.onRefreshError?.(err));
+    }, interval);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** The `kid`s currently trusted. */
+  knownKeyIds(): string[] {
+    return [...this.keys.keys()];
+  }
 
   async refresh(): Promise<void> {
     this.fetching ??= (async () => {
@@ -31,7 +74,6 @@ export class TokenVerifier {
           keys.set(jwk.kid, createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString());
         }
         this.keys = keys;
-        this.lastFetch = Date.now();
       } finally {
         this.fetching = undefined;
       }
@@ -41,11 +83,14 @@ export class TokenVerifier {
 
   private async keyFor(kid: string | undefined): Promise<string | undefined> {
     if (!kid) return undefined;
-    if (!this.keys.has(kid) && Date.now() - this.lastFetch > JWKS_REFRESH_MIN_INTERVAL_MS) await this.refresh();
+    if (!this.keys.has(kid) && Date.now() - this.lastUnknownKidFetch > UNKNOWN_KID_REFETCH_INTERVAL_MS) {
+      this.lastUnknownKidFetch = Date.now();
+      await this.refresh();
+    }
     return this.keys.get(kid);
   }
 
-  async verify(token: string): Promise<Principal> {
+  async verify(token: string): Promise<VerifiedToken> {
     let kid: string | undefined;
     try {
       kid = (this.decode(token) as { header: { kid?: string } }).header.kid;
@@ -66,7 +111,7 @@ export class TokenVerifier {
         cache: false,
       });
       const claims = Claims.parse(verify(token));
-      return { userId: claims.sub, role: claims.role, email: claims.email, via: 'token' };
+      return { principal: { userId: claims.sub, role: claims.role, email: claims.email, via: 'token' }, tokenVersion: claims.ver };
     } catch (err) {
       if (err instanceof TokenError && err.code === TokenError.codes.expired) {
         throw new ApiError('token_expired', 'Access token expired; refresh it');

@@ -3,26 +3,31 @@
 // an unused address with an eth_call state override (and funds it with a balance override), so
 // it works on any node that implements eth_call's state-override parameter (geth, erigon, reth,
 // nethermind, anvil). Every external call it makes is guarded, so one hostile token cannot make
-// the whole read fail. The runtime bytecode is committed in security-probe.bytecode.ts; a test
+// the whole read fail. The runtime bytecode is committed in security-probe.generated.ts; a test
 // recompiles this file and fails if the two differ.
 pragma solidity 0.8.26;
 
 contract SecurityProbe {
-    /// A Uniswap V2 pair holding the token, verified with its own factory's getPair.
+    /// A Uniswap V2 pair or V3 pool holding the token, verified with its own factory's getPair /
+    /// getPool(token0, token1, fee).
     struct Pool {
         address pair;
         address factory;
         address token0;
         address token1;
-        uint256 reserve0;
+        uint256 reserve0; // V2 reserves; V3: the pool's token balances
         uint256 reserve1;
-        uint256 lpSupply;
+        uint256 lpSupply; // V2 LP totalSupply; 0 for V3 (positions are NFTs or raw pool positions)
+        uint8 version; // 2 or 3
+        uint24 fee; // V3 fee tier, hundredths of a basis point; 0 for V2
+        uint160 sqrtPriceX96; // V3 slot0
+        uint128 liquidity; // V3 in-range liquidity
     }
 
     /// One buy, wallet transfer and sell through `pair`, or wrap/unwrap when `route` is 2.
     struct Simulation {
-        uint8 route; // 0 no usable pool, 1 V2 pair, 2 the token is itself the wrapped native coin
-        address pair;
+        uint8 route; // 0 no usable pool, 1 V2 pair, 2 the token is itself the wrapped native coin, 3 V3 pool
+        address pair; // the V2 pair or V3 pool traded through
         address quote;
         uint256 amountIn; // quote units spent on the buy
         bool buyOk;
@@ -46,7 +51,7 @@ contract SecurityProbe {
     /// One sell attempt's outcome.
     struct Sale {
         uint256 sold; // tokens debited from the seller
-        uint256 expected; // quote the reserves promise for `sold`
+        uint256 expected; // quote the pool promises for the tokens debited by the swap
         uint256 received; // quote that arrived
         uint256 gasUsed;
     }
@@ -55,44 +60,37 @@ contract SecurityProbe {
     uint256 private constant READ_GAS = 100_000;
     /// The receiver of the wallet-transfer test: an address nobody controls.
     address private constant PEER = address(uint160(uint256(keccak256("oca.security-probe.peer"))));
+    /// Uniswap V3's TickMath bounds, one step inside: "no price limit" for an exact-input swap.
+    uint160 private constant MIN_SQRT_RATIO_PLUS_ONE = 4295128740;
+    uint160 private constant MAX_SQRT_RATIO_MINUS_ONE = 1461446703485210103287273052203988822378723970341;
+    /// Top-up rounds when paying a V3 pool in a fee-on-transfer token.
+    uint256 private constant PAY_ROUNDS = 4;
+
+    /// The V3 pool a swap is in flight with: the only caller the swap callback pays.
+    address private _swapPool;
 
     receive() external payable {}
 
     // ---------------------------------------------------------------- reads
 
-    /// Balances and code sizes of `accounts`, and every V2 pair of `token` among them or behind
-    /// `factories` × `quotes` (getPair). A failing balanceOf reads as 0.
-    function inspect(address token, address[] calldata accounts, address[] calldata factories, address[] calldata quotes)
+    /// Balances and code sizes of `accounts`, and every V2 pair or V3 pool of `token` among them
+    /// (a pool holds the token it trades). A failing balanceOf reads as 0.
+    function inspect(address token, address[] calldata accounts)
         external
         view
         returns (uint256[] memory balances, uint256[] memory codeSizes, Pool[] memory pools)
     {
         balances = new uint256[](accounts.length);
         codeSizes = new uint256[](accounts.length);
-        Pool[] memory found = new Pool[](accounts.length + factories.length * quotes.length);
+        Pool[] memory found = new Pool[](accounts.length);
         uint256 n;
         for (uint256 i; i < accounts.length; ++i) {
             balances[i] = _balanceOf(token, accounts[i]);
             codeSizes[i] = accounts[i].code.length;
             if (balances[i] > 0 && codeSizes[i] > 0) n = _addPool(found, n, token, accounts[i]);
         }
-        n = _addListedPools(found, n, token, factories, quotes);
         pools = new Pool[](n);
         for (uint256 i; i < n; ++i) pools[i] = found[i];
-    }
-
-    function _addListedPools(Pool[] memory found, uint256 n, address token, address[] calldata factories, address[] calldata quotes)
-        private
-        view
-        returns (uint256)
-    {
-        for (uint256 f; f < factories.length; ++f) {
-            for (uint256 q; q < quotes.length; ++q) {
-                (bool ok, address pair) = _readAddress(factories[f], abi.encodeWithSignature("getPair(address,address)", token, quotes[q]));
-                if (ok && pair != address(0)) n = _addPool(found, n, token, pair);
-            }
-        }
-        return n;
     }
 
     function _addPool(Pool[] memory found, uint256 n, address token, address candidate) private view returns (uint256) {
@@ -103,7 +101,8 @@ contract SecurityProbe {
         return n + 1;
     }
 
-    /// `candidate` as a V2 pair of `token`, trusted only if its factory maps the pair back to it.
+    /// `candidate` as a V2 pair or V3 pool of `token`, trusted only if its factory maps it back:
+    /// getPair(token0, token1) for V2, getPool(token0, token1, fee) for V3.
     function _pool(address token, address candidate) private view returns (bool, Pool memory p) {
         if (candidate.code.length == 0) return (false, p);
         bool ok0;
@@ -113,33 +112,62 @@ contract SecurityProbe {
         if (!ok0 || !ok1 || (p.token0 != token && p.token1 != token)) return (false, p);
         (ok0, p.factory) = _readAddress(candidate, abi.encodeWithSignature("factory()"));
         if (!ok0 || p.factory.code.length == 0) return (false, p);
+        p.pair = candidate;
         (bool okPair, address listed) = _readAddress(p.factory, abi.encodeWithSignature("getPair(address,address)", p.token0, p.token1));
+        if (okPair && listed == candidate) return _v2Figures(p);
+        (bool okFee, bytes memory feeData) = candidate.staticcall{gas: READ_GAS}(abi.encodeWithSignature("fee()"));
+        if (!okFee || feeData.length < 32) return (false, p);
+        uint256 fee = abi.decode(feeData, (uint256));
+        if (fee >= 1 << 24) return (false, p);
+        p.fee = uint24(fee);
+        (okPair, listed) = _readAddress(p.factory, abi.encodeWithSignature("getPool(address,address,uint24)", p.token0, p.token1, p.fee));
         if (!okPair || listed != candidate) return (false, p);
-        (bool okReserves, bytes memory data) = candidate.staticcall{gas: READ_GAS}(abi.encodeWithSignature("getReserves()"));
+        return _v3Figures(p);
+    }
+
+    function _v2Figures(Pool memory p) private view returns (bool, Pool memory) {
+        (bool okReserves, bytes memory data) = p.pair.staticcall{gas: READ_GAS}(abi.encodeWithSignature("getReserves()"));
         if (!okReserves || data.length < 64) return (false, p);
         (p.reserve0, p.reserve1) = abi.decode(data, (uint256, uint256));
-        p.lpSupply = _readUint(candidate, abi.encodeWithSignature("totalSupply()"));
-        p.pair = candidate;
+        p.lpSupply = _readUint(p.pair, abi.encodeWithSignature("totalSupply()"));
+        p.version = 2;
+        return (true, p);
+    }
+
+    function _v3Figures(Pool memory p) private view returns (bool, Pool memory) {
+        (bool okSlot0, bytes memory data) = p.pair.staticcall{gas: READ_GAS}(abi.encodeWithSignature("slot0()"));
+        if (!okSlot0 || data.length < 32) return (false, p);
+        uint256 sqrtPrice = abi.decode(data, (uint256));
+        if (sqrtPrice >= 1 << 160) return (false, p);
+        p.sqrtPriceX96 = uint160(sqrtPrice);
+        uint256 liquidity = _readUint(p.pair, abi.encodeWithSignature("liquidity()"));
+        p.liquidity = liquidity >= 1 << 128 ? type(uint128).max : uint128(liquidity);
+        p.reserve0 = _balanceOf(p.token0, p.pair);
+        p.reserve1 = _balanceOf(p.token1, p.pair);
+        p.version = 3;
         return (true, p);
     }
 
     // ---------------------------------------------------------------- simulation
 
-    /// Buys `token` through the first of `pairs` whose other side is a wrapped native coin (it
-    /// accepts deposit() with value and credits exactly that), sends a tenth to a fresh address,
-    /// then sells the rest back: all of it, or a tenth if all of it fails. Without such a pair,
-    /// a `token` that is itself a wrapped native coin is tested by wrap, transfer and unwrap.
-    function simulate(address token, address[] calldata pairs) external returns (Simulation memory s) {
+    /// Buys `token` through the first of `pairs` (V2 pairs or V3 pools, `versions[i]` 2 or 3)
+    /// whose other side is a wrapped native coin (it accepts deposit() with value and credits
+    /// exactly that), sends a tenth to a fresh address, then sells the rest back: all of it, or a
+    /// tenth if all of it fails. Without such a pool, a `token` that is itself a wrapped native
+    /// coin is tested by wrap, transfer and unwrap.
+    function simulate(address token, address[] calldata pairs, uint8[] calldata versions) external returns (Simulation memory s) {
         for (uint256 i; i < pairs.length; ++i) {
-            (bool ok, address quote, uint256 reserveQuote, ) = _sides(pairs[i], token);
+            bool v3 = i < versions.length && versions[i] == 3;
+            (bool ok, address quote, uint256 reserveQuote, ) = v3 ? _v3Sides(pairs[i], token) : _sides(pairs[i], token);
             if (!ok || reserveQuote < 1000) continue;
             uint256 amountIn = reserveQuote / 1000;
             if (!_wrap(quote, amountIn)) continue;
-            s.route = 1;
+            s.route = v3 ? 3 : 1;
             s.pair = pairs[i];
             s.quote = quote;
             s.amountIn = amountIn;
-            _buy(s, token);
+            if (v3) _buyV3(s, token);
+            else _buy(s, token);
             if (!s.buyOk || s.buyReceived == 0) return s;
             _walletTransfer(s, token, s.buyReceived / 10);
             _sell(s, token);
@@ -177,6 +205,66 @@ contract SecurityProbe {
         }
         s.buyOk = true;
         s.buyReceived = _sub(_balanceOf(token, address(this)), before);
+    }
+
+    function _buyV3(Simulation memory s, address token) private {
+        uint256 before = _balanceOf(token, address(this));
+        bool quoteIs0 = _readAddressOr0(s.pair, abi.encodeWithSignature("token0()")) == s.quote;
+        uint256 gasBefore = gasleft();
+        (bool ok, bytes memory ret) = _swapV3(s.pair, quoteIs0, s.amountIn);
+        s.buyGas = gasBefore - gasleft();
+        if (!ok || ret.length < 64) {
+            s.buyError = ret;
+            return;
+        }
+        (int256 amount0, int256 amount1) = abi.decode(ret, (int256, int256));
+        int256 tokenDelta = quoteIs0 ? amount1 : amount0;
+        // The pool's own account of what it sent; a buy tax shows as less arriving.
+        s.buyExpected = tokenDelta < 0 ? uint256(-tokenDelta) : 0;
+        s.buyOk = true;
+        s.buyReceived = _sub(_balanceOf(token, address(this)), before);
+    }
+
+    /// Exact-input swap of `amountIn` on a V3 pool without a price limit; the callback pays.
+    function _swapV3(address pool, bool zeroForOne, uint256 amountIn) private returns (bool, bytes memory) {
+        _swapPool = pool;
+        (bool ok, bytes memory ret) = pool.call(
+            abi.encodeWithSignature(
+                "swap(address,bool,int256,uint160,bytes)",
+                address(this),
+                zeroForOne,
+                int256(amountIn),
+                zeroForOne ? MIN_SQRT_RATIO_PLUS_ONE : MAX_SQRT_RATIO_MINUS_ONE,
+                ""
+            )
+        );
+        _swapPool = address(0);
+        return (ok, ret);
+    }
+
+    /// Pays what a V3 swap owes. A fee-on-transfer token delivers less than it debits, so the
+    /// shortfall is topped up, grossed up by the ratio seen so far, for a few rounds; a token that
+    /// refuses the transfer reverts the swap with its own reason.
+    function uniswapV3SwapCallback(int256 amount0Delta, int256 amount1Delta, bytes calldata) external {
+        require(msg.sender == _swapPool && _swapPool != address(0), "unexpected callback");
+        bool pay0 = amount0Delta > 0;
+        address payToken = _readAddressOr0(msg.sender, abi.encodeWithSignature(pay0 ? "token0()" : "token1()"));
+        uint256 owed = uint256(pay0 ? amount0Delta : amount1Delta);
+        uint256 start = _balanceOf(payToken, msg.sender);
+        uint256 sent;
+        uint256 got;
+        for (uint256 k; k < PAY_ROUNDS && got < owed; ++k) {
+            if (k > 0 && got == 0) revert("pool credited nothing");
+            uint256 need = owed - got;
+            uint256 amount = k == 0 ? need : (need * sent + got - 1) / got;
+            uint256 available = _balanceOf(payToken, address(this));
+            if (amount > available) amount = available;
+            if (amount == 0) break;
+            (bool ok, bytes memory ret) = payToken.call(abi.encodeWithSignature("transfer(address,uint256)", msg.sender, amount));
+            _forward(ok, ret);
+            sent += amount;
+            got = _sub(_balanceOf(payToken, msg.sender), start);
+        }
     }
 
     function _walletTransfer(Simulation memory s, address token, uint256 amount) private {
@@ -217,7 +305,7 @@ contract SecurityProbe {
     function sellStep(address token, address pair, address quote, uint256 amount, uint8 route) external returns (Sale memory sale) {
         require(msg.sender == address(this), "self only");
         uint256 gasBefore = gasleft();
-        sale = route == 2 ? _unwrap(token, amount) : _sellToPair(token, pair, quote, amount);
+        sale = route == 2 ? _unwrap(token, amount) : route == 3 ? _sellToV3(token, pair, quote, amount) : _sellToPair(token, pair, quote, amount);
         sale.gasUsed = gasBefore - gasleft();
     }
 
@@ -246,6 +334,61 @@ contract SecurityProbe {
         (ok, ret) = pair.call(abi.encodeWithSignature("swap(uint256,uint256,address,bytes)", tokenIs0 ? 0 : out, tokenIs0 ? out : 0, address(this), ""));
         _forward(ok, ret);
         sale.received = _sub(_balanceOf(quote, address(this)), quoteBefore);
+    }
+
+    /// A V3 sell of `amount` tokens. A hundredth goes into the pool first as a plain transfer (lost
+    /// to the pool, harmlessly: this is a simulation) to learn what share of a transfer into the
+    /// pool arrives; the rest is sold exact-input for what would arrive (less 0.1 % headroom), so a
+    /// fee-on-transfer token can sell its whole balance as it would through a router. Expected is
+    /// the pool's own price for the tokens it received, applied to every token the swap debited
+    /// (linear: the simulated trade is 0.1 % of the pool).
+    function _sellToV3(address token, address pool, address quote, uint256 amount) private returns (Sale memory sale) {
+        uint256 selfBefore = _balanceOf(token, address(this));
+        uint256 swapIn = _v3SellSize(token, pool, amount);
+        uint256 quoteBefore = _balanceOf(quote, address(this));
+        (uint256 credited, uint256 debited) = _v3SellSwap(token, pool, swapIn);
+        sale.received = _sub(_balanceOf(quote, address(this)), quoteBefore);
+        sale.sold = _sub(selfBefore, _balanceOf(token, address(this)));
+        sale.expected = credited == 0 ? 0 : (sale.received * debited) / credited;
+    }
+
+    /// Sends a hundredth of `amount` into the pool and returns what the rest would deliver, less
+    /// 0.1 % headroom for the token's rounding.
+    function _v3SellSize(address token, address pool, uint256 amount) private returns (uint256 swapIn) {
+        uint256 sample = amount / 100;
+        if (sample == 0) sample = amount;
+        uint256 poolBefore = _balanceOf(token, pool);
+        (bool ok, bytes memory ret) = token.call(abi.encodeWithSignature("transfer(address,uint256)", pool, sample));
+        _forward(ok, ret);
+        uint256 arrived = _sub(_balanceOf(token, pool), poolBefore);
+        require(arrived > 0, "transfer into the pool delivered nothing");
+        swapIn = ((((amount - sample) * arrived) / sample) * 999) / 1000;
+        require(swapIn > 0, "nothing left to sell");
+    }
+
+    /// The exact-input sell: tokens the pool credited itself and tokens it cost this contract.
+    function _v3SellSwap(address token, address pool, uint256 swapIn) private returns (uint256 credited, uint256 debited) {
+        uint256 before = _balanceOf(token, address(this));
+        bool tokenIs0 = _readAddressOr0(pool, abi.encodeWithSignature("token0()")) == token;
+        (bool ok, bytes memory ret) = _swapV3(pool, tokenIs0, swapIn);
+        if (!ok) {
+            assembly {
+                revert(add(ret, 32), mload(ret))
+            }
+        }
+        (int256 amount0, int256 amount1) = abi.decode(ret, (int256, int256));
+        int256 tokenDelta = tokenIs0 ? amount0 : amount1;
+        credited = tokenDelta > 0 ? uint256(tokenDelta) : 0;
+        debited = _sub(before, _balanceOf(token, address(this)));
+    }
+
+    /// The V3 pool's other token and its token balances, oriented to `token`.
+    function _v3Sides(address pool, address token) private view returns (bool ok, address quote, uint256 reserveQuote, uint256 reserveToken) {
+        (bool ok0, address t0) = _readAddress(pool, abi.encodeWithSignature("token0()"));
+        (bool ok1, address t1) = _readAddress(pool, abi.encodeWithSignature("token1()"));
+        if (!ok0 || !ok1 || (t0 != token && t1 != token)) return (false, address(0), 0, 0);
+        quote = t0 == token ? t1 : t0;
+        return (true, quote, _balanceOf(quote, pool), _balanceOf(token, pool));
     }
 
     // ---------------------------------------------------------------- helpers

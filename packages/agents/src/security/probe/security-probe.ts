@@ -18,21 +18,29 @@ const SIMULATE_GAS = 15_000_000n;
 /** Accounts per inspect call; chunks go out together (one batch). */
 export const INSPECT_CHUNK = 500;
 
+/** A verified pool as the probe read it. */
 export type ProbePool = {
   pair: Address;
   factory: Address;
+  version: 2 | 3;
   token0: Address;
   token1: Address;
+  /** V2 reserves; V3 token balances of the pool. */
   reserve0: bigint;
   reserve1: bigint;
+  /** V2 LP supply; 0n for V3. */
   lpSupply: bigint;
+  /** V3 only (0 / 0n for V2). */
+  fee: number;
+  sqrtPriceX96: bigint;
+  liquidity: bigint;
 };
 
 export interface Inspection {
   /** Per account, in the order given. */
   balances: bigint[];
   codeSizes: number[];
-  /** Verified V2 pairs of the token, deduplicated. */
+  /** Verified V2 pairs and V3 pools of the token among the accounts, deduplicated. */
   pools: ProbePool[];
   /** eth_calls made. */
   calls: number;
@@ -41,27 +49,22 @@ export interface Inspection {
 /** Options for `inspect`. */
 export interface InspectRequest {
   token: Address;
+  /** Holders to read; pools among them (or listed pools added here) are verified and read. */
   accounts: readonly Address[];
-  /** V2 factories to ask `getPair(token, quote)` for each of `quotes`. */
-  factories?: readonly Address[];
-  quotes?: readonly Address[];
   blockNumber: bigint;
 }
 
 /**
- * Balances and code sizes of many accounts and the token's V2 pools among them, through the
- * probe's `inspect` in chunks of `INSPECT_CHUNK` accounts, all sent at once.
+ * Balances and code sizes of many accounts and the token's V2 pairs and V3 pools among them,
+ * through the probe's `inspect` in chunks of `INSPECT_CHUNK` accounts, all sent at once.
  */
 export async function inspect(client: ChainClient, request: InspectRequest): Promise<Inspection> {
   const chunks: Address[][] = [];
   for (let i = 0; i < request.accounts.length; i += INSPECT_CHUNK) chunks.push(request.accounts.slice(i, i + INSPECT_CHUNK));
   if (chunks.length === 0) chunks.push([]);
   const results = await Promise.all(
-    chunks.map((accounts, i) => {
-      // Listed pools are asked for once, with the first chunk.
-      const factories = i === 0 ? (request.factories ?? []) : [];
-      const quotes = i === 0 ? (request.quotes ?? []) : [];
-      const data = encodeFunctionData({ abi: SECURITY_PROBE_ABI, functionName: 'inspect', args: [request.token, accounts, factories, quotes] });
+    chunks.map((accounts) => {
+      const data = encodeFunctionData({ abi: SECURITY_PROBE_ABI, functionName: 'inspect', args: [request.token, accounts] });
       return probeCall(client, data, request.blockNumber, INSPECT_GAS, false).then((out) =>
         decodeFunctionResult({ abi: SECURITY_PROBE_ABI, functionName: 'inspect', data: out }),
       );
@@ -79,9 +82,9 @@ export async function inspect(client: ChainClient, request: InspectRequest): Pro
 
 export type Simulation = ReturnType<typeof decodeSimulation>;
 
-/** One buy → wallet transfer → sell through the first usable pair of `pairs` (see SecurityProbe.sol). */
-export async function simulate(client: ChainClient, token: Address, pairs: readonly Address[], blockNumber: bigint) {
-  const data = encodeFunctionData({ abi: SECURITY_PROBE_ABI, functionName: 'simulate', args: [token, pairs] });
+/** One buy → wallet transfer → sell through the first usable pool of `pools`, deepest first (see SecurityProbe.sol). */
+export async function simulate(client: ChainClient, token: Address, pools: readonly { pair: Address; version: 2 | 3 }[], blockNumber: bigint) {
+  const data = encodeFunctionData({ abi: SECURITY_PROBE_ABI, functionName: 'simulate', args: [token, pools.map((p) => p.pair), pools.map((p) => p.version)] });
   return decodeSimulation(await probeCall(client, data, blockNumber, SIMULATE_GAS, true));
 }
 
@@ -106,14 +109,20 @@ async function probeCall(client: ChainClient, data: Hex, blockNumber: bigint, ga
   return out ?? '0x';
 }
 
-function normalisePool(pool: { pair: Address; factory: Address; token0: Address; token1: Address; reserve0: bigint; reserve1: bigint; lpSupply: bigint }): ProbePool {
+type RawPool = { pair: Address; factory: Address; token0: Address; token1: Address; reserve0: bigint; reserve1: bigint; lpSupply: bigint; version: number; fee: number; sqrtPriceX96: bigint; liquidity: bigint };
+
+function normalisePool(pool: RawPool): ProbePool {
   return {
     pair: getAddress(pool.pair),
     factory: getAddress(pool.factory),
+    version: pool.version === 3 ? 3 : 2,
     token0: getAddress(pool.token0),
     token1: getAddress(pool.token1),
     reserve0: pool.reserve0,
     reserve1: pool.reserve1,
     lpSupply: pool.lpSupply,
+    fee: pool.fee,
+    sqrtPriceX96: pool.sqrtPriceX96,
+    liquidity: pool.liquidity,
   };
 }

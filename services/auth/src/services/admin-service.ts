@@ -1,0 +1,190 @@
+import type { AdminApiKeyView, AdminUserView, AuditAction, AuditPage, Role, UserPage } from '@oca/contracts';
+import type { Pool } from '@oca/db';
+import { AuthError } from '../errors';
+import { revokeApiKey, VIEW_COLUMNS, type KeyRow } from './api-key-service';
+import { recordAudit } from './audit-log';
+import { withTransaction, type Queryable } from './db';
+import type { UserRow } from './user-store';
+
+type AdminUserRow = Pick<UserRow, 'id' | 'email' | 'role' | 'disabled_at' | 'created_at' | 'token_version'>;
+
+
+interface AuditRow {
+  id: string;
+  created_at: Date;
+  action: AuditAction;
+  actor_user_id: string | null;
+  target: string | null;
+  ip: string | null;
+  details: Record<string, unknown>;
+}
+
+const USER_COLUMNS = 'id, email, role, disabled_at, created_at, token_version';
+
+export const toAdminUserView = (row: AdminUserRow): AdminUserView => ({
+  id: row.id,
+  email: row.email,
+  role: row.role,
+  createdAt: row.created_at.toISOString(),
+  disabledAt: row.disabled_at?.toISOString() ?? null,
+  tokenVersion: row.token_version,
+});
+
+const toAdminKeyView = (row: KeyRow): AdminApiKeyView => ({
+  id: row.id,
+  userId: row.user_id,
+  name: row.name,
+  prefix: row.prefix,
+  createdAt: row.created_at.toISOString(),
+  lastUsedAt: row.last_used_at?.toISOString() ?? null,
+  revokedAt: row.revoked_at?.toISOString() ?? null,
+});
+
+/** Keyset cursor over (created_at, id), newest first: base64url of `<microsecond epoch>.<id>`. */
+const encodeUserCursor = (row: { created_at: Date; id: string; created_us: string }): string =>
+  Buffer.from(`${row.created_us}.${row.id}`).toString('base64url');
+
+function decodeUserCursor(cursor: string): { createdUs: string; id: string } {
+  const match = /^(\d{1,20})\.([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new AuthError('validation_failed', 'cursor: must be a nextCursor from a previous page');
+  return { createdUs: match[1]!, id: match[2]! };
+}
+
+export interface UserChange {
+  /** The admin acting; null for an operator at the command line (scripts/set-role) */
+  actorUserId: string | null;
+  userId: string;
+  role?: Role;
+  disabled?: boolean;
+  reason?: string;
+  ip?: string;
+}
+
+/**
+ * What admins do to accounts: list them, change role (the plan), disable and re-enable, revoke any
+ * API key, read the audit log. Every change raises the user's token version in the same
+ * transaction as its audit entry, so credentials minted before the change can be refused at once.
+ */
+export class AdminService {
+  constructor(private readonly pool: Pool) {}
+
+  async listUsers(params: { limit: number; cursor?: string; email?: string; role?: Role; disabled?: boolean }): Promise<UserPage> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const bind = (value: unknown) => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    if (params.email) where.push(`strpos(email, ${bind(params.email.toLowerCase())}) > 0`);
+    if (params.role) where.push(`role = ${bind(params.role)}`);
+    if (params.disabled !== undefined) where.push(params.disabled ? 'disabled_at IS NOT NULL' : 'disabled_at IS NULL');
+    if (params.cursor) {
+      const { createdUs, id } = decodeUserCursor(params.cursor);
+      // The cursor keeps microseconds: JavaScript dates would round created_at to milliseconds.
+      where.push(`(created_at, id) < (to_timestamp(${bind(createdUs)}::numeric / 1e6), ${bind(id)}::uuid)`);
+    }
+    const { rows } = await this.pool.query<AdminUserRow & { created_us: string }>(
+      `SELECT ${USER_COLUMNS}, (extract(epoch FROM created_at) * 1e6)::bigint::text AS created_us
+         FROM auth.users ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY created_at DESC, id DESC LIMIT ${bind(params.limit + 1)}`,
+      values,
+    );
+    const page = rows.slice(0, params.limit);
+    const last = page[page.length - 1];
+    return { items: page.map(toAdminUserView), nextCursor: rows.length > params.limit && last ? encodeUserCursor(last) : null };
+  }
+
+  /** Changes role and/or disabled state; a no-op change returns the user as is (no version bump, no audit). */
+  async updateUser(change: UserChange): Promise<AdminUserView> {
+    if (change.actorUserId !== null && change.actorUserId === change.userId) {
+      // An admin demoting or disabling themselves could leave nobody able to undo it.
+      throw new AuthError('conflict', 'Admins cannot change their own role or disable their own account');
+    }
+    const updated = await withTransaction(this.pool, async (tx) => {
+      const { rows } = await tx.query<AdminUserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1 FOR UPDATE`, [change.userId]);
+      const current = rows[0];
+      if (!current) return undefined;
+      const roleChange = change.role !== undefined && change.role !== current.role ? change.role : undefined;
+      const wasDisabled = current.disabled_at !== null;
+      const disableChange = change.disabled !== undefined && change.disabled !== wasDisabled ? change.disabled : undefined;
+      if (roleChange === undefined && disableChange === undefined) return current;
+
+      const { rows: after } = await tx.query<AdminUserRow>(
+        `UPDATE auth.users
+            SET role = COALESCE($2, role),
+                disabled_at = CASE WHEN $3::boolean IS NULL THEN disabled_at WHEN $3 THEN now() ELSE NULL END,
+                token_version = token_version + 1
+          WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+        [change.userId, roleChange ?? null, disableChange ?? null],
+      );
+      const audit = { actorUserId: change.actorUserId, target: change.userId, ip: change.ip ?? null };
+      const reason = change.reason ? { reason: change.reason } : {};
+      if (roleChange !== undefined) {
+        await recordAudit(tx, { ...audit, action: 'user.role_change', details: { from: current.role, to: roleChange, ...reason } });
+      }
+      if (disableChange === true) {
+        // Refresh tokens die with the account; access tokens and API keys are refused by version.
+        const revoked = await revokeRefreshTokens(tx, change.userId);
+        await recordAudit(tx, { ...audit, action: 'user.disable', details: { revokedRefreshTokens: revoked, ...reason } });
+      } else if (disableChange === false) {
+        await recordAudit(tx, { ...audit, action: 'user.enable', details: reason });
+      }
+      return after[0]!;
+    });
+    if (!updated) throw new AuthError('not_found', 'User not found');
+    return toAdminUserView(updated);
+  }
+
+  async listApiKeys(params: { userId: string }): Promise<AdminApiKeyView[]> {
+    const { rows } = await this.pool.query<KeyRow>(
+      `SELECT ${VIEW_COLUMNS} FROM auth.api_keys WHERE user_id = $1 ORDER BY created_at DESC, id`,
+      [params.userId],
+    );
+    return rows.map(toAdminKeyView);
+  }
+
+  /** Revokes any user's key; idempotent (a revoked key is returned unchanged, without a second audit entry). */
+  async revokeApiKey(params: { actorUserId: string; keyId: string; ip?: string }): Promise<AdminApiKeyView> {
+    return toAdminKeyView(await revokeApiKey(this.pool, params));
+  }
+
+  /** Newest first; `userId` matches entries where the user is the actor or the target. */
+  async listAudit(params: { limit: number; cursor?: string; userId?: string; action?: AuditAction }): Promise<AuditPage> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const bind = (value: unknown) => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    if (params.cursor) where.push(`id < ${bind(params.cursor)}::bigint`);
+    if (params.userId) {
+      const user = bind(params.userId);
+      where.push(`(actor_user_id = ${user}::uuid OR target = ${user}::text)`);
+    }
+    if (params.action) where.push(`action = ${bind(params.action)}`);
+    const { rows } = await this.pool.query<AuditRow>(
+      `SELECT id::text, created_at, action, actor_user_id, target, ip, details
+         FROM auth.audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY id DESC LIMIT ${bind(params.limit + 1)}`,
+      values,
+    );
+    const page = rows.slice(0, params.limit);
+    return {
+      items: page.map((r) => ({
+        id: r.id,
+        at: r.created_at.toISOString(),
+        action: r.action,
+        actorUserId: r.actor_user_id,
+        target: r.target,
+        ip: r.ip,
+        details: r.details,
+      })),
+      nextCursor: rows.length > params.limit ? (page[page.length - 1]?.id ?? null) : null,
+    };
+  }
+}
+
+async function revokeRefreshTokens(db: Queryable, userId: string): Promise<number> {
+  const { rowCount } = await db.query('UPDATE auth.refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+  return rowCount ?? 0;
+}

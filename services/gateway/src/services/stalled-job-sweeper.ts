@@ -1,0 +1,75 @@
+import type { Logger } from '@oca/observability';
+import type { GatewayMetrics } from '../metrics';
+import type { WebhookEnqueuer } from './completion-handler';
+import type { JobStore } from './job-store';
+import type { JobWaiter } from './job-waiter';
+
+export interface StalledJobSweeperOptions {
+  store: Pick<JobStore, 'failStalled'>;
+  waiter: Pick<JobWaiter, 'notify'>;
+  webhooks: WebhookEnqueuer;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  /** A running job with no completion after this long has been lost. */
+  runningSeconds: number;
+  /** A queued job not started after this long has been lost (backlog must drain faster than this). */
+  queuedSeconds: number;
+  intervalMs: number;
+  /** Jobs failed per round. @default 100 */
+  batch?: number;
+}
+
+/**
+ * Fails jobs whose execution was lost, so no client waits forever: when the executor's last
+ * attempt cannot report (Redis or the broker down at that moment) the message is dead-lettered
+ * without a completion, and the job would stay `running`. A swept job fails with code `stalled`,
+ * wakes its long-polls and gets its webhook like any other failure.
+ */
+export class StalledJobSweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+
+  constructor(private readonly options: StalledJobSweeperOptions) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => {
+      this.sweep().catch((err: Error) => this.options.logger.warn({ err: err.message }, 'stalled-job sweep failed; retrying next round'));
+    }, this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and waits for a round in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One round; returns how many jobs it failed. Rounds never overlap within an instance. */
+  sweep(): Promise<number> {
+    this.running ??= this.round().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async round(): Promise<number> {
+    const { store, waiter, webhooks, metrics, logger, runningSeconds, queuedSeconds } = this.options;
+    const rows = await store.failStalled(
+      { runningSeconds, queuedSeconds, batch: this.options.batch ?? 100 },
+      { code: 'stalled', message: 'The job stopped making progress (its execution was lost); submit it again', retryable: true },
+    );
+    for (const row of rows) {
+      logger.warn({ jobId: row.id, agent: row.agent, startedAt: row.started_at }, 'stalled job failed by the sweeper');
+      metrics.jobsCompleted.inc({ agent: row.agent, status: 'failed' });
+      try {
+        if (row.webhook_url) await webhooks.enqueue(row, row.correlation_id);
+        await waiter.notify(row.id);
+      } catch (err) {
+        // The job is failed either way; polling shows it. Only this notification is missed.
+        logger.error({ jobId: row.id, err: (err as Error).message }, 'stalled job failed, but its webhook/long-poll notification could not be sent');
+      }
+    }
+    return rows.length;
+  }
+}
