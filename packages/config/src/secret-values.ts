@@ -1,5 +1,5 @@
 /** Variables whose whole value is a secret (private keys). */
-const SECRET_VARIABLES = ['AUTH_SIGNING_KEY', 'GATEWAY_TLS_KEY', 'REDIS_TLS_KEY', 'AMQP_TLS_KEY'];
+const SECRET_VARIABLES = ['AUTH_SIGNING_KEY', 'AUTH_SIGNING_KEY_PREVIOUS', 'GATEWAY_TLS_KEY', 'REDIS_TLS_KEY', 'AMQP_TLS_KEY'];
 /** Variables holding one URL whose password is a secret. */
 const URL_VARIABLES = ['AMQP_URL', 'DATABASE_URL', 'REDIS_URL'];
 /** Path segments and query values at least this long in an RPC URL are taken for API keys. */

@@ -4,10 +4,10 @@
  *
  *   pnpm set-role <email> <user|premium|admin>
  *
- * Reads DATABASE_URL (or DATABASE_URL_FILE) like the auth service.
+ * Reads DATABASE_URL (or DATABASE_URL_FILE) and DATABASE_SSL(_CA) like the auth service.
  */
 import { Role } from '@oca/contracts';
-import { createPool } from '@oca/db';
+import { createPool, type DatabaseSslOptions } from '@oca/db';
 import { z } from 'zod';
 import { loadEnv } from '../env';
 import { AdminService } from '../services/admin-service';
@@ -15,8 +15,8 @@ import { userStore } from '../services/user-store';
 
 const Args = z.tuple([z.email().transform((e) => e.toLowerCase()), Role]);
 
-export async function setRole(databaseUrl: string, email: string, role: Role): Promise<{ userId: string; changed: boolean }> {
-  const pool = createPool({ connectionString: databaseUrl, max: 1, applicationName: 'oca-auth-cli' });
+export async function setRole(databaseUrl: string, email: string, role: Role, ssl?: DatabaseSslOptions): Promise<{ userId: string; changed: boolean }> {
+  const pool = createPool({ connectionString: databaseUrl, max: 1, applicationName: 'oca-auth-cli', ssl });
   try {
     const user = await userStore.findByEmail(pool, email);
     if (!user) throw new Error(`no account with email ${email}: register it first`);
@@ -34,7 +34,8 @@ if (require.main === module) {
     process.exit(2);
   }
   const [email, role] = parsed.data;
-  setRole(loadEnv().DATABASE_URL, email, role).then(
+  const env = loadEnv();
+  setRole(env.DATABASE_URL, email, role, { mode: env.DATABASE_SSL, ca: env.DATABASE_SSL_CA }).then(
     ({ userId, changed }) => console.log(changed ? `${email} (${userId}) is now ${role}` : `${email} (${userId}) already was ${role}`),
     (err: Error) => {
       console.error(err.message);
