@@ -5,7 +5,7 @@
  * RabbitMQ over TLS is configuration only (the machine's broker has no TLS listener); see
  * docs/security.md.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
@@ -45,6 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([pg?.stop(), redis?.stop()]);
+  for (const dir of [pki?.dir, otherPki?.dir]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const pgUrl = (database = 'oca') => `postgres://postgres@127.0.0.1:${pg.port}/${database}`;

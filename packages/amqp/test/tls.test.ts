@@ -4,6 +4,7 @@
  * The Broker must trust exactly the CA it is given and present its client certificate; the AMQP
  * handshake then fails (the stand-in speaks no AMQP), which is expected.
  */
+import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { createLogger } from '@oca/observability';
@@ -31,6 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
+  for (const dir of [pki?.dir, otherPki?.dir]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const connect = (tlsOptions: { ca?: string; cert?: string; key?: string }) =>

@@ -8,8 +8,8 @@ import { authenticateIfPresent, requireAdmin } from './plugins/authenticate';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/error-handler';
 import { DEFAULT_OVERLOAD, registerLoadShedding, type OverloadConfig } from './plugins/load-shedding';
 import { registerOpenApi } from './plugins/openapi';
-import { DebugRequestLog } from './plugins/request-log';
 import { DEFAULT_RATE_LIMITS, registerRateLimits, type RateLimitConfig } from './plugins/rate-limit';
+import { DebugRequestLog } from './plugins/request-log';
 import { registerSecurityHeaders } from './plugins/security-headers';
 import { adminRoutes } from './routes/admin.routes';
 import { authRoutes } from './routes/auth.routes';
@@ -50,7 +50,10 @@ const trustHops = (hops: number) => (_address: string, hop: number) => hop < hop
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** fastify's `https` option; typed as http's so the app's type does not depend on it (the API is identical). */
+/**
+ * fastify's `https` option. Cast to the http variant's type so the app's type does not depend on
+ * whether TLS is configured: an https.Server has the same listen/close/address API.
+ */
 function httpsOptions(tls: ServerOptions['tls']): { https?: null } {
   if (!tls) return {};
   const mutual = tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {};
