@@ -8,7 +8,7 @@
  * secret-bearing connection URLs are checked the same way.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findFreePort, serviceUrls } from '@oca/testkit';
@@ -186,6 +186,7 @@ beforeAll(async () => {
   } finally {
     await h.close();
     await new Promise((r) => setTimeout(r, 300)); // let the pipes drain after exit
+    rmSync(keyDir, { recursive: true, force: true });
   }
 });
 

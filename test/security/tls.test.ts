@@ -87,6 +87,7 @@ describe('PostgreSQL over SSL (packages/db)', () => {
     writeFileSync(path.join(dir, '0001_t.sql'), '-- Up Migration\nCREATE TABLE t (id int);\n-- Down Migration\nDROP TABLE t;\n');
     expect(await migrate({ databaseUrl: pgUrl(), schema: 'tls_test', dir, logger: silent, ssl: { mode: 'verify-full', ca: pki.ca } })).toEqual(['0001_t']);
     await expect(migrate({ databaseUrl: pgUrl(), schema: 'tls_test2', dir, logger: silent, ssl: { mode: 'verify-full', ca: otherPki.ca } })).rejects.toThrow();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -13,6 +13,7 @@ let pki: TestPki;
 beforeAll(() => {
   pki = createTestPki('config-tls');
 });
+afterAll(() => rmSync(pki.dir, { recursive: true, force: true }));
 
 function issuesOf(env: Record<string, string | undefined>): string[] {
   try {
@@ -88,5 +89,6 @@ describe('TLS settings', () => {
     writeFileSync(join(dir, 'empty.pem'), '\n');
     expect(issuesOf({ DATABASE_SSL: 'verify-full', DATABASE_SSL_CA_FILE: join(dir, 'nope.pem') })).toEqual([`DATABASE_SSL_CA_FILE: cannot read ${join(dir, 'nope.pem')} (ENOENT)`]);
     expect(issuesOf({ DATABASE_SSL: 'verify-full', DATABASE_SSL_CA_FILE: join(dir, 'empty.pem') })).toEqual(['DATABASE_SSL_CA: expected one or more PEM certificates']);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

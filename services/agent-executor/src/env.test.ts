@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@oca/config';
@@ -22,5 +22,6 @@ describe('agent-executor env', () => {
     writeFileSync(join(dir, 'rpc'), `${url}\n`);
     expect(loadEnv({ RPC_URL_ETHEREUM_FILE: join(dir, 'rpc') }).rpcUrls.ethereum).toEqual([url]);
     expect(() => loadEnv({ RPC_URL_ETHEREUM_FILE: join(dir, 'missing') })).toThrow(`RPC_URL_ETHEREUM_FILE: cannot read ${join(dir, 'missing')} (ENOENT)`);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { ConfigError } from '@oca/config';
 import { createTestPki } from '../../../scripts/lib/certificates';
 import { loadEnv } from './env';
@@ -41,5 +42,6 @@ describe('gateway env', () => {
     const issues = issuesOf({ GATEWAY_TLS_CERT_FILE: pki.files.serverKey, GATEWAY_TLS_KEY_FILE: pki.files.serverCert });
     expect(issues).toEqual(['GATEWAY_TLS_CERT: expected one or more PEM certificates', 'GATEWAY_TLS_KEY: expected an unencrypted PEM private key']);
     expect(issues.join('\n')).not.toContain('PRIVATE KEY');
+    rmSync(pki.dir, { recursive: true, force: true });
   });
 });
