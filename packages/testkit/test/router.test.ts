@@ -34,6 +34,12 @@ async function reserves(): Promise<{ demo: bigint; weth: bigint }> {
 /** Uniswap V2's getAmountOut, recomputed here. */
 const amountOut = (amountIn: bigint, reserveIn: bigint, reserveOut: bigint) => (amountIn * 997n * reserveOut) / (reserveIn * 1000n + amountIn * 997n);
 
+/**
+ * Fixed gas for swaps: a pair's first swap in a new second also writes its price accumulators
+ * (+20k gas per slot), so an estimate taken in the previous block's second can run out of gas.
+ */
+const SWAP_GAS = 400_000n;
+
 describe('UniswapV2Router02 from npm', () => {
   const router = () => ({ address: scenario.uniswapV2Router, abi: ARTIFACTS.uniswapV2Router02.abi });
 
@@ -60,7 +66,7 @@ describe('UniswapV2Router02 from npm', () => {
     const before = await reserves();
     const ethIn = parseEther('0.5');
     const demoOut = amountOut(ethIn, before.weth, before.demo);
-    await wait(await wallet.writeContract({ ...router(), functionName: 'swapExactETHForTokens', args: [demoOut, [scenario.weth, scenario.erc20], trader, deadline], value: ethIn }));
+    await wait(await wallet.writeContract({ ...router(), functionName: 'swapExactETHForTokens', args: [demoOut, [scenario.weth, scenario.erc20], trader, deadline], value: ethIn, gas: SWAP_GAS }));
     const afterBuy = await reserves();
     expect(afterBuy).toEqual({ demo: before.demo - demoOut, weth: before.weth + ethIn });
     expect(await rpc.readContract({ address: scenario.erc20, abi: erc20, functionName: 'balanceOf', args: [trader] })).toBe(demoOut);
@@ -69,7 +75,7 @@ describe('UniswapV2Router02 from npm', () => {
     const wethOut = amountOut(demoIn, afterBuy.demo, afterBuy.weth);
     await wait(await wallet.writeContract({ address: scenario.erc20, abi: ARTIFACTS.erc20.abi, functionName: 'approve', args: [scenario.uniswapV2Router, demoIn] }));
     await wait(
-      await wallet.writeContract({ ...router(), functionName: 'swapExactTokensForETHSupportingFeeOnTransferTokens', args: [demoIn, wethOut, [scenario.erc20, scenario.weth], trader, deadline] }),
+      await wallet.writeContract({ ...router(), functionName: 'swapExactTokensForETHSupportingFeeOnTransferTokens', args: [demoIn, wethOut, [scenario.erc20, scenario.weth], trader, deadline], gas: SWAP_GAS }),
     );
     expect(await reserves()).toEqual({ demo: afterBuy.demo + demoIn, weth: afterBuy.weth - wethOut });
   });
