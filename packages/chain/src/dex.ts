@@ -1,5 +1,6 @@
 // DEX reading helpers for the market and trend agents: ABIs and event topics, deployments per
-// network, exact price math, block-by-timestamp search and paged log reads.
+// network, exact price math and block-by-timestamp search. Paged log reads are `getLogsPaged`
+// in log-pager.ts.
 export { uniswapV2FactoryAbi, uniswapV2PairAbi, uniswapV3FactoryAbi, uniswapV3PoolAbi, DEX_TOPICS } from './dex-abis';
 export {
   DEX_DEPLOYMENTS,
@@ -18,5 +19,4 @@ export {
   type BlockTimeSearchOptions,
   type BlockTimeSearchResult,
 } from './block-time';
-export { getLogsPaged, type PagedLogs, type PagedLogsOptions } from './dex-logs';
 export { LP_LOCKERS, lpLockerAbi, type LpLocker } from './lp-lockers';

@@ -2,10 +2,19 @@ export { ChainClients, type ChainClient, type ChainConfig } from './chain-client
 export { NetworkNotConfiguredError } from './errors';
 export { parseRpcUrls, rpcUrlVariable } from './rpc-urls';
 export { CHAINS, hasMulticall3 } from './networks';
-export { isExecutionError, isTransientRpcError } from './rpc-errors';
+export { isExecutionError, isLogRangeError, isTransientRpcError } from './rpc-errors';
 export { beaconAbi, erc1155Abi, erc165Abi, erc20Abi, erc721Abi, INTERFACE_IDS } from './abis';
 export { EIP1967_SLOTS, slotToAddress, type Eip1967Slot } from './eip1967';
 export { decodeTokenText } from './token-text';
 export * from './dex';
 export { decodeInstructions, metadataLength, minimalProxyImplementation, OPCODES, scanBytecode, type BytecodeScan, type Instruction } from './bytecode';
-export { isLogRangeError, LogBudgetExceededError, pageLogs, type LogPagerOptions, type LogScan } from './log-pager';
+export {
+  getLogsPaged,
+  LogBudgetExceededError,
+  pageLogs,
+  type FetchLogRange,
+  type LogPagerOptions,
+  type LogScan,
+  type PagedLogs,
+  type PagedLogsOptions,
+} from './log-pager';

@@ -1,15 +1,27 @@
+import type { AbiEvent, Address, Chain, GetLogsReturnType, PublicClient, Transport } from 'viem';
+import { isLogRangeError } from './rpc-errors';
+
 /**
- * Adaptive `eth_getLogs` paging. Providers cap a query by result count (Infura, Alchemy: 10,000
+ * The one `eth_getLogs` pager. Providers cap a query by result count (Infura, Alchemy: 10,000
  * logs), by block span (many: 2,000–10,000 blocks) or by response size, and each says so in its
- * own words. The pager asks for the whole range first; when the node refuses because the answer
- * is too large, it splits the range in two halves and asks for both at once (so they travel in
- * one JSON-RPC batch), recursively, until every piece is answered or the budget runs out.
+ * own words (see `isLogRangeError`). The pager cuts the range into pages of at most
+ * `maxBlockRange` blocks (by default one page: the whole range) and asks for all of them at once;
+ * when the node refuses a page as too large, it splits that page in two halves and asks for both
+ * at once, recursively, until every piece is answered or the budget runs out. Requests made in the
+ * same tick travel in one JSON-RPC batch, so a scan costs one HTTP round trip per split level.
  */
 
 /** Options for `pageLogs`. */
 export interface LogPagerOptions {
   /**
-   * Most requests to make in total, splits included, before giving up.
+   * Widest block span of a first request. A caller that knows its provider caps spans avoids
+   * a refused round trip by paging up front; a smaller page costs bytes, not round trips.
+   * @default the whole range in one request
+   */
+  maxBlockRange?: bigint;
+  /**
+   * Most requests to make in total, over every page and address group, splits and refused
+   * requests included, before giving up.
    * @default 512
    */
   maxRequests?: number;
@@ -18,7 +30,7 @@ export interface LogPagerOptions {
    * @default 200_000
    */
   maxLogs?: number;
-  /** Checked before every request. */
+  /** Checked before every request; an aborted scan stops splitting and throws the signal's reason. */
   signal?: AbortSignal;
 }
 
@@ -41,71 +53,143 @@ export interface LogScan<T> {
   logs: T[];
   /** getLogs requests made, including refused ones. */
   requests: number;
-  /** Largest recursion depth reached: the number of sequential round trips the scan needed. */
+  /** Largest split depth reached: the number of sequential round trips the scan needed. */
   depth: number;
 }
+
+/** One `eth_getLogs` over `[fromBlock, toBlock]`, whatever the filter. */
+export type FetchLogRange<T> = (fromBlock: bigint, toBlock: bigint) => Promise<T[]>;
 
 const DEFAULT_MAX_REQUESTS = 512;
 const DEFAULT_MAX_LOGS = 200_000;
 
 /**
- * Provider messages for "the answer is too big, narrow the range". Rate limits share code -32005
- * with some of these, so they are recognised by text, and "rate"/"too many requests" never match.
- */
-const RANGE_MESSAGE =
-  /more than \d+ (results|logs)|too many (results|logs|blocks)|response size (exceeded|is larger)|log response size|(block )?range (is )?too (large|wide|big)|exceeds? (the )?max(imum)? (block )?range|block range (limit|exceeded|should)|query timeout|returned too many|limit of \d+|maximum \[?\d+\]? (blocks|results)|eth_getLogs is limited/i;
-const RATE_MESSAGE = /rate.?limit|too many requests|throughput|compute units/i;
-
-/** True when `err` (or a cause) is a node refusing a getLogs range as too large. */
-export function isLogRangeError(err: unknown): boolean {
-  let current: unknown = err;
-  for (let depth = 0; depth < 16 && typeof current === 'object' && current !== null; depth++) {
-    const e = current as { message?: unknown; details?: unknown; shortMessage?: unknown; cause?: unknown };
-    const texts = [e.message, e.details, e.shortMessage].filter((t): t is string => typeof t === 'string');
-    if (texts.some((t) => RANGE_MESSAGE.test(t)) && !texts.some((t) => RATE_MESSAGE.test(t))) return true;
-    if (e.cause === current) break;
-    current = e.cause;
-  }
-  return false;
-}
-
-/**
- * Reads `[fromBlock, toBlock]` with `fetchRange`, halving any range the node refuses as too large
- * (see `isLogRangeError`). Any other error propagates unchanged. Results are in block order.
+ * Reads `[fromBlock, toBlock]` with `fetchRange`, paged and split as described above. Any error
+ * other than a range refusal propagates unchanged, and stops the rest of the scan from making new
+ * requests. Results are in block order.
  *
  * @throws LogBudgetExceededError when the budget runs out.
  */
-export async function pageLogs<T>(
-  fetchRange: (fromBlock: bigint, toBlock: bigint) => Promise<T[]>,
-  fromBlock: bigint,
-  toBlock: bigint,
-  options: LogPagerOptions = {},
-): Promise<LogScan<T>> {
+export function pageLogs<T>(fetchRange: FetchLogRange<T>, fromBlock: bigint, toBlock: bigint, options: LogPagerOptions = {}): Promise<LogScan<T>> {
+  return scanLogs([fetchRange], fromBlock, toBlock, options);
+}
+
+/**
+ * `pageLogs` over several filters (one `fetchRange` each) sharing one budget; the logs of each
+ * filter follow those of the previous one.
+ */
+async function scanLogs<T>(fetches: readonly FetchLogRange<T>[], fromBlock: bigint, toBlock: bigint, options: LogPagerOptions): Promise<LogScan<T>> {
+  if (toBlock < fromBlock || fetches.length === 0) return { logs: [], requests: 0, depth: 0 };
   const maxRequests = options.maxRequests ?? DEFAULT_MAX_REQUESTS;
   const maxLogs = options.maxLogs ?? DEFAULT_MAX_LOGS;
+  const pageSpan = options.maxBlockRange ?? toBlock - fromBlock + 1n;
+  if (pageSpan < 1n) throw new RangeError(`maxBlockRange must be at least 1, got ${pageSpan}`);
   let requests = 0;
   let collected = 0;
   let deepest = 0;
+  let failure: { error: unknown } | undefined;
 
-  async function read(from: bigint, to: bigint, depth: number): Promise<T[]> {
-    options.signal?.throwIfAborted();
-    if (requests >= maxRequests) throw new LogBudgetExceededError(requests, collected, 'requests');
-    requests += 1;
-    deepest = Math.max(deepest, depth);
-    try {
-      const logs = await fetchRange(from, to);
-      collected += logs.length;
-      if (collected > maxLogs) throw new LogBudgetExceededError(requests, collected, 'logs');
-      return logs;
-    } catch (err) {
-      if (!isLogRangeError(err) || from >= to) throw err;
-      const mid = from + (to - from) / 2n;
-      const [left, right] = await Promise.all([read(from, mid, depth + 1), read(mid + 1n, to, depth + 1)]);
-      return left.concat(right);
-    }
+  /** Records the scan's first failure, so pieces still in flight make no new requests. */
+  function fail(error: unknown): never {
+    failure ??= { error };
+    throw error;
   }
 
-  if (toBlock < fromBlock) return { logs: [], requests: 0, depth: 0 };
-  const logs = await read(fromBlock, toBlock, 1);
+  /** Every piece of a failed scan rejects with the first failure, whichever Promise.all sees. */
+  function throwIfFailed(): void {
+    if (failure) throw failure.error;
+  }
+
+  async function read(fetchRange: FetchLogRange<T>, from: bigint, to: bigint, depth: number): Promise<T[]> {
+    throwIfFailed();
+    if (options.signal?.aborted) fail(options.signal.reason);
+    if (requests >= maxRequests) fail(new LogBudgetExceededError(requests, collected, 'requests'));
+    requests += 1;
+    deepest = Math.max(deepest, depth);
+    let logs: T[];
+    try {
+      logs = await fetchRange(from, to);
+    } catch (err) {
+      throwIfFailed();
+      if (!isLogRangeError(err) || from >= to) fail(err);
+      const mid = from + (to - from) / 2n;
+      const [left, right] = await Promise.all([read(fetchRange, from, mid, depth + 1), read(fetchRange, mid + 1n, to, depth + 1)]);
+      return left.concat(right);
+    }
+    collected += logs.length;
+    if (collected > maxLogs) fail(new LogBudgetExceededError(requests, collected, 'logs'));
+    return logs;
+  }
+
+  const pages: Promise<T[]>[] = [];
+  for (const fetchRange of fetches) {
+    for (let from = fromBlock; from <= toBlock; from += pageSpan) {
+      const to = from + pageSpan - 1n < toBlock ? from + pageSpan - 1n : toBlock;
+      pages.push(read(fetchRange, from, to, 1));
+    }
+  }
+  const logs = (await Promise.all(pages)).flat();
   return { logs, requests, depth: deepest };
+}
+
+/** Options for `getLogsPaged`: the pager's, with a default page and an address group size. */
+export interface PagedLogsOptions extends LogPagerOptions {
+  /**
+   * Widest block span of a first request (see `LogPagerOptions`). Public providers cap ranges
+   * (Alchemy 2k–10k blocks, many free tiers 1k–10k), and DEX windows are hours to days long,
+   * so these scans page up front.
+   * @default 5_000n
+   */
+  maxBlockRange?: bigint;
+  /**
+   * Addresses per request; providers reject very long address filters.
+   * @default 500
+   */
+  maxAddresses?: number;
+}
+
+/** Logs found and what it cost. */
+export interface PagedLogs<E extends readonly AbiEvent[]> {
+  logs: GetLogsReturnType<undefined, E, true>;
+  /** `eth_getLogs` requests made, including ones refused as too big and split. */
+  requests: number;
+  /** Sequential getLogs round trips (1 unless the node refused pages as too large). */
+  depth: number;
+}
+
+const DEFAULT_MAX_BLOCK_RANGE = 5_000n;
+const DEFAULT_MAX_ADDRESSES = 500;
+
+/**
+ * `pageLogs` for decoded logs: `eth_getLogs` over a block range of any length for many addresses,
+ * decoded with `events` (topic0 is any of them). The addresses are cut into groups of
+ * `maxAddresses`, each group paged by the one pager under one shared budget. Logs come back in
+ * chain order.
+ *
+ * @throws LogBudgetExceededError when the budget runs out.
+ */
+export async function getLogsPaged<E extends readonly AbiEvent[], T extends Transport, C extends Chain | undefined>(
+  client: PublicClient<T, C>,
+  query: { address?: Address | readonly Address[]; events: E; fromBlock: bigint; toBlock: bigint },
+  options: PagedLogsOptions = {},
+): Promise<PagedLogs<E>> {
+  type Log = PagedLogs<E>['logs'][number];
+  const maxAddresses = options.maxAddresses ?? DEFAULT_MAX_ADDRESSES;
+  const groups: (Address[] | undefined)[] =
+    query.address === undefined ? [undefined] : chunk(typeof query.address === 'string' ? [query.address] : [...query.address], maxAddresses);
+  const fetches = groups.map(
+    (address): FetchLogRange<Log> =>
+      async (fromBlock, toBlock) =>
+        (await client.getLogs({ address, events: query.events, fromBlock, toBlock, strict: true })) as Log[],
+  );
+  const scan = await scanLogs(fetches, query.fromBlock, query.toBlock, { ...options, maxBlockRange: options.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE });
+  // Each address group comes in block order; interleave them into chain order.
+  scan.logs.sort((a, b) => (a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1));
+  return { logs: scan.logs as PagedLogs<E>['logs'], requests: scan.requests, depth: scan.depth };
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

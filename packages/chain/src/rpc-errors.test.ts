@@ -14,7 +14,7 @@ import {
   TimeoutError,
   erc20Abi,
 } from 'viem';
-import { isExecutionError, isTransientRpcError } from './rpc-errors';
+import { isExecutionError, isLogRangeError, isTransientRpcError } from './rpc-errors';
 
 const url = 'https://rpc.example';
 const rpc = (code: number, message: string) => new RpcRequestError({ body: {}, error: { code, message }, url });
@@ -87,5 +87,24 @@ describe('isExecutionError', () => {
     expect(isExecutionError(new HttpRequestError({ url: 'https://revert.example', status: 503 }))).toBe(false);
     expect(isExecutionError(new TimeoutError({ body: {}, url }))).toBe(false);
     expect(isExecutionError(new InvalidParamsRpcError(rpc(-32602, 'invalid argument')))).toBe(false);
+  });
+});
+
+describe('isLogRangeError', () => {
+  it.each([
+    'query returned more than 10000 results',
+    'Log response size exceeded. You can make eth_getLogs requests with up to a 2K block range',
+    'block range is too wide',
+    'exceed maximum block range: 50000',
+    'eth_getLogs is limited to a 10,000 range',
+  ])('recognises "%s"', (message) => {
+    expect(isLogRangeError({ name: 'RpcRequestError', cause: { code: -32000, message } })).toBe(true);
+    expect(isLogRangeError(new LimitExceededRpcError(rpc(-32005, message)))).toBe(true);
+  });
+
+  it('does not mistake rate limits or reverts for range errors', () => {
+    expect(isLogRangeError({ code: -32005, message: 'daily request limit of 100000 exceeded, rate limit' })).toBe(false);
+    expect(isLogRangeError(new LimitExceededRpcError(rpc(-32005, 'rate limited')))).toBe(false);
+    expect(isLogRangeError({ code: 3, message: 'execution reverted' })).toBe(false);
   });
 });

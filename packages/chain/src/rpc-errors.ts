@@ -138,6 +138,27 @@ function classify(e: Record<string, unknown>): Verdict {
   return undefined;
 }
 
+/**
+ * Provider messages for "the answer is too big, narrow the range". Rate limits share code -32005
+ * with some of these, so they are recognised by text, and "rate"/"too many requests" never match.
+ */
+const LOG_RANGE_MESSAGE =
+  /more than \d+ (results|logs)|too many (results|logs|blocks)|response size (exceeded|is larger)|log response size|(block )?range (is )?too (large|wide|big)|exceeds? (the )?max(imum)? (block )?range|block range (limit|exceeded|should)|query timeout|returned too many|limit of \d+|maximum \[?\d+\]? (blocks|results)|eth_getLogs is limited/i;
+const RATE_LIMIT_MESSAGE = /rate.?limit|too many requests|throughput|compute units/i;
+
+/**
+ * True when `err` (or a cause) is a node refusing an `eth_getLogs` range as too large: the log
+ * pager splits the range instead of failing. Deliberately separate from `isTransientRpcError`,
+ * which is also true for rate limits and overloads, where asking twice as often would not help.
+ */
+export function isLogRangeError(err: unknown): boolean {
+  for (const e of causeChain(err)) {
+    const texts = [e.message, e.details, e.shortMessage].filter((t): t is string => typeof t === 'string');
+    if (texts.some((t) => LOG_RANGE_MESSAGE.test(t)) && !texts.some((t) => RATE_LIMIT_MESSAGE.test(t))) return true;
+  }
+  return false;
+}
+
 /** The error and its causes, outermost first; bounded so a cyclic `cause` cannot loop forever. */
 function* causeChain(err: unknown): Generator<Record<string, unknown>> {
   let current: unknown = err;

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Abi, Hex } from 'viem';
 
@@ -38,7 +38,9 @@ function findImport(importPath: string): { contents: string } | { error: string 
 /**
  * Compiles Solidity offline with solc-js (the compiler version of the installed `solc` package)
  * and returns every contract by name. Output is cached on disk by input hash: the first compile
- * takes a second or two, later ones a few milliseconds.
+ * takes a second or two, later ones a few milliseconds. Jest workers and separate processes share
+ * the cache, so a cache file is only ever replaced whole (see `writeCache`), and one that cannot
+ * be read or parsed is compiled again and overwritten.
  */
 export function compileSolidity(options: CompileOptions): Record<string, CompiledContract> {
   // Loaded lazily: solc is large and most test files never compile anything.
@@ -56,7 +58,8 @@ export function compileSolidity(options: CompileOptions): Record<string, Compile
   const cacheDir = options.cacheDir ?? DEFAULT_CACHE;
   const key = createHash('sha256').update(solc.version()).update(inputJson).digest('hex');
   const cacheFile = path.join(cacheDir, `${key}.json`);
-  if (existsSync(cacheFile)) return JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, CompiledContract>;
+  const cached = readCache(cacheFile);
+  if (cached) return cached;
 
   const output = JSON.parse(solc.compile(inputJson, { import: findImport })) as SolcOutput;
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
@@ -67,7 +70,39 @@ export function compileSolidity(options: CompileOptions): Record<string, Compile
       result[name] = { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}`, deployedBytecode: `0x${c.evm.deployedBytecode.object}` };
     }
   }
-  mkdirSync(cacheDir, { recursive: true });
-  writeFileSync(cacheFile, JSON.stringify(result));
+  writeCache(cacheFile, result);
   return result;
+}
+
+/** The cached output, or undefined when the file is missing, unreadable or not compiler output. */
+function readCache(file: string): Record<string, CompiledContract> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const contracts = Object.values(parsed as Record<string, Partial<CompiledContract> | null>);
+  const valid = contracts.every(
+    (c) => Array.isArray(c?.abi) && typeof c.bytecode === 'string' && c.bytecode.startsWith('0x') && typeof c.deployedBytecode === 'string' && c.deployedBytecode.startsWith('0x'),
+  );
+  return valid ? (parsed as Record<string, CompiledContract>) : undefined;
+}
+
+/**
+ * Writes to a temporary file in the cache directory, then renames it over `file`. A rename within
+ * one directory is atomic, so a concurrent reader sees the old file, no file or the whole new one,
+ * never a half-written one; the temporary name is unique per write, so concurrent writers of the
+ * same key do not share one, and the last rename wins with identical content.
+ */
+function writeCache(file: string, result: Record<string, CompiledContract>): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
+  try {
+    writeFileSync(temp, JSON.stringify(result));
+    renameSync(temp, file);
+  } finally {
+    rmSync(temp, { force: true });
+  }
 }
