@@ -64,7 +64,7 @@ export const marketAgent: Agent<MarketParams, MarketResult> = {
     const fromBlocks: PerWindow<bigint> = { h1: windows.h1.fromBlock, h6: windows.h6.fromBlock, h24: windows.h24.fromBlock };
     const [swapLogs, history] = await abortable(
       Promise.all([
-        fetchPoolLogs(client, snapshot.pools.map((p) => p.ref), [V2_SWAP, V3_SWAP], fromBlocks.h24, blockNumber),
+        fetchPoolLogs(client, snapshot.pools.map((p) => p.ref), [V2_SWAP, V3_SWAP], fromBlocks.h24, blockNumber, ctx.signal),
         readMarketHistory(client, snapshot.pools, snapshot.nativeUsd.anchor, windows),
       ]),
       ctx.signal,

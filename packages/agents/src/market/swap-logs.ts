@@ -34,9 +34,11 @@ export async function fetchPoolLogs(
   events: readonly AbiEvent[],
   fromBlock: bigint,
   toBlock: bigint,
+  /** Stops paging when the job is cancelled or times out */
+  signal?: AbortSignal,
 ): Promise<{ logs: PoolLog[]; requests: number }> {
   if (pools.length === 0 || toBlock < fromBlock) return { logs: [], requests: 0 };
-  const { logs, requests } = await getLogsPaged(client, { address: pools.map((p) => p.address), events, fromBlock, toBlock });
+  const { logs, requests } = await getLogsPaged(client, { address: pools.map((p) => p.address), events, fromBlock, toBlock }, { signal });
   return { logs: logs as unknown as PoolLog[], requests };
 }
 

@@ -26,6 +26,8 @@ export async function findLaunches(
   deployment: DexDeployment,
   fromBlock: bigint,
   toBlock: bigint,
+  /** Stops paging when the job is cancelled or times out */
+  signal?: AbortSignal,
 ): Promise<{ launches: PoolLaunch[]; requests: number }> {
   const factories = new Map<string, { name: string; version: 'v2' | 'v3' }>();
   for (const f of deployment.v2Factories) factories.set(f.address.toLowerCase(), { name: f.name, version: 'v2' });
@@ -35,7 +37,7 @@ export async function findLaunches(
     events: [PAIR_CREATED, POOL_CREATED],
     fromBlock,
     toBlock,
-  });
+  }, { signal });
   const quotes = new Set([deployment.wrappedNative, ...deployment.usdStables].map((q) => q.address.toLowerCase()));
   const launches: PoolLaunch[] = [];
   for (const log of logs) {

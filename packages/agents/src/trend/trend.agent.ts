@@ -55,7 +55,7 @@ export const trendAgent: Agent<TrendParams, TrendResult> = {
     const startBlock = search.blocks[0] ?? null;
     const fromBlock = startBlock === null ? 0n : startBlock + 1n;
 
-    const { launches } = await abortable(findLaunches(client, deployment, fromBlock, blockNumber), ctx.signal);
+    const { launches } = await abortable(findLaunches(client, deployment, fromBlock, blockNumber, ctx.signal), ctx.signal);
     const excluded: Excluded[] = [];
     for (const launch of launches) {
       if (launch.skip) excluded.push({ launch, reason: launch.skip, detail: skipDetail(launch) });
@@ -74,7 +74,7 @@ export const trendAgent: Agent<TrendParams, TrendResult> = {
         Promise.all(bases.map((b) => readTokenMeta(client, b, blockNumber))),
         Promise.all(refs.map((ref) => readPoolRaw(client, ref, blockNumber))),
         Promise.all(creationBlocks.map(async (n) => [n, (await client.getBlock({ blockNumber: n })).timestamp] as const)),
-        fetchPoolLogs(client, refs, [V2_SWAP, V3_SWAP, V2_SYNC, V3_INITIALIZE], fromBlock, blockNumber),
+        fetchPoolLogs(client, refs, [V2_SWAP, V3_SWAP, V2_SYNC, V3_INITIALIZE], fromBlock, blockNumber, ctx.signal),
         findBalanceSlots(client, quotesUsed, blockNumber),
       ]),
       ctx.signal,
