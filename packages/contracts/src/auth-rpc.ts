@@ -27,10 +27,10 @@ export type VerifiedApiKey = z.infer<typeof VerifiedApiKey>;
  * these; an error answer carries a stable code from ERROR_STATUS.
  */
 export const AUTH_RPC = {
-  register: { params: RegisterBody, result: UserView },
+  register: { params: RegisterBody.extend({ ip: Ip }), result: UserView },
   login: { params: LoginBody.extend({ ip: z.string().max(64).optional() }), result: TokenPair },
-  refresh: { params: RefreshBody, result: TokenPair },
-  logout: { params: RefreshBody, result: z.object({ revoked: z.boolean() }) },
+  refresh: { params: RefreshBody.extend({ ip: Ip }), result: TokenPair },
+  logout: { params: RefreshBody.extend({ ip: Ip }), result: z.object({ revoked: z.boolean() }) },
   verifyApiKey: { params: z.object({ key: z.string().min(1).max(256) }), result: VerifiedApiKey },
   createApiKey: { params: UserId.extend({ name: CreateApiKeyBody.shape.name, ip: Ip }), result: CreatedApiKey },
   listApiKeys: { params: UserId, result: z.array(ApiKeyView) },

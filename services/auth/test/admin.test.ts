@@ -147,4 +147,20 @@ describe('admin operations (real PostgreSQL)', () => {
     const entry = (await audit(user.id)).items.find((e) => e.action === 'user.role_change');
     expect(entry).toMatchObject({ actorUserId: null, target: user.id, details: { from: 'user', to: 'admin' } });
   });
+
+  it('records the source IP of registration, logout and a detected refresh-token reuse', async () => {
+    const email = uniqueEmail('ips');
+    const user = await d.call<UserView>('register', { email, password: PASSWORD, ip: '192.0.2.10' });
+    const first = await login(email);
+    await d.call<TokenPair>('refresh', { refreshToken: first.refreshToken, ip: '192.0.2.11' });
+    // The old token again: a copy was used, from the thief's address.
+    expect((await d.callError('refresh', { refreshToken: first.refreshToken, ip: '198.51.100.66' })).code).toBe('unauthorized');
+    const second = await login(email);
+    await d.call('logout', { refreshToken: second.refreshToken, ip: '192.0.2.12' });
+
+    const entries = (await audit(user.id)).items;
+    expect(entries.find((e) => e.action === 'user.register')).toMatchObject({ ip: '192.0.2.10', target: email });
+    expect(entries.find((e) => e.action === 'refresh.reuse_detected')).toMatchObject({ ip: '198.51.100.66', actorUserId: user.id });
+    expect(entries.find((e) => e.action === 'logout')).toMatchObject({ ip: '192.0.2.12' });
+  });
 });

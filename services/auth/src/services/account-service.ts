@@ -25,12 +25,12 @@ export class AccountService {
   constructor(private readonly options: AccountServiceOptions) {}
 
   /** Always creates role 'user': the role is never taken from input (the params schema is strict too). */
-  async register(params: RegisterBody): Promise<UserView> {
+  async register(params: RegisterBody & { ip?: string }): Promise<UserView> {
     if (!this.options.openRegistration) throw new AuthError('registration_closed', 'Registration is closed');
     const passwordHash = await this.options.hasher.hash(params.password);
     const user = await withTransaction(this.options.pool, async (tx) => {
       const row = await userStore.insert(tx, params.email, passwordHash);
-      if (row) await recordAudit(tx, { action: 'user.register', actorUserId: row.id, target: row.email });
+      if (row) await recordAudit(tx, { action: 'user.register', actorUserId: row.id, target: row.email, ip: params.ip });
       return row;
     });
     if (!user) throw new AuthError('email_taken', 'An account with this email already exists');
@@ -64,14 +64,14 @@ export class AccountService {
     return this.tokenPair(user, refreshToken);
   }
 
-  async refresh(params: { refreshToken: string }): Promise<TokenPair> {
-    const rotated = await this.options.refreshTokens.rotate(params.refreshToken);
+  async refresh(params: { refreshToken: string; ip?: string }): Promise<TokenPair> {
+    const rotated = await this.options.refreshTokens.rotate(params.refreshToken, params.ip);
     return this.tokenPair(rotated.user, rotated.refreshToken);
   }
 
-  async logout(params: { refreshToken: string }): Promise<{ revoked: boolean }> {
+  async logout(params: { refreshToken: string; ip?: string }): Promise<{ revoked: boolean }> {
     const { revoked, userId } = await this.options.refreshTokens.revoke(params.refreshToken);
-    if (revoked) await recordAudit(this.options.pool, { action: 'logout', actorUserId: userId });
+    if (revoked) await recordAudit(this.options.pool, { action: 'logout', actorUserId: userId, ip: params.ip });
     return { revoked };
   }
 

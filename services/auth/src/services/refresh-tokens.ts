@@ -50,7 +50,8 @@ export class RefreshTokens {
     return { token, id: rows[0]!.id };
   }
 
-  async rotate(token: string): Promise<RotatedToken> {
+  /** `ip`: the caller's, recorded when a reuse is detected (likely the thief's). */
+  async rotate(token: string, ip?: string): Promise<RotatedToken> {
     const outcome = await withTransaction(this.pool, async (tx) => {
       // FOR UPDATE serialises concurrent refreshes of one token: the second sees it revoked.
       const { rows } = await tx.query<TokenRow>(
@@ -69,6 +70,7 @@ export class RefreshTokens {
           action: 'refresh.reuse_detected',
           actorUserId: row.user_id,
           target: row.family_id,
+          ip,
           details: { revokedTokens: revoked },
         });
         return { kind: 'reused' as const };

@@ -15,7 +15,7 @@ export const authRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
     '/v1/auth/register',
     { schema: { tags, summary: 'Create an account (role user)', body: RegisterBody, response: { 201: UserView, ...errorResponses } }, ...access.credentials },
     async (request, reply) => {
-      const user = await ctx.auth.call('register', request.body, request.id);
+      const user = await ctx.auth.call('register', { ...request.body, ip: request.ip }, request.id);
       return reply.status(201).send(user);
     },
   );
@@ -30,14 +30,14 @@ export const authRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
   app.post(
     '/v1/auth/refresh',
     { schema: { tags, summary: 'Rotate the refresh token', body: RefreshBody, response: { 200: TokenPair, ...errorResponses } }, ...access.credentials },
-    async (request) => ctx.auth.call('refresh', request.body, request.id),
+    async (request) => ctx.auth.call('refresh', { ...request.body, ip: request.ip }, request.id),
   );
 
   app.post(
     '/v1/auth/logout',
     { schema: { tags, summary: 'Revoke a refresh token', body: RefreshBody, response: { 204: z.null(), ...errorResponses } }, ...access.credentials },
     async (request, reply) => {
-      await ctx.auth.call('logout', request.body, request.id);
+      await ctx.auth.call('logout', { ...request.body, ip: request.ip }, request.id);
       return reply.status(204).send(null);
     },
   );
