@@ -73,7 +73,14 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
   const webhookSecrets = new WebhookSecretStore(pool);
   const deliveries = new DeliveryStore(pool);
   const auth = new AuthClient(broker, env.AUTH_RPC_TIMEOUT_MS);
+  const activeJobs = new ActiveJobQuota({
+    redis,
+    keyPrefix: env.REDIS_PREFIX,
+    max: env.ACTIVE_JOBS_MAX_PER_USER,
+    countActive: (userId) => store.countQueued(userId),
+  });
   const jobs = new JobService({
+    quota: activeJobs,
     store,
     broker,
     redis,
@@ -143,7 +150,7 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
         maxFailures: env.LOGIN_MAX_FAILURES,
         windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
       }),
-      activeJobs: new ActiveJobQuota((userId) => store.countQueued(userId), env.ACTIVE_JOBS_MAX_PER_USER),
+      activeJobs,
       longPolls: new ConcurrencyLimiter({ redis, keyPrefix: `${env.REDIS_PREFIX}long-polls:`, max: env.LONG_POLL_MAX_PER_USER }),
       analyzeWaits: new ConcurrencyLimiter({ redis, keyPrefix: `${env.REDIS_PREFIX}analyze-waits:`, max: env.ANALYZE_MAX_WAITS_PER_USER }),
       analyzeWaitSeconds: env.ANALYZE_WAIT_SECONDS,
@@ -154,6 +161,7 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
   });
 
   const completions = new CompletionHandler({
+    quota: activeJobs,
     broker,
     store,
     waiter,
@@ -176,6 +184,7 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
   await completions.start();
   await webhookWorker.start();
   const sweeper = new StalledJobSweeper({
+    quota: activeJobs,
     store,
     waiter,
     webhooks: new WebhookDispatcher(broker),

@@ -20,6 +20,7 @@ import { JobService } from '../src/services/job-service';
 import { JobStore } from '../src/services/job-store';
 import { JobWaiter } from '../src/services/job-waiter';
 import { StalledJobSweeper } from '../src/services/stalled-job-sweeper';
+import { ActiveJobQuota } from '../src/limits/active-job-quota';
 
 const urls = serviceUrls();
 const logger = createLogger({ service: 'gateway-test', level: 'silent' });
@@ -34,6 +35,7 @@ let service: JobService;
 let waiterB: JobWaiter;
 let store: JobStore;
 let completions: CompletionHandler;
+let quota: ActiveJobQuota;
 const enqueuedWebhooks: JobRow[] = [];
 const prefix = `gw-test-${randomUUID().slice(0, 8)}.`;
 const redisPrefix = `oca-gw-test-${randomUUID().slice(0, 8)}:`;
@@ -51,7 +53,9 @@ beforeAll(async () => {
   const waiterA = new JobWaiter(redisA, subA, redisPrefix);
   waiterB = new JobWaiter(redisB, subB, redisPrefix);
   await Promise.all([waiterA.start(), waiterB.start()]);
+  quota = new ActiveJobQuota({ redis: redisA, keyPrefix: redisPrefix, max: 1000, countActive: (userId) => store.countQueued(userId) });
   service = new JobService({
+    quota,
     store,
     broker,
     redis: redisA,
@@ -63,6 +67,7 @@ beforeAll(async () => {
     logger,
   });
   completions = new CompletionHandler({
+    quota,
     broker,
     store,
     waiter: waiterA,
@@ -205,6 +210,7 @@ describe('stalled-job sweeper', () => {
     const webhooksBefore = enqueuedWebhooks.length;
 
     const sweeper = new StalledJobSweeper({
+      quota,
       store,
       waiter: waiterB,
       webhooks: { enqueue: async (job) => void enqueuedWebhooks.push(job) },
@@ -233,5 +239,48 @@ describe('stalled-job sweeper', () => {
     await completions.handle(completedMessage(lostRunning.id));
     expect((await byId(lostRunning.id)).status).toBe('failed');
     expect(await sweeper.sweep()).toBe(0);
+  });
+});
+
+describe('active-job quota (Redis counter over the PostgreSQL truth)', () => {
+  it('builds the counter from the database, follows submissions, completions and cancels, and heals drift before refusing', async () => {
+    const owner: Principal = { userId: randomUUID(), email: 'q@example.com', role: 'user', via: 'token' };
+    const small = new ActiveJobQuota({ redis: redisA, keyPrefix: redisPrefix, max: 3, countActive: (userId) => store.countQueued(userId) });
+    const quoted = new JobService({ ...(service as any).deps, quota: small });
+    const handler = new CompletionHandler({ ...(completions as any).deps, quota: small });
+    const key = `${redisPrefix}active-jobs:${owner.userId}`;
+    const submit = async () => {
+      const release = await small.reserve(owner);
+      try {
+        return (await quoted.submit({ principal: owner, body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } }, correlationId: 'q' })).row;
+      } catch (err) {
+        await release();
+        throw err;
+      }
+    };
+    const [a, b, c] = [await submit(), await submit(), await submit()];
+    expect(await redisA.get(key)).toBe('3');
+    await expect(small.reserve(owner)).rejects.toMatchObject({ code: 'rate_limited', details: { limit: 'active_jobs', max: 3, active: 3 } });
+
+    await handler.handle(completedMessage(a.id));
+    await handler.handle(completedMessage(a.id)); // a duplicate frees nothing more
+    expect(await redisA.get(key)).toBe('2');
+    await quoted.cancel(b.id, owner);
+    expect(await redisA.get(key)).toBe('1');
+
+    // Drift: the counter says full (a crash lost two releases); the database has one active job.
+    await redisA.set(key, '3');
+    const release = await small.reserve(owner, 2);
+    expect(await redisA.get(key)).toBe('3');
+    await release(1);
+    expect(await redisA.get(key)).toBe('2');
+    await release(5); // only what is left of the reservation goes back
+    expect(await redisA.get(key)).toBe('1');
+
+    // Lost counter (Redis flushed or expired): rebuilt from the database, c is still active.
+    await redisA.del(key);
+    await small.reserve(owner);
+    expect(await redisA.get(key)).toBe('2');
+    expect((await store.get(c.id))?.status).toBe('queued');
   });
 });

@@ -52,7 +52,7 @@ beforeEach(async () => {
           jobs: { get: jobsGet, list: jest.fn(async () => ({ rows: [], nextCursor: null })), submit: jobsSubmit } as any,
           loginThrottle: new LoginThrottle({ redis: client, keyPrefix: prefix, maxFailures: 3, windowSeconds: 60 }),
           longPolls: new ConcurrencyLimiter({ redis: client, keyPrefix: `${prefix}long-polls:`, max: 2 }),
-          activeJobs: new ActiveJobQuota(countActive, 10),
+          activeJobs: new ActiveJobQuota({ redis: client, keyPrefix: prefix, max: 10, countActive }),
         },
         { redis: client, redisPrefix: prefix, rateLimits: LIMITS },
       );
@@ -230,6 +230,7 @@ describe('per-user caps on held requests and queued jobs', () => {
   });
 
   it('refuses a submission beyond the queued + running bound with a clear 429', async () => {
+    // The database says the user already has 10; the counter is built from it on first use.
     countActive.mockResolvedValue(10);
     const res = await on(0).inject({
       method: 'POST',
@@ -240,5 +241,24 @@ describe('per-user caps on held requests and queued jobs', () => {
     expect(res.statusCode).toBe(429);
     expect(res.json().error).toMatchObject({ code: 'rate_limited', details: { limit: 'active_jobs', max: 10, active: 10 } });
     expect(res.json().error.message).toContain('at most 10');
+  });
+
+  it('counts reservations in Redis across instances, gives back what was not created, and recounts before refusing', async () => {
+    countActive.mockResolvedValue(0);
+    const submit = (i: number) =>
+      on(i).inject({ method: 'POST', url: '/v1/jobs', headers: { authorization: 'Bearer premium' }, payload: { agent: 'address', params: { network: 'devnet', address: '0x' + '2'.repeat(40) } } });
+    // Premium's route budget is 8 a minute; the quota of 10 is the bound under test.
+    const statuses = [];
+    for (let i = 0; i < 8; i++) statuses.push((await submit(i)).statusCode);
+    expect(statuses).toEqual(Array(8).fill(202));
+    const key = `${prefix}active-jobs:22222222-2222-4222-8222-222222222222`;
+    expect(await redis[0]!.get(key)).toBe('8');
+    // One database count built the counter; the 8 submissions after it cost none.
+    expect(countActive).toHaveBeenCalledTimes(1);
+
+    // A failed submission gives its unit back.
+    jobsSubmit.mockRejectedValueOnce(new ApiError('unavailable', 'queue down'));
+    expect((await on(9).inject({ method: 'POST', url: '/v1/jobs', headers: { authorization: 'Bearer user' }, payload: { agent: 'address', params: { network: 'devnet', address: '0x' + '2'.repeat(40) } } })).statusCode).toBe(503);
+    expect(await redis[0]!.get(`${prefix}active-jobs:11111111-1111-4111-8111-111111111111`)).toBe('0');
   });
 });

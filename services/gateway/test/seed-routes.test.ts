@@ -70,7 +70,7 @@ describe('POST /api/analyze', () => {
       expect(submit).toHaveBeenCalledWith(expect.objectContaining({ principal: USER, body: { agent, params: { network: 'devnet', address: TARGET } } }));
     }
     expect(get).toHaveBeenCalledWith(expect.any(String), USER, 10, expect.any(AbortSignal));
-    expect(deps.activeJobs.check).toHaveBeenCalledWith(USER, agents.length);
+    expect(deps.activeJobs.reserve).toHaveBeenCalledWith(USER, agents.length);
 
     // Without a depth: quick, the address agent alone.
     submit.mockClear();

@@ -40,14 +40,25 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
     async (request, reply) => {
       const principal = principalOf(request);
       await ctx.agentBudget(request, reply, [request.body.agent]);
-      await ctx.activeJobs.check(principal);
-      const { row, created } = await ctx.jobs.submit({
-        principal,
-        body: request.body,
-        idempotencyKey: request.headers['idempotency-key'],
-        correlationId: request.id,
-      });
-      if (!created) void reply.header('idempotent-replayed', 'true');
+      const release = await ctx.activeJobs.reserve(principal);
+      let submitted: Awaited<ReturnType<typeof ctx.jobs.submit>>;
+      try {
+        submitted = await ctx.jobs.submit({
+          principal,
+          body: request.body,
+          idempotencyKey: request.headers['idempotency-key'],
+          correlationId: request.id,
+        });
+      } catch (err) {
+        await release();
+        throw err;
+      }
+      const { row, created } = submitted;
+      if (!created) {
+        // A replay: the original job holds its own reservation.
+        await release();
+        void reply.header('idempotent-replayed', 'true');
+      }
       return reply
         .status(202)
         .header('location', jobLinks(row.id).self)

@@ -2,6 +2,7 @@ import type { RateLimitOptions } from '@fastify/rate-limit';
 import type { DeadLetterAction, SettleResult } from '@oca/amqp';
 import type { DeadLetterView, Network, Principal } from '@oca/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ReleaseJobs } from '../limits/active-job-quota';
 import type { Release } from '../limits/concurrency-limiter';
 import type { AuthClient } from '../services/auth-client';
 import type { JobService } from '../services/job-service';
@@ -46,8 +47,8 @@ export interface RouteDeps {
   };
   /** Per account + IP login back-off (LoginThrottle) */
   loginThrottle: { attempt<T>(email: string, ip: string, login: () => Promise<T>): Promise<T> };
-  /** Queued + running jobs per user (ActiveJobQuota) */
-  activeJobs: { check(principal: Principal, adding?: number): Promise<void> };
+  /** Queued + running jobs per user (ActiveJobQuota): reserve before submitting, release what was not created */
+  activeJobs: { reserve(principal: Principal, adding?: number): Promise<ReleaseJobs> };
   /** Open long-polls per user */
   longPolls: SlotLimiter;
   /** Waiting `POST /api/analyze` calls per user */

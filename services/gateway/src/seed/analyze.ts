@@ -41,18 +41,22 @@ type AnalyzeDeps = Pick<RouteDeps, 'jobs' | 'activeJobs' | 'analyzeWaits' | 'ana
 export async function analyze(deps: AnalyzeDeps, input: AnalyzeInput): Promise<AnalyzeOutcome> {
   const { principal, body } = input;
   const agents = agentsFor(body.depth);
-  await deps.activeJobs.check(principal, agents.length);
+  const releaseJobs = await deps.activeJobs.reserve(principal, agents.length);
   const rows = await Promise.all(
-    agents.map(
-      async (agent) =>
-        (
+    agents.map(async (agent) => {
+      try {
+        return (
           await deps.jobs.submit({
             principal,
             body: { agent, params: { network: body.network, address: body.target } },
             correlationId: input.correlationId,
           })
-        ).row,
-    ),
+        ).row;
+      } catch (err) {
+        await releaseJobs(1);
+        throw err;
+      }
+    }),
   );
 
   // Past the per-user cap of waiting calls, answer 202 at once rather than refuse: the jobs are queued.

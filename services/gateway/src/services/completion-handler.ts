@@ -15,6 +15,8 @@ export interface CompletionHandlerDeps {
   store: JobStore;
   waiter: JobWaiter;
   webhooks: WebhookEnqueuer;
+  /** Frees a finished job's unit of the user's active-job quota */
+  quota: { finished(userId: string): Promise<void> };
   metrics: GatewayMetrics;
   prefetch: number;
 }
@@ -64,6 +66,7 @@ export class CompletionHandler {
       }
       return;
     }
+    await this.deps.quota.finished(row.user_id);
     this.deps.metrics.jobsCompleted.inc({ agent: row.agent, status: row.status });
     this.deps.metrics.jobDuration.observe({ agent: row.agent, status: row.status }, payload.durationMs / 1000);
     if (row.webhook_url) await this.deps.webhooks.enqueue(row, message.correlationId);

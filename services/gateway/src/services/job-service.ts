@@ -36,6 +36,8 @@ export interface JobServiceDeps {
   redisPrefix: string;
   waiter: JobWaiter;
   webhookGuard: WebhookUrlGuard;
+  /** Frees a canceled job's unit of the user's active-job quota */
+  quota: { finished(userId: string): Promise<void> };
   networks: readonly Network[];
   metrics: GatewayMetrics;
   logger: Logger;
@@ -174,6 +176,7 @@ export class JobService {
     if (canceled) {
       // The executor checks this marker before running, so a canceled job is never run.
       await this.deps.redis.set(REDIS_KEYS.jobCanceled(this.deps.redisPrefix, id), '1', 'EX', JOB_MARKER_TTL_SECONDS);
+      await this.deps.quota.finished(principal.userId);
       await this.deps.waiter.notify(id);
       return canceled;
     }

@@ -8,6 +8,8 @@ export interface StalledJobSweeperOptions {
   store: Pick<JobStore, 'failStalled'>;
   waiter: Pick<JobWaiter, 'notify'>;
   webhooks: WebhookEnqueuer;
+  /** Frees a swept job's unit of the user's active-job quota */
+  quota: { finished(userId: string): Promise<void> };
   metrics: GatewayMetrics;
   logger: Logger;
   /** A running job with no completion after this long has been lost. */
@@ -63,6 +65,7 @@ export class StalledJobSweeper {
       logger.warn({ jobId: row.id, agent: row.agent, startedAt: row.started_at }, 'stalled job failed by the sweeper');
       metrics.jobsCompleted.inc({ agent: row.agent, status: 'failed' });
       try {
+        await this.options.quota.finished(row.user_id);
         if (row.webhook_url) await webhooks.enqueue(row, row.correlation_id);
         await waiter.notify(row.id);
       } catch (err) {

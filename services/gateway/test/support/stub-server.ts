@@ -29,7 +29,7 @@ export function stubDeps(overrides: Partial<RouteDeps> = {}): RouteDeps {
       request.principal = principal;
     },
     loginThrottle: { attempt: (_email: string, _ip: string, login: () => Promise<unknown>) => login() },
-    activeJobs: { check: jest.fn(async () => undefined) },
+    activeJobs: { reserve: jest.fn(async () => async () => undefined) },
     longPolls: { max: 20, acquire: jest.fn(async () => async () => undefined) },
     analyzeWaits: { max: 100, acquire: jest.fn(async () => async () => undefined) },
     analyzeWaitSeconds: 10,
