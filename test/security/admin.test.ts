@@ -9,6 +9,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { setRole } from '../../services/auth/src/cli/set-role';
 import { startReceiver, until } from '../e2e/webhook-receiver';
 import { call, clientIp, decodeJwt, newUser, startAttackStack, type AttackStack, type TestUser } from './support';
@@ -79,6 +80,33 @@ describe('disabling a user', () => {
     // The key was never revoked, so it works again; the token from before the disablement does not.
     expect((await call(base, 'GET', '/v1/jobs', { apiKey: user.apiKey })).status).toBe(200);
     expect((await call(base, 'GET', '/v1/jobs', { token: user.token })).status).toBe(401);
+  });
+  it("cancels the disabled user's queued jobs; the executor skips them when it gets to them", async () => {
+    const user = await newUser(base, 'backlog');
+    await h.stack.stop('agent-executor');
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await call(base, 'POST', '/v1/jobs', { apiKey: user.apiKey, body: { agent: 'address', params: { network: 'devnet', address: h.scenario.erc20 } } });
+        expect(res.status).toBe(202);
+        ids.push(res.body.id);
+      }
+      const res = await asAdmin('PATCH', `/v1/admin/users/${user.userId}`, { disabled: true });
+      expect(res.body).toMatchObject({ disabledAt: expect.any(String), canceledJobs: 3 });
+      await h.restart('agent-executor');
+      // Give the executor time to reach the three messages; they stay canceled.
+      await new Promise((r) => setTimeout(r, 1_500));
+      const db = new Client({ connectionString: h.db.url });
+      await db.connect();
+      try {
+        const { rows } = await db.query<{ status: string; started_at: Date | null }>('SELECT status, started_at FROM jobs.jobs WHERE id = ANY($1)', [ids]);
+        expect(rows).toEqual(ids.map(() => ({ status: 'canceled', started_at: null })));
+      } finally {
+        await db.end();
+      }
+    } finally {
+      if (!h.stack.services.has('agent-executor')) await h.restart('agent-executor');
+    }
   });
 });
 

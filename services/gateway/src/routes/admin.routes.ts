@@ -44,7 +44,10 @@ export const adminRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx)
         summary: 'Change role (plan) or disable/enable a user; takes effect at once',
         params: UserIdParams,
         body: UpdateUserBody,
-        response: { 200: AdminUserView, ...errorResponses },
+        response: {
+          200: AdminUserView.extend({ canceledJobs: z.number().int().optional().describe('Queued jobs canceled because the account was disabled') }),
+          ...errorResponses,
+        },
       },
       ...access.admin,
     },
@@ -60,6 +63,10 @@ export const adminRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx)
         // Saved in auth, but older credentials would keep working until they expire. The change is
         // idempotent: repeating the request records the version again.
         throw new ApiError('unavailable', 'The change was saved but could not be applied to live sessions yet; repeat the request');
+      }
+      // A disabled account's queued jobs are canceled; running ones finish.
+      if (user.disabledAt !== null && request.body.disabled === true) {
+        return { ...user, canceledJobs: await ctx.jobs.cancelAllQueued(user.id) };
       }
       return user;
     },

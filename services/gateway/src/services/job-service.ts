@@ -37,7 +37,7 @@ export interface JobServiceDeps {
   waiter: JobWaiter;
   webhookGuard: WebhookUrlGuard;
   /** Frees a canceled job's unit of the user's active-job quota */
-  quota: { finished(userId: string): Promise<void> };
+  quota: { finished(userId: string, count?: number): Promise<void> };
   networks: readonly Network[];
   metrics: GatewayMetrics;
   logger: Logger;
@@ -169,6 +169,21 @@ export class JobService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  }
+
+  /**
+   * Cancels every queued job of a user whose account was disabled, so an abusive backlog stops
+   * using the executors; running jobs finish. Returns how many were canceled.
+   */
+  async cancelAllQueued(userId: string): Promise<number> {
+    const ids = await this.deps.store.cancelAllQueued(userId);
+    if (ids.length === 0) return 0;
+    const pipeline = this.deps.redis.pipeline();
+    for (const id of ids) pipeline.set(REDIS_KEYS.jobCanceled(this.deps.redisPrefix, id), '1', 'EX', JOB_MARKER_TTL_SECONDS);
+    await pipeline.exec();
+    await this.deps.quota.finished(userId, ids.length);
+    await Promise.all(ids.map((id) => this.deps.waiter.notify(id)));
+    return ids.length;
   }
 
   async cancel(id: string, principal: Principal): Promise<JobRow> {

@@ -93,6 +93,16 @@ export class JobStore {
     return res.rows[0];
   }
 
+  /** Every queued job of a user → canceled (an admin disabled the account); returns their ids. */
+  async cancelAllQueued(userId: string): Promise<string[]> {
+    const res = await this.pool.query<{ id: string }>(
+      `UPDATE jobs.jobs SET status = 'canceled', finished_at = now(), updated_at = now()
+       WHERE user_id = $1 AND status = 'queued' RETURNING id`,
+      [userId],
+    );
+    return res.rows.map((r) => r.id);
+  }
+
   /** queued → running. A redelivered or late `job.started` changes nothing. */
   async markStarted(id: string, startedAt: string): Promise<boolean> {
     const res = await this.pool.query(
