@@ -46,7 +46,7 @@ export function orientPools(token: Address, pools: readonly ProbePool[]): Orient
 
 /** A V3 pool's liquidity is held as positions (NFTs of a position manager, or raw pool positions), not a fungible LP token. */
 export const V3_LP_UNKNOWN =
-  'Uniswap V3 liquidity is held as positions (position-manager NFTs or raw pool positions), not as a fungible LP token, and no position-manager NFT accounts for this pool’s liquidity (positions minted on the pool directly by contracts), so burned and locked shares are not read.';
+  'Uniswap V3 liquidity is held as positions (position-manager NFTs or raw pool positions), not as a fungible LP token, and this pool’s positions belong to contracts that are not position managers (no NFT and no EOA accounts for them), so burned and locked shares are not read.';
 
 /** The figures every pool carries, V2 or V3. */
 function poolFigures(oriented: OrientedPool) {
@@ -91,11 +91,12 @@ function unknownV3Pool(oriented: OrientedPool, reason: string, positionLiquidity
 }
 
 /**
- * One V3 pool with its liquidity attributed to position-manager NFT owners, as shares of the
- * liquidity of all the pool's positions. An NFT owned by a burn address is burned; by a known
- * locker, locked while the locker says so (expired locks are not counted); by any other contract,
- * unclassified. Liquidity no NFT accounts for is reported as unattributed, and then (as with an
- * unclassified contract) the locked share is null: who controls it is not known.
+ * One V3 pool with its liquidity attributed to position-manager NFT owners (and EOAs owning raw
+ * pool positions themselves), as shares of the liquidity of all the pool's positions. An NFT owned
+ * by a burn address is burned; by a known locker, locked while the locker says so (expired locks are
+ * not counted); by any other contract, unclassified. Liquidity in raw positions of contracts that
+ * are not managers is reported as unattributed, and then (as with an unclassified contract) the
+ * locked share is null: who controls it is not known.
  */
 export function describeV3Pool(oriented: OrientedPool, reading: V3Reading | null, roles: { owner: Address | null; creator: Address | null }, lockers: readonly LpLocker[] = []): SecurityPool {
   if (!reading) return unknownV3Pool(oriented, V3_LP_UNKNOWN, null);
@@ -103,16 +104,24 @@ export function describeV3Pool(oriented: OrientedPool, reading: V3Reading | null
   const candidates = reading.candidates!;
   const total = [...candidates.liquidity.values()].reduce((sum, l) => sum + l, 0n);
   const nfts = backedPositions(reading.nfts, candidates.liquidity);
-  const attributed = nfts.reduce((sum, n) => sum + n.liquidity, 0n);
+  const byOwner = new Map<Address, { liquidity: bigint; locked: bigint; codeSize: number }>();
+  const credit = (owner: Address, liquidity: bigint, locked: boolean, codeSize: number) => {
+    const entry = byOwner.get(owner) ?? { liquidity: 0n, locked: 0n, codeSize };
+    entry.liquidity += liquidity;
+    if (locked) entry.locked += liquidity;
+    byOwner.set(owner, entry);
+  };
+  for (const nft of nfts) credit(nft.owner, nft.liquidity, nft.locked, nft.ownerCodeSize);
+  // A raw position owned by an EOA (or a burn address) is that account's own: only it can burn it.
+  // One owned by any other contract that is not a manager (a vault) is left unattributed.
+  for (const raw of candidates.positions) {
+    if (candidates.managers.has(raw.owner)) continue;
+    const codeSize = candidates.ownerCodeSizes.get(raw.owner) ?? 0;
+    if (codeSize === 0 || BURN_ADDRESSES.has(raw.owner)) credit(raw.owner, candidates.liquidity.get(raw.key) ?? 0n, false, codeSize);
+  }
+  const attributed = [...byOwner.values()].reduce((sum, e) => sum + e.liquidity, 0n);
   if (total > 0n && attributed === 0n) return unknownV3Pool(oriented, V3_LP_UNKNOWN, total);
 
-  const byOwner = new Map<Address, { liquidity: bigint; locked: bigint; codeSize: number }>();
-  for (const nft of nfts) {
-    const entry = byOwner.get(nft.owner) ?? { liquidity: 0n, locked: 0n, codeSize: nft.ownerCodeSize };
-    entry.liquidity += nft.liquidity;
-    if (nft.locked) entry.locked += nft.liquidity;
-    byOwner.set(nft.owner, entry);
-  }
   const owners = [...byOwner.keys()];
   const sheet: BalanceSheet = { accounts: owners, balances: owners.map((o) => byOwner.get(o)!.liquidity), codeSizes: owners.map((o) => byOwner.get(o)!.codeSize) };
   const lockerSet = new Set(lockers.map((l) => l.address));
@@ -135,7 +144,7 @@ export function describeV3Pool(oriented: OrientedPool, reading: V3Reading | null
   const unattributed = total - attributed;
   const unknown =
     unattributed > 0n
-      ? `${percent(unattributed, total).toFixed(2)}% of the pool's position liquidity is in positions no position-manager NFT accounts for (minted on the pool directly by a contract${candidates.receiptsIncomplete ? ', or past the read budget' : ''}), so the locked share is unknown.`
+      ? `${percent(unattributed, total).toFixed(2)}% of the pool's position liquidity is in positions owned by contracts that are not position managers${candidates.receiptsIncomplete ? ' (or NFTs past the read budget)' : ''}, so who controls it, and the locked share, are unknown.`
       : unclassifiedContract
         ? 'Some position NFTs sit in contracts that are not known lockers, so the locked share is unknown.'
         : null;

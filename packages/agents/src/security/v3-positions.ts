@@ -47,9 +47,15 @@ export async function readMintHistory(client: ChainClient, pool: Address, blockN
   }
 }
 
-/** Step 5: each raw position's liquidity, which Mint owners are position managers of this pool's factory, and their candidate NFT ids. */
+/**
+ * Step 5: each raw position's liquidity and owner's code size, which Mint owners are position
+ * managers of this pool's factory, and their candidate NFT ids.
+ */
 export interface V3Candidates {
+  positions: readonly RawPosition[];
   liquidity: Map<Hash, bigint>;
+  /** Code size of each Mint owner at the block: 0 for an EOA, which owns its raw positions itself. */
+  ownerCodeSizes: Map<Address, number>;
   /** Position managers (a Mint owner whose `factory()` is the pool's) with the token ids their IncreaseLiquidity logs named in the Mint transactions. */
   managers: Map<Address, bigint[]>;
   /** Some Mint transactions were past `maxReceipts` (or their receipts pruned). */
@@ -58,12 +64,14 @@ export interface V3Candidates {
 
 export async function readCandidates(client: ChainClient, pool: ProbePool, history: Extract<V3MintHistory, { ok: true }>, blockNumber: bigint): Promise<V3Candidates> {
   const txs = history.txs.slice(0, V3_POSITION_BUDGET.maxReceipts);
-  const [liquidities, factories, receipts] = await Promise.all([
+  const [liquidities, factories, codes, receipts] = await Promise.all([
     Promise.all(history.positions.map((p) => readOrNull(client, { address: pool.pair, abi: uniswapV3PoolPositionsAbi, functionName: 'positions', args: [p.key], blockNumber }))),
     Promise.all(history.owners.map((o) => readOrNull(client, { address: o, abi: uniswapV3PositionManagerAbi, functionName: 'factory', blockNumber }))),
+    Promise.all(history.owners.map((o) => client.getCode({ address: o, blockNumber }))),
     Promise.all(txs.map((hash) => client.getTransactionReceipt({ hash }).catch(() => null))),
   ]);
   const liquidity = new Map(history.positions.map((p, i) => [p.key, liquidities[i]?.[0] ?? 0n]));
+  const ownerCodeSizes = new Map(history.owners.map((o, i) => [o, codes[i] ? (codes[i].length - 2) / 2 : 0]));
   // A manager is trusted as a pool's is, by its factory: it must report the pool's own factory.
   const managerSet = new Set(history.owners.filter((_, i) => factories[i] !== null && getAddress(factories[i]!) === pool.factory));
   const managers = new Map<Address, bigint[]>([...managerSet].map((m) => [m, []]));
@@ -76,7 +84,7 @@ export async function readCandidates(client: ChainClient, pool: ProbePool, histo
       if (!ids.includes(id)) ids.push(id);
     }
   }
-  return { liquidity, managers, receiptsIncomplete: txs.length < history.txs.length || receipts.some((r) => r === null) };
+  return { positions: history.positions, liquidity, ownerCodeSizes, managers, receiptsIncomplete: txs.length < history.txs.length || receipts.some((r) => r === null) };
 }
 
 /** An NFT kept for this pool: its manager, id and what the probe read. */

@@ -1,5 +1,5 @@
 import { ChainClients } from '@oca/chain';
-import { ARTIFACTS, deployTokenScenario, UNISWAP_V3, REWRITTEN_BALANCE, SECURITY_TOKEN_KEYS, startAnvil, type AnvilInstance, type SecurityFlag, type SecurityTokenKey, type TokenScenario } from '@oca/testkit';
+import { ARTIFACTS, compileMarketContracts, deployTokenScenario, UNISWAP_V3, REWRITTEN_BALANCE, SECURITY_TOKEN_KEYS, startAnvil, type AnvilInstance, type SecurityFlag, type SecurityTokenKey, type TokenScenario } from '@oca/testkit';
 import pino from 'pino';
 import { concatHex, createPublicClient, createTestClient, createWalletClient, encodePacked, erc20Abi, getAddress, http, keccak256, parseAbi, parseAbiItem, parseEther, toHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { foundry } from 'viem/chains';
@@ -481,15 +481,70 @@ describe('Uniswap V3 pools', () => {
     expect(serious(r)).toEqual([]);
   });
 
-  it('v3Honeypot: a position minted on the pool directly (no NFT) is reported as unattributed, not guessed', async () => {
+  it('v3Honeypot: a raw pool position (no NFT) is its owner’s own when the owner is an EOA, as the Mint log and the pool say', async () => {
     const r = result('v3Honeypot');
     const pool = r.data.liquidity.pools[0]!;
     const truth = await v3Truth(scenario.tokens.v3Honeypot.v3Pool!, BigInt(r.blockNumber));
     expect(truth.total).toBeGreaterThan(0n);
-    expect(truth.attributed).toBe(0n);
-    expect(pool).toMatchObject({ lpHolderCount: null, lpHolders: [], lpBurnedPercent: null, lpLockedPercent: null, lpUnattributedPercent: 100, lpLocks: [], lpUnknownReason: expect.stringMatching(/no position-manager NFT/) });
-    expect(r.data.liquidity).toMatchObject({ lpBurnedPercent: null, lpLockedPercent: null });
-    expect(r.findings.map((f) => f.title)).toContain('Main liquidity in a Uniswap V3 pool: LP burned/locked unknown');
+    expect(truth.attributed).toBe(0n); // no NFT of the manager
+    expect(pool).toMatchObject({ lpHolderCount: 1, lpBurnedPercent: 0, lpLockedPercent: 0, lpUnattributedPercent: 0, lpLocks: [], lpUnknownReason: null });
+    expect(pool.lpHolders).toEqual([{ address: scenario.deployer, balance: truth.total.toString(), percent: 100, isContract: false, tag: 'owner' }]);
+    expect(serious(r).map((f) => f.title)).toContain('Liquidity can be pulled by one holder');
+  });
+
+  it('a raw position owned by a contract that is not a position manager is unattributed, not guessed; the locked share is then unknown', async () => {
+    // A contract (the V2 factory, impersonated) mints a raw position in v3Locked's pool through a
+    // fresh MarketTrader, paying from its own balances.
+    const contract = scenario.contractHolder;
+    const token = scenario.tokens.v3Locked.address;
+    const poolAddress = scenario.v3Locks.pool;
+    const test = createTestClient({ chain: foundry, mode: 'anvil', transport: http(anvil.rpcUrl) });
+    const wallet = createWalletClient({ chain: foundry, transport: http(anvil.rpcUrl), account: scenario.deployer });
+    const send = async (hash: Hex) => expect((await rpc.waitForTransactionReceipt({ hash, pollingInterval: 20 })).status).toBe('success');
+    const trader = compileMarketContracts().marketTrader;
+    const v3Factory = () => ({ address: scenario.uniswapV3Factory, abi: UNISWAP_V3.factory.abi }) as const;
+    let second: Address = zeroAddress;
+    const traderAddress = getAddress((await rpc.waitForTransactionReceipt({ hash: await wallet.deployContract({ abi: trader.abi, bytecode: trader.bytecode }), pollingInterval: 20 })).contractAddress!);
+    await test.setBalance({ address: contract, value: parseEther('10') });
+    await send(await wallet.writeContract({ address: token, abi: erc20Abi, functionName: 'transfer', args: [contract, parseEther('1000')] }));
+    await test.impersonateAccount({ address: contract });
+    try {
+      const asContract = createWalletClient({ chain: foundry, transport: http(anvil.rpcUrl), account: contract });
+      await send(await asContract.writeContract({ address: scenario.weth, abi: ARTIFACTS.weth9.abi, functionName: 'deposit', value: parseEther('1') }));
+      for (const t of [token, scenario.weth]) await send(await asContract.writeContract({ address: t, abi: erc20Abi, functionName: 'approve', args: [traderAddress, parseEther('5000')] }));
+      await send(await asContract.writeContract({ address: traderAddress, abi: trader.abi, functionName: 'mintV3', args: [poolAddress, -887220, 887220, 10n ** 18n], gas: 1_000_000n }));
+      // And a second, 0.05 % pool whose only position is the contract's.
+      await send(await wallet.writeContract({ ...v3Factory(), functionName: 'createPool', args: [token, scenario.weth, 500] }));
+      second = getAddress((await rpc.readContract({ ...v3Factory(), functionName: 'getPool', args: [token, scenario.weth, 500] })) as string);
+      const [sqrtPriceX96] = await rpc.readContract({ address: poolAddress, abi: v3PoolAbi, functionName: 'slot0' });
+      await send(await wallet.writeContract({ address: second, abi: UNISWAP_V3.pool.abi, functionName: 'initialize', args: [sqrtPriceX96] }));
+      await send(await asContract.writeContract({ address: traderAddress, abi: trader.abi, functionName: 'mintV3', args: [second, -887270, 887270, 10n ** 17n], gas: 1_000_000n }));
+    } finally {
+      await test.stopImpersonatingAccount({ address: contract });
+    }
+    const r = await analyse(token);
+    const pool = r.data.liquidity.pools[0]!;
+    const truth = await v3Truth(poolAddress, BigInt(r.blockNumber));
+    const direct = truth.total - truth.attributed;
+    expect(direct).toBe(10n ** 18n);
+    expect(pool.positionLiquidity).toBe(truth.total.toString());
+    expect(pool.lpUnattributedPercent).toBe(truth.share(direct));
+    expect(pool.lpBurnedPercent).toBe(truth.share(truth.byOwner.get(DEAD)!.liquidity));
+    expect(pool.lpLockedPercent).toBeNull();
+    expect(pool.lpUnknownReason).toMatch(/not position managers/);
+    expect(pool.lpHolders.map((h) => h.address)).not.toContain(contract);
+    expect(r.findings.map((f) => f.title)).toContain('LP lock status unknown');
+    expect(toGoPlus(r).result[token.toLowerCase()]!.lp_holders.map((h) => h.address)).not.toContain(contract);
+    // Nothing of the second pool is attributable: every LP figure unknown, with the reason.
+    expect(r.data.liquidity.pools.find((p) => p.address === second)).toMatchObject({
+      positionLiquidity: (10n ** 17n).toString(),
+      lpHolderCount: null,
+      lpHolders: [],
+      lpBurnedPercent: null,
+      lpLockedPercent: null,
+      lpUnattributedPercent: 100,
+      lpUnknownReason: expect.stringMatching(/contracts that are not position managers/),
+    });
   });
 
   it('simulates through the V3 pool: clean token untaxed, 50 % sell tax measured, honeypot caught with the token’s reason', () => {
@@ -548,9 +603,10 @@ describe('GoPlus view', () => {
     expect(lp.dex).toEqual([{ liquidity_type: 'UniV2', name: 'UniswapV2', pair: scenario.tokens.lpHeld.wethPair, liquidity: '' }]);
   });
 
-  it('lists V3 pools under dex; unattributed V3 liquidity gives no LP fields', () => {
+  it('lists V3 pools under dex; a raw V3 position’s EOA owner is an lp_holder, unlocked', () => {
     const v3 = toGoPlus(result('v3Honeypot')).result[scenario.tokens.v3Honeypot.address.toLowerCase()]!;
-    expect(v3).toMatchObject({ is_in_dex: '1', lp_holders: [], lp_holder_count: '', lp_total_supply: '' });
+    expect(v3).toMatchObject({ is_in_dex: '1', lp_holder_count: '1', lp_total_supply: '' });
+    expect(v3.lp_holders).toEqual([expect.objectContaining({ address: scenario.deployer, is_locked: '0', is_contract: '0', percent: '1' })]);
     expect(v3.dex).toEqual([{ liquidity_type: 'UniV3', name: 'UniswapV3', pair: scenario.tokens.v3Honeypot.v3Pool, liquidity: '' }]);
     const taxed = toGoPlus(result('v3SellTax')).result[scenario.tokens.v3SellTax.address.toLowerCase()]!;
     expect(Number(taxed.sell_tax)).toBeCloseTo(0.5, 2);

@@ -32,10 +32,10 @@ export interface TokenGroundTruth {
    * Where the WETH pool's LP tokens went. The `v3-*` kinds: the only pool is Uniswap V3 (no LP
    * token); `v3-burned` / `v3-held-by-deployer`: one full-range position NFT of the position
    * manager, sent to 0x…dEaD / kept by the deployer; `v3-locked`: several position NFTs split as
-   * `v3Locks` says; `v3-unattributed`: a position minted on the pool directly by a contract
-   * (the market scenario's MarketTrader), which no NFT records.
+   * `v3Locks` says; `v3-raw-held-by-deployer`: a raw pool position owned by the deployer, minted
+   * on the pool through the market scenario's MarketTrader (no NFT records it).
    */
-  liquidity: 'burned' | 'held-by-deployer' | 'shared' | 'locked' | 'v3-burned' | 'v3-held-by-deployer' | 'v3-locked' | 'v3-unattributed' | 'not-applicable';
+  liquidity: 'burned' | 'held-by-deployer' | 'shared' | 'locked' | 'v3-burned' | 'v3-held-by-deployer' | 'v3-locked' | 'v3-raw-held-by-deployer' | 'not-applicable';
 }
 
 /** Every token the scenario deploys (plus WETH9), by role. */

@@ -176,14 +176,15 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
   const v3Tokens: Array<[SecurityTokenKey, string, unknown[], TokenGroundTruth]> = [
     ['v3Clean', 'CleanToken', ['V3 Clean Token', 'V3CLEAN', 18, TOKEN_SCENARIO_SUPPLY], truth({ risky: false, liquidity: 'v3-burned' })],
     ['v3SellTax', 'V3SellTaxToken', [TOKEN_SCENARIO_SUPPLY], owned(['liquidityHeldByDeployer'], { sellTax: 0.5, liquidity: 'v3-held-by-deployer' })],
-    ['v3Honeypot', 'V3HoneypotToken', [TOKEN_SCENARIO_SUPPLY], owned(['isHoneypot'], { liquidity: 'v3-unattributed' })],
+    ['v3Honeypot', 'V3HoneypotToken', [TOKEN_SCENARIO_SUPPLY], owned(['isHoneypot', 'liquidityHeldByDeployer'], { liquidity: 'v3-raw-held-by-deployer' })],
   ];
   const v3TokenIds = new Map<SecurityTokenKey, bigint>();
   for (const [key, contract, args, expected] of v3Tokens) {
     const address = await d.deploy(art(contract), args);
     await add(key, address, art(contract), expected);
     // As LPs do, through the position manager (an NFT per position) — but the honeypot's position
-    // is minted on the pool directly by a contract, which no NFT records.
+    // is minted on the pool through a contract (MarketTrader) with the deployer as its owner: a raw
+    // pool position, which no NFT records.
     const { pool, tokenId } = await v3.open(address, art(contract), POOL_TOKENS, POOL_WETH, key === 'v3Honeypot' ? 'pool' : 'position-manager');
     if (tokenId !== null) v3TokenIds.set(key, tokenId);
     tokens[key].v3Pool = pool;
@@ -328,8 +329,8 @@ class PoolBuilder {
 
 /**
  * Opens Uniswap V3 pools against WETH with a full-range position each: minted through the
- * NonfungiblePositionManager as LPs do (an NFT to the deployer), or on the pool directly by a
- * contract (the market scenario's `MarketTrader`), which leaves no NFT.
+ * NonfungiblePositionManager as LPs do (an NFT to the deployer), or on the pool through the market
+ * scenario's `MarketTrader` (`pool.mint` with the deployer as the owner of a raw position: no NFT).
  */
 class V3PoolBuilder {
   constructor(
