@@ -68,7 +68,7 @@ export async function readCandidates(client: ChainClient, pool: ProbePool, histo
     Promise.all(history.positions.map((p) => readOrNull(client, { address: pool.pair, abi: uniswapV3PoolPositionsAbi, functionName: 'positions', args: [p.key], blockNumber }))),
     Promise.all(history.owners.map((o) => readOrNull(client, { address: o, abi: uniswapV3PositionManagerAbi, functionName: 'factory', blockNumber }))),
     Promise.all(history.owners.map((o) => client.getCode({ address: o, blockNumber }))),
-    Promise.all(txs.map((hash) => client.getTransactionReceipt({ hash }).catch(() => null))),
+    Promise.all(txs.map((hash) => receiptOrNull(client, hash))),
   ]);
   const liquidity = new Map(history.positions.map((p, i) => [p.key, liquidities[i]?.[0] ?? 0n]));
   const ownerCodeSizes = new Map(history.owners.map((o, i) => [o, codes[i] ? (codes[i].length - 2) / 2 : 0]));
@@ -85,6 +85,16 @@ export async function readCandidates(client: ChainClient, pool: ProbePool, histo
     }
   }
   return { positions: history.positions, liquidity, ownerCodeSizes, managers, receiptsIncomplete: txs.length < history.txs.length || receipts.some((r) => r === null) };
+}
+
+/** A Mint transaction's receipt; null when the node has pruned it (its NFTs then stay unattributed). */
+async function receiptOrNull(client: ChainClient, hash: Hash) {
+  try {
+    return await client.getTransactionReceipt({ hash });
+  } catch (err) {
+    if ((err as { name?: string }).name === 'TransactionReceiptNotFoundError') return null;
+    throw err;
+  }
 }
 
 /** An NFT kept for this pool: its manager, id and what the probe read. */
