@@ -54,7 +54,7 @@ it('security: flags a 50% sell tax and passes a clean token', async () => {
   expect(clean.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
 });
 
-it('security: simulates through a V3-only pool and shows still-locked LP in the GoPlus view', async () => {
+it('security: simulates through a V3-only pool and shows still-locked LP (V2 and V3) in the GoPlus view', async () => {
   const v3 = SecurityResult.parse(await run('security', { network: 'devnet', address: h.tokens.tokens.v3SellTax.address }));
   expect(v3.data.trading).toMatchObject({ method: 'v3-pool', pool: h.tokens.tokens.v3SellTax.v3Pool });
   expect(v3.data.trading.sellTax).toBeCloseTo(0.5, 1);
@@ -68,6 +68,14 @@ it('security: simulates through a V3-only pool and shows still-locked LP in the 
   const lockedView = await api(h.gatewayUrl, 'GET', `/v1/jobs/${lastJobId}?format=goplus`, { apiKey });
   const lpHolders = lockedView.body.result[h.tokens.tokens.lpLocked.address.toLowerCase()].lp_holders as { address: string; is_locked: string }[];
   expect(lpHolders.find((l) => l.address === h.tokens.lpLocker)?.is_locked).toBe('1');
+
+  // V3: the position NFTs' owners, the locker's still-locked NFT counted, the expired one not.
+  const v3Locked = SecurityResult.parse(await run('security', { network: 'devnet', address: h.tokens.tokens.v3Locked.address }));
+  expect(v3Locked.data.liquidity.pools[0]).toMatchObject({ dex: 'uniswap-v3', address: h.tokens.tokens.v3Locked.v3Pool, lpUnattributedPercent: 0 });
+  expect([Math.round(v3Locked.data.liquidity.lpBurnedPercent!), Math.round(v3Locked.data.liquidity.lpLockedPercent!)]).toEqual([30, 40]);
+  const v3LockedView = await api(h.gatewayUrl, 'GET', `/v1/jobs/${lastJobId}?format=goplus`, { apiKey });
+  const v3LpHolders = v3LockedView.body.result[h.tokens.tokens.v3Locked.address.toLowerCase()].lp_holders as { address: string; is_locked: string }[];
+  expect(v3LpHolders.find((l) => l.address === h.tokens.lpLocker)?.is_locked).toBe('1');
 });
 
 it('market: finds the pools of a traded token with a USD price', async () => {

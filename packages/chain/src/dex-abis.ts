@@ -39,6 +39,21 @@ export const uniswapV3PoolAbi = parseAbi([
   'event Initialize(uint160 sqrtPriceX96, int24 tick)',
 ]);
 
+/** A V3 pool's positions: `positions(keccak256(abi.encodePacked(owner, tickLower, tickUpper)))` and the Mint that creates or grows one. */
+export const uniswapV3PoolPositionsAbi = parseAbi([
+  'function factory() view returns (address)',
+  'function positions(bytes32 key) view returns (uint128 liquidity, uint256 feeGrowthInside0LastX128, uint256 feeGrowthInside1LastX128, uint128 tokensOwed0, uint128 tokensOwed1)',
+  'event Mint(address sender, address indexed owner, int24 indexed tickLower, int24 indexed tickUpper, uint128 amount, uint256 amount0, uint256 amount1)',
+]);
+
+/** Uniswap V3's NonfungiblePositionManager (ERC-721: one NFT per position). */
+export const uniswapV3PositionManagerAbi = parseAbi([
+  'function factory() view returns (address)',
+  'function ownerOf(uint256 tokenId) view returns (address)',
+  'function positions(uint256 tokenId) view returns (uint96 nonce, address operator, address token0, address token1, uint24 fee, int24 tickLower, int24 tickUpper, uint128 liquidity, uint256 feeGrowthInside0LastX128, uint256 feeGrowthInside1LastX128, uint128 tokensOwed0, uint128 tokensOwed1)',
+  'event IncreaseLiquidity(uint256 indexed tokenId, uint128 liquidity, uint256 amount0, uint256 amount1)',
+]);
+
 /** topic0 of the events the DEX agents filter logs by. */
 export const DEX_TOPICS = {
   v2PairCreated: toEventSelector('PairCreated(address,address,address,uint256)'),

@@ -19,6 +19,12 @@ export interface DexV3Factory {
   name: string;
   address: Address;
   feeTiers: readonly number[];
+  /**
+   * The NonfungiblePositionManager bound to this factory, where known. Informational: the security
+   * agent finds position managers from the pools' Mint logs; only devnet's is listed until the
+   * others are checked against source material.
+   */
+  positionManager?: Address;
 }
 
 /**
@@ -97,7 +103,9 @@ export const DEX_DEPLOYMENTS: Readonly<Record<Network, DexDeployment>> = {
     usdStables: [{ address: '0x31C4F1B5eF6C7C0e8fCb15578523248850eabA42', symbol: 'dUSD' }],
     v2Factories: [{ name: 'uniswap-v2', address: '0x4623AbD18312Db2Ef0637594fceA30f360c9528E' }],
     // The npm factory's constructor enables 500/3000/10000; the 100 tier needs its owner.
-    v3Factories: [{ name: 'uniswap-v3', address: '0x040e02cDe1D73Bb0e2ACC5A187f6559a4dcC0dAf', feeTiers: [500, 3000, 10000] }],
+    v3Factories: [
+      { name: 'uniswap-v3', address: '0x040e02cDe1D73Bb0e2ACC5A187f6559a4dcC0dAf', feeTiers: [500, 3000, 10000], positionManager: '0xCB18d8c0c6dacEaFCA944eE410E61b63F8ec45bB' },
+    ],
   },
 };
 

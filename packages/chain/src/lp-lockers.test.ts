@@ -7,6 +7,7 @@ describe('LP_LOCKERS', () => {
       for (const locker of lockers) {
         expect({ network, address: locker.address }).toEqual({ network, address: getAddress(locker.address) });
         expect(['lockedBalance', 'held']).toContain(locker.read);
+        if (locker.nftRead !== undefined) expect(locker.nftRead).toBe('isNftLocked');
       }
       expect(new Set(lockers.map((l) => l.address)).size).toBe(lockers.length);
     }

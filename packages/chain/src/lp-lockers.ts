@@ -16,10 +16,19 @@ export interface LpLocker {
   name: string;
   address: Address;
   read: 'lockedBalance' | 'held';
+  /**
+   * How a Uniswap V3 position NFT it holds is read: `isNftLocked` — the locker answers
+   * `isNftLocked(address nft, uint256 tokenId)`, false once the lock has expired (the testkit's
+   * LpTimeLock). Absent: an NFT it holds counts as locked, expiry not checked (as `held`).
+   */
+  nftRead?: 'isNftLocked';
 }
 
-/** The one view the `lockedBalance` kind of locker must answer. */
-export const lpLockerAbi = parseAbi(['function lockedBalance(address lpToken) view returns (uint256)']);
+/** The views the `lockedBalance` / `isNftLocked` kinds of locker answer. */
+export const lpLockerAbi = parseAbi([
+  'function lockedBalance(address lpToken) view returns (uint256)',
+  'function isNftLocked(address nft, uint256 tokenId) view returns (bool)',
+]);
 
 const uncx = (address: Address, dex: string): LpLocker => ({ name: `UNCX ${dex} locker`, address, read: 'held' });
 
@@ -48,5 +57,5 @@ export const LP_LOCKERS: Readonly<Record<Network, readonly LpLocker[]>> = {
   arbitrum: [uncx('0x63F4B2C082B1E0bbA38874567E053800379bF8D7', 'Uniswap V2 (v2)')],
   optimism: [uncx('0x5923c3911d9424F7725CAd33Ed176A6b885484D6', 'Uniswap V2 (v2)')],
   base: [uncx('0xc4E637D37113192F4F1F060DaEbD7758De7F4131', 'Uniswap V2 (v2)')],
-  devnet: [{ name: 'OCA devnet LP time-lock', address: '0x8bD2AD6905A724aAA44410fC52D4D524303e64CF', read: 'lockedBalance' }],
+  devnet: [{ name: 'OCA devnet LP time-lock', address: '0xD456BD57a984f2AE64B1bc6fC4F3d5DF67b7D8Cf', read: 'lockedBalance', nftRead: 'isNftLocked' }],
 };

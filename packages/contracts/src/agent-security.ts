@@ -153,7 +153,7 @@ export const SecurityHolders = z.object({
 });
 export type SecurityHolders = z.infer<typeof SecurityHolders>;
 
-/** LP tokens of one pool held by a known locker contract (`LP_LOCKERS` in @oca/chain). */
+/** LP tokens (V3: position NFTs) of one pool held by a known locker contract (`LP_LOCKERS` in @oca/chain). */
 export const LpLock = z.object({
   locker: Address,
   name: z.string(),
@@ -191,20 +191,39 @@ export const SecurityPool = z.object({
   liquidity: RawAmount.nullable(),
   /** V2 LP token supply; null for V3 (liquidity is held as positions, not a fungible LP token). */
   lpTotalSupply: RawAmount.nullable(),
-  /** null for V3. */
+  /**
+   * V3: the liquidity of every position of the pool (the sum of `positions(key).liquidity` over the
+   * positions its Mint logs name, in range or not): what V3 percentages are shares of. null for V2,
+   * or when the pool's Mint history could not be read.
+   */
+  positionLiquidity: RawAmount.nullable(),
+  /**
+   * V2: accounts holding LP tokens. V3: owners of the position-manager NFTs of this pool (distinct
+   * owners with liquidity); null when no position could be attributed.
+   */
   lpHolderCount: z.number().int().nullable(),
-  /** Largest ten LP holders; `percent` is of the LP supply. Empty for V3. */
+  /**
+   * Largest ten LP holders; `percent` is of the LP supply (V2) or of `positionLiquidity` (V3, by
+   * NFT owner, `balance` in liquidity units).
+   */
   lpHolders: z.array(TokenHolder),
-  /** LP held by 0x0 and 0x…dEaD, 0–100; null for V3. */
+  /** LP held by 0x0 and 0x…dEaD (V3: position NFTs they own), 0–100; null for V3 when nothing could be attributed. */
   lpBurnedPercent: Percent.nullable(),
   /**
-   * LP held by known lockers and still locked at the pinned block; null for V3, or when some LP
-   * sits in contracts the agent cannot classify.
+   * LP held by known lockers and still locked at the pinned block (V3: position NFTs they hold
+   * under a running lock); null when some LP sits in contracts the agent cannot classify, or (V3)
+   * when part of the liquidity is unattributed.
    */
   lpLockedPercent: Percent.nullable(),
-  /** The known lockers holding this pool's LP (empty for V3). */
+  /**
+   * V3: liquidity in positions no position-manager NFT accounts for (minted on the pool directly by
+   * a contract, or beyond the read budget), of `positionLiquidity`, 0–100: its owners are not
+   * guessed. null for V2.
+   */
+  lpUnattributedPercent: Percent.nullable(),
+  /** The known lockers holding this pool's LP (V3: its position NFTs). */
   lpLocks: z.array(LpLock),
-  /** Why the LP figures are null, when they are. */
+  /** Why the LP figures are null (or, V3, partly unattributed), when they are. */
   lpUnknownReason: z.string().nullable(),
 });
 export type SecurityPool = z.infer<typeof SecurityPool>;
@@ -212,7 +231,7 @@ export type SecurityPool = z.infer<typeof SecurityPool>;
 export const SecurityLiquidity = z.object({
   /** Every verified V2 pair and V3 pool of the token, deepest (largest token holding) first. */
   pools: z.array(SecurityPool),
-  /** Of the deepest pool; null without a pool, or when the deepest pool is V3 (see its `lpUnknownReason`). */
+  /** Of the deepest pool; null without a pool, or when its figures are unknown (see its `lpUnknownReason`). */
   lpBurnedPercent: Percent.nullable(),
   lpLockedPercent: Percent.nullable(),
 });

@@ -19,7 +19,8 @@ export interface Deployer {
   chainId: number;
   /** anvil's unlocked accounts (`eth_accounts`), deployer first. */
   accounts: Address[];
-  deploy(artifact: Artifact, args: readonly unknown[]): Promise<Address>;
+  /** Deploys from `from` (an unlocked account; default the deployer). */
+  deploy(artifact: Artifact, args: readonly unknown[], from?: Address): Promise<Address>;
   /** Sends from `from` (an unlocked account; default the deployer). */
   write(to: Address, artifact: Artifact, functionName: string, args: readonly unknown[], value?: bigint, from?: Address): Promise<void>;
   /** A raw transaction (e.g. to the CREATE2 deployer), from the deployer. */
@@ -57,8 +58,8 @@ export async function connectDeployer(rpcUrl: string): Promise<Deployer> {
   return {
     chainId: chain.id,
     accounts,
-    async deploy(artifact, args) {
-      const hash = await wallet.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode, args, account, chain });
+    async deploy(artifact, args, from = account) {
+      const hash = await wallet.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode, args, account: from, chain });
       const receipt = await mined(hash, 'deployment');
       if (!receipt.contractAddress) throw new Error(`deployment ${hash} created no contract`);
       // Receipts carry lower-case addresses; everything the testkit hands out is checksummed.

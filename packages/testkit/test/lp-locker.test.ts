@@ -51,3 +51,28 @@ it('locks LP tokens until a time, refuses early and foreign withdrawals, and sto
   expect(await lp(scenario.deployer)).toBe(before + amount);
   expect(await lp(locker.address)).toBe(0n);
 });
+
+it('locks an ERC-721 position until a time: isNftLocked is true while it runs, false once expired, and the NFT comes back to its owner only then', async () => {
+  const d = await connectDeployer(anvil.rpcUrl);
+  const locker = await deployLpTimeLock(d);
+  const nft = await d.deploy(ARTIFACTS.erc721, ['Position', 'POS', '']);
+  await d.write(nft, ARTIFACTS.erc721, 'mint', [scenario.deployer]);
+  const tokenId = 0n;
+  const owner = async () => (await rpc.readContract({ address: nft, abi: ARTIFACTS.erc721.abi, functionName: 'ownerOf', args: [tokenId] })) as Address;
+  const isLocked = () => rpc.readContract({ address: locker.address, abi: locker.contract.abi, functionName: 'isNftLocked', args: [nft, tokenId] }) as Promise<boolean>;
+  expect(await isLocked()).toBe(false);
+
+  await d.write(nft, ARTIFACTS.erc721, 'approve', [locker.address, tokenId]);
+  await d.write(locker.address, locker.contract, 'lockNft', [nft, tokenId, (await d.timestamp()) + 600n]);
+  expect(await owner()).toBe(locker.address);
+  expect(await isLocked()).toBe(true);
+  const simulateWithdraw = (account: Address) => rpc.simulateContract({ address: locker.address, abi: locker.contract.abi, functionName: 'withdrawNft', args: [0n], account });
+  await expect(simulateWithdraw(scenario.deployer)).rejects.toThrow(/still locked/);
+
+  await d.increaseTime(601n);
+  expect(await isLocked()).toBe(false); // expired: withdrawable, so no longer locked…
+  expect(await owner()).toBe(locker.address); // …though the NFT is still in the locker
+  await expect(simulateWithdraw(scenario.proxyAdmin)).rejects.toThrow(/not the lock owner/);
+  await d.write(locker.address, locker.contract, 'withdrawNft', [0n]);
+  expect(await owner()).toBe(scenario.deployer);
+});

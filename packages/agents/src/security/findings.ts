@@ -179,25 +179,28 @@ function liquidityFindings({ liquidity, trading, lpHoldersIncomplete, holders }:
   if (trading.method === 'wrap') return [];
   const burned = deepest.lpBurnedPercent;
   if (burned === null) {
-    // The deepest pool is V3: its liquidity is positions, whose owners and locks are not read.
+    // The deepest pool is V3 and none of its positions could be attributed to an NFT owner.
     const fee = deepest.feeTier === null ? '' : ` (fee ${deepest.feeTier / 10_000}%)`;
     return [{ severity: 'info', title: 'Main liquidity in a Uniswap V3 pool: LP burned/locked unknown', evidence: `Pool ${deepest.address}${fee}: ${deepest.lpUnknownReason ?? ''}` }];
   }
   const locked = deepest.lpLockedPercent ?? 0;
   const top = deepest.lpHolders.find((h) => h.tag !== 'burn' && h.tag !== 'locker');
+  // V3: shares of the pool's position liquidity, held as position-manager NFTs.
+  const v3 = deepest.dex === 'uniswap-v3';
+  const lp = v3 ? 'position liquidity (position-manager NFTs)' : 'LP tokens';
   const out: Finding[] = [];
   if (top && top.percent > 50) {
     const role = top.tag === 'owner' || top.tag === 'creator' ? ` (the token’s ${top.tag})` : '';
     out.push({
       severity: 'high',
       title: 'Liquidity can be pulled by one holder',
-      evidence: `${top.address}${role} holds ${pct(top.percent)} of pool ${deepest.address}'s LP tokens, unburned and unlocked; burning them withdraws that share of the reserves.`,
+      evidence: `${top.address}${role} holds ${pct(top.percent)} of pool ${deepest.address}'s ${lp}, unburned and unlocked; ${v3 ? 'decreasing it' : 'burning them'} withdraws that share of the reserves.`,
     });
   } else if (100 - burned - locked > 50) {
     out.push({
       severity: 'medium',
       title: 'Liquidity not locked',
-      evidence: `${pct(100 - burned - locked)} of pool ${deepest.address}'s LP is neither burned nor locked, spread over ${deepest.lpHolderCount} holders (largest ${pct(top?.percent ?? 0)}).`,
+      evidence: `${pct(100 - burned - locked)} of pool ${deepest.address}'s ${lp} is neither burned nor locked, spread over ${deepest.lpHolderCount} holders (largest ${pct(top?.percent ?? 0)}).`,
     });
   } else {
     const lockedText = locked > 0 ? `, ${pct(locked)} locked` : '';
@@ -205,7 +208,7 @@ function liquidityFindings({ liquidity, trading, lpHoldersIncomplete, holders }:
     out.push({
       severity: 'info',
       title: `Liquidity ${pct(burned)} burned${lockedText}`,
-      evidence: `Pool ${deepest.address}: ${pct(burned)} of the LP supply is held by 0x0 or 0x…dEaD${lockers.length > 0 ? `; locked: ${lockers.join('; ')}` : ''}.`,
+      evidence: `Pool ${deepest.address}: ${pct(burned)} of the ${v3 ? 'position liquidity is in NFTs owned' : 'LP supply is held'} by 0x0 or 0x…dEaD${lockers.length > 0 ? `; locked: ${lockers.join('; ')}` : ''}.`,
     });
   }
   for (const lock of deepest.lpLocks) {
@@ -214,7 +217,7 @@ function liquidityFindings({ liquidity, trading, lpHoldersIncomplete, holders }:
     out.push({
       severity: 'low',
       title: `Expired LP lock: ${pct(expired)} withdrawable`,
-      evidence: `${lock.name} (${lock.locker}) holds ${pct(lock.heldPercent)} of pool ${deepest.address}'s LP, of which ${pct(expired)} is past its unlock time at this block: its owner can withdraw it at any time, so it is not counted as locked.`,
+      evidence: `${lock.name} (${lock.locker}) holds ${pct(lock.heldPercent)} of pool ${deepest.address}'s ${v3 ? 'position liquidity' : 'LP'}, of which ${pct(expired)} is past its unlock time at this block: its owner can withdraw it at any time, so it is not counted as locked.`,
     });
   }
   if (lpHoldersIncomplete) {

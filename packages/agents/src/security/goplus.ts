@@ -15,9 +15,13 @@ export function toGoPlusTokenSecurity(result: SecurityResult): GoPlusTokenSecuri
   const { token, contract, capabilities: caps, trading, holders, liquidity } = result.data;
   const decimals = token.decimals ?? 0;
   const units = (raw: string | bigint) => formatUnits(BigInt(raw), decimals);
-  // GoPlus's lp_* fields describe one LP token: the deepest pool that has one (V2). V3 pools are
-  // listed under `dex` only; their positions are not fungible LP.
-  const lpPool = liquidity.pools.find((p) => p.lpTotalSupply !== null);
+  // GoPlus's lp_* fields describe one pool's LP: the deepest pool when it is V3 and its positions
+  // were attributed to NFT owners (balances in liquidity units, no total supply), otherwise the
+  // deepest pool with an LP token (V2).
+  const deepest = liquidity.pools[0];
+  const v3Lp = deepest?.dex === 'uniswap-v3' && deepest.lpHolderCount !== null;
+  const lpPool = v3Lp ? deepest : liquidity.pools.find((p) => p.lpTotalSupply !== null);
+  const lpUnits = (raw: string) => (v3Lp ? BigInt(raw).toString() : formatUnits(BigInt(raw), 18));
   // A locker counts as locked while it still locks something; one holding only expired locks does not.
   const stillLocking = new Set((lpPool?.lpLocks ?? []).filter((l) => l.lockedPercent > 0).map((l) => l.locker));
   return {
@@ -61,7 +65,7 @@ export function toGoPlusTokenSecurity(result: SecurityResult): GoPlusTokenSecuri
     holders: (holders?.topHolders ?? []).map((h) => holder(h, units)),
     lp_holder_count: lpPool?.lpHolderCount != null ? String(lpPool.lpHolderCount) : '',
     lp_total_supply: lpPool?.lpTotalSupply != null ? formatUnits(BigInt(lpPool.lpTotalSupply), 18) : '',
-    lp_holders: (lpPool?.lpHolders ?? []).map((h) => holder(h, (raw) => formatUnits(BigInt(raw), 18), stillLocking)),
+    lp_holders: (lpPool?.lpHolders ?? []).map((h) => holder(h, lpUnits, stillLocking)),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Address } from 'viem';
 import { BURN_ADDRESSES, distribution, percent, type BalanceSheet } from './holder-stats';
 import type { ProbePool } from './probe/security-probe';
 import type { LpLock, SecurityLiquidity, SecurityPool } from './schemas';
+import { backedPositions, type AttributedPosition, type V3Candidates, type V3MintHistory } from './v3-positions';
 
 /** Pools analysed in depth (LP holders, simulation candidates), deepest first. */
 export const MAX_POOLS = 5;
@@ -45,7 +46,7 @@ export function orientPools(token: Address, pools: readonly ProbePool[]): Orient
 
 /** A V3 pool's liquidity is held as positions (NFTs of a position manager, or raw pool positions), not a fungible LP token. */
 export const V3_LP_UNKNOWN =
-  'Uniswap V3 liquidity is held as positions (position-manager NFTs or raw pool positions), not as a fungible LP token, so burned and locked shares are not read.';
+  'Uniswap V3 liquidity is held as positions (position-manager NFTs or raw pool positions), not as a fungible LP token, and this pool’s positions belong to contracts that are not position managers (no NFT and no EOA accounts for them), so burned and locked shares are not read.';
 
 /** The figures every pool carries, V2 or V3. */
 function poolFigures(oriented: OrientedPool) {
@@ -66,17 +67,98 @@ function poolFigures(oriented: OrientedPool) {
   };
 }
 
-/** A V3 pool: reserves and price, LP figures honestly unknown. */
-export function describeV3Pool(oriented: OrientedPool): SecurityPool {
+/** What the agent read of a V3 pool's positions (steps 4–6; `candidates` null when the history failed). */
+export interface V3Reading {
+  history: V3MintHistory;
+  candidates: V3Candidates | null;
+  nfts: readonly AttributedPosition[];
+}
+
+/** A V3 pool whose positions were not (or could not be) attributed: reserves and price, LP figures unknown. */
+function unknownV3Pool(oriented: OrientedPool, reason: string, positionLiquidity: bigint | null): SecurityPool {
   return {
     ...poolFigures(oriented),
     lpTotalSupply: null,
+    positionLiquidity: positionLiquidity === null ? null : positionLiquidity.toString(),
     lpHolderCount: null,
     lpHolders: [],
     lpBurnedPercent: null,
     lpLockedPercent: null,
+    lpUnattributedPercent: positionLiquidity === null ? null : 100,
     lpLocks: [],
-    lpUnknownReason: V3_LP_UNKNOWN,
+    lpUnknownReason: reason,
+  };
+}
+
+/**
+ * One V3 pool with its liquidity attributed to position-manager NFT owners (and EOAs owning raw
+ * pool positions themselves), as shares of the liquidity of all the pool's positions. An NFT owned
+ * by a burn address is burned; by a known locker, locked while the locker says so (expired locks are
+ * not counted); by any other contract, unclassified. Liquidity in raw positions of contracts that
+ * are not managers is reported as unattributed, and then (as with an unclassified contract) the
+ * locked share is null: who controls it is not known.
+ */
+export function describeV3Pool(oriented: OrientedPool, reading: V3Reading | null, roles: { owner: Address | null; creator: Address | null }, lockers: readonly LpLocker[] = []): SecurityPool {
+  if (!reading) return unknownV3Pool(oriented, V3_LP_UNKNOWN, null);
+  if (!reading.history.ok) return unknownV3Pool(oriented, reading.history.reason, null);
+  const candidates = reading.candidates!;
+  const total = [...candidates.liquidity.values()].reduce((sum, l) => sum + l, 0n);
+  const nfts = backedPositions(reading.nfts, candidates.liquidity);
+  const byOwner = new Map<Address, { liquidity: bigint; locked: bigint; codeSize: number }>();
+  const credit = (owner: Address, liquidity: bigint, locked: boolean, codeSize: number) => {
+    const entry = byOwner.get(owner) ?? { liquidity: 0n, locked: 0n, codeSize };
+    entry.liquidity += liquidity;
+    if (locked) entry.locked += liquidity;
+    byOwner.set(owner, entry);
+  };
+  for (const nft of nfts) credit(nft.owner, nft.liquidity, nft.locked, nft.ownerCodeSize);
+  // A raw position owned by an EOA (or a burn address) is that account's own: only it can burn it.
+  // One owned by any other contract that is not a manager (a vault) is left unattributed.
+  for (const raw of candidates.positions) {
+    if (candidates.managers.has(raw.owner)) continue;
+    const codeSize = candidates.ownerCodeSizes.get(raw.owner) ?? 0;
+    if (codeSize === 0 || BURN_ADDRESSES.has(raw.owner)) credit(raw.owner, candidates.liquidity.get(raw.key) ?? 0n, false, codeSize);
+  }
+  const attributed = [...byOwner.values()].reduce((sum, e) => sum + e.liquidity, 0n);
+  if (total > 0n && attributed === 0n) return unknownV3Pool(oriented, V3_LP_UNKNOWN, total);
+
+  const owners = [...byOwner.keys()];
+  const sheet: BalanceSheet = { accounts: owners, balances: owners.map((o) => byOwner.get(o)!.liquidity), codeSizes: owners.map((o) => byOwner.get(o)!.codeSize) };
+  const lockerSet = new Set(lockers.map((l) => l.address));
+  const dist = distribution(sheet, total, { owner: roles.owner, creator: roles.creator, lockers: lockerSet });
+  let burned = 0n;
+  let locked = 0n;
+  let unclassifiedContract = false;
+  const lpLocks: LpLock[] = [];
+  for (const [account, entry] of byOwner) {
+    const locker = lockers.find((l) => l.address === account);
+    if (BURN_ADDRESSES.has(account)) burned += entry.liquidity;
+    else if (locker) {
+      // A locker that cannot say per NFT counts everything it holds, as `held` lockers do for V2.
+      const expiryChecked = locker.nftRead === 'isNftLocked';
+      const lockedHere = expiryChecked ? entry.locked : entry.liquidity;
+      locked += lockedHere;
+      lpLocks.push({ locker: account, name: locker.name, heldPercent: percent(entry.liquidity, total), lockedPercent: percent(lockedHere, total), expiryChecked });
+    } else if (entry.codeSize > 0) unclassifiedContract = true;
+  }
+  const unattributed = total - attributed;
+  const unknown =
+    unattributed > 0n
+      ? `${percent(unattributed, total).toFixed(2)}% of the pool's position liquidity is in positions owned by contracts that are not position managers${candidates.receiptsIncomplete ? ' (or NFTs past the read budget)' : ''}, so who controls it, and the locked share, are unknown.`
+      : unclassifiedContract
+        ? 'Some position NFTs sit in contracts that are not known lockers, so the locked share is unknown.'
+        : null;
+  return {
+    ...poolFigures(oriented),
+    lpTotalSupply: null,
+    positionLiquidity: total.toString(),
+    lpHolderCount: dist.holderCount,
+    lpHolders: dist.top,
+    lpBurnedPercent: percent(burned, total),
+    lpLockedPercent: unknown ? null : percent(locked, total),
+    lpUnattributedPercent: percent(unattributed, total),
+    lpLocks,
+    lpUnknownReason: unknown,
   };
 }
 
@@ -122,10 +204,12 @@ export function describePool(oriented: OrientedPool, lp: BalanceSheet, roles: { 
   return {
     ...poolFigures(oriented),
     lpTotalSupply: pool.lpSupply.toString(),
+    positionLiquidity: null,
     lpHolderCount: dist.holderCount,
     lpHolders: dist.top,
     lpBurnedPercent: percent(burned, pool.lpSupply),
     lpLockedPercent: unknown ? null : percent(locked, pool.lpSupply),
+    lpUnattributedPercent: null,
     lpLocks,
     lpUnknownReason: unknown,
   };

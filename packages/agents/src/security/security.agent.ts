@@ -10,12 +10,13 @@ import { analyseCode } from './code-analysis';
 import { readContract, resolveProxy } from './contract-read';
 import { securityFindings, type SecurityFacts } from './findings';
 import { DEAD_ADDRESS, distribution, type BalanceSheet } from './holder-stats';
-import { describePool, describeV3Pool, liquidityOf, orientPools, type LockerReading } from './liquidity';
+import { describePool, describeV3Pool, liquidityOf, orientPools, type LockerReading, type V3Reading } from './liquidity';
 import { inspect, simulate } from './probe/security-probe';
 import { SecurityParams, SecurityResult, type SecurityHolders } from './schemas';
 import { scoreFindings, sortFindings } from './score';
 import { tradingFromSimulation, transferFailure, UNKNOWN_TRADING } from './trading';
 import { scanTransfers, type TransferScan } from './transfer-scan';
+import { readCandidates, readMintHistory, readPositions, type V3MintHistory } from './v3-positions';
 
 /**
  * Token security in the manner of GoPlus `token_security` and honeypot.is, from the chain alone,
@@ -28,9 +29,12 @@ import { scanTransfers, type TransferScan } from './transfer-scan';
  *    (state-override eth_call) every candidate's balance and code size plus the token's
  *    verified V2 pairs and V3 pools among them;
  * 4. the buy → transfer → sell simulation through the deepest pool (V2 or V3) in one eth_call,
- *    and the V2 pairs' LP history;
- * 5. LP balances (V2; V3 liquidity is positions, reported as unknown), with what the network's
- *    known LP lockers (`LP_LOCKERS`) still lock.
+ *    the V2 pairs' LP history and the V3 pools' Mint history;
+ * 5. LP balances (V2), with what the network's known LP lockers (`LP_LOCKERS`) still lock; for
+ *    V3 pools, every position's liquidity, which Mint owners are position managers, and the NFT
+ *    ids their IncreaseLiquidity logs name in the Mint transactions (receipts);
+ * 6. (V3 pools with position-manager NFTs only) each NFT's position, owner and lock state, through
+ *    the probe in one eth_call per manager.
  *
  * Pools are found from the token's own holders (a pool holds the token), verified by asking the
  * pool's factory for `getPair(token0, token1)` or `getPool(token0, token1, fee)`, so any V2/V3
@@ -86,8 +90,9 @@ export const securityAgent: Agent<SecurityParams, SecurityResult> = {
     // LP tokens exist for V2 pairs only; V3 liquidity is positions.
     const pairs = pools.filter((p) => p.pool.version === 2).map((p) => p.pool.pair);
     const creatorMissing = creator !== null && !candidates.includes(creator);
-    // 4. The trade simulation and the pools' LP history (plus the creator's balance if no log named it).
-    const [simulation, lpScan, creatorInspection] = await abortable(
+    const v3Pools = pools.filter((p) => p.pool.version === 3).map((p) => p.pool);
+    // 4. The trade simulation, the pools' LP and Mint histories (plus the creator's balance if no log named it).
+    const [simulation, lpScan, creatorInspection, mintHistories] = await abortable(
       Promise.all([
         // The probe catches every failure of the token itself; the call reverting as a whole means
         // something hostile (gas exhaustion), which is a finding, not an agent failure.
@@ -97,6 +102,7 @@ export const securityAgent: Agent<SecurityParams, SecurityResult> = {
         }),
         pairs.length > 0 ? scanWithinBudget(client, pairs, blockNumber, signal) : null,
         creatorMissing ? inspect(client, { token: target, accounts: [creator], blockNumber }) : null,
+        Promise.all(v3Pools.map((pool) => readMintHistory(client, pool.pair, blockNumber, signal))),
       ]),
       signal,
     );
@@ -105,7 +111,7 @@ export const securityAgent: Agent<SecurityParams, SecurityResult> = {
     //    each `lockedBalance` locker still locks of it, together.
     const owner = facts.owner;
     const lockers = LP_LOCKERS[params.network];
-    const [lpSheets, lockerReadings] = await abortable(
+    const [lpSheets, lockerReadings, v3Candidates] = await abortable(
       Promise.all([
         Promise.all(
           pools.map((p) => {
@@ -122,9 +128,13 @@ export const securityAgent: Agent<SecurityParams, SecurityResult> = {
           }),
         ),
         Promise.all(pools.map((p) => (p.pool.version === 3 ? [] : readLockers(client, lockers, p.pool.pair, blockNumber)))),
+        Promise.all(v3Pools.map((pool, i) => (mintHistories[i]!.ok ? readCandidates(client, pool, mintHistories[i] as Extract<V3MintHistory, { ok: true }>, blockNumber) : null))),
       ]),
       signal,
     );
+    // 6. V3 position NFTs of the managers found (skipped when there are none).
+    const v3Nfts = await abortable(Promise.all(v3Pools.map((pool, i) => (v3Candidates[i] ? readPositions(client, pool, v3Candidates[i], lockers, blockNumber) : []))), signal);
+    const v3Readings = new Map<Address, V3Reading>(v3Pools.map((pool, i) => [pool.pair, { history: mintHistories[i]!, candidates: v3Candidates[i] ?? null, nfts: v3Nfts[i]! }]));
 
     const { contract, capabilities } = analyseCode({ code: facts.code, codeHash: facts.codeHash, proxy: resolved.proxy, implementationCode: resolved.implementationCode, owner });
     const sheet: BalanceSheet = {
@@ -134,7 +144,9 @@ export const securityAgent: Agent<SecurityParams, SecurityResult> = {
     };
     const poolSet = new Set(inspection.pools.map((p) => p.pair));
     const holders = scan.ok ? holdersOf(sheet, facts.totalSupply, { owner, creator, pools: poolSet }, scan.value.logs) : null;
-    const liquidity = liquidityOf(pools.map((p, i) => (p.pool.version === 3 ? describeV3Pool(p) : describePool(p, lpSheets[i]!, { owner, creator }, lockerReadings[i]))));
+    const liquidity = liquidityOf(
+      pools.map((p, i) => (p.pool.version === 3 ? describeV3Pool(p, v3Readings.get(p.pool.pair) ?? null, { owner, creator }, lockers) : describePool(p, lpSheets[i]!, { owner, creator }, lockerReadings[i]))),
+    );
     const trading = simulation ? tradingFromSimulation(simulation) : UNKNOWN_TRADING;
 
     const securityFacts: SecurityFacts = {

@@ -1,7 +1,7 @@
 import { ChainClients } from '@oca/chain';
-import { ARTIFACTS, deployTokenScenario, UNISWAP_V3, REWRITTEN_BALANCE, SECURITY_TOKEN_KEYS, startAnvil, type AnvilInstance, type SecurityFlag, type SecurityTokenKey, type TokenScenario } from '@oca/testkit';
+import { ARTIFACTS, compileMarketContracts, deployTokenScenario, UNISWAP_V3, REWRITTEN_BALANCE, SECURITY_TOKEN_KEYS, startAnvil, type AnvilInstance, type SecurityFlag, type SecurityTokenKey, type TokenScenario } from '@oca/testkit';
 import pino from 'pino';
-import { concatHex, createPublicClient, createTestClient, createWalletClient, erc20Abi, getAddress, http, keccak256, parseAbi, parseEther, toHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
+import { concatHex, createPublicClient, createTestClient, createWalletClient, encodePacked, erc20Abi, getAddress, http, keccak256, parseAbi, parseAbiItem, parseEther, toHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { foundry } from 'viem/chains';
 import { PermanentAgentError, type AgentContext } from '../../src';
 import { securityAgent, toGoPlus } from '../../src/security';
@@ -65,7 +65,7 @@ const FLAG_CHECKS: Record<SecurityFlag, { field: (d: SecurityData) => boolean | 
   },
 };
 const FLAGS = Object.keys(FLAG_CHECKS) as SecurityFlag[];
-const CLEAN: SecurityTokenKey[] = ['clean', 'stablecoin', 'weth', 'lpLocked', 'v3Clean'];
+const CLEAN: SecurityTokenKey[] = ['clean', 'stablecoin', 'weth', 'lpLocked', 'v3Clean', 'v3Locked'];
 const RISKY = SECURITY_TOKEN_KEYS.filter((k) => !CLEAN.includes(k));
 
 describe('ground truth: risky scenario tokens', () => {
@@ -347,9 +347,51 @@ describe('Uniswap V3 pools', () => {
     'function slot0() view returns (uint160, int24, uint16, uint16, uint16, uint8, bool)',
     'function liquidity() view returns (uint128)',
     'function fee() view returns (uint24)',
+    'function positions(bytes32) view returns (uint128, uint256, uint256, uint128, uint128)',
   ]);
+  const mintEvent = parseAbiItem('event Mint(address sender, address indexed owner, int24 indexed tickLower, int24 indexed tickUpper, uint128 amount, uint256 amount0, uint256 amount1)');
+  const npmAbi = parseAbi([
+    'function totalSupply() view returns (uint256)',
+    'function tokenByIndex(uint256) view returns (uint256)',
+    'function ownerOf(uint256) view returns (address)',
+    'function positions(uint256) view returns (uint96, address, address token0, address token1, uint24 fee, int24, int24, uint128 liquidity, uint256, uint256, uint128, uint128)',
+  ]);
+  const lockerAbi = parseAbi(['function isNftLocked(address, uint256) view returns (bool)']);
 
-  it.each(['v3Clean', 'v3SellTax', 'v3Honeypot'] as const)('%s: its only pool is reported under liquidity with the figures the pool holds, LP shares unknown', async (key) => {
+  /**
+   * The pool's position liquidity recomputed independently of the agent: every raw position its Mint
+   * logs name (the pool's own `positions(key)`), and every NFT of the scenario's position manager
+   * by enumeration (ERC721Enumerable), kept when it is a position of this pool.
+   */
+  async function v3Truth(pool: Address, blockNumber: bigint) {
+    const npm = scenario.uniswapV3PositionManager;
+    const mints = await rpc.getLogs({ address: pool, event: mintEvent, fromBlock: 0n, toBlock: blockNumber });
+    const keys = [...new Set(mints.map((m) => keccak256(encodePacked(['address', 'int24', 'int24'], [m.args.owner!, m.args.tickLower!, m.args.tickUpper!]))))];
+    let total = 0n;
+    for (const key of keys) total += (await rpc.readContract({ address: pool, abi: v3PoolAbi, functionName: 'positions', args: [key], blockNumber }))[0];
+    const [token0, token1, fee] = await Promise.all(
+      (['token0', 'token1', 'fee'] as const).map((f) => rpc.readContract({ address: pool, abi: parseAbi([`function ${f}() view returns (${f === 'fee' ? 'uint24' : 'address'})`]), functionName: f, blockNumber })),
+    );
+    const byOwner = new Map<Address, { liquidity: bigint; locked: bigint }>();
+    const count = await rpc.readContract({ address: npm, abi: npmAbi, functionName: 'totalSupply', blockNumber });
+    for (let i = 0n; i < count; i++) {
+      const id = await rpc.readContract({ address: npm, abi: npmAbi, functionName: 'tokenByIndex', args: [i], blockNumber });
+      const p = await rpc.readContract({ address: npm, abi: npmAbi, functionName: 'positions', args: [id], blockNumber });
+      if (p[2] !== token0 || p[3] !== token1 || p[4] !== fee || p[7] === 0n) continue;
+      const owner = getAddress(await rpc.readContract({ address: npm, abi: npmAbi, functionName: 'ownerOf', args: [id], blockNumber }));
+      const locked = owner === scenario.lpLocker && (await rpc.readContract({ address: scenario.lpLocker, abi: lockerAbi, functionName: 'isNftLocked', args: [npm, id], blockNumber }));
+      const entry = byOwner.get(owner) ?? { liquidity: 0n, locked: 0n };
+      entry.liquidity += p[7];
+      if (locked) entry.locked += p[7];
+      byOwner.set(owner, entry);
+    }
+    const attributed = [...byOwner.values()].reduce((sum, e) => sum + e.liquidity, 0n);
+    // The agent's percent: exact integer division to 6 decimals.
+    const share = (raw: bigint) => Number((raw * 100_000_000n) / total) / 1_000_000;
+    return { total, byOwner, attributed, share };
+  }
+
+  it.each(['v3Clean', 'v3SellTax', 'v3Honeypot', 'v3Locked'] as const)('%s: its only pool is reported with the figures the pool holds', async (key) => {
     const r = result(key);
     const token = scenario.tokens[key];
     const pool = token.v3Pool!;
@@ -361,31 +403,148 @@ describe('Uniswap V3 pools', () => {
       rpc.readContract({ address: scenario.weth, abi: erc20Abi, functionName: 'balanceOf', args: [pool], blockNumber }),
     ]);
     const [token0, token1] = token.address.toLowerCase() < scenario.weth.toLowerCase() ? [token.address, scenario.weth] : [scenario.weth, token.address];
-    expect(r.data.liquidity.pools).toEqual([
-      {
-        address: pool,
-        dex: 'uniswap-v3',
-        factory: scenario.uniswapV3Factory,
-        token0,
-        token1,
-        feeTier: 3000,
-        quoteToken: scenario.weth,
-        reserveToken: tokenBalance.toString(),
-        reserveQuote: wethBalance.toString(),
-        sqrtPriceX96: slot0[0].toString(),
-        liquidity: liquidity.toString(),
-        lpTotalSupply: null,
-        lpHolderCount: null,
-        lpHolders: [],
-        lpBurnedPercent: null,
-        lpLockedPercent: null,
-        lpLocks: [],
-        lpUnknownReason: expect.stringMatching(/positions/),
-      },
-    ]);
-    expect(r.data.liquidity).toMatchObject({ lpBurnedPercent: null, lpLockedPercent: null });
-    expect(r.findings.map((f) => f.title)).toContain('Main liquidity in a Uniswap V3 pool: LP burned/locked unknown');
+    expect(r.data.liquidity.pools).toHaveLength(1);
+    expect(r.data.liquidity.pools[0]).toMatchObject({
+      address: pool,
+      dex: 'uniswap-v3',
+      factory: scenario.uniswapV3Factory,
+      token0,
+      token1,
+      feeTier: 3000,
+      quoteToken: scenario.weth,
+      reserveToken: tokenBalance.toString(),
+      reserveQuote: wethBalance.toString(),
+      sqrtPriceX96: slot0[0].toString(),
+      liquidity: liquidity.toString(),
+      lpTotalSupply: null,
+      positionLiquidity: (await v3Truth(pool, blockNumber)).total.toString(),
+    });
     expect(r.data.holders!.topHolders.find((h) => h.address === pool)).toMatchObject({ tag: 'pool', isContract: true });
+  });
+
+  it.each(['v3Clean', 'v3SellTax', 'v3Locked'] as const)('%s: LP holders are the position NFTs’ owners, by share of the pool’s position liquidity, as recomputed from the chain', async (key) => {
+    const r = result(key);
+    const pool = r.data.liquidity.pools[0]!;
+    const truth = await v3Truth(scenario.tokens[key].v3Pool!, BigInt(r.blockNumber));
+    expect(truth.attributed).toBe(truth.total); // every position was minted through the manager
+    const expectedHolders = [...truth.byOwner].sort(([, a], [, b]) => (a.liquidity > b.liquidity ? -1 : 1)).map(([address, e]) => [address, e.liquidity.toString(), truth.share(e.liquidity)]);
+    expect(pool.lpHolders.map((h) => [h.address, h.balance, h.percent])).toEqual(expectedHolders);
+    expect(pool.lpHolderCount).toBe(truth.byOwner.size);
+    expect(pool.lpBurnedPercent).toBe(truth.share(truth.byOwner.get(DEAD)?.liquidity ?? 0n));
+    expect(pool.lpLockedPercent).toBe(truth.share(truth.byOwner.get(scenario.lpLocker)?.locked ?? 0n));
+    expect(pool.lpUnattributedPercent).toBe(0);
+    expect(pool.lpUnknownReason).toBeNull();
+    expect(r.data.liquidity).toMatchObject({ lpBurnedPercent: pool.lpBurnedPercent, lpLockedPercent: pool.lpLockedPercent });
+  });
+
+  it('v3Clean’s position NFT is burned; v3SellTax’s is held by the deployer, who can pull the liquidity', () => {
+    expect(result('v3Clean').data.liquidity.pools[0]!.lpHolders).toEqual([expect.objectContaining({ address: DEAD, tag: 'burn', percent: 100 })]);
+    expect(result('v3Clean').findings.map((f) => [f.severity, f.title])).toContainEqual(['info', 'Liquidity 100.00% burned']);
+    const held = result('v3SellTax');
+    expect(held.data.liquidity.pools[0]!.lpHolders).toEqual([expect.objectContaining({ address: scenario.deployer, percent: 100, isContract: false })]);
+    expect(serious(held).find((f) => f.title === 'Liquidity can be pulled by one holder')?.evidence).toMatch(/position liquidity/);
+  });
+
+  it('v3Locked: NFTs split burned / locked / expired lock / deployer as the scenario did; the expired lock is not counted', async () => {
+    const r = result('v3Locked');
+    const split = scenario.v3Locks;
+    const blockNumber = BigInt(r.blockNumber);
+    const pool = r.data.liquidity.pools[0]!;
+    const truth = await v3Truth(split.pool, blockNumber);
+    const npm = { address: scenario.uniswapV3PositionManager, abi: npmAbi } as const;
+    const liquidityOf = async (id: string) => (await rpc.readContract({ ...npm, functionName: 'positions', args: [BigInt(id)], blockNumber }))[7];
+    const [burned, locked, expired, kept] = await Promise.all([split.burnedTokenId, split.lockedTokenId, split.expiredTokenId, split.deployerTokenId].map(liquidityOf));
+    // The owners are where the scenario put each NFT.
+    for (const [id, owner] of [
+      [split.burnedTokenId, DEAD],
+      [split.lockedTokenId, scenario.lpLocker],
+      [split.expiredTokenId, scenario.lpLocker],
+      [split.deployerTokenId, scenario.deployer],
+    ] as const) {
+      expect(getAddress(await rpc.readContract({ ...npm, functionName: 'ownerOf', args: [BigInt(id)], blockNumber }))).toBe(owner);
+    }
+    expect(truth.total).toBe(burned! + locked! + expired! + kept!);
+    expect(pool.lpBurnedPercent).toBe(truth.share(burned!));
+    expect(pool.lpLockedPercent).toBe(truth.share(locked!));
+    expect(pool.lpLocks).toEqual([{ locker: scenario.lpLocker, name: 'OCA devnet LP time-lock', heldPercent: truth.share(locked! + expired!), lockedPercent: truth.share(locked!), expiryChecked: true }]);
+    expect(new Map(pool.lpHolders.map((h) => [h.address, h])).get(scenario.deployer)).toMatchObject({ tag: 'creator', balance: kept!.toString(), percent: truth.share(kept!) });
+    expect([burned, locked, expired, kept].map((l) => Math.round(truth.share(l!)))).toEqual([30, 40, 10, 20]);
+    // The clock is past the short lock and before the long one; the locker itself says so.
+    const { timestamp } = await rpc.getBlock({ blockNumber });
+    expect(timestamp).toBeGreaterThan(BigInt(split.expiredAt));
+    expect(timestamp).toBeLessThan(BigInt(split.lockedUntil));
+    expect(await rpc.readContract({ address: scenario.lpLocker, abi: lockerAbi, functionName: 'isNftLocked', args: [scenario.uniswapV3PositionManager, BigInt(split.expiredTokenId)], blockNumber })).toBe(false);
+
+    const titles = r.findings.map((f) => [f.severity, f.title]);
+    expect(titles).toContainEqual(['info', `Liquidity ${pool.lpBurnedPercent!.toFixed(2)}% burned, ${pool.lpLockedPercent!.toFixed(2)}% locked`]);
+    expect(titles).toContainEqual(['low', `Expired LP lock: ${(truth.share(locked! + expired!) - truth.share(locked!)).toFixed(2)}% withdrawable`]);
+    expect(serious(r)).toEqual([]);
+  });
+
+  it('v3Honeypot: a raw pool position (no NFT) is its owner’s own when the owner is an EOA, as the Mint log and the pool say', async () => {
+    const r = result('v3Honeypot');
+    const pool = r.data.liquidity.pools[0]!;
+    const truth = await v3Truth(scenario.tokens.v3Honeypot.v3Pool!, BigInt(r.blockNumber));
+    expect(truth.total).toBeGreaterThan(0n);
+    expect(truth.attributed).toBe(0n); // no NFT of the manager
+    expect(pool).toMatchObject({ lpHolderCount: 1, lpBurnedPercent: 0, lpLockedPercent: 0, lpUnattributedPercent: 0, lpLocks: [], lpUnknownReason: null });
+    expect(pool.lpHolders).toEqual([{ address: scenario.deployer, balance: truth.total.toString(), percent: 100, isContract: false, tag: 'owner' }]);
+    expect(serious(r).map((f) => f.title)).toContain('Liquidity can be pulled by one holder');
+  });
+
+  it('a raw position owned by a contract that is not a position manager is unattributed, not guessed; the locked share is then unknown', async () => {
+    // A contract (the V2 factory, impersonated) mints a raw position in v3Locked's pool through a
+    // fresh MarketTrader, paying from its own balances.
+    const contract = scenario.contractHolder;
+    const token = scenario.tokens.v3Locked.address;
+    const poolAddress = scenario.v3Locks.pool;
+    const test = createTestClient({ chain: foundry, mode: 'anvil', transport: http(anvil.rpcUrl) });
+    const wallet = createWalletClient({ chain: foundry, transport: http(anvil.rpcUrl), account: scenario.deployer });
+    const send = async (hash: Hex) => expect((await rpc.waitForTransactionReceipt({ hash, pollingInterval: 20 })).status).toBe('success');
+    const trader = compileMarketContracts().marketTrader;
+    const v3Factory = () => ({ address: scenario.uniswapV3Factory, abi: UNISWAP_V3.factory.abi }) as const;
+    let second: Address = zeroAddress;
+    const traderAddress = getAddress((await rpc.waitForTransactionReceipt({ hash: await wallet.deployContract({ abi: trader.abi, bytecode: trader.bytecode }), pollingInterval: 20 })).contractAddress!);
+    await test.setBalance({ address: contract, value: parseEther('10') });
+    await send(await wallet.writeContract({ address: token, abi: erc20Abi, functionName: 'transfer', args: [contract, parseEther('1000')] }));
+    await test.impersonateAccount({ address: contract });
+    try {
+      const asContract = createWalletClient({ chain: foundry, transport: http(anvil.rpcUrl), account: contract });
+      await send(await asContract.writeContract({ address: scenario.weth, abi: ARTIFACTS.weth9.abi, functionName: 'deposit', value: parseEther('1') }));
+      for (const t of [token, scenario.weth]) await send(await asContract.writeContract({ address: t, abi: erc20Abi, functionName: 'approve', args: [traderAddress, parseEther('5000')] }));
+      await send(await asContract.writeContract({ address: traderAddress, abi: trader.abi, functionName: 'mintV3', args: [poolAddress, -887220, 887220, 10n ** 18n], gas: 1_000_000n }));
+      // And a second, 0.05 % pool whose only position is the contract's.
+      await send(await wallet.writeContract({ ...v3Factory(), functionName: 'createPool', args: [token, scenario.weth, 500] }));
+      second = getAddress((await rpc.readContract({ ...v3Factory(), functionName: 'getPool', args: [token, scenario.weth, 500] })) as string);
+      const [sqrtPriceX96] = await rpc.readContract({ address: poolAddress, abi: v3PoolAbi, functionName: 'slot0' });
+      await send(await wallet.writeContract({ address: second, abi: UNISWAP_V3.pool.abi, functionName: 'initialize', args: [sqrtPriceX96] }));
+      await send(await asContract.writeContract({ address: traderAddress, abi: trader.abi, functionName: 'mintV3', args: [second, -887270, 887270, 10n ** 17n], gas: 1_000_000n }));
+    } finally {
+      await test.stopImpersonatingAccount({ address: contract });
+    }
+    const r = await analyse(token);
+    const pool = r.data.liquidity.pools[0]!;
+    const truth = await v3Truth(poolAddress, BigInt(r.blockNumber));
+    const direct = truth.total - truth.attributed;
+    expect(direct).toBe(10n ** 18n);
+    expect(pool.positionLiquidity).toBe(truth.total.toString());
+    expect(pool.lpUnattributedPercent).toBe(truth.share(direct));
+    expect(pool.lpBurnedPercent).toBe(truth.share(truth.byOwner.get(DEAD)!.liquidity));
+    expect(pool.lpLockedPercent).toBeNull();
+    expect(pool.lpUnknownReason).toMatch(/not position managers/);
+    expect(pool.lpHolders.map((h) => h.address)).not.toContain(contract);
+    expect(r.findings.map((f) => f.title)).toContain('LP lock status unknown');
+    expect(toGoPlus(r).result[token.toLowerCase()]!.lp_holders.map((h) => h.address)).not.toContain(contract);
+    // Nothing of the second pool is attributable: every LP figure unknown, with the reason.
+    expect(r.data.liquidity.pools.find((p) => p.address === second)).toMatchObject({
+      positionLiquidity: (10n ** 17n).toString(),
+      lpHolderCount: null,
+      lpHolders: [],
+      lpBurnedPercent: null,
+      lpLockedPercent: null,
+      lpUnattributedPercent: 100,
+      lpUnknownReason: expect.stringMatching(/contracts that are not position managers/),
+    });
   });
 
   it('simulates through the V3 pool: clean token untaxed, 50 % sell tax measured, honeypot caught with the token’s reason', () => {
@@ -444,11 +603,23 @@ describe('GoPlus view', () => {
     expect(lp.dex).toEqual([{ liquidity_type: 'UniV2', name: 'UniswapV2', pair: scenario.tokens.lpHeld.wethPair, liquidity: '' }]);
   });
 
-  it('lists V3 pools under dex, with no LP-token fields for them', () => {
-    const v3 = toGoPlus(result('v3SellTax')).result[scenario.tokens.v3SellTax.address.toLowerCase()]!;
-    expect(v3).toMatchObject({ is_in_dex: '1', lp_holders: [], lp_holder_count: '', lp_total_supply: '' });
-    expect(v3.dex).toEqual([{ liquidity_type: 'UniV3', name: 'UniswapV3', pair: scenario.tokens.v3SellTax.v3Pool, liquidity: '' }]);
-    expect(Number(v3.sell_tax)).toBeCloseTo(0.5, 2);
+  it('lists V3 pools under dex; a raw V3 position’s EOA owner is an lp_holder, unlocked', () => {
+    const v3 = toGoPlus(result('v3Honeypot')).result[scenario.tokens.v3Honeypot.address.toLowerCase()]!;
+    expect(v3).toMatchObject({ is_in_dex: '1', lp_holder_count: '1', lp_total_supply: '' });
+    expect(v3.lp_holders).toEqual([expect.objectContaining({ address: scenario.deployer, is_locked: '0', is_contract: '0', percent: '1' })]);
+    expect(v3.dex).toEqual([{ liquidity_type: 'UniV3', name: 'UniswapV3', pair: scenario.tokens.v3Honeypot.v3Pool, liquidity: '' }]);
+    const taxed = toGoPlus(result('v3SellTax')).result[scenario.tokens.v3SellTax.address.toLowerCase()]!;
+    expect(Number(taxed.sell_tax)).toBeCloseTo(0.5, 2);
+  });
+
+  it('V3 position NFT owners are lp_holders when the deepest pool is V3: burned and still-locked NFTs marked is_locked', () => {
+    const entry = toGoPlus(result('v3Locked')).result[scenario.tokens.v3Locked.address.toLowerCase()]!;
+    const pool = result('v3Locked').data.liquidity.pools[0]!;
+    expect(entry).toMatchObject({ lp_holder_count: String(pool.lpHolderCount), lp_total_supply: '' });
+    const byAddress = new Map(entry.lp_holders.map((h) => [h.address, h]));
+    expect(byAddress.get(scenario.lpLocker)).toMatchObject({ is_locked: '1', is_contract: '1', tag: 'Locker' });
+    expect(byAddress.get(DEAD)).toMatchObject({ is_locked: '1', tag: 'Burn' });
+    expect(byAddress.get(scenario.deployer)).toMatchObject({ is_locked: '0', is_contract: '0', balance: pool.lpHolders.find((h) => h.address === scenario.deployer)!.balance });
   });
 });
 

@@ -5,5 +5,5 @@ import { lpTimeLockAddress } from './lp-locker';
 jest.setTimeout(60_000);
 
 it('deploys the LP time-lock exactly where @oca/chain lists the devnet locker', () => {
-  expect(LP_LOCKERS.devnet.map((l) => [l.address, l.read])).toEqual([[lpTimeLockAddress(), 'lockedBalance']]);
+  expect(LP_LOCKERS.devnet.map((l) => [l.address, l.read, l.nftRead])).toEqual([[lpTimeLockAddress(), 'lockedBalance', 'isNftLocked']]);
 });

@@ -14,5 +14,9 @@ it('deploys the DEX core exactly where @oca/chain lists the devnet deployment', 
     uniswapV2Factory: devnet.v2Factories[0]?.address,
     uniswapV2Router: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/),
     uniswapV3Factory: devnet.v3Factories[0]?.address,
+    uniswapV3PositionManager: devnet.v3Factories[0]?.positionManager,
+    uniswapV3SwapRouter: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/),
+    uniswapV3PositionDescriptor: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/),
+    nftDescriptorLibrary: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/),
   });
 });

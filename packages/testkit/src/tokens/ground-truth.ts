@@ -29,10 +29,13 @@ export interface TokenGroundTruth {
   owner: Address | null;
   ownershipRenounced: boolean | null;
   /**
-   * Where the WETH pool's LP tokens went; `v3-position`: the only pool is Uniswap V3, its liquidity
-   * a full-range position owned by the deployer (no LP token to burn or lock).
+   * Where the WETH pool's LP tokens went. The `v3-*` kinds: the only pool is Uniswap V3 (no LP
+   * token); `v3-burned` / `v3-held-by-deployer`: one full-range position NFT of the position
+   * manager, sent to 0x…dEaD / kept by the deployer; `v3-locked`: several position NFTs split as
+   * `v3Locks` says; `v3-raw-held-by-deployer`: a raw pool position owned by the deployer, minted
+   * on the pool through the market scenario's MarketTrader (no NFT records it).
    */
-  liquidity: 'burned' | 'held-by-deployer' | 'shared' | 'locked' | 'v3-position' | 'not-applicable';
+  liquidity: 'burned' | 'held-by-deployer' | 'shared' | 'locked' | 'v3-burned' | 'v3-held-by-deployer' | 'v3-locked' | 'v3-raw-held-by-deployer' | 'not-applicable';
 }
 
 /** Every token the scenario deploys (plus WETH9), by role. */
@@ -55,6 +58,7 @@ export const SECURITY_TOKEN_KEYS = [
   'v3Clean',
   'v3SellTax',
   'v3Honeypot',
+  'v3Locked',
 ] as const;
 export type SecurityTokenKey = (typeof SECURITY_TOKEN_KEYS)[number];
 
@@ -100,6 +104,10 @@ export interface TokenScenario {
   lpLocker: Address;
   /** What happened to the `lpLocked` token's WETH-pair LP, as set by the scenario. */
   lpLocks: LpLockScenario;
+  /** The npm NonfungiblePositionManager bound to `uniswapV3Factory` and `weth` (its `tokenURI` is not served: no descriptor). */
+  uniswapV3PositionManager: Address;
+  /** The `v3Locked` token's position NFTs, by what the scenario did with each. */
+  v3Locks: V3LockScenario;
   /** The clean token's second, shallower pool: CLEAN/USDX. */
   cleanStablePair: Address;
   tokens: Record<SecurityTokenKey, SecurityScenarioToken>;
@@ -120,4 +128,19 @@ export interface LpLockScenario {
   burned: string;
   /** Kept by the deployer. */
   deployer: string;
+}
+
+/** The `v3Locked` token's V3 liquidity: four full-range position NFTs of the position manager. */
+export interface V3LockScenario {
+  pool: Address;
+  /** Sent to 0x…dEaD. */
+  burnedTokenId: string;
+  /** In the LP time-lock until `lockedUntil` (still ahead). */
+  lockedTokenId: string;
+  lockedUntil: string;
+  /** In the LP time-lock until `expiredAt`, which the chain's clock has passed: not locked. */
+  expiredTokenId: string;
+  expiredAt: string;
+  /** Kept by the deployer. */
+  deployerTokenId: string;
 }

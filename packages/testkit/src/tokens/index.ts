@@ -8,4 +8,5 @@ export {
   type TokenGroundTruth,
   type TokenScenario,
   type LpLockScenario,
+  type V3LockScenario,
 } from './ground-truth';

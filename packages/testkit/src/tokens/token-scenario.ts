@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { encodeFunctionData, getAddress, keccak256, parseEther, parseUnits, toHex, type Address } from 'viem';
+import { encodeFunctionData, getAddress, keccak256, parseEther, parseUnits, toHex, zeroAddress, type Address } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import { ARTIFACTS, type Artifact } from '../artifacts';
 import { connectDeployer, type Deployer } from '../deployer';
@@ -32,7 +32,7 @@ const MODIFIABLE_TAX_BPS = 500n;
 const TRADED: SecurityTokenKey[] = ['sellTax', 'modifiableTax'];
 const TRADE_ETH = parseEther('0.2');
 /** Tokens with no V2 pool: their only liquidity is a Uniswap V3 pool. */
-const V3_ONLY: SecurityTokenKey[] = ['v3Clean', 'v3SellTax', 'v3Honeypot'];
+const V3_ONLY: SecurityTokenKey[] = ['v3Clean', 'v3SellTax', 'v3Honeypot', 'v3Locked'];
 const V3_FEE = 3000;
 /** The `lpLocked` token's short lock: it expires this long after it is made (the scenario then moves the clock twice as far). */
 const LOCK_EXPIRY_SECONDS = 60n;
@@ -78,8 +78,8 @@ const truth = (overrides: Partial<TokenGroundTruth>): TokenGroundTruth => ({
  */
 export async function deployTokenScenario(rpcUrl: string, options: TokenScenarioOptions = {}): Promise<TokenScenario> {
   const d = await connectDeployer(rpcUrl);
-  const [deployer, proxyAdmin, trader] = d.accounts;
-  if (!deployer || !proxyAdmin || !trader) throw new Error('deployTokenScenario needs three unlocked accounts (anvil defaults)');
+  const [deployer, proxyAdmin, trader, peripheryDeployer] = d.accounts;
+  if (!deployer || !proxyAdmin || !trader || !peripheryDeployer) throw new Error('deployTokenScenario needs four unlocked accounts (anvil defaults)');
   const c = compileTokens();
   const art = (name: string): Artifact => {
     const found = c[name];
@@ -168,16 +168,25 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
   }
   // Tokens whose only liquidity is a full-range position in a Uniswap V3 pool against WETH.
   const v3Factory = options.uniswapV3Factory ?? (await d.deploy(UNISWAP_V3.factory, []));
-  const v3 = new V3PoolBuilder(d, v3Factory, weth, await d.deploy(compileMarketContracts().marketTrader, []));
+  // The position manager comes from another account, so the deployer's nonce — and every address
+  // deployed after this point — stays what it was before the scenario minted through it. Its token
+  // descriptor is left unset (tokenURI reverts; the DEX core's position manager serves it).
+  const positionManager = await d.deploy(UNISWAP_V3.positionManager, [v3Factory, weth, zeroAddress], peripheryDeployer);
+  const v3 = new V3PoolBuilder(d, v3Factory, weth, await d.deploy(compileMarketContracts().marketTrader, []), positionManager, deployer);
   const v3Tokens: Array<[SecurityTokenKey, string, unknown[], TokenGroundTruth]> = [
-    ['v3Clean', 'CleanToken', ['V3 Clean Token', 'V3CLEAN', 18, TOKEN_SCENARIO_SUPPLY], truth({ risky: false, liquidity: 'v3-position' })],
-    ['v3SellTax', 'V3SellTaxToken', [TOKEN_SCENARIO_SUPPLY], owned([], { sellTax: 0.5, liquidity: 'v3-position' })],
-    ['v3Honeypot', 'V3HoneypotToken', [TOKEN_SCENARIO_SUPPLY], owned(['isHoneypot'], { liquidity: 'v3-position' })],
+    ['v3Clean', 'CleanToken', ['V3 Clean Token', 'V3CLEAN', 18, TOKEN_SCENARIO_SUPPLY], truth({ risky: false, liquidity: 'v3-burned' })],
+    ['v3SellTax', 'V3SellTaxToken', [TOKEN_SCENARIO_SUPPLY], owned(['liquidityHeldByDeployer'], { sellTax: 0.5, liquidity: 'v3-held-by-deployer' })],
+    ['v3Honeypot', 'V3HoneypotToken', [TOKEN_SCENARIO_SUPPLY], owned(['isHoneypot', 'liquidityHeldByDeployer'], { liquidity: 'v3-raw-held-by-deployer' })],
   ];
+  const v3TokenIds = new Map<SecurityTokenKey, bigint>();
   for (const [key, contract, args, expected] of v3Tokens) {
     const address = await d.deploy(art(contract), args);
     await add(key, address, art(contract), expected);
-    const pool = await v3.open(address, art(contract), POOL_TOKENS, POOL_WETH);
+    // As LPs do, through the position manager (an NFT per position) — but the honeypot's position
+    // is minted on the pool through a contract (MarketTrader) with the deployer as its owner: a raw
+    // pool position, which no NFT records.
+    const { pool, tokenId } = await v3.open(address, art(contract), POOL_TOKENS, POOL_WETH, key === 'v3Honeypot' ? 'pool' : 'position-manager');
+    if (tokenId !== null) v3TokenIds.set(key, tokenId);
     tokens[key].v3Pool = pool;
     if (key !== 'v3Clean') await d.write(address, art(contract), 'setMarketPair', [pool, true]);
     for (const [i, holder] of holders.entries()) await d.write(address, art(contract), 'transfer', [holder, HOLDER_AMOUNTS[i]]);
@@ -203,9 +212,43 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
     await d.write(router, ARTIFACTS.uniswapV2Router02, 'swapExactTokensForETHSupportingFeeOnTransferTokens', [bought / 2n, 0n, [token, weth], trader, deadline], undefined, trader);
   }
 
-  // The locked-liquidity token's LP: 40 % locked for 30 days, 10 % in a lock that expires, 30 %
-  // burned, the rest (~20 %) kept by the deployer. Then the clock passes the short lock.
+  // The V3 locked-liquidity token: four position NFTs of (about) 30 / 40 / 10 / 20 % of the
+  // liquidity — burned, locked for 30 days, in a lock that expires, kept by the deployer.
   const locker = await deployLpTimeLock(d);
+  const v3LockedToken = await d.deploy(art('CleanToken'), ['V3 Locked Liquidity Token', 'V3LOCKD', 18, TOKEN_SCENARIO_SUPPLY]);
+  await add('v3Locked', v3LockedToken, art('CleanToken'), truth({ risky: false, liquidity: 'v3-locked' }));
+  const parts = [30n, 40n, 10n, 20n];
+  const opened = await v3.open(v3LockedToken, art('CleanToken'), (POOL_TOKENS * parts[0]!) / 100n, (POOL_WETH * parts[0]!) / 100n, 'position-manager');
+  tokens.v3Locked.v3Pool = opened.pool;
+  // Ids in `parts` order: burned, locked, expiring, deployer's.
+  const ids = [opened.tokenId!];
+  for (const part of parts.slice(1)) ids.push(await v3.addPosition(v3LockedToken, art('CleanToken'), (POOL_TOKENS * part) / 100n, (POOL_WETH * part) / 100n));
+  const nowV3 = await d.timestamp();
+  const v3LockedUntil = nowV3 + 30n * 24n * 3600n;
+  const v3ExpiredAt = nowV3 + LOCK_EXPIRY_SECONDS;
+  await d.write(positionManager, UNISWAP_V3.positionManager, 'transferFrom', [deployer, DEAD_ADDRESS, ids[0]]);
+  for (const [id, until] of [
+    [ids[1]!, v3LockedUntil],
+    [ids[2]!, v3ExpiredAt],
+  ] as const) {
+    await d.write(positionManager, UNISWAP_V3.positionManager, 'approve', [locker.address, id]);
+    await d.write(locker.address, locker.contract, 'lockNft', [positionManager, id, until]);
+  }
+  for (const [i, holder] of holders.entries()) await d.write(v3LockedToken, art('CleanToken'), 'transfer', [holder, HOLDER_AMOUNTS[i]]);
+  // V3 clean token: its position NFT is burned, as the V2 clean token's LP is.
+  await d.write(positionManager, UNISWAP_V3.positionManager, 'transferFrom', [deployer, DEAD_ADDRESS, v3TokenIds.get('v3Clean')!]);
+  const v3Locks = {
+    pool: opened.pool,
+    burnedTokenId: ids[0]!.toString(),
+    lockedTokenId: ids[1]!.toString(),
+    lockedUntil: v3LockedUntil.toString(),
+    expiredTokenId: ids[2]!.toString(),
+    expiredAt: v3ExpiredAt.toString(),
+    deployerTokenId: ids[3]!.toString(),
+  };
+
+  // The locked-liquidity token's LP: 40 % locked for 30 days, 10 % in a lock that expires, 30 %
+  // burned, the rest (~20 %) kept by the deployer. Then the clock passes the short locks (V2 and V3).
   const lockPair = tokens.lpLocked.wethPair!;
   const lpSupply = (await d.read(lockPair, ARTIFACTS.uniswapV2Pair, 'totalSupply', [])) as bigint;
   const share = (percent: bigint) => (lpSupply * percent) / 100n;
@@ -250,6 +293,8 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
     contractHolder: factory,
     lpLocker: locker.address,
     lpLocks,
+    uniswapV3PositionManager: positionManager,
+    v3Locks,
     lpProviders,
     cleanStablePair,
     tokens,
@@ -282,7 +327,11 @@ class PoolBuilder {
   }
 }
 
-/** Opens Uniswap V3 pools against WETH with one full-range position each, owned by the deployer. */
+/**
+ * Opens Uniswap V3 pools against WETH with a full-range position each: minted through the
+ * NonfungiblePositionManager as LPs do (an NFT to the deployer), or on the pool through the market
+ * scenario's `MarketTrader` (`pool.mint` with the deployer as the owner of a raw position: no NFT).
+ */
 class V3PoolBuilder {
   constructor(
     private readonly d: Deployer,
@@ -290,22 +339,49 @@ class V3PoolBuilder {
     private readonly weth: Address,
     /** The market scenario's `MarketTrader`: its `mintV3` pays the mint callback from the caller. */
     private readonly minter: Address,
+    private readonly positionManager: Address,
+    private readonly recipient: Address,
   ) {}
 
-  /** A 0.3 % pool priced at `wethAmount / tokenAmount`, holding about `wethAmount` (and ~`tokenAmount`). */
-  async open(token: Address, artifact: Artifact, tokenAmount: bigint, wethAmount: bigint): Promise<Address> {
+  /**
+   * A 0.3 % pool priced at `wethAmount / tokenAmount`, holding about `wethAmount` (and ~`tokenAmount`);
+   * `tokenId` is the position NFT (null when minted on the pool directly).
+   */
+  async open(token: Address, artifact: Artifact, tokenAmount: bigint, wethAmount: bigint, via: 'position-manager' | 'pool'): Promise<{ pool: Address; tokenId: bigint | null }> {
     const { d } = this;
     await d.write(this.factory, UNISWAP_V3.factory, 'createPool', [token, this.weth, V3_FEE]);
     const pool = getAddress((await d.read(this.factory, UNISWAP_V3.factory, 'getPool', [token, this.weth, V3_FEE])) as Address);
     const tokenIs0 = token.toLowerCase() < this.weth.toLowerCase();
     const sqrtPriceX96 = sqrtPriceX96For({ num: wethAmount, den: tokenAmount }, tokenIs0, 18, 18);
     await d.write(pool, UNISWAP_V3.pool, 'initialize', [sqrtPriceX96]);
+    if (via === 'position-manager') return { pool, tokenId: await this.addPosition(token, artifact, tokenAmount, wethAmount) };
     const { lower, upper } = fullRangeTicks(TICK_SPACING[V3_FEE]!);
     // Full range needs a little more than the price-implied amounts; the approvals leave headroom.
     await d.write(token, artifact, 'approve', [this.minter, (tokenAmount * 11n) / 10n]);
     await d.write(this.weth, ARTIFACTS.weth9, 'approve', [this.minter, (wethAmount * 11n) / 10n]);
     const trader = compileMarketContracts().marketTrader;
     await d.write(this.minter, trader, 'mintV3', [pool, lower, upper, liquidityForQuote(wethAmount, sqrtPriceX96, !tokenIs0)]);
-    return pool;
+    return { pool, tokenId: null };
+  }
+
+  /** `NonfungiblePositionManager.mint` of a full-range position of up to these amounts; returns its token id. */
+  async addPosition(token: Address, artifact: Artifact, tokenAmount: bigint, wethAmount: bigint): Promise<bigint> {
+    const { d } = this;
+    const { lower, upper } = fullRangeTicks(TICK_SPACING[V3_FEE]!);
+    const tokenIs0 = token.toLowerCase() < this.weth.toLowerCase();
+    await d.write(token, artifact, 'approve', [this.positionManager, tokenAmount]);
+    await d.write(this.weth, ARTIFACTS.weth9, 'approve', [this.positionManager, wethAmount]);
+    const [token0, token1] = tokenIs0 ? [token, this.weth] : [this.weth, token];
+    const [amount0Desired, amount1Desired] = tokenIs0 ? [tokenAmount, wethAmount] : [wethAmount, tokenAmount];
+    const deadline = (await d.timestamp()) + 3600n;
+    const before = (await d.read(this.positionManager, UNISWAP_V3.positionManager, 'totalSupply', [])) as bigint;
+    await d.write(this.positionManager, UNISWAP_V3.positionManager, 'mint', [
+      { token0, token1, fee: V3_FEE, tickLower: lower, tickUpper: upper, amount0Desired, amount1Desired, amount0Min: 0n, amount1Min: 0n, recipient: this.recipient, deadline },
+    ]);
+    // Token ids count up from 1 and none is burned here: the new one is the supply after.
+    const tokenId = before + 1n;
+    const owner = getAddress((await d.read(this.positionManager, UNISWAP_V3.positionManager, 'ownerOf', [tokenId])) as Address);
+    if (owner !== this.recipient) throw new Error(`position ${tokenId} went to ${owner}`);
+    return tokenId;
   }
 }

@@ -48,6 +48,20 @@ contract SecurityProbe {
         bytes sellError;
     }
 
+    /// A Uniswap V3 position-manager NFT as the manager and its owner report it.
+    struct Position {
+        bool exists; // positions(tokenId) answered
+        address owner; // ownerOf(tokenId); 0 when it does not answer (a burned NFT)
+        uint256 ownerCodeSize;
+        address token0;
+        address token1;
+        uint24 fee;
+        int24 tickLower;
+        int24 tickUpper;
+        uint128 liquidity;
+        bool locked; // the owner is one of `lockers` and answers isNftLocked(manager, tokenId) with true
+    }
+
     /// One sell attempt's outcome.
     struct Sale {
         uint256 sold; // tokens debited from the seller
@@ -91,6 +105,25 @@ contract SecurityProbe {
         }
         pools = new Pool[](n);
         for (uint256 i; i < n; ++i) pools[i] = found[i];
+    }
+
+    /// Position-manager NFTs `tokenIds` of `manager`: the position, its owner (with code size) and,
+    /// when the owner is one of `lockers`, whether it still locks the NFT at this block.
+    function positions(address manager, uint256[] calldata tokenIds, address[] calldata lockers) external view returns (Position[] memory out) {
+        out = new Position[](tokenIds.length);
+        for (uint256 i; i < tokenIds.length; ++i) {
+            Position memory p = out[i];
+            (bool ok, bytes memory ret) = manager.staticcall{gas: READ_GAS}(abi.encodeWithSignature("positions(uint256)", tokenIds[i]));
+            if (ok && ret.length >= 384) {
+                p.exists = true;
+                (, , p.token0, p.token1, p.fee, p.tickLower, p.tickUpper, p.liquidity) = abi.decode(ret, (uint96, address, address, address, uint24, int24, int24, uint128));
+            }
+            (, p.owner) = _readAddress(manager, abi.encodeWithSignature("ownerOf(uint256)", tokenIds[i]));
+            p.ownerCodeSize = p.owner.code.length;
+            for (uint256 j; j < lockers.length; ++j) {
+                if (p.owner == lockers[j]) p.locked = _readUint(lockers[j], abi.encodeWithSignature("isNftLocked(address,uint256)", manager, tokenIds[i])) != 0;
+            }
+        }
     }
 
     function _addPool(Pool[] memory found, uint256 n, address token, address candidate) private view returns (uint256) {

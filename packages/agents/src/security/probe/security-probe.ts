@@ -80,6 +80,56 @@ export async function inspect(client: ChainClient, request: InspectRequest): Pro
   };
 }
 
+/** A V3 position-manager NFT as the probe's `positions` read it. */
+export interface ProbePosition {
+  /** The manager answered `positions(tokenId)`. */
+  exists: boolean;
+  /** `ownerOf(tokenId)`; 0x0 when it does not answer. */
+  owner: Address;
+  ownerCodeSize: number;
+  token0: Address;
+  token1: Address;
+  fee: number;
+  tickLower: number;
+  tickUpper: number;
+  liquidity: bigint;
+  /** The owner is one of the lockers asked and says it still locks the NFT at the block. */
+  locked: boolean;
+}
+
+/** NFTs per `positions` call; chunks go out together (one batch). */
+const POSITIONS_CHUNK = 300;
+
+/**
+ * Position, owner (with code size) and lock state of many position-manager NFTs in one probe call
+ * per `POSITIONS_CHUNK` ids, all sent at once.
+ */
+export async function positions(
+  client: ChainClient,
+  request: { manager: Address; tokenIds: readonly bigint[]; lockers: readonly Address[]; blockNumber: bigint },
+): Promise<ProbePosition[]> {
+  const chunks: bigint[][] = [];
+  for (let i = 0; i < request.tokenIds.length; i += POSITIONS_CHUNK) chunks.push(request.tokenIds.slice(i, i + POSITIONS_CHUNK));
+  const results = await Promise.all(
+    chunks.map(async (ids) => {
+      const data = encodeFunctionData({ abi: SECURITY_PROBE_ABI, functionName: 'positions', args: [request.manager, ids, request.lockers] });
+      return decodeFunctionResult({ abi: SECURITY_PROBE_ABI, functionName: 'positions', data: await probeCall(client, data, request.blockNumber, INSPECT_GAS, false) });
+    }),
+  );
+  return results.flat().map((p) => ({
+    exists: p.exists,
+    owner: getAddress(p.owner),
+    ownerCodeSize: Number(p.ownerCodeSize),
+    token0: getAddress(p.token0),
+    token1: getAddress(p.token1),
+    fee: p.fee,
+    tickLower: p.tickLower,
+    tickUpper: p.tickUpper,
+    liquidity: p.liquidity,
+    locked: p.locked,
+  }));
+}
+
 export type Simulation = ReturnType<typeof decodeSimulation>;
 
 /** One buy → wallet transfer → sell through the first usable pool of `pools`, deepest first (see SecurityProbe.sol). */
