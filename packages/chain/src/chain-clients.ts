@@ -1,7 +1,8 @@
 import { NETWORKS, type Network } from '@oca/contracts';
-import { createPublicClient, fallback, http, type Chain, type PublicClient, type Transport } from 'viem';
+import { createPublicClient, custom, fallback, http, shouldThrow, type Chain, type PublicClient, type Transport } from 'viem';
 import { NetworkNotConfiguredError } from './errors';
 import { CHAINS, hasMulticall3 } from './networks';
+import { isLogRangeError } from './rpc-errors';
 
 /** Which RPC endpoints to use and how patiently. Built by a service's env.ts (see `parseRpcUrls`). */
 export type ChainConfig = {
@@ -15,6 +16,8 @@ export type ChainConfig = {
   /**
    * Retries of one request across the fallback list before it fails. Kept low because the
    * agent-executor retries the whole job with back-off; stacked retries only delay the verdict.
+   * Not applied to `eth_getLogs`: the log pager (`pageLogs`) retries those itself, so that a
+   * range the node refuses as too large is split at once instead of being asked for again.
    * @default 1
    */
   retryCount?: number;
@@ -33,6 +36,11 @@ const DEFAULT_RETRY_COUNT = 1;
  * Concurrent reads in the same tick go out as one JSON-RPC batch (HTTP batching); on chains with
  * a known Multicall3, concurrent `eth_call`s at the same block are also folded into one
  * `aggregate3` call.
+ *
+ * `eth_getLogs` goes out without retries: viem would retry a -32005 "query returned more than
+ * 10000 results" like a rate limit (same code), so every refused range would cost two requests
+ * and a back-off before the pager could split it. The pager retries transient getLogs failures
+ * itself and splits range refusals.
  */
 export class ChainClients {
   private readonly clients = new Map<Network, ChainClient>();
@@ -64,10 +72,27 @@ export class ChainClients {
     // Each http transport gives up at once so the fallback moves on to the next URL; the
     // fallback owns the retry budget across all of them.
     const transports = urls.map((url) => http(url, { batch: true, timeout, retryCount: 0 }));
+    const reads = fallback(transports, { retryCount: this.config.retryCount ?? DEFAULT_RETRY_COUNT });
+    // A range refusal is an answer, not an outage: it goes to the pager rather than to the next
+    // URL. Both fallbacks share the http transports, and so their batch queues.
+    const logs = fallback(transports, { retryCount: 0, shouldThrow: (err) => shouldThrow(err) || isLogRangeError(err) });
     return createPublicClient({
       chain,
-      transport: fallback(transports, { retryCount: this.config.retryCount ?? DEFAULT_RETRY_COUNT }),
+      transport: routeByMethod({ eth_getLogs: logs }, reads),
       batch: hasMulticall3(chain) ? { multicall: true } : undefined,
     });
   }
+}
+
+/** A transport that sends the methods in `routes` through their own transport, the rest through `rest`. */
+function routeByMethod(routes: Record<string, Transport>, rest: Transport): Transport {
+  return (params) => {
+    const fallthrough = rest(params);
+    const routed = new Map(Object.entries(routes).map(([method, transport]) => [method, transport(params)]));
+    // retryCount 0: the inner transports own every retry, so this layer must not add its own.
+    return custom(
+      { request: (args: { method: string }, options?: unknown) => (routed.get(args.method) ?? fallthrough).request(args as never, options as never) },
+      { key: 'routed', name: 'Routed by method', retryCount: 0 },
+    )(params);
+  };
 }

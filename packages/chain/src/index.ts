@@ -10,6 +10,7 @@ export * from './dex';
 export { decodeInstructions, metadataLength, minimalProxyImplementation, OPCODES, scanBytecode, type BytecodeScan, type Instruction } from './bytecode';
 export {
   getLogsPaged,
+  LogBlockTooLargeError,
   LogBudgetExceededError,
   pageLogs,
   type FetchLogRange,

@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AbiEvent, Address, Chain, GetLogsReturnType, PublicClient, Transport } from 'viem';
-import { isLogRangeError } from './rpc-errors';
+import { isLogRangeError, isTransientRpcError } from './rpc-errors';
 
 /**
  * The one `eth_getLogs` pager. Providers cap a query by result count (Infura, Alchemy: 10,000
@@ -9,6 +10,10 @@ import { isLogRangeError } from './rpc-errors';
  * when the node refuses a page as too large, it splits that page in two halves and asks for both
  * at once, recursively, until every piece is answered or the budget runs out. Requests made in the
  * same tick travel in one JSON-RPC batch, so a scan costs one HTTP round trip per split level.
+ *
+ * A refusal is split at once, never asked again (`ChainClients` sends getLogs without viem's
+ * retries for that reason); other transient failures (429, 5xx, timeouts, overloaded nodes) are
+ * asked again after a back-off, a bounded number of times, within the same request budget.
  */
 
 /** Options for `pageLogs`. */
@@ -30,6 +35,17 @@ export interface LogPagerOptions {
    * @default 200_000
    */
   maxLogs?: number;
+  /**
+   * Times one piece is asked again after a transient failure (see `isTransientRpcError`) that is
+   * not a range refusal. Each retry counts against `maxRequests`.
+   * @default 2
+   */
+  retries?: number;
+  /**
+   * Wait before the first retry of a piece in milliseconds, doubled for each further one.
+   * @default 250
+   */
+  retryDelayMs?: number;
   /** Checked before every request; an aborted scan stops splitting and throws the signal's reason. */
   signal?: AbortSignal;
 }
@@ -48,6 +64,23 @@ export class LogBudgetExceededError extends Error {
   }
 }
 
+/**
+ * The node refused a single block's logs as too large: there is nothing left to split, so asking
+ * again (or retrying the job) cannot succeed. `isTransientRpcError` is false for it.
+ */
+export class LogBlockTooLargeError extends Error {
+  readonly code = 'log_block_too_large' as const;
+  readonly retryable = false;
+
+  constructor(
+    readonly blockNumber: bigint,
+    options: { cause: unknown },
+  ) {
+    super(`eth_getLogs refused block ${blockNumber} alone as too large; it cannot be split further`, options);
+    this.name = 'LogBlockTooLargeError';
+  }
+}
+
 /** What a paged scan returns, with the request count so callers can report their round trips. */
 export interface LogScan<T> {
   logs: T[];
@@ -62,13 +95,16 @@ export type FetchLogRange<T> = (fromBlock: bigint, toBlock: bigint) => Promise<T
 
 const DEFAULT_MAX_REQUESTS = 512;
 const DEFAULT_MAX_LOGS = 200_000;
+const DEFAULT_RETRIES = 2;
+const DEFAULT_RETRY_DELAY_MS = 250;
 
 /**
  * Reads `[fromBlock, toBlock]` with `fetchRange`, paged and split as described above. Any error
- * other than a range refusal propagates unchanged, and stops the rest of the scan from making new
- * requests. Results are in block order.
+ * other than a range refusal propagates unchanged once its retries (if transient) are spent, and
+ * stops the rest of the scan from making new requests. Results are in block order.
  *
  * @throws LogBudgetExceededError when the budget runs out.
+ * @throws LogBlockTooLargeError when a single block is refused as too large.
  */
 export function pageLogs<T>(fetchRange: FetchLogRange<T>, fromBlock: bigint, toBlock: bigint, options: LogPagerOptions = {}): Promise<LogScan<T>> {
   return scanLogs([fetchRange], fromBlock, toBlock, options);
@@ -82,6 +118,8 @@ async function scanLogs<T>(fetches: readonly FetchLogRange<T>[], fromBlock: bigi
   if (toBlock < fromBlock || fetches.length === 0) return { logs: [], requests: 0, depth: 0 };
   const maxRequests = options.maxRequests ?? DEFAULT_MAX_REQUESTS;
   const maxLogs = options.maxLogs ?? DEFAULT_MAX_LOGS;
+  const retries = options.retries ?? DEFAULT_RETRIES;
+  const retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
   const pageSpan = options.maxBlockRange ?? toBlock - fromBlock + 1n;
   if (pageSpan < 1n) throw new RangeError(`maxBlockRange must be at least 1, got ${pageSpan}`);
   let requests = 0;
@@ -100,18 +138,38 @@ async function scanLogs<T>(fetches: readonly FetchLogRange<T>[], fromBlock: bigi
     if (failure) throw failure.error;
   }
 
-  async function read(fetchRange: FetchLogRange<T>, from: bigint, to: bigint, depth: number): Promise<T[]> {
+  /** One request, counted against the budget; none once the scan has failed or been aborted. */
+  async function request(fetchRange: FetchLogRange<T>, from: bigint, to: bigint, depth: number): Promise<T[]> {
     throwIfFailed();
     if (options.signal?.aborted) fail(options.signal.reason);
     if (requests >= maxRequests) fail(new LogBudgetExceededError(requests, collected, 'requests'));
     requests += 1;
     deepest = Math.max(deepest, depth);
+    return fetchRange(from, to);
+  }
+
+  /** `request`, asked again after a back-off while it fails transiently for another reason than the range. */
+  async function fetchWithRetries(fetchRange: FetchLogRange<T>, from: bigint, to: bigint, depth: number): Promise<T[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request(fetchRange, from, to, depth);
+      } catch (err) {
+        if (failure || attempt >= retries || isLogRangeError(err) || !isTransientRpcError(err)) throw err;
+        await sleep(retryDelayMs * 2 ** attempt, undefined, { signal: options.signal });
+      }
+    }
+  }
+
+  async function read(fetchRange: FetchLogRange<T>, from: bigint, to: bigint, depth: number): Promise<T[]> {
     let logs: T[];
     try {
-      logs = await fetchRange(from, to);
+      logs = await fetchWithRetries(fetchRange, from, to, depth);
     } catch (err) {
       throwIfFailed();
-      if (!isLogRangeError(err) || from >= to) fail(err);
+      // Also reached when the back-off sleep is aborted: report the signal's reason, not its AbortError.
+      if (options.signal?.aborted) fail(options.signal.reason);
+      if (!isLogRangeError(err)) fail(err);
+      if (from >= to) fail(new LogBlockTooLargeError(from, { cause: err }));
       const mid = from + (to - from) / 2n;
       const [left, right] = await Promise.all([read(fetchRange, from, mid, depth + 1), read(fetchRange, mid + 1n, to, depth + 1)]);
       return left.concat(right);
@@ -167,6 +225,7 @@ const DEFAULT_MAX_ADDRESSES = 500;
  * chain order.
  *
  * @throws LogBudgetExceededError when the budget runs out.
+ * @throws LogBlockTooLargeError when a single block is refused as too large.
  */
 export async function getLogsPaged<E extends readonly AbiEvent[], T extends Transport, C extends Chain | undefined>(
   client: PublicClient<T, C>,

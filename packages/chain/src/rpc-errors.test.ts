@@ -14,6 +14,7 @@ import {
   TimeoutError,
   erc20Abi,
 } from 'viem';
+import { LogBlockTooLargeError } from './log-pager';
 import { isExecutionError, isLogRangeError, isTransientRpcError } from './rpc-errors';
 
 const url = 'https://rpc.example';
@@ -61,6 +62,8 @@ describe('isTransientRpcError', () => {
     ['HTTP 401 (bad API key)', new HttpRequestError({ url, status: 401 })],
     ['HTTP 400', new HttpRequestError({ url, status: 400 })],
     ['a caller abort', new DOMException('This operation was aborted', 'AbortError')],
+    // Its cause is a -32005, which alone would be transient.
+    ['one block refused as too large', new LogBlockTooLargeError(5n, { cause: new LimitExceededRpcError(rpc(-32005, 'query returned more than 10000 results')) })],
     ['a plain Error', new Error('something else')],
     ['a string', 'boom'],
     ['undefined', undefined],

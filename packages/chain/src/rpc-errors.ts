@@ -68,6 +68,8 @@ const PERMANENT_NAMES: ReadonlySet<string> = new Set([
   'AbiDecodingZeroDataError',
   'AbiDecodingDataSizeTooSmallError',
   'AbortError',
+  // The log pager's "a single block is too large": splitting is exhausted, a retry gets the same.
+  'LogBlockTooLargeError',
 ]);
 
 /** Error names that always mean the transport failed, whatever else they carry. */

@@ -51,6 +51,40 @@ describe('ChainClients against anvil', () => {
   });
 });
 
+describe('eth_getLogs beside the other reads', () => {
+  it('travels in the same JSON-RPC batch as the reads made in the same tick', async () => {
+    const recorder = await startRpcProxy({ upstream: anvil.rpcUrl });
+    try {
+      const client = new ChainClients({ rpcUrls: { devnet: [recorder.url] } }).get('devnet');
+      await Promise.all([client.getBlockNumber(), client.request({ method: 'eth_getLogs', params: [{ fromBlock: '0x0', toBlock: '0x0' }] }), client.getBalance({ address: NO_CODE })]);
+      expect(recorder.requests.map((r) => r.calls.map((c) => c.method))).toEqual([['eth_blockNumber', 'eth_getLogs', 'eth_getBalance']]);
+    } finally {
+      await recorder.stop();
+    }
+  });
+
+  it('still moves on to the next URL when the first answers 503, but not when it refuses the range', async () => {
+    const unavailable = await startRpcProxy({ upstream: anvil.rpcUrl, intercept: () => ({ status: 503 }) });
+    const refusing = await startRpcProxy({
+      upstream: anvil.rpcUrl,
+      intercept: () => ({ status: 200, body: { jsonrpc: '2.0', id: 0, error: { code: -32005, message: 'query returned more than 10000 results' } } }),
+    });
+    const backup = await startRpcProxy({ upstream: anvil.rpcUrl });
+    try {
+      const getLogs = (urls: string[]) =>
+        new ChainClients({ rpcUrls: { devnet: urls } }).get('devnet').request({ method: 'eth_getLogs', params: [{ fromBlock: '0x0', toBlock: '0x0' }] });
+      await expect(getLogs([unavailable.url, backup.url])).resolves.toEqual([]);
+      expect(backup.requests).toHaveLength(1);
+      // A refusal is the pager's to split, not a reason to try elsewhere (or again).
+      await expect(getLogs([refusing.url, backup.url])).rejects.toThrow(/more than 10000 results/);
+      expect(refusing.requests).toHaveLength(1);
+      expect(backup.requests).toHaveLength(1);
+    } finally {
+      await Promise.all([unavailable.stop(), refusing.stop(), backup.stop()]);
+    }
+  });
+});
+
 describe('isTransientRpcError on real failures', () => {
   it('is true when the node refuses connections', async () => {
     const clients = new ChainClients({ rpcUrls: { devnet: [DEAD_URL] }, retryCount: 0 });

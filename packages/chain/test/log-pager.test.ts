@@ -1,14 +1,15 @@
 import { startAnvil, startRpcProxy, type AnvilInstance, type InjectedResponse, type RecordedRequest, type RpcProxy } from '@oca/testkit';
 import { concatHex, createTestClient, createWalletClient, http, parseAbiItem, toEventSelector, toHex, type Address, type Hex } from 'viem';
 import { foundry } from 'viem/chains';
-import { ChainClients, getLogsPaged, LogBudgetExceededError, pageLogs, type ChainClient } from '../src';
+import { ChainClients, getLogsPaged, isTransientRpcError, LogBlockTooLargeError, LogBudgetExceededError, pageLogs, type ChainClient } from '../src';
 
 // The root jest.config.js sets testTimeout per project, which jest 30 does not apply to tests.
 jest.setTimeout(30_000);
 
 // The pager against a real node: anvil holds one log per block, and a recording proxy in front
-// of it refuses eth_getLogs the way providers do. Reads go through `ChainClients`, the client the
-// agents use (HTTP batching on), so round trips are counted as a provider would see them.
+// of it refuses eth_getLogs the way providers do. Reads go through `ChainClients` with the
+// settings the agents use (HTTP batching on, default retries), so requests and round trips are
+// counted as a provider would see them.
 
 const PING = parseAbiItem('event Ping(uint256 blockNumber)');
 /** Runtime code that emits `Ping(block.number)` on any call: NUMBER, MSTORE, LOG1, STOP. */
@@ -39,7 +40,9 @@ afterEach(async () => {
   await Promise.all(proxies.splice(0).map((p) => p.stop()));
 });
 
-type Refusal = (from: bigint, to: bigint) => { code: number; message: string } | undefined;
+/** A JSON-RPC error inside an HTTP 200, or a whole HTTP answer with that status. */
+type Answer = { code: number; message: string } | { status: number };
+type Refusal = (from: bigint, to: bigint) => Answer | undefined;
 
 /** A provider in front of anvil; `refuse` decides per eth_getLogs call which error to answer instead. */
 async function provider(refuse: Refusal = () => undefined) {
@@ -49,13 +52,16 @@ async function provider(refuse: Refusal = () => undefined) {
     // startRpcProxy answers a whole HTTP request; the pager's siblings have equal spans, so a
     // batch is refused whole or forwarded whole. A mixed one would make this test meaningless.
     if (errors.some((e) => e === undefined)) throw new Error('mixed batch: some calls refused, some not');
+    const status = errors.find((e) => e !== undefined && 'status' in e);
+    if (status && 'status' in status) return { status: status.status };
     const answers = errors.map((error, id) => ({ jsonrpc: '2.0', id, error }));
     return { status: 200, body: request.batch ? answers : answers[0] };
   };
   const proxy = await startRpcProxy({ upstream: anvil.rpcUrl, intercept });
   proxies.push(proxy);
-  // One try per request (retryCount 0) so every eth_getLogs the proxy sees is one the pager made.
-  const client = new ChainClients({ rpcUrls: { devnet: [proxy.url] }, retryCount: 0 }).get('devnet');
+  // The agents' settings (default retryCount): every eth_getLogs beyond the pager's own requests
+  // would be a retry made behind its back.
+  const client = new ChainClients({ rpcUrls: { devnet: [proxy.url] } }).get('devnet');
   const getLogsRequests = () => proxy.requests.filter((r) => r.calls.some((c) => c.method === 'eth_getLogs'));
   const getLogsRanges = () => proxy.calls().filter((c) => c.method === 'eth_getLogs').map((c) => rangeOf(c.params));
   return { proxy, client, getLogsRequests, getLogsRanges };
@@ -63,6 +69,9 @@ async function provider(refuse: Refusal = () => undefined) {
 
 const TOO_MANY_RESULTS = { code: -32005, message: 'query returned more than 10000 results' };
 const RATE_LIMITED = { code: -32005, message: 'rate limit exceeded, too many requests' };
+/** An answer about the request itself: asking again gets the same. */
+const INVALID_PARAMS = { code: -32602, message: 'invalid argument 0: hex number with leading zero digits' };
+const INTERNAL_ERROR = { code: -32603, message: 'upstream request failed' };
 const tooManyResults =
   (maxSpan: bigint): Refusal =>
   (from, to) =>
@@ -117,17 +126,74 @@ describe('pageLogs', () => {
     expect(getLogsRequests()).toHaveLength(1);
   });
 
-  it('rethrows errors that are not about the range, without splitting', async () => {
-    const { client, getLogsRanges } = await provider(() => RATE_LIMITED);
-    await expect(pageLogs(rawFetch(client), FIRST, LAST)).rejects.toThrow(/rate limit/);
+  it('sends a refused range once: the split follows at once, without a retry by viem', async () => {
+    // ChainClients' default retryCount retries -32005 for every other method; a retried refusal
+    // would show here as a second [1, 64] request before the halves.
+    const { client, getLogsRequests } = await provider(tooManyResults(32n));
+    const scan = await pageLogs(rawFetch(client), FIRST, LAST, { retryDelayMs: 10_000 });
+    expect(scan).toMatchObject({ requests: 3, depth: 2 });
+    expect(getLogsRequests().map((r) => r.calls.map((c) => rangeOf(c.params)))).toEqual([
+      [[1n, 64n]],
+      [
+        [1n, 32n],
+        [33n, 64n],
+      ],
+    ]);
+  });
+
+  it('rethrows errors that are not about the range and not transient at once, without splitting', async () => {
+    const { client, getLogsRanges } = await provider(() => INVALID_PARAMS);
+    await expect(pageLogs(rawFetch(client), FIRST, LAST)).rejects.toThrow(/invalid argument/);
+    expect(getLogsRanges()).toEqual([[FIRST, LAST]]);
+  });
+
+  it.each([
+    ['HTTP 429, then HTTP 503', [{ status: 429 }, { status: 503 }]],
+    ['a -32603 internal error, then a -32005 rate limit', [INTERNAL_ERROR, RATE_LIMITED]],
+  ])('asks again after a transient failure (%s), with back-off, and succeeds', async (_label, failures: Answer[]) => {
+    const pending = [...failures];
+    const { client, getLogsRanges } = await provider(() => pending.shift());
+    const started = performance.now();
+    const scan = await pageLogs(rawFetch(client), FIRST, LAST, { retryDelayMs: 50 });
+    expect(scan.logs.map((l) => BigInt(l.blockNumber))).toEqual(blocks(FIRST, LAST));
+    // Two retries of the same range, none split; they count against the budget.
+    expect(scan).toMatchObject({ requests: 3, depth: 1 });
+    expect(getLogsRanges()).toEqual([
+      [FIRST, LAST],
+      [FIRST, LAST],
+      [FIRST, LAST],
+    ]);
+    // 50 ms, then 100 ms (timers may fire up to a millisecond early).
+    expect(performance.now() - started).toBeGreaterThanOrEqual(145);
+  });
+
+  it('gives up on a transient failure after its retries, without splitting, and the error stays transient', async () => {
+    const { client, getLogsRanges } = await provider(() => ({ status: 503 }));
+    const err = await pageLogs(rawFetch(client), FIRST, LAST, { retryDelayMs: 10, retries: 2 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'HttpRequestError', status: 503 });
+    expect(isTransientRpcError(err)).toBe(true);
+    expect(getLogsRanges()).toEqual([
+      [FIRST, LAST],
+      [FIRST, LAST],
+      [FIRST, LAST],
+    ]);
+  });
+
+  it('stops waiting to retry when the signal is aborted during the back-off', async () => {
+    const { client, getLogsRanges } = await provider(() => ({ status: 429 }));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('job cancelled')), 50);
+    const started = performance.now();
+    await expect(pageLogs(rawFetch(client), FIRST, LAST, { retryDelayMs: 10_000, signal: controller.signal })).rejects.toThrow('job cancelled');
+    expect(performance.now() - started).toBeLessThan(5_000);
     expect(getLogsRanges()).toEqual([[FIRST, LAST]]);
   });
 
   it('makes no new request once a piece has failed', async () => {
-    // The whole range is too big; its first half then meets a rate limit, its second half is
+    // The whole range is too big; its first half then meets a permanent error, its second half is
     // refused again in the same batch. Splitting the second half would only spend budget.
-    const { client, getLogsRanges } = await provider((from, to) => (to - from + 1n > 32n ? TOO_MANY_RESULTS : from === FIRST ? RATE_LIMITED : TOO_MANY_RESULTS));
-    await expect(pageLogs(rawFetch(client), FIRST, LAST)).rejects.toThrow(/rate limit/);
+    const { client, getLogsRanges } = await provider((from, to) => (to - from + 1n > 32n ? TOO_MANY_RESULTS : from === FIRST ? INVALID_PARAMS : TOO_MANY_RESULTS));
+    await expect(pageLogs(rawFetch(client), FIRST, LAST)).rejects.toThrow(/invalid argument/);
     await settle();
     expect(getLogsRanges()).toEqual([
       [1n, 64n],
@@ -136,13 +202,21 @@ describe('pageLogs', () => {
     ]);
   });
 
-  it('rethrows a single block that is still too big', async () => {
-    const { client, getLogsRanges } = await provider(tooManyResults(0n));
-    await expect(pageLogs(rawFetch(client), 5n, 6n)).rejects.toThrow(/more than 10000 results/);
-    expect(getLogsRanges()).toEqual([
-      [5n, 6n],
-      [5n, 5n],
-      [6n, 6n],
+  it('fails permanently (LogBlockTooLargeError, not transient) when a single block is still too big, asking for it once', async () => {
+    const { client, getLogsRequests } = await provider(tooManyResults(0n));
+    const err = await pageLogs(rawFetch(client), 5n, 6n).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LogBlockTooLargeError);
+    expect(err).toMatchObject({ code: 'log_block_too_large', blockNumber: 5n, retryable: false });
+    expect((err as Error).cause).toMatchObject({ message: expect.stringMatching(/more than 10000 results/) });
+    // The job-level verdict: the agent-executor retries a job only when this is true.
+    expect(isTransientRpcError(err)).toBe(false);
+    await settle();
+    expect(getLogsRequests().map((r) => r.calls.map((c) => rangeOf(c.params)))).toEqual([
+      [[5n, 6n]],
+      [
+        [5n, 5n],
+        [6n, 6n],
+      ],
     ]);
   });
 

@@ -1,9 +1,6 @@
-import { ChainClients, DEX_DEPLOYMENTS } from '@oca/chain';
+import { DEX_DEPLOYMENTS } from '@oca/chain';
 import { deployMarketScenario, startAnvil, type AnvilInstance, type MarketScenario } from '@oca/testkit';
-import pino from 'pino';
-import type { AgentContext } from '../../src';
-import { securityAgent } from '../../src/security';
-import { SecurityResult } from '../../src/security/schemas';
+import { analyseSecurity } from './analyse-security';
 import { startLimitedLogsProxy, type LimitedLogsProxy } from './limited-logs-proxy';
 
 // anvil, the market scenario (30 simulated hours of trading) and a cold solc compile.
@@ -26,19 +23,9 @@ afterAll(async () => {
   await anvil?.stop();
 });
 
-async function analyse(rpcUrl: string, address: string): Promise<SecurityResult> {
-  const ctx: AgentContext = {
-    chain: new ChainClients({ rpcUrls: { devnet: [rpcUrl] } }),
-    logger: pino({ level: 'silent' }),
-    signal: new AbortController().signal,
-    now: () => new Date('2025-01-02T03:04:05.000Z'),
-  };
-  return SecurityResult.parse(await securityAgent.run(securityAgent.params.parse({ network: 'devnet', address }), ctx));
-}
-
 describe('pools from the listed factories (DEX_DEPLOYMENTS.devnet: V2 getPair, V3 getPool per fee tier)', () => {
   it('finds a V3-only token’s pool without its holders and simulates through it', async () => {
-    const r = await analyse(blind.url, market.tokens.warm.address);
+    const r = await analyseSecurity(blind.url, market.tokens.warm.address);
     expect(r.data.holders).toBeNull();
     expect(r.data.liquidity.pools.map((p) => [p.address, p.dex, p.feeTier, p.factory])).toEqual([
       [market.pools.warmWethV3.address, 'uniswap-v3', 3000, DEX_DEPLOYMENTS.devnet.v3Factories[0]!.address],
@@ -47,7 +34,7 @@ describe('pools from the listed factories (DEX_DEPLOYMENTS.devnet: V2 getPair, V
   });
 
   it('finds every ALPHA pool — V2 against WETH and dUSD, V3 against WETH — deepest first, and trades against WETH', async () => {
-    const r = await analyse(blind.url, market.tokens.alpha.address);
+    const r = await analyseSecurity(blind.url, market.tokens.alpha.address);
     const { alphaWethV2, alphaWethV3, alphaUsdV2 } = market.pools;
     expect(new Set(r.data.liquidity.pools.map((p) => p.address))).toEqual(new Set([alphaWethV2.address, alphaWethV3.address, alphaUsdV2.address]));
     const depths = r.data.liquidity.pools.map((p) => BigInt(p.reserveToken));
@@ -57,7 +44,7 @@ describe('pools from the listed factories (DEX_DEPLOYMENTS.devnet: V2 getPair, V
   });
 
   it('flags the market honeypot (sells revert for all but the owner) through the listed V2 factory', async () => {
-    const r = await analyse(blind.url, market.tokens.honey.address);
+    const r = await analyseSecurity(blind.url, market.tokens.honey.address);
     expect(r.data.trading).toMatchObject({ method: 'v2-pair', pool: market.pools.honeyWethV2.address, isHoneypot: true, honeypotReason: 'sell failed: sells disabled' });
   });
 });

@@ -1,11 +1,7 @@
-import { ChainClients } from '@oca/chain';
 import { deployTokenScenario, SECURITY_TOKEN_KEYS, startAnvil, startRpcProxy, type AnvilInstance, type RpcProxy, type TokenScenario } from '@oca/testkit';
-import pino from 'pino';
 import { toHex } from 'viem';
-import type { AgentContext } from '../../src';
-import { securityAgent } from '../../src/security';
 import { PROBE_ADDRESS } from '../../src/security/probe/security-probe';
-import { SecurityResult } from '../../src/security/schemas';
+import { analyseSecurity } from './analyse-security';
 import { startLimitedLogsProxy } from './limited-logs-proxy';
 
 jest.setTimeout(60_000);
@@ -28,23 +24,13 @@ afterAll(async () => {
   await anvil?.stop();
 });
 
-async function analyse(rpcUrl: string, address: string): Promise<SecurityResult> {
-  const ctx: AgentContext = {
-    chain: new ChainClients({ rpcUrls: { devnet: [rpcUrl] } }),
-    logger: pino({ level: 'silent' }),
-    signal: new AbortController().signal,
-    now: () => new Date('2025-01-02T03:04:05.000Z'),
-  };
-  return SecurityResult.parse(await securityAgent.run(securityAgent.params.parse({ network: 'devnet', address }), ctx));
-}
-
 describe('round trips', () => {
   it('analyses each token in at most 5 HTTP round trips (6 when its pools include V3 position NFTs), every read pinned to one block, standard methods only', async () => {
     const rows: string[] = [];
     for (const key of SECURITY_TOKEN_KEYS) {
       const first = recorder.requests.length;
       const started = performance.now();
-      const result = await analyse(recorder.url, scenario.tokens[key].address);
+      const result = await analyseSecurity(recorder.url, scenario.tokens[key].address);
       const wallMs = performance.now() - started;
       const requests = recorder.requests.slice(first);
       const calls = requests.flatMap((r) => r.calls);
@@ -77,7 +63,7 @@ describe('adaptive getLogs paging', () => {
     const limited = await startLimitedLogsProxy(anvil.rpcUrl, 16n);
     try {
       const token = scenario.tokens.stablecoin.address;
-      const [direct, paged] = [await analyse(anvil.rpcUrl, token), await analyse(limited.url, token)];
+      const [direct, paged] = [await analyseSecurity(anvil.rpcUrl, token), await analyseSecurity(limited.url, token)];
       expect(limited.refused).toBeGreaterThan(0);
       expect(Math.max(...limited.spans.filter((s, i, all) => all.indexOf(s) === i && s <= 16n).map(Number))).toBeLessThanOrEqual(16);
       expect(paged.data.holders).toEqual(direct.data.holders);
@@ -90,7 +76,7 @@ describe('adaptive getLogs paging', () => {
   it('reports holders (and what depends on them) as unknown, with findings, when the history exceeds the scan budget', async () => {
     const limited = await startLimitedLogsProxy(anvil.rpcUrl, 1n);
     try {
-      const result = await analyse(limited.url, scenario.tokens.clean.address);
+      const result = await analyseSecurity(limited.url, scenario.tokens.clean.address);
       expect(result.data.holders).toBeNull();
       expect(result.findings).toContainEqual(expect.objectContaining({ severity: 'info', title: 'Holders not analysed' }));
       // Its pools are found through its holders (this devnet's factory is not a listed one), so
