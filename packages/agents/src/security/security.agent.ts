@@ -1,4 +1,4 @@
-import { DEX_DEPLOYMENTS, dexQuoteTokens, isExecutionError, LogBudgetExceededError, LP_LOCKERS, lpLockerAbi, type ChainClient, type LpLocker } from '@oca/chain';
+import { DEX_DEPLOYMENTS, dexQuoteTokens, isExecutionError, LogBlockTooLargeError, LogBudgetExceededError, LP_LOCKERS, lpLockerAbi, type ChainClient, type LpLocker } from '@oca/chain';
 import { getAddress, zeroAddress, type Address, type Hash } from 'viem';
 import { abortable } from '../abort';
 import { checksummedAddress } from '../checksum';
@@ -201,6 +201,12 @@ async function scanWithinBudget(client: ChainClient, contracts: Address[], block
       return {
         ok: false,
         reason: `The Transfer history could not be read within the scan budget (${err.requests} getLogs requests, ${err.logs} logs so far), so holder figures would be partial.`,
+      };
+    }
+    if (err instanceof LogBlockTooLargeError) {
+      return {
+        ok: false,
+        reason: `The RPC node refuses the Transfer logs of block ${err.blockNumber} as too large to return, so holder figures would be partial; a node with a higher log limit can read them.`,
       };
     }
     throw err;

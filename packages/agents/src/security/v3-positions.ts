@@ -1,4 +1,4 @@
-import { getLogsPaged, LogBudgetExceededError, uniswapV3PoolPositionsAbi, uniswapV3PositionManagerAbi, type ChainClient, type LpLocker } from '@oca/chain';
+import { getLogsPaged, LogBlockTooLargeError, LogBudgetExceededError, uniswapV3PoolPositionsAbi, uniswapV3PositionManagerAbi, type ChainClient, type LpLocker } from '@oca/chain';
 import { encodePacked, getAbiItem, getAddress, keccak256, toEventSelector, type Address, type Hash } from 'viem';
 import { readOrNull } from '../market/dex-reads';
 import { positions, type ProbePool, type ProbePosition } from './probe/security-probe';
@@ -43,6 +43,7 @@ export async function readMintHistory(client: ChainClient, pool: Address, blockN
     return { ok: true, positions: positionList, txs: [...txs], owners: [...new Set(positionList.map((p) => p.owner))] };
   } catch (err) {
     if (err instanceof LogBudgetExceededError) return { ok: false, reason: `The pool's Mint history could not be read within the budget (${err.requests} getLogs requests, ${err.logs} logs).` };
+    if (err instanceof LogBlockTooLargeError) return { ok: false, reason: `The RPC node refuses the pool's Mint logs of block ${err.blockNumber} as too large to return.` };
     throw err;
   }
 }

@@ -21,17 +21,20 @@ export interface LimitedLogsProxy {
  * Forwards JSON-RPC (single or batch) to `upstream`, except eth_getLogs calls whose range is wider
  * than `maxSpan`: those are answered, inside the same batch, with Infura's -32005 "query returned
  * more than 10000 results" — the provider behaviour the agent's adaptive paging has to survive.
- * The fault is per call, so batching is preserved exactly as a real provider would.
+ * The fault is per call, so batching is preserved exactly as a real provider would. With
+ * `heavyBlock`, any range containing that block is refused too, even the block alone: a block
+ * with more logs than the provider returns.
  */
-export async function startLimitedLogsProxy(upstream: string, maxSpan: bigint): Promise<LimitedLogsProxy> {
+export async function startLimitedLogsProxy(upstream: string, maxSpan: bigint, heavyBlock?: bigint): Promise<LimitedLogsProxy> {
   const spans: bigint[] = [];
   let refused = 0;
   const tooWide = (call: RpcCall) => {
     if (call.method !== 'eth_getLogs') return false;
     const filter = (call.params?.[0] ?? {}) as { fromBlock?: string; toBlock?: string };
-    const span = BigInt(filter.toBlock ?? '0x0') - BigInt(filter.fromBlock ?? '0x0') + 1n;
+    const [from, to] = [BigInt(filter.fromBlock ?? '0x0'), BigInt(filter.toBlock ?? '0x0')];
+    const span = to - from + 1n;
     spans.push(span);
-    return span > maxSpan;
+    return span > maxSpan || (heavyBlock !== undefined && from <= heavyBlock && heavyBlock <= to);
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse) {

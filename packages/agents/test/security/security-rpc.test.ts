@@ -1,10 +1,12 @@
 import { deployTokenScenario, SECURITY_TOKEN_KEYS, startAnvil, startRpcProxy, type AnvilInstance, type RpcProxy, type TokenScenario } from '@oca/testkit';
-import { toHex } from 'viem';
+import { createPublicClient, http, parseAbiItem, toHex } from 'viem';
 import { PROBE_ADDRESS } from '../../src/security/probe/security-probe';
 import { analyseSecurity } from './analyse-security';
 import { startLimitedLogsProxy } from './limited-logs-proxy';
 
 jest.setTimeout(60_000);
+
+const TRANSFER = parseAbiItem('event Transfer(address indexed from, address indexed to, uint256 value)');
 
 /** What a standard JSON-RPC node offers; no anvil_*, evm_*, debug_* or trace_* anywhere. */
 const STANDARD_METHODS = new Set(['eth_blockNumber', 'eth_getCode', 'eth_getStorageAt', 'eth_call', 'eth_getLogs', 'eth_getTransactionByHash', 'eth_getTransactionReceipt']);
@@ -70,6 +72,22 @@ describe('adaptive getLogs paging', () => {
       expect(paged.data.liquidity).toEqual(direct.data.liquidity);
     } finally {
       await limited.stop();
+    }
+  });
+
+  it('reports holders as unknown, not a failed job, when the node refuses even one block of logs', async () => {
+    // The clean token's first Transfer (its mint) is in a block the node will not return.
+    const [mint] = await createPublicClient({ transport: http(anvil.rpcUrl) }).getLogs({ address: scenario.tokens.clean.address, event: TRANSFER, fromBlock: 0n });
+    const refusing = await startLimitedLogsProxy(anvil.rpcUrl, 1_000_000n, mint!.blockNumber);
+    try {
+      const result = await analyseSecurity(refusing.url, scenario.tokens.clean.address);
+      expect(refusing.refused).toBeGreaterThan(0);
+      expect(result.data.holders).toBeNull();
+      const finding = result.findings.find((f) => f.title === 'Holders not analysed');
+      expect(finding).toMatchObject({ severity: 'info' });
+      expect(JSON.stringify(finding)).toContain(`refuses the Transfer logs of block ${mint!.blockNumber}`);
+    } finally {
+      await refusing.stop();
     }
   });
 
