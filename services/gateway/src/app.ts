@@ -51,7 +51,7 @@ export async function startGateway(env: GatewayEnv, logger: Logger): Promise<Gat
   const pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: 'oca-gateway', ssl }, (err) =>
     logger.error({ err }, 'idle postgres client error'),
   );
-  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, ...redisTlsOptions(env) });
+  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true, ...redisTlsOptions(env) });
   const subscriber = new Redis(env.REDIS_URL, { lazyConnect: true, ...redisTlsOptions(env) });
   await Promise.all([redis.connect(), subscriber.connect()]);
 
