@@ -284,3 +284,44 @@ describe('active-job quota (Redis counter over the PostgreSQL truth)', () => {
     expect((await store.get(c.id))?.status).toBe('queued');
   });
 });
+
+describe('batched job inserts', () => {
+  const newJob = (id = randomUUID()) => ({
+    id,
+    userId: user.userId,
+    agent: 'address',
+    params: { network: 'devnet', address: ADDRESS },
+    priority: 1,
+    webhookUrl: null,
+    correlationId: `batch-${id}`,
+    idempotencyKey: null,
+    requestHash: null,
+  });
+
+  it('writes concurrent submissions with one INSERT and hands each caller its own row', async () => {
+    const spy = jest.spyOn(pool, 'query');
+    try {
+      const jobs = Array.from({ length: 40 }, () => newJob());
+      const results = await Promise.all(jobs.map((job) => store.insert(job)));
+      expect(results.map((r) => [r.created, r.row.id, r.row.correlation_id, r.row.enqueued_at instanceof Date])).toEqual(
+        jobs.map((job) => [true, job.id, job.correlationId, true]),
+      );
+      const inserts = spy.mock.calls.filter(([sql]) => String(sql).startsWith('INSERT INTO jobs.jobs'));
+      expect(inserts).toHaveLength(1);
+      const { rows } = await pool.query('SELECT count(*)::int AS n FROM jobs.jobs WHERE id = ANY($1)', [jobs.map((j) => j.id)]);
+      expect(rows[0].n).toBe(40);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('fails every caller of a batch whose INSERT fails, and writes none of it', async () => {
+    const clash = randomUUID();
+    const [first, second, third] = [newJob(clash), newJob(clash), newJob()];
+    const outcomes = await Promise.allSettled([store.insert(first), store.insert(second), store.insert(third)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(await store.get(third.id)).toBeUndefined();
+    // The next batch is unaffected.
+    await expect(store.insert(newJob())).resolves.toMatchObject({ created: true });
+  });
+});

@@ -19,15 +19,35 @@ export interface JobCursor {
   id: string;
 }
 
+/** Columns of one inserted row, in VALUES order. */
+const INSERT_COLUMNS = 9;
+
+interface PendingInsert {
+  job: NewJob;
+  resolve(row: JobRow): void;
+  reject(err: unknown): void;
+}
+
 /** SQL over jobs.jobs. Every read that serves a client is scoped by user_id. */
 export class JobStore {
-  constructor(private readonly pool: Pool) {}
+  private pending: PendingInsert[] = [];
+  private flushScheduled = false;
+
+  /**
+   * @param maxBatch Submissions without an Idempotency-Key that arrive in the same event-loop turn
+   *   are written by one multi-row INSERT (one round trip, one commit) of at most this many rows.
+   */
+  constructor(
+    private readonly pool: Pool,
+    private readonly maxBatch = 200,
+  ) {}
 
   /**
    * Inserts the job, or returns the existing row when (user, idempotency key) is taken.
    * `created` tells which happened.
    */
   async insert(job: NewJob): Promise<{ created: boolean; row: JobRow }> {
+    if (job.idempotencyKey === null) return { created: true, row: await this.insertBatched(job) };
     const inserted = await this.pool.query<JobRow>(
       // Without an Idempotency-Key nobody can observe the in-flight state, so enqueued_at is set at
       // once and the submit saves a round trip; with one, it stays NULL until the broker confirmed.
@@ -44,6 +64,53 @@ export class JobStore {
     );
     if (!existing.rows[0]) throw new Error('idempotency conflict without a row');
     return { created: false, row: existing.rows[0] };
+  }
+
+  /** Queues a plain insert for the next batch; resolves with its row once the batch committed. */
+  private insertBatched(job: NewJob): Promise<JobRow> {
+    return new Promise<JobRow>((resolve, reject) => {
+      this.pending.push({ job, resolve, reject });
+      if (this.pending.length >= this.maxBatch) {
+        void this.flush();
+      } else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  /** One INSERT for every queued job; each caller gets its own row, or the shared error. */
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const batch = this.pending.splice(0, this.maxBatch);
+    if (this.pending.length > 0 && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => void this.flush());
+    }
+    if (batch.length === 0) return;
+    const values: unknown[] = [];
+    const tuples = batch.map(({ job }, i) => {
+      values.push(job.id, job.userId, job.agent, JSON.stringify(job.params), job.priority, job.webhookUrl, job.correlationId, null, null);
+      const at = i * INSERT_COLUMNS;
+      const p = (n: number) => `$${at + n}`;
+      // No Idempotency-Key: nobody can observe the in-flight state, so enqueued_at is set at once.
+      return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, 'queued', ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, now())`;
+    });
+    try {
+      const { rows } = await this.pool.query<JobRow>(
+        `INSERT INTO jobs.jobs (id, user_id, agent, params, priority, status, webhook_url, correlation_id, idempotency_key, request_hash, enqueued_at)
+         VALUES ${tuples.join(', ')} RETURNING ${JOB_COLUMNS}`,
+        values,
+      );
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      for (const { job, resolve, reject } of batch) {
+        const row = byId.get(job.id);
+        if (row) resolve(row);
+        else reject(new Error(`job ${job.id} missing from its batch insert`));
+      }
+    } catch (err) {
+      for (const { reject } of batch) reject(err);
+    }
   }
 
   async markEnqueued(id: string): Promise<void> {
