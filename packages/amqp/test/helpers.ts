@@ -101,14 +101,7 @@ export async function publishRaw(queue: string, content: Buffer, headers: Record
   }
 }
 
-export async function metricValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const metric = registry.getSingleMetric(name);
-  if (!metric) return 0;
-  const { values } = await metric.get();
-  return values
-    .filter((v) => Object.entries(labels).every(([k, val]) => (v.labels as Record<string, unknown>)[k] === val))
-    .reduce((sum, v) => sum + v.value, 0);
-}
+export { metricValue } from '@oca/testkit';
 
 /** Makes the broker drop one client connection, found by its connection_name. */
 export async function forceCloseConnection(connectionName: string): Promise<void> {

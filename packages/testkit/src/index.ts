@@ -25,3 +25,4 @@ export * from './tokens';
 export * from './markets';
 export * from './solc';
 export * from './lockers';
+export { metricValue } from './metrics';

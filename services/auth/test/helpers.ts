@@ -97,11 +97,4 @@ export function verifyWithJwks(jwks: Jwks, token: string): Record<string, unknow
   return { ...payload, kid: header.kid, alg: header.alg };
 }
 
-export async function metricValue(registry: Registry, name: string, labels: Record<string, string>): Promise<number> {
-  const metric = registry.getSingleMetric(name);
-  if (!metric) return 0;
-  const { values } = await metric.get();
-  return values
-    .filter((v) => Object.entries(labels).every(([k, val]) => (v.labels as Record<string, unknown>)[k] === val))
-    .reduce((sum, v) => sum + v.value, 0);
-}
+export { metricValue } from '@oca/testkit';

@@ -21,7 +21,7 @@ interface AuditRow {
 
 const USER_COLUMNS = 'id, email, role, disabled_at, created_at, token_version';
 
-export const toAdminUserView = (row: AdminUserRow): AdminUserView => ({
+const toAdminUserView = (row: AdminUserRow): AdminUserView => ({
   id: row.id,
   email: row.email,
   role: row.role,
@@ -70,11 +70,7 @@ export class AdminService {
 
   async listUsers(params: { limit: number; cursor?: string; email?: string; role?: Role; disabled?: boolean }): Promise<UserPage> {
     const where: string[] = [];
-    const values: unknown[] = [];
-    const bind = (value: unknown) => {
-      values.push(value);
-      return `$${values.length}`;
-    };
+    const { values, bind } = sqlParams();
     if (params.email) where.push(`strpos(email, ${bind(params.email.toLowerCase())}) > 0`);
     if (params.role) where.push(`role = ${bind(params.role)}`);
     if (params.disabled !== undefined) where.push(params.disabled ? 'disabled_at IS NOT NULL' : 'disabled_at IS NULL');
@@ -151,11 +147,7 @@ export class AdminService {
   /** Newest first; `userId` matches entries where the user is the actor or the target. */
   async listAudit(params: { limit: number; cursor?: string; userId?: string; action?: AuditAction }): Promise<AuditPage> {
     const where: string[] = [];
-    const values: unknown[] = [];
-    const bind = (value: unknown) => {
-      values.push(value);
-      return `$${values.length}`;
-    };
+    const { values, bind } = sqlParams();
     if (params.cursor) where.push(`id < ${bind(params.cursor)}::bigint`);
     if (params.userId) {
       const user = bind(params.userId);
@@ -182,6 +174,18 @@ export class AdminService {
       nextCursor: rows.length > params.limit ? (page[page.length - 1]?.id ?? null) : null,
     };
   }
+}
+
+/** Positional parameters for a query built piece by piece: `bind(v)` returns `$n`. */
+function sqlParams(): { values: unknown[]; bind: (value: unknown) => string } {
+  const values: unknown[] = [];
+  return {
+    values,
+    bind: (value) => {
+      values.push(value);
+      return `$${values.length}`;
+    },
+  };
 }
 
 async function revokeRefreshTokens(db: Queryable, userId: string): Promise<number> {

@@ -49,10 +49,10 @@ export class JobStore {
   async insert(job: NewJob): Promise<{ created: boolean; row: JobRow }> {
     if (job.idempotencyKey === null) return { created: true, row: await this.insertBatched(job) };
     const inserted = await this.pool.query<JobRow>(
-      // Without an Idempotency-Key nobody can observe the in-flight state, so enqueued_at is set at
-      // once and the submit saves a round trip; with one, it stays NULL until the broker confirmed.
-      `INSERT INTO jobs.jobs (id, user_id, agent, params, priority, status, webhook_url, correlation_id, idempotency_key, request_hash, enqueued_at)
-       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, CASE WHEN $8::text IS NULL THEN now() END)
+      // With an Idempotency-Key a replay can observe the in-flight state, so enqueued_at stays NULL
+      // until the broker confirmed (markEnqueued); keyless jobs go through insertBatched.
+      `INSERT INTO jobs.jobs (id, user_id, agent, params, priority, status, webhook_url, correlation_id, idempotency_key, request_hash)
+       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9)
        ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING ${JOB_COLUMNS}`,
       [job.id, job.userId, job.agent, JSON.stringify(job.params), job.priority, job.webhookUrl, job.correlationId, job.idempotencyKey, job.requestHash],

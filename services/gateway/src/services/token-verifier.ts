@@ -60,11 +60,6 @@ export class TokenVerifier {
     this.timer = undefined;
   }
 
-  /** The `kid`s currently trusted. */
-  knownKeyIds(): string[] {
-    return [...this.keys.keys()];
-  }
-
   async refresh(): Promise<void> {
     this.fetching ??= (async () => {
       try {
