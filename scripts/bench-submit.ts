@@ -6,6 +6,10 @@
  * and an API key, then runs autocannon against POST /v1/jobs at each connection count for
  * BENCH_SECONDS (default 10). Prints a table and the ratio to the ceiling. Traffic goes to
  * 127.0.0.1 only and every run is bounded in time.
+ *
+ * BENCH_ROWS=paused runs only the executor-paused rows (the gateway's own ceiling; what the
+ * before/after comparisons in docs/benchmarks.md use). BENCH_NODE_ARGS passes node flags to every
+ * service, e.g. `--max-semi-space-size=64`.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -14,6 +18,8 @@ import { startLocalStack } from './lib/local-stack';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,1000').split(',').map(Number);
+const PAUSED_ONLY = process.env.BENCH_ROWS === 'paused';
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 interface Row {
   target: string;
@@ -68,6 +74,7 @@ async function main(): Promise<void> {
       OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
     },
     'bench',
+    NODE_ARGS,
   );
   const rows: Row[] = [];
   try {
@@ -86,7 +93,7 @@ async function main(): Promise<void> {
         headers: { 'content-type': 'application/json', 'x-api-key': key },
         body,
       });
-    for (const connections of CONNECTIONS) {
+    for (const connections of PAUSED_ONLY ? [] : CONNECTIONS) {
       rows.push(await helloWorldCeiling(connections));
       rows.push(await submit('POST /v1/jobs (stack)', connections));
     }
