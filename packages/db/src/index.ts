@@ -1,5 +1,6 @@
 export * from './pool';
 export * from './migrate';
 export * from './ssl';
+export * from './keyset-page';
 export type { Pool, PoolClient } from 'pg';
 export * from './test-database';

@@ -1,21 +1,28 @@
-import { ERROR_STATUS, type ErrorCode } from '@oca/contracts';
+import type { ErrorCode } from '@oca/contracts';
+import { ERROR_STATUS } from '@oca/contracts';
 
 /**
- * An error the API answers with as JSON `{error: {code, message, details?}}`. The code picks the
- * status (ERROR_STATUS, one table for the whole API); the message is safe to show a client.
+ * A refusal or failure the client may see, with a stable `code` (one table, ERROR_STATUS in
+ * @oca/contracts, gives its HTTP status). Domain code throws it without knowing about HTTP; the
+ * error handler alone turns it into a status, `Retry-After` and `{error: {code, message, details?}}`.
+ * The message is safe to show a client.
  */
-export class ApiError extends Error {
-  readonly status: number;
+export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
-    readonly headers?: Record<string, string>,
+    /** When the client may try again (rate limits, overload, a broker outage) → `Retry-After`. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
-    this.name = 'ApiError';
-    this.status = ERROR_STATUS[code];
+    this.name = 'DomainError';
   }
+}
+
+/** The HTTP status a domain error code answers with. */
+export function statusOf(code: ErrorCode): number {
+  return ERROR_STATUS[code];
 }
 
 export function isErrorCode(code: string): code is ErrorCode {

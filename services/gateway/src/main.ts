@@ -1,12 +1,13 @@
 import { secretValues } from '@oca/config';
 import { createLogger } from '@oca/observability';
-import { startGateway } from './app';
+import { createGatewayApp } from './app';
 import { loadEnv } from './env';
 
 async function main(): Promise<void> {
   const env = loadEnv();
   const logger = createLogger({ service: 'gateway', level: env.LOG_LEVEL, secrets: secretValues(env) });
-  const app = await startGateway(env, logger);
+  const app = createGatewayApp({ env, logger });
+  await app.start();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => void app.stop(signal).then(() => process.exit(0)));
   }

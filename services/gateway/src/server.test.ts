@@ -64,7 +64,7 @@ describe('gateway HTTP layer', () => {
   });
 
   it('passes the correlation id through and echoes it', async () => {
-    const submit = jest.fn(async () => ({ row: { id: '22222222-2222-4222-8222-222222222222', status: 'queued' }, created: true }));
+    const submit = jest.fn(async () => ({ job: { id: '22222222-2222-4222-8222-222222222222', status: 'queued' }, created: true }));
     const { app } = await build({ jobs: { submit } as any });
     const res = await app.inject({
       method: 'POST',

@@ -16,7 +16,7 @@ import { authRoutes } from './routes/auth.routes';
 import { jobRoutes } from './routes/jobs.routes';
 import { metaRoutes } from './routes/meta.routes';
 import type { RouteAccess, RouteContext, RouteDeps } from './routes/route-deps';
-import { seedRoutes } from './routes/seed.routes';
+import { compatRoutes } from './routes/compat.routes';
 
 export interface ServerOptions {
   deps: RouteDeps;
@@ -120,7 +120,7 @@ export async function buildServer(options: ServerOptions) {
   await app.register(metaRoutes, ctx);
   await app.register(authRoutes, ctx);
   await app.register(jobRoutes, ctx);
-  await app.register(seedRoutes, ctx);
+  await app.register(compatRoutes, ctx);
   await app.register(adminRoutes, ctx);
   return app;
 }

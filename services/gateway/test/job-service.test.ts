@@ -12,11 +12,12 @@ import { createLogger } from '@oca/observability';
 import { serviceUrls } from '@oca/testkit';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { ApiError } from '../src/errors';
+import { DomainError, statusOf } from '../src/errors';
 import { createGatewayMetrics } from '../src/metrics';
 import { CompletionHandler } from '../src/services/completion-handler';
-import type { JobRow } from '../src/services/job-row';
-import { JobService } from '../src/services/job-service';
+import type { Job } from '../src/services/job';
+import { JobLifecycle } from '../src/services/job-lifecycle';
+import { JobService, type JobServiceOptions } from '../src/services/job-service';
 import { JobStore } from '../src/services/job-store';
 import { JobWaiter } from '../src/services/job-waiter';
 import { StalledJobSweeper } from '../src/services/stalled-job-sweeper';
@@ -36,7 +37,9 @@ let waiterB: JobWaiter;
 let store: JobStore;
 let completions: CompletionHandler;
 let quota: ActiveJobQuota;
-const enqueuedWebhooks: JobRow[] = [];
+let serviceOptions: JobServiceOptions;
+let lifecycle: JobLifecycle;
+const enqueuedWebhooks: Job[] = [];
 const prefix = `gw-test-${randomUUID().slice(0, 8)}.`;
 const redisPrefix = `oca-gw-test-${randomUUID().slice(0, 8)}:`;
 
@@ -53,10 +56,13 @@ beforeAll(async () => {
   const waiterA = new JobWaiter(redisA, subA, redisPrefix);
   waiterB = new JobWaiter(redisB, subB, redisPrefix);
   await Promise.all([waiterA.start(), waiterB.start()]);
-  quota = new ActiveJobQuota({ redis: redisA, keyPrefix: redisPrefix, max: 1000, countActive: (userId) => store.countQueued(userId) });
-  service = new JobService({
+  quota = new ActiveJobQuota({ redis: redisA, keyPrefix: redisPrefix, max: 1000, countActive: (userId) => store.countActive(userId) });
+  lifecycle = new JobLifecycle({ quota, waiter: waiterA, webhooks: { enqueue: async (job) => void enqueuedWebhooks.push(job) }, metrics, logger });
+  serviceOptions = {
     quota,
+    lifecycle,
     store,
+    deliveries: { listForJob: async () => [] },
     broker,
     redis: redisA,
     redisPrefix,
@@ -65,16 +71,9 @@ beforeAll(async () => {
     networks: ['devnet'],
     metrics,
     logger,
-  });
-  completions = new CompletionHandler({
-    quota,
-    broker,
-    store,
-    waiter: waiterA,
-    webhooks: { enqueue: async (job) => void enqueuedWebhooks.push(job) },
-    metrics,
-    prefetch: 5,
-  });
+  };
+  service = new JobService(serviceOptions);
+  completions = new CompletionHandler({ broker, store, lifecycle, prefetch: 5 });
 });
 
 afterAll(async () => {
@@ -100,7 +99,7 @@ function completedMessage(jobId: string, status: 'succeeded' | 'failed' = 'succe
 
 it('writes the job, then publishes a confirmed job.execute with the plan priority', async () => {
   await broker.purge(QUEUES.agentExecution);
-  const { row, created } = await service.submit({
+  const { job: row, created } = await service.submit({
     principal: user,
     body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } },
     correlationId: 'corr-1',
@@ -109,7 +108,7 @@ it('writes the job, then publishes a confirmed job.execute with the plan priorit
   expect(row.status).toBe('queued');
   expect(row.priority).toBe(4);
   const stored = await store.get(row.id);
-  expect(stored?.enqueued_at).toBeInstanceOf(Date);
+  expect(stored?.enqueuedAt).toBeInstanceOf(Date);
 
   const received = await new Promise<{ msg: JobExecute; priority?: number }>((resolve) => {
     void broker.consume(QUEUES.agentExecution, JobExecute, async (msg, ctx) => resolve({ msg, priority: ctx.priority }), { prefetch: 1 });
@@ -135,18 +134,18 @@ it('answers 409 while a request with the same Idempotency-Key is still being que
   const key = `k-${randomUUID()}`;
   const body = { agent: 'address', params: { network: 'devnet', address: ADDRESS } };
   const first = await service.submit({ principal: user, body, idempotencyKey: key, correlationId: 'c' });
-  await pool.query('UPDATE jobs.jobs SET enqueued_at = NULL WHERE id = $1', [first.row.id]); // as if still publishing
+  await pool.query('UPDATE jobs.jobs SET enqueued_at = NULL WHERE id = $1', [first.job.id]); // as if still publishing
   await expect(service.submit({ principal: user, body, idempotencyKey: key, correlationId: 'c' })).rejects.toMatchObject({ code: 'idempotency_in_flight' });
 });
 
 it('applies a completion exactly once and wakes a long-poll on another instance', async () => {
-  const { row } = await service.submit({
+  const { job: row } = await service.submit({
     principal: user,
     body: { agent: 'address', params: { network: 'devnet', address: ADDRESS }, webhook: { url: 'https://example.com/hook' } },
     correlationId: 'c',
   });
   // A long-poll held by "instance B" (its own waiter and Redis subscriber).
-  const serviceB = new JobService({ ...(service as any).deps, waiter: waiterB });
+  const serviceB = new JobService({ ...serviceOptions, waiter: waiterB });
   const started = Date.now();
   const polled = serviceB.get(row.id, user, 10);
   await new Promise((r) => setTimeout(r, 200));
@@ -165,7 +164,7 @@ it('applies a completion exactly once and wakes a long-poll on another instance'
 });
 
 it('does not let a completion overwrite a canceled job', async () => {
-  const { row } = await service.submit({ principal: user, body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } }, correlationId: 'c' });
+  const { job: row } = await service.submit({ principal: user, body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } }, correlationId: 'c' });
   await service.cancel(row.id, user);
   expect(await redisA.exists(`${redisPrefix}job:${row.id}:canceled`)).toBe(1);
   await completions.handle(completedMessage(row.id));
@@ -174,22 +173,23 @@ it('does not let a completion overwrite a canceled job', async () => {
 });
 
 it('hides other users’ jobs', async () => {
-  const { row } = await service.submit({ principal: user, body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } }, correlationId: 'c' });
+  const { job: row } = await service.submit({ principal: user, body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } }, correlationId: 'c' });
   const other: Principal = { ...user, userId: randomUUID() };
-  await expect(service.get(row.id, other)).rejects.toBeInstanceOf(ApiError);
+  await expect(service.get(row.id, other)).rejects.toBeInstanceOf(DomainError);
   await expect(service.cancel(row.id, other)).rejects.toMatchObject({ code: 'not_found' });
-  expect((await service.list(other, 10)).rows).toEqual([]);
+  expect((await service.list(other, 10)).jobs).toEqual([]);
 });
 
 it('rolls back and answers 503 when the broker cannot confirm the job', async () => {
   const broken = new JobService({
-    ...(service as any).deps,
-    broker: { publish: async () => Promise.reject(new Error('channel closed')) },
+    ...serviceOptions,
+    broker: { publish: async () => Promise.reject(new Error('channel closed')) } as unknown as JobServiceOptions['broker'],
   });
   const before = (await pool.query('SELECT count(*)::int AS n FROM jobs.jobs')).rows[0].n;
   await expect(
     broken.submit({ principal: user, body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } }, correlationId: 'c' }),
-  ).rejects.toMatchObject({ code: 'unavailable', status: 503 });
+  ).rejects.toMatchObject({ code: 'unavailable', retryAfterSeconds: 5 });
+  expect(statusOf('unavailable')).toBe(503);
   expect((await pool.query('SELECT count(*)::int AS n FROM jobs.jobs')).rows[0].n).toBe(before);
 });
 
@@ -202,7 +202,7 @@ describe('stalled-job sweeper', () => {
           body: { agent: 'address', params: { network: 'devnet', address: ADDRESS }, ...(webhook ? { webhook: { url: webhook } } : {}) },
           correlationId: `sweep-${randomUUID()}`,
         })
-      ).row;
+      ).job;
     const [lostRunning, lostQueued, fresh, done] = [await submit('https://example.com/hook'), await submit(), await submit(), await submit()];
     await store.markStarted(lostRunning.id, new Date(Date.now() - 3_600_000).toISOString());
     await pool.query(`UPDATE jobs.jobs SET created_at = now() - interval '2 hours' WHERE id = ANY($1)`, [[lostQueued.id, done.id]]);
@@ -210,11 +210,14 @@ describe('stalled-job sweeper', () => {
     const webhooksBefore = enqueuedWebhooks.length;
 
     const sweeper = new StalledJobSweeper({
-      quota,
       store,
-      waiter: waiterB,
-      webhooks: { enqueue: async (job) => void enqueuedWebhooks.push(job) },
-      metrics: createGatewayMetrics(new Registry()),
+      lifecycle: new JobLifecycle({
+        quota,
+        waiter: waiterB,
+        webhooks: { enqueue: async (job) => void enqueuedWebhooks.push(job) },
+        metrics: createGatewayMetrics(new Registry()),
+        logger,
+      }),
       logger,
       runningSeconds: 1800,
       queuedSeconds: 3600,
@@ -229,7 +232,7 @@ describe('stalled-job sweeper', () => {
 
     const byId = async (id: string) => (await store.get(id))!;
     for (const id of [lostRunning.id, lostQueued.id]) {
-      expect(await byId(id)).toMatchObject({ status: 'failed', error: { code: 'stalled', retryable: true }, finished_at: expect.any(Date) });
+      expect(await byId(id)).toMatchObject({ status: 'failed', error: { code: 'stalled', retryable: true }, finishedAt: expect.any(Date) });
     }
     expect((await byId(fresh.id)).status).toBe('queued');
     expect((await byId(done.id)).status).toBe('succeeded');
@@ -245,22 +248,19 @@ describe('stalled-job sweeper', () => {
 describe('active-job quota (Redis counter over the PostgreSQL truth)', () => {
   it('builds the counter from the database, follows submissions, completions and cancels, and heals drift before refusing', async () => {
     const owner: Principal = { userId: randomUUID(), email: 'q@example.com', role: 'user', via: 'token' };
-    const small = new ActiveJobQuota({ redis: redisA, keyPrefix: redisPrefix, max: 3, countActive: (userId) => store.countQueued(userId) });
-    const quoted = new JobService({ ...(service as any).deps, quota: small });
-    const handler = new CompletionHandler({ ...(completions as any).deps, quota: small });
+    const small = new ActiveJobQuota({ redis: redisA, keyPrefix: redisPrefix, max: 3, countActive: (userId) => store.countActive(userId) });
+    const smallLifecycle = new JobLifecycle({ ...(lifecycle as any).options, quota: small });
+    const quoted = new JobService({ ...serviceOptions, quota: small, lifecycle: smallLifecycle });
+    const handler = new CompletionHandler({ broker, store, lifecycle: smallLifecycle, prefetch: 5 });
     const key = `${redisPrefix}active-jobs:${owner.userId}`;
-    const submit = async () => {
-      const release = await small.reserve(owner);
-      try {
-        return (await quoted.submit({ principal: owner, body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } }, correlationId: 'q' })).row;
-      } catch (err) {
-        await release();
-        throw err;
-      }
-    };
+    // JobService.submit reserves the unit itself and gives it back when no job was created.
+    const submit = async () =>
+      (await quoted.submit({ principal: owner, body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } }, correlationId: 'q' })).job;
     const [a, b, c] = [await submit(), await submit(), await submit()];
     expect(await redisA.get(key)).toBe('3');
     await expect(small.reserve(owner)).rejects.toMatchObject({ code: 'rate_limited', details: { limit: 'active_jobs', max: 3, active: 3 } });
+    await expect(submit()).rejects.toMatchObject({ code: 'rate_limited', retryAfterSeconds: 10 });
+    expect(await redisA.get(key)).toBe('3');
 
     await handler.handle(completedMessage(a.id));
     await handler.handle(completedMessage(a.id)); // a duplicate frees nothing more
@@ -283,6 +283,61 @@ describe('active-job quota (Redis counter over the PostgreSQL truth)', () => {
     expect(await redisA.get(key)).toBe('2');
     expect((await store.get(c.id))?.status).toBe('queued');
   });
+
+  it('counts reservations in Redis across instances, gives back what was not created, and recounts before refusing', async () => {
+    const owner: Principal = { userId: randomUUID(), email: 'x@example.com', role: 'premium', via: 'token' };
+    const countActive = jest.fn((userId: string) => store.countActive(userId));
+    // Two instances: separate Redis connections, one key prefix, one database.
+    const instances = [redisA, redisB].map((redis) => {
+      const q = new ActiveJobQuota({ redis, keyPrefix: redisPrefix, max: 10, countActive });
+      return new JobService({ ...serviceOptions, redis, quota: q, lifecycle: new JobLifecycle({ ...(lifecycle as any).options, quota: q }) });
+    });
+    const body = { agent: 'address', params: { network: 'devnet', address: '0x' + '2'.repeat(40) } };
+    for (let i = 0; i < 8; i++) await instances[i % 2]!.submit({ principal: owner, body, correlationId: `x-${i}` });
+    const key = `${redisPrefix}active-jobs:${owner.userId}`;
+    expect(await redisA.get(key)).toBe('8');
+    // One database count built the counter; the 8 submissions after it cost none.
+    expect(countActive).toHaveBeenCalledTimes(1);
+
+    // A failed submission gives its unit back.
+    const broken = new JobService({
+      ...(instances[1] as any).options,
+      broker: { publish: async () => Promise.reject(new Error('channel closed')) },
+    });
+    await expect(broken.submit({ principal: owner, body, correlationId: 'x-broken' })).rejects.toMatchObject({ code: 'unavailable' });
+    expect(await redisA.get(key)).toBe('8');
+    // So does an idempotent replay: the original job holds its unit.
+    const first = await instances[0]!.submit({ principal: owner, body, idempotencyKey: 'k-replay', correlationId: 'r' });
+    const replay = await instances[1]!.submit({ principal: owner, body, idempotencyKey: 'k-replay', correlationId: 'r' });
+    expect([first.created, replay.created, replay.job.id]).toEqual([true, false, first.job.id]);
+    expect(await redisA.get(key)).toBe('9');
+  });
+});
+
+describe('job listing', () => {
+  it('lists every job exactly once through nextCursor, for jobs written in one batch (one now()) at several page sizes', async () => {
+    const owner: Principal = { userId: randomUUID(), email: 'l@example.com', role: 'user', via: 'token' };
+    const body = { agent: 'address', params: { network: 'devnet', address: ADDRESS } };
+    // 20 at once: the batched insert gives them all one created_at.
+    const submitted = await Promise.all(Array.from({ length: 20 }, (_, i) => service.submit({ principal: owner, body, correlationId: `l-${i}` })));
+    const ids = submitted.map((s) => s.job.id).sort();
+    const { rows } = await pool.query('SELECT count(DISTINCT created_at)::int AS n FROM jobs.jobs WHERE user_id = $1', [owner.userId]);
+    expect(rows[0].n).toBeLessThan(20);
+    for (const limit of [1, 3, 7, 20, 50]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await service.list(owner, limit, cursor);
+        expect(page.jobs.length).toBeLessThanOrEqual(limit);
+        seen.push(...page.jobs.map((j) => j.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect([...seen].sort()).toEqual(ids);
+      expect(new Set(seen).size).toBe(20);
+    }
+    // A cursor this API never returned is a 400, not a 500.
+    await expect(service.list(owner, 5, 'not-a-cursor')).rejects.toMatchObject({ code: 'validation_failed', details: { field: 'cursor' } });
+  });
 });
 
 describe('batched job inserts', () => {
@@ -303,7 +358,7 @@ describe('batched job inserts', () => {
     try {
       const jobs = Array.from({ length: 40 }, () => newJob());
       const results = await Promise.all(jobs.map((job) => store.insert(job)));
-      expect(results.map((r) => [r.created, r.row.id, r.row.correlation_id, r.row.enqueued_at instanceof Date])).toEqual(
+      expect(results.map((r) => [r.created, r.job.id, r.job.correlationId, r.job.enqueuedAt instanceof Date])).toEqual(
         jobs.map((job) => [true, job.id, job.correlationId, true]),
       );
       const inserts = spy.mock.calls.filter(([sql]) => String(sql).startsWith('INSERT INTO jobs.jobs'));

@@ -1,5 +1,5 @@
 import type { AdminApiKeyView, AdminUserView, AuditAction, AuditPage, Role, UserPage } from '@oca/contracts';
-import type { Pool } from '@oca/db';
+import { decodeCursor, InvalidCursorError, keysetAfter, keysetOrder, keysetPage, keysetSelect, type KeysetPosition, type Pool } from '@oca/db';
 import { AuthError } from '../errors';
 import { revokeApiKey, VIEW_COLUMNS, type KeyRow } from './api-key-service';
 import { recordAudit } from './audit-log';
@@ -40,14 +40,13 @@ const toAdminKeyView = (row: KeyRow): AdminApiKeyView => ({
   revokedAt: row.revoked_at?.toISOString() ?? null,
 });
 
-/** Keyset cursor over (created_at, id), newest first: base64url of `<microsecond epoch>.<id>`. */
-const encodeUserCursor = (row: { created_at: Date; id: string; created_us: string }): string =>
-  Buffer.from(`${row.created_us}.${row.id}`).toString('base64url');
-
-function decodeUserCursor(cursor: string): { createdUs: string; id: string } {
-  const match = /^(\d{1,20})\.([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new AuthError('validation_failed', 'cursor: must be a nextCursor from a previous page');
-  return { createdUs: match[1]!, id: match[2]! };
+function userCursor(cursor: string): KeysetPosition {
+  try {
+    return decodeCursor(cursor);
+  } catch (err) {
+    if (err instanceof InvalidCursorError) throw new AuthError('validation_failed', 'cursor: must be a nextCursor from a previous page');
+    throw err;
+  }
 }
 
 export interface UserChange {
@@ -74,20 +73,15 @@ export class AdminService {
     if (params.email) where.push(`strpos(email, ${bind(params.email.toLowerCase())}) > 0`);
     if (params.role) where.push(`role = ${bind(params.role)}`);
     if (params.disabled !== undefined) where.push(params.disabled ? 'disabled_at IS NOT NULL' : 'disabled_at IS NULL');
-    if (params.cursor) {
-      const { createdUs, id } = decodeUserCursor(params.cursor);
-      // The cursor keeps microseconds: JavaScript dates would round created_at to milliseconds.
-      where.push(`(created_at, id) < (to_timestamp(${bind(createdUs)}::numeric / 1e6), ${bind(id)}::uuid)`);
-    }
-    const { rows } = await this.pool.query<AdminUserRow & { created_us: string }>(
-      `SELECT ${USER_COLUMNS}, (extract(epoch FROM created_at) * 1e6)::bigint::text AS created_us
+    if (params.cursor) where.push(keysetAfter(userCursor(params.cursor), bind));
+    const { rows } = await this.pool.query<AdminUserRow & { cursor_us: string }>(
+      `SELECT ${USER_COLUMNS}, ${keysetSelect()}
          FROM auth.users ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY created_at DESC, id DESC LIMIT ${bind(params.limit + 1)}`,
+        ORDER BY ${keysetOrder()} LIMIT ${bind(params.limit + 1)}`,
       values,
     );
-    const page = rows.slice(0, params.limit);
-    const last = page[page.length - 1];
-    return { items: page.map(toAdminUserView), nextCursor: rows.length > params.limit && last ? encodeUserCursor(last) : null };
+    const page = keysetPage(rows, params.limit);
+    return { items: page.rows.map(toAdminUserView), nextCursor: page.nextCursor };
   }
 
   /** Changes role and/or disabled state; a no-op change returns the user as is (no version bump, no audit). */

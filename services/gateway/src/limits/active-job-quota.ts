@@ -1,6 +1,6 @@
 import type { Principal } from '@oca/contracts';
 import type { Redis } from 'ioredis';
-import { ApiError } from '../errors';
+import { DomainError } from '../errors';
 
 /** Reserves `n` if the counter is known and stays within `max`: the new count, -1 (over) or -2 (unknown). */
 const RESERVE = `local c = redis.call('GET', KEYS[1])
@@ -87,12 +87,12 @@ export class ActiveJobQuota {
     return Number(await this.options.redis.eval(RESERVE, 1, this.key(userId), adding, this.max, this.ttlSeconds));
   }
 
-  private refusal(active: number): ApiError {
-    return new ApiError(
+  private refusal(active: number): DomainError {
+    return new DomainError(
       'rate_limited',
       `You have ${active} queued or running jobs; at most ${this.max} are allowed. Wait for some to finish or cancel them.`,
       { limit: 'active_jobs', max: this.max, active },
-      { 'retry-after': '10' },
+      10,
     );
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { ApiError } from '../errors';
+import { DomainError } from '../errors';
 
 export interface LoginThrottleOptions {
   redis: Redis;
@@ -36,11 +36,11 @@ export class LoginThrottle {
     const [failures, ttlMs] = await Promise.all([redis.get(key), redis.pttl(key)]);
     if (Number(failures ?? 0) >= maxFailures) {
       const retryAfter = Math.max(1, Math.ceil((ttlMs > 0 ? ttlMs : windowSeconds * 1000) / 1000));
-      throw new ApiError(
+      throw new DomainError(
         'rate_limited',
         `Too many failed logins for this account from your address; try again in ${retryAfter} s`,
         { limit: 'login_failures', max: maxFailures, windowSeconds },
-        { 'retry-after': String(retryAfter) },
+        retryAfter,
       );
     }
     try {
@@ -48,7 +48,7 @@ export class LoginThrottle {
       if (failures !== null) await redis.del(key);
       return result;
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'invalid_credentials') {
+      if (err instanceof DomainError && err.code === 'invalid_credentials') {
         // SET NX starts the window at the first failure; INCR keeps the TTL.
         await redis.multi().set(key, '0', 'EX', windowSeconds, 'NX').incr(key).exec();
       }

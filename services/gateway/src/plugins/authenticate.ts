@@ -1,6 +1,7 @@
 import type { Principal } from '@oca/contracts';
 import type { FastifyRequest } from 'fastify';
-import { ApiError } from '../errors';
+import { DomainError } from '../errors';
+import type { Actor } from '../services/account-admin';
 import type { ApiKeyVerifier } from '../services/api-key-verifier';
 import type { CredentialRevocations } from '../services/credential-revocations';
 import type { TokenVerifier } from '../services/token-verifier';
@@ -33,15 +34,13 @@ export function authenticate(auth: Authenticators) {
       credential = apiKeyHeader;
     } else if (typeof header === 'string') {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match?.[1]) throw new ApiError('unauthorized', 'Authorization header must be "Bearer <token or API key>"');
+      if (!match?.[1]) throw new DomainError('unauthorized', 'Authorization header must be "Bearer <token or API key>"');
       credential = match[1];
     }
     if (!credential) {
-      throw new ApiError('unauthorized', 'Authentication required: send "Authorization: Bearer <token>" or "X-API-Key: <key>"', undefined, {
-        'www-authenticate': 'Bearer',
-      });
+      throw new DomainError('unauthorized', 'Authentication required: send "Authorization: Bearer <token>" or "X-API-Key: <key>"');
     }
-    if (credential.length > 4096) throw new ApiError('unauthorized', 'Credential too long');
+    if (credential.length > 4096) throw new DomainError('unauthorized', 'Credential too long');
     request.principal = JWT_SHAPE.test(credential) ? await verifyToken(auth, credential) : await auth.apiKeys.verify(credential);
   };
 }
@@ -50,7 +49,7 @@ export function authenticate(auth: Authenticators) {
 async function verifyToken(auth: Authenticators, token: string): Promise<Principal> {
   const { principal, tokenVersion } = await auth.tokens.verify(token);
   if (await auth.revocations.isStale(principal.userId, tokenVersion)) {
-    throw new ApiError('unauthorized', 'Access token no longer valid: the account was changed; refresh it or log in again');
+    throw new DomainError('unauthorized', 'Access token no longer valid: the account was changed; refresh it or log in again');
   }
   return principal;
 }
@@ -70,11 +69,16 @@ export function authenticateIfPresent(authenticateRequest: (request: FastifyRequ
 export function requireAdmin(authenticateRequest: (request: FastifyRequest) => Promise<void>) {
   return async (request: FastifyRequest): Promise<void> => {
     await authenticateRequest(request);
-    if (request.principal?.role !== 'admin') throw new ApiError('forbidden', 'This route is for admins');
+    if (request.principal?.role !== 'admin') throw new DomainError('forbidden', 'This route is for admins');
   };
 }
 
 export function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new ApiError('unauthorized', 'Authentication required');
+  if (!request.principal) throw new DomainError('unauthorized', 'Authentication required');
   return request.principal;
+}
+
+/** The caller as an actor of an account change: who, from which address, under which request id. */
+export function actorOf(request: FastifyRequest): Actor {
+  return { userId: principalOf(request).userId, ip: request.ip, correlationId: request.id };
 }

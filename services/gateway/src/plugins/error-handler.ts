@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ApiError } from '../errors';
+import { DomainError, statusOf } from '../errors';
 
 interface ErrorReply {
   status: number;
@@ -20,8 +20,13 @@ const FASTIFY_CODES: Record<string, string> = {
 };
 
 function toReply(error: FastifyError | Error): ErrorReply {
-  if (error instanceof ApiError) {
-    return { status: error.status, code: error.code, message: error.message, details: error.details, headers: error.headers };
+  if (error instanceof DomainError) {
+    const status = statusOf(error.code);
+    const headers: Record<string, string> = {};
+    if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
+    // RFC 9110: a 401 names the scheme the client should use.
+    if (status === 401) headers['www-authenticate'] = 'Bearer';
+    return { status, code: error.code, message: error.message, details: error.details, headers };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const issues = error.validation.map((v) => ({
@@ -50,7 +55,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (out.headers) void reply.headers(out.headers);
     const details = out.details !== undefined ? { details: out.details } : {};
     const body =
-      request.routeOptions.config?.errorFormat === 'seed'
+      request.routeOptions.config?.errorFormat === 'compat'
         ? { error: out.message, code: out.code, ...details }
         : { error: { code: out.code, message: out.message, ...details } };
     void reply.status(out.status).send(body);

@@ -1,6 +1,6 @@
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../errors';
+import { DomainError } from '../errors';
 
 export interface OverloadConfig {
   /** Mean event-loop delay that sheds load, in ms; 0 = off. @default 1000 */
@@ -30,9 +30,9 @@ export const DEFAULT_OVERLOAD: OverloadConfig = {
  */
 export async function registerLoadShedding(app: FastifyInstance, config: OverloadConfig): Promise<void> {
   const retryAfter = String(config.retryAfterSeconds);
-  class Overloaded extends ApiError {
+  class Overloaded extends DomainError {
     constructor() {
-      super('unavailable', `The gateway is overloaded; retry in ${retryAfter} s`, undefined, { 'retry-after': retryAfter });
+      super('unavailable', `The gateway is overloaded; retry in ${retryAfter} s`, undefined, config.retryAfterSeconds);
     }
   }
   await app.register(underPressure, {

@@ -2,7 +2,7 @@ import rateLimit, { normalizeIP, type RateLimitOptions } from '@fastify/rate-lim
 import type { Role } from '@oca/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import { ApiError } from '../errors';
+import { DomainError } from '../errors';
 
 export interface RateLimitConfig {
   /** Requests per minute per route for an authenticated caller, by role. @default user 100, premium 1000, admin 5000 */
@@ -61,7 +61,7 @@ export const clientIp = (request: FastifyRequest): string => normalizeIP(request
 
 function limited(limit: string) {
   return (_request: FastifyRequest, context: { max: number; ttl: number; after: string }) =>
-    new ApiError('rate_limited', `Rate limit exceeded: ${context.max} requests per minute; retry in ${context.after}`, {
+    new DomainError('rate_limited', `Rate limit exceeded: ${context.max} requests per minute; retry in ${context.after}`, {
       limit,
       max: context.max,
       retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)),
@@ -117,7 +117,7 @@ export async function registerRateLimits(
         const state = await expensiveBudget(request);
         if (state.isAllowed || !state.isExceeded) continue;
         exceededHeaders(reply, state);
-        throw new ApiError('rate_limited', `Rate limit exceeded for the ${[...expensive].join('/')} agents: ${state.max} jobs per minute; retry in ${state.ttlInSeconds} s`, {
+        throw new DomainError('rate_limited', `Rate limit exceeded for the ${[...expensive].join('/')} agents: ${state.max} jobs per minute; retry in ${state.ttlInSeconds} s`, {
           limit: 'expensive-agents',
           max: state.max,
           retryAfterSeconds: Math.max(1, state.ttlInSeconds),

@@ -13,8 +13,7 @@ import {
 } from '@oca/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError } from '../errors';
-import { principalOf } from '../plugins/authenticate';
+import { actorOf, principalOf } from '../plugins/authenticate';
 import { errorResponses } from '../schemas/responses';
 import type { RouteContext } from './route-deps';
 
@@ -51,25 +50,7 @@ export const adminRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx)
       },
       ...access.admin,
     },
-    async (request) => {
-      const user = await ctx.auth.call(
-        'adminUpdateUser',
-        { actorUserId: principalOf(request).userId, ip: request.ip, userId: request.params.id, ...request.body },
-        request.id,
-      );
-      try {
-        await ctx.revocations.userChanged(user.id, user.tokenVersion);
-      } catch {
-        // Saved in auth, but older credentials would keep working until they expire. The change is
-        // idempotent: repeating the request records the version again.
-        throw new ApiError('unavailable', 'The change was saved but could not be applied to live sessions yet; repeat the request');
-      }
-      // A disabled account's queued jobs are canceled; running ones finish.
-      if (user.disabledAt !== null && request.body.disabled === true) {
-        return { ...user, canceledJobs: await ctx.jobs.cancelAllQueued(user.id) };
-      }
-      return user;
-    },
+    async (request) => ctx.accounts.updateUser(actorOf(request), request.params.id, request.body),
   );
 
   app.get(
@@ -84,11 +65,7 @@ export const adminRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx)
   app.delete(
     '/v1/admin/api-keys/:id',
     { schema: { tags, summary: "Revoke any user's API key; takes effect at once", params: KeyIdParams, response: { 200: AdminApiKeyView, ...errorResponses } }, ...access.admin },
-    async (request) => {
-      const key = await ctx.auth.call('adminRevokeApiKey', { actorUserId: principalOf(request).userId, ip: request.ip, keyId: request.params.id }, request.id);
-      await ctx.apiKeyCache.forget(key.id);
-      return key;
-    },
+    async (request) => ctx.accounts.revokeAnyApiKey(actorOf(request), request.params.id),
   );
 
   app.get(
@@ -103,7 +80,7 @@ export const adminRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx)
       schema: { tags, summary: 'The oldest dead letters (left in the queue)', querystring: ListDeadLettersQuery, response: { 200: DeadLetterPage, ...errorResponses } },
       ...access.admin,
     },
-    async (request) => ctx.deadLetters.listDeadLetters(request.query.limit),
+    async (request) => ctx.deadLetters.list(request.query.limit),
   );
 
   app.post(
@@ -112,25 +89,12 @@ export const adminRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx)
       schema: { tags, summary: 'Put a dead letter back into the queue it failed in', params: DeadLetterParams, response: { 200: DeadLetterActionResult, ...errorResponses } },
       ...access.admin,
     },
-    async (request) => {
-      const { messageId } = request.params;
-      const result = await ctx.deadLetters.settleDeadLetter(messageId, 'replay');
-      if (!result.found) throw new ApiError('not_found', 'No dead letter with this message ID');
-      if (result.notReplayable) throw new ApiError('conflict', 'This dead letter did not come from a work queue; drop it instead');
-      request.log.warn({ messageId, queue: result.queue, admin: principalOf(request).userId }, 'dead letter replayed by an admin');
-      return { messageId, action: 'replayed' as const, queue: result.queue };
-    },
+    async (request) => ctx.deadLetters.replay(request.params.messageId, principalOf(request).userId),
   );
 
   app.delete(
     '/v1/admin/dead-letters/:messageId',
     { schema: { tags, summary: 'Drop a dead letter for good', params: DeadLetterParams, response: { 200: DeadLetterActionResult, ...errorResponses } }, ...access.admin },
-    async (request) => {
-      const { messageId } = request.params;
-      const result = await ctx.deadLetters.settleDeadLetter(messageId, 'drop');
-      if (!result.found) throw new ApiError('not_found', 'No dead letter with this message ID');
-      request.log.warn({ messageId, admin: principalOf(request).userId }, 'dead letter dropped by an admin');
-      return { messageId, action: 'dropped' as const, queue: null };
-    },
+    async (request) => ctx.deadLetters.drop(request.params.messageId, principalOf(request).userId),
   );
 };

@@ -1,7 +1,7 @@
 import { ApiKeyView, CreateApiKeyBody, CreatedApiKey, LoginBody, RefreshBody, RegisterBody, TokenPair, UserView } from '@oca/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { principalOf } from '../plugins/authenticate';
+import { actorOf, principalOf } from '../plugins/authenticate';
 import { ApiKeyList, errorResponses } from '../schemas/responses';
 import type { RouteContext } from './route-deps';
 
@@ -68,11 +68,6 @@ export const authRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
       },
       ...access.user,
     },
-    async (request) => {
-      const key = await ctx.auth.call('revokeApiKey', { userId: principalOf(request).userId, keyId: request.params.id, ip: request.ip }, request.id);
-      // Takes effect at once: the cached verification goes too.
-      await ctx.apiKeyCache.forget(key.id);
-      return key;
-    },
+    async (request) => ctx.accounts.revokeOwnApiKey(actorOf(request), request.params.id),
   );
 };

@@ -1,11 +1,11 @@
-import { toGoPlus } from '@oca/agents';
-import { GetJobQuery, GoPlusTokenSecurityResponse, JobIdParams, JobPage, JobView, ListJobsQuery, SecurityResult, SubmitJobBody, SubmitJobResponse, WebhookSecretView } from '@oca/contracts';
+import { GetJobQuery, GoPlusTokenSecurityResponse, JobIdParams, JobPage, JobView, ListJobsQuery, SubmitJobBody, SubmitJobResponse, WebhookSecretView } from '@oca/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError } from '../errors';
+import { DomainError } from '../errors';
 import { principalOf } from '../plugins/authenticate';
 import { DeliveryList, errorResponses } from '../schemas/responses';
-import { jobLinks, toJobView, type JobRow } from '../services/job-row';
+import type { Job } from '../services/job';
+import { jobLinks, toGoPlusView, toJobView } from '../services/job-view';
 import type { RouteContext } from './route-deps';
 
 const IdempotencyHeaders = z.object({
@@ -17,17 +17,6 @@ const IdempotencyHeaders = z.object({
 
 const tags = ['jobs'];
 
-/** `?format=goplus`: a finished security job's result as GoPlus token_security answers it. */
-function goPlusView(row: JobRow) {
-  if (row.agent !== 'security') {
-    throw new ApiError('validation_failed', `format=goplus applies to security jobs; this is a ${row.agent} job`, { field: 'format' });
-  }
-  if (row.status !== 'succeeded') {
-    throw new ApiError('conflict', `The job is ${row.status}; its GoPlus view exists once it succeeded`);
-  }
-  return toGoPlus(SecurityResult.parse(row.result));
-}
-
 export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
   const { access } = ctx;
 
@@ -38,31 +27,18 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
       ...access.user,
     },
     async (request, reply) => {
-      const principal = principalOf(request);
       await ctx.agentBudget(request, reply, [request.body.agent]);
-      const release = await ctx.activeJobs.reserve(principal);
-      let submitted: Awaited<ReturnType<typeof ctx.jobs.submit>>;
-      try {
-        submitted = await ctx.jobs.submit({
-          principal,
-          body: request.body,
-          idempotencyKey: request.headers['idempotency-key'],
-          correlationId: request.id,
-        });
-      } catch (err) {
-        await release();
-        throw err;
-      }
-      const { row, created } = submitted;
-      if (!created) {
-        // A replay: the original job holds its own reservation.
-        await release();
-        void reply.header('idempotent-replayed', 'true');
-      }
+      const { job, created } = await ctx.jobs.submit({
+        principal: principalOf(request),
+        body: request.body,
+        idempotencyKey: request.headers['idempotency-key'],
+        correlationId: request.id,
+      });
+      if (!created) void reply.header('idempotent-replayed', 'true');
       return reply
         .status(202)
-        .header('location', jobLinks(row.id).self)
-        .send({ id: row.id, status: row.status, links: jobLinks(row.id) });
+        .header('location', jobLinks(job.id).self)
+        .send({ id: job.id, status: job.status, links: jobLinks(job.id) });
     },
   );
 
@@ -74,7 +50,7 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const view = (row: JobRow) => (request.query.format === 'goplus' ? goPlusView(row) : toJobView(row));
+      const view = (job: Job) => (request.query.format === 'goplus' ? toGoPlusView(job) : toJobView(job));
       const wait = Math.min(request.query.wait ?? 0, ctx.longPollMaxSeconds);
       // A client that hangs up ends its long-poll (the response's 'close' fires on disconnect).
       const abort = new AbortController();
@@ -82,11 +58,11 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
       if (wait === 0) return view(await ctx.jobs.get(request.params.id, principal));
       const release = await ctx.longPolls.acquire(principal.userId, (wait + 5) * 1000);
       if (!release) {
-        throw new ApiError(
+        throw new DomainError(
           'rate_limited',
           `Too many open long-polls: at most ${ctx.longPolls.max} per user. Wait for one to return, or poll without ?wait=.`,
           { limit: 'long_polls', max: ctx.longPolls.max },
-          { 'retry-after': '1' },
+          1,
         );
       }
       try {
@@ -102,7 +78,7 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
     { schema: { tags, summary: 'List own jobs, newest first', querystring: ListJobsQuery, response: { 200: JobPage, ...errorResponses } }, ...access.user },
     async (request) => {
       const page = await ctx.jobs.list(principalOf(request), request.query.limit, request.query.cursor, request.query.status);
-      return { items: page.rows.map(toJobView), nextCursor: page.nextCursor };
+      return { items: page.jobs.map(toJobView), nextCursor: page.nextCursor };
     },
   );
 
@@ -115,14 +91,7 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
   app.get(
     '/v1/jobs/:id/deliveries',
     { schema: { tags, summary: "A job's webhook attempts", params: JobIdParams, response: { 200: DeliveryList, ...errorResponses } }, ...access.user },
-    async (request) => {
-      const principal = principalOf(request);
-      // Ownership first: another user's job is indistinguishable from a missing one.
-      await ctx.jobs.get(request.params.id, principal).catch((err: unknown) => {
-        throw err instanceof ApiError ? err : new ApiError('not_found', 'No such job');
-      });
-      return { items: await ctx.deliveries.listForJob(request.params.id) };
-    },
+    async (request) => ({ items: await ctx.jobs.deliveries(request.params.id, principalOf(request)) }),
   );
 
   app.get(

@@ -1,12 +1,11 @@
 import type { RateLimitOptions } from '@fastify/rate-limit';
-import type { DeadLetterAction, SettleResult } from '@oca/amqp';
-import type { DeadLetterView, Network, Principal } from '@oca/contracts';
+import type { Network } from '@oca/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ReleaseJobs } from '../limits/active-job-quota';
 import type { Release } from '../limits/concurrency-limiter';
+import type { AccountAdmin } from '../services/account-admin';
 import type { AuthClient } from '../services/auth-client';
+import type { DeadLetterAdmin } from '../services/dead-letter-admin';
 import type { JobService } from '../services/job-service';
-import type { DeliveryStore } from '../webhooks/delivery-store';
 import type { WebhookSecretStore } from '../webhooks/webhook-secrets';
 
 /** Who may call a route; decides authentication and which rate limit applies (see RouteAccess). */
@@ -15,8 +14,8 @@ export type AccessLevel = 'user' | 'admin' | 'optional-user' | 'credentials' | '
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: AccessLevel;
-    /** `seed`: errors as `{error: message, code, details?}`, the shape the seed's clients read. */
-    errorFormat?: 'seed';
+    /** `compat`: errors as `{error: message, code, details?}`, the shape the seed's clients read. */
+    errorFormat?: 'compat';
   }
 }
 
@@ -33,22 +32,13 @@ export type AgentBudget = (request: FastifyRequest, reply: FastifyReply, agents:
 export interface RouteDeps {
   auth: AuthClient;
   jobs: JobService;
-  deliveries: DeliveryStore;
   webhookSecrets: WebhookSecretStore;
   authenticate: (request: FastifyRequest) => Promise<void>;
-  /** Records an admin's change to an account so older credentials are refused at once (CredentialRevocations) */
-  revocations: { userChanged(userId: string, tokenVersion: number): Promise<void> };
-  /** Drops a revoked API key's cached verification (ApiKeyVerifier) */
-  apiKeyCache: { forget(keyId: string): Promise<void> };
-  /** The dead-letter queue (Broker) */
-  deadLetters: {
-    listDeadLetters(limit: number): Promise<{ items: DeadLetterView[]; total: number }>;
-    settleDeadLetter(messageId: string, action: DeadLetterAction): Promise<SettleResult>;
-  };
+  /** Account and credential changes that take effect at once */
+  accounts: Pick<AccountAdmin, 'updateUser' | 'revokeOwnApiKey' | 'revokeAnyApiKey'>;
+  deadLetters: Pick<DeadLetterAdmin, 'list' | 'replay' | 'drop'>;
   /** Per account + IP login back-off (LoginThrottle) */
   loginThrottle: { attempt<T>(email: string, ip: string, login: () => Promise<T>): Promise<T> };
-  /** Queued + running jobs per user (ActiveJobQuota): reserve before submitting, release what was not created */
-  activeJobs: { reserve(principal: Principal, adding?: number): Promise<ReleaseJobs> };
   /** Open long-polls per user */
   longPolls: SlotLimiter;
   /** Waiting `POST /api/analyze` calls per user */

@@ -1,6 +1,6 @@
 import { RpcRemoteError, RpcTimeoutError, type Broker } from '@oca/amqp';
 import { AUTH_RPC, EXCHANGES, ROUTING_KEYS, type AuthRpcMethod, type AuthRpcParams, type AuthRpcResult } from '@oca/contracts';
-import { ApiError, isErrorCode } from '../errors';
+import { DomainError, isErrorCode } from '../errors';
 
 /** Calls the auth service over RabbitMQ RPC and turns its error codes into API errors. */
 export class AuthClient {
@@ -16,9 +16,9 @@ export class AuthClient {
     } catch (err) {
       if (err instanceof RpcRemoteError) {
         const code = isErrorCode(err.code) && err.code !== 'internal' ? err.code : 'unavailable';
-        throw new ApiError(code, code === 'unavailable' ? 'The authentication service failed; try again' : err.message, err.details);
+        throw new DomainError(code, code === 'unavailable' ? 'The authentication service failed; try again' : err.message, err.details);
       }
-      if (err instanceof RpcTimeoutError) throw new ApiError('unavailable', 'The authentication service did not answer in time; try again');
+      if (err instanceof RpcTimeoutError) throw new DomainError('unavailable', 'The authentication service did not answer in time; try again');
       throw err;
     }
     return AUTH_RPC[method].result.parse(raw) as AuthRpcResult<M>;

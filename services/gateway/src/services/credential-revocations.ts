@@ -1,6 +1,6 @@
 import { REDIS_KEYS, TOKEN_VERSION_TTL_SECONDS } from '@oca/contracts';
 import type { Redis } from 'ioredis';
-import { ApiError } from '../errors';
+import { DomainError } from '../errors';
 
 /** Raises the marker, never lowers it: two admins' changes may land out of order. */
 const RAISE = `local cur = tonumber(redis.call('GET', KEYS[1]) or '-1')
@@ -33,7 +33,7 @@ export class CredentialRevocations {
     try {
       current = await this.redis.get(REDIS_KEYS.userTokenVersion(this.prefix, userId));
     } catch {
-      throw new ApiError('unavailable', 'Cannot check credentials right now; retry shortly');
+      throw new DomainError('unavailable', 'Cannot check credentials right now; retry shortly');
     }
     return current !== null && tokenVersion < Number(current);
   }

@@ -16,12 +16,16 @@ import {
   type Principal,
   type SubmitJobBody,
 } from '@oca/contracts';
+import { InvalidCursorError } from '@oca/db';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { ApiError } from '../errors';
+import { DomainError } from '../errors';
 import type { GatewayMetrics } from '../metrics';
-import type { JobRow } from './job-row';
-import type { JobCursor, JobStore } from './job-store';
+import type { ReleaseJobs } from '../limits/active-job-quota';
+import type { DeliveryStore } from '../webhooks/delivery-store';
+import type { Job } from './job';
+import type { JobLifecycle } from './job-lifecycle';
+import type { JobStore } from './job-store';
 import type { JobWaiter } from './job-waiter';
 
 /** The seam the webhook module provides: checks a target URL against SSRF rules. */
@@ -29,15 +33,18 @@ export interface WebhookUrlGuard {
   check(url: string): Promise<unknown>;
 }
 
-export interface JobServiceDeps {
+export interface JobServiceOptions {
   store: JobStore;
   broker: Broker;
   redis: Redis;
   redisPrefix: string;
   waiter: JobWaiter;
+  lifecycle: Pick<JobLifecycle, 'finished'>;
   webhookGuard: WebhookUrlGuard;
-  /** Frees a canceled job's unit of the user's active-job quota */
-  quota: { finished(userId: string, count?: number): Promise<void> };
+  /** The user's active-job quota (ActiveJobQuota): reserved before a job is written */
+  quota: { reserve(principal: Principal, adding?: number): Promise<ReleaseJobs> };
+  /** Webhook delivery attempts (DeliveryStore) */
+  deliveries: Pick<DeliveryStore, 'listForJob'>;
   networks: readonly Network[];
   metrics: GatewayMetrics;
   logger: Logger;
@@ -48,6 +55,20 @@ export interface SubmitInput {
   body: SubmitJobBody;
   idempotencyKey?: string;
   correlationId: string;
+}
+
+export interface Submitted {
+  job: Job;
+  /** false: an Idempotency-Key replay answered with the job it created before */
+  created: boolean;
+}
+
+/** A request checked against the catalog, the plan and the SSRF rules, ready to be written. */
+interface CheckedRequest {
+  agent: string;
+  params: unknown;
+  priority: number;
+  webhookUrl: string | null;
 }
 
 function canonicalJson(value: unknown): string {
@@ -61,114 +82,162 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function encodeCursor(row: JobRow): string {
-  return Buffer.from(JSON.stringify({ createdAt: row.created_at.toISOString(), id: row.id })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): JobCursor {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as JobCursor;
-    if (typeof parsed.createdAt !== 'string' || Number.isNaN(Date.parse(parsed.createdAt)) || !/^[0-9a-f-]{36}$/.test(parsed.id)) {
-      throw new Error('bad cursor');
-    }
-    return parsed;
-  } catch {
-    throw new ApiError('validation_failed', 'cursor is not one this API returned', { field: 'cursor' });
-  }
-}
-
 /** Submits, reads, lists and cancels a user's jobs. */
 export class JobService {
-  constructor(private readonly deps: JobServiceDeps) {}
+  constructor(private readonly options: JobServiceOptions) {}
 
-  /** Validates the request, writes the job, then publishes it; resolves once the broker confirmed. */
-  async submit(input: SubmitInput): Promise<{ row: JobRow; created: boolean }> {
-    const { principal, body } = input;
+  /**
+   * Reserves a unit of the caller's active-job quota, checks the request, writes the job, then
+   * publishes it; resolves once the broker confirmed. The unit is given back when no job was
+   * created (a refusal, a failure, an idempotent replay: the original job holds its own).
+   */
+  async submit(input: SubmitInput): Promise<Submitted> {
+    const release = await this.options.quota.reserve(input.principal);
+    try {
+      const submitted = await this.submitReserved(input);
+      if (!submitted.created) await release();
+      return submitted;
+    } catch (err) {
+      await release();
+      throw err;
+    }
+  }
+
+  /**
+   * Several jobs of one caller, all or none admitted by the quota (one reservation for all), each
+   * submitted like `submit` without an Idempotency-Key; the first failure is thrown after the
+   * units of the jobs that were not created are given back.
+   */
+  async submitAll(principal: Principal, bodies: readonly SubmitJobBody[], correlationId: string): Promise<Job[]> {
+    const release = await this.options.quota.reserve(principal, bodies.length);
+    const outcomes = await Promise.allSettled(bodies.map((body) => this.submitReserved({ principal, body, correlationId })));
+    const failed = outcomes.filter((o) => o.status === 'rejected');
+    if (failed.length > 0) {
+      await release(failed.length);
+      throw (failed[0] as PromiseRejectedResult).reason;
+    }
+    return outcomes.map((o) => (o as PromiseFulfilledResult<Submitted>).value.job);
+  }
+
+  private async submitReserved(input: SubmitInput): Promise<Submitted> {
+    const { principal } = input;
+    const request = await this.check(principal, input.body);
+    const requestHash = input.idempotencyKey
+      ? createHash('sha256').update(canonicalJson({ agent: request.agent, params: request.params, priority: request.priority, webhook: request.webhookUrl ?? undefined })).digest('hex')
+      : null;
+    const { created, job } = await this.options.store.insert({
+      id: randomUUID(),
+      userId: principal.userId,
+      agent: request.agent,
+      params: request.params,
+      priority: request.priority,
+      webhookUrl: request.webhookUrl,
+      correlationId: input.correlationId,
+      idempotencyKey: input.idempotencyKey ?? null,
+      requestHash,
+    });
+    if (!created) {
+      if (job.requestHash !== requestHash) {
+        throw new DomainError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body');
+      }
+      if (!job.enqueuedAt) throw new DomainError('idempotency_in_flight', 'A request with this Idempotency-Key is still being processed');
+      return { job, created: false };
+    }
+    await this.publish(job, input.correlationId);
+    if (!job.enqueuedAt) await this.options.store.markEnqueued(job.id);
+    this.options.metrics.jobsSubmitted.inc({ agent: job.agent });
+    return { job: { ...job, enqueuedAt: job.enqueuedAt ?? new Date() }, created: true };
+  }
+
+  /** Agent known, params valid for it, network served, priority within the plan, webhook URL allowed. */
+  private async check(principal: Principal, body: SubmitJobBody): Promise<CheckedRequest> {
     if (!isAgentName(body.agent)) {
-      throw new ApiError('unknown_agent', `Unknown agent "${body.agent}"; available: ${AGENT_NAMES.join(', ')}`, { field: 'agent' });
+      throw new DomainError('unknown_agent', `Unknown agent "${body.agent}"; available: ${AGENT_NAMES.join(', ')}`, { field: 'agent' });
     }
     const parsed = AGENT_CATALOG[body.agent].params.safeParse(body.params);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({ field: ['params', ...i.path].join('.'), message: i.message }));
-      throw new ApiError('invalid_params', `${issues[0]?.field}: ${issues[0]?.message}`, { issues });
+      throw new DomainError('invalid_params', `${issues[0]?.field}: ${issues[0]?.message}`, { issues });
     }
     const params = parsed.data;
-    if ('network' in params && !this.deps.networks.includes(params.network)) {
-      throw new ApiError('network_not_configured', `Network "${params.network}" is not served here; available: ${this.deps.networks.join(', ')}`, {
+    if ('network' in params && !this.options.networks.includes(params.network)) {
+      throw new DomainError('network_not_configured', `Network "${params.network}" is not served here; available: ${this.options.networks.join(', ')}`, {
         field: 'params.network',
       });
     }
     const ceiling = PRIORITY_CEILING[principal.role];
     const priority = body.priority ?? ceiling;
     if (priority > ceiling) {
-      throw new ApiError('priority_not_allowed', `priority ${priority} exceeds your plan's ceiling of ${ceiling}`, { field: 'priority', max: ceiling });
+      throw new DomainError('priority_not_allowed', `priority ${priority} exceeds your plan's ceiling of ${ceiling}`, { field: 'priority', max: ceiling });
     }
-    if (body.webhook) await this.deps.webhookGuard.check(body.webhook.url);
+    if (body.webhook) await this.options.webhookGuard.check(body.webhook.url);
+    return { agent: body.agent, params, priority, webhookUrl: body.webhook?.url ?? null };
+  }
 
-    const requestHash = input.idempotencyKey
-      ? createHash('sha256').update(canonicalJson({ agent: body.agent, params, priority, webhook: body.webhook?.url })).digest('hex')
-      : null;
-    const { created, row } = await this.deps.store.insert({
-      id: randomUUID(),
-      userId: principal.userId,
-      agent: body.agent,
-      params,
-      priority,
-      webhookUrl: body.webhook?.url ?? null,
-      correlationId: input.correlationId,
-      idempotencyKey: input.idempotencyKey ?? null,
-      requestHash,
-    });
-    if (!created) {
-      if (row.request_hash !== requestHash) {
-        throw new ApiError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body');
-      }
-      if (!row.enqueued_at) throw new ApiError('idempotency_in_flight', 'A request with this Idempotency-Key is still being processed');
-      return { row, created: false };
-    }
-
+  /** Publishes job.execute (confirmed); on failure the job is removed, so the client can simply retry. */
+  private async publish(job: Job, correlationId: string): Promise<void> {
     try {
       const message = newEnvelope(
         'job.execute',
-        { agent: row.agent, params, priority, userId: principal.userId },
-        { jobId: row.id, correlationId: input.correlationId },
+        { agent: job.agent, params: job.params, priority: job.priority, userId: job.userId },
+        { jobId: job.id, correlationId },
       );
-      await this.deps.broker.publish(EXCHANGES.jobs, ROUTING_KEYS.jobExecute, message, { priority });
+      await this.options.broker.publish(EXCHANGES.jobs, ROUTING_KEYS.jobExecute, message, { priority: job.priority });
     } catch (err) {
-      this.deps.logger.error({ err, jobId: row.id }, 'job publish failed; submission rolled back');
-      await this.deps.store.deleteUnconfirmed(row.id).catch(() => undefined);
-      throw new ApiError('unavailable', 'The job queue is unavailable; nothing was queued, try again', undefined, { 'retry-after': '5' });
+      this.options.logger.error({ err, jobId: job.id }, 'job publish failed; submission rolled back');
+      await this.options.store.deleteUnconfirmed(job.id).catch(() => undefined);
+      throw new DomainError('unavailable', 'The job queue is unavailable; nothing was queued, try again', undefined, 5);
     }
-    if (!row.enqueued_at) await this.deps.store.markEnqueued(row.id);
-    this.deps.metrics.jobsSubmitted.inc({ agent: row.agent });
-    return { row: { ...row, enqueued_at: row.enqueued_at ?? new Date() }, created: true };
   }
 
-  async get(id: string, principal: Principal, waitSeconds = 0, signal?: AbortSignal): Promise<JobRow> {
-    const row = await this.deps.store.getOwned(id, principal.userId);
-    if (!row) throw new ApiError('not_found', 'No such job');
-    if (waitSeconds <= 0 || TERMINAL_STATUSES.includes(row.status)) return row;
+  /** The caller's job; with `waitSeconds`, held until it finishes, the wait ends or `signal` aborts. */
+  async get(id: string, principal: Principal, waitSeconds = 0, signal?: AbortSignal): Promise<Job> {
+    const { store, waiter, metrics } = this.options;
+    const job = await store.getOwned(id, principal.userId);
+    if (!job) throw new DomainError('not_found', 'No such job');
+    if (waitSeconds <= 0 || TERMINAL_STATUSES.includes(job.status)) return job;
 
-    const waiting = this.deps.waiter.wait(id, waitSeconds * 1000, signal);
-    this.deps.metrics.longPollsOpen.inc();
+    const waiting = waiter.wait(id, waitSeconds * 1000, signal);
+    metrics.longPollsOpen.inc();
     try {
       // Re-read after registering: a completion applied between the first read and the
       // registration would otherwise be missed until the timeout.
-      const again = await this.deps.store.getOwned(id, principal.userId);
+      const again = await store.getOwned(id, principal.userId);
       if (again && TERMINAL_STATUSES.includes(again.status)) return again;
       await waiting.ready;
     } finally {
       waiting.cancel();
-      this.deps.metrics.longPollsOpen.dec();
+      metrics.longPollsOpen.dec();
     }
-    return (await this.deps.store.getOwned(id, principal.userId)) ?? row;
+    return (await store.getOwned(id, principal.userId)) ?? job;
   }
 
-  async list(principal: Principal, limit: number, cursor?: string, status?: JobStatus): Promise<{ rows: JobRow[]; nextCursor: string | null }> {
-    const rows = await this.deps.store.list(principal.userId, limit + 1, cursor ? decodeCursor(cursor) : undefined, status);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  /** The webhook attempts of the caller's job; another user's job is indistinguishable from a missing one. */
+  async deliveries(id: string, principal: Principal): ReturnType<DeliveryStore['listForJob']> {
+    await this.get(id, principal);
+    return this.options.deliveries.listForJob(id);
+  }
+
+  async list(principal: Principal, limit: number, cursor?: string, status?: JobStatus): Promise<{ jobs: Job[]; nextCursor: string | null }> {
+    try {
+      return await this.options.store.list(principal.userId, limit, cursor, status);
+    } catch (err) {
+      if (err instanceof InvalidCursorError) throw new DomainError('validation_failed', err.message, { field: 'cursor' });
+      throw err;
+    }
+  }
+
+  /** Cancels the caller's job while it is queued; 409 `job_not_cancelable` once it runs or ended. */
+  async cancel(id: string, principal: Principal): Promise<Job> {
+    const canceled = await this.options.store.cancel(id, principal.userId);
+    if (canceled) {
+      await this.markCanceled([canceled.id]);
+      await this.options.lifecycle.finished(canceled);
+      return canceled;
+    }
+    const job = await this.options.store.getOwned(id, principal.userId);
+    if (!job) throw new DomainError('not_found', 'No such job');
+    throw new DomainError('job_not_cancelable', `Job is ${job.status}; only a queued job can be canceled`);
   }
 
   /**
@@ -176,27 +245,17 @@ export class JobService {
    * using the executors; running jobs finish. Returns how many were canceled.
    */
   async cancelAllQueued(userId: string): Promise<number> {
-    const ids = await this.deps.store.cancelAllQueued(userId);
-    if (ids.length === 0) return 0;
-    const pipeline = this.deps.redis.pipeline();
-    for (const id of ids) pipeline.set(REDIS_KEYS.jobCanceled(this.deps.redisPrefix, id), '1', 'EX', JOB_MARKER_TTL_SECONDS);
-    await pipeline.exec();
-    await this.deps.quota.finished(userId, ids.length);
-    await Promise.all(ids.map((id) => this.deps.waiter.notify(id)));
-    return ids.length;
+    const jobs = await this.options.store.cancelAllQueued(userId);
+    if (jobs.length === 0) return 0;
+    await this.markCanceled(jobs.map((job) => job.id));
+    await Promise.all(jobs.map((job) => this.options.lifecycle.finished(job)));
+    return jobs.length;
   }
 
-  async cancel(id: string, principal: Principal): Promise<JobRow> {
-    const canceled = await this.deps.store.cancel(id, principal.userId);
-    if (canceled) {
-      // The executor checks this marker before running, so a canceled job is never run.
-      await this.deps.redis.set(REDIS_KEYS.jobCanceled(this.deps.redisPrefix, id), '1', 'EX', JOB_MARKER_TTL_SECONDS);
-      await this.deps.quota.finished(principal.userId);
-      await this.deps.waiter.notify(id);
-      return canceled;
-    }
-    const row = await this.deps.store.getOwned(id, principal.userId);
-    if (!row) throw new ApiError('not_found', 'No such job');
-    throw new ApiError('job_not_cancelable', `Job is ${row.status}; only a queued job can be canceled`);
+  /** The executor checks this marker before running, so a canceled job is never run. */
+  private async markCanceled(ids: readonly string[]): Promise<void> {
+    const pipeline = this.options.redis.pipeline();
+    for (const id of ids) pipeline.set(REDIS_KEYS.jobCanceled(this.options.redisPrefix, id), '1', 'EX', JOB_MARKER_TTL_SECONDS);
+    await pipeline.exec();
   }
 }

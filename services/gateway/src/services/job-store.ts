@@ -1,6 +1,52 @@
 import type { JobError, JobStatus } from '@oca/contracts';
-import type { Pool } from '@oca/db';
-import { JOB_COLUMNS, type JobRow } from './job-row';
+import { decodeCursor, keysetAfter, keysetOrder, keysetPage, keysetSelect, type Pool } from '@oca/db';
+import type { FinishedJob, Job } from './job';
+
+/** A row of jobs.jobs as pg returns it; it never leaves this file (callers get a Job). */
+interface JobRow {
+  id: string;
+  user_id: string;
+  agent: string;
+  params: unknown;
+  priority: number;
+  status: JobStatus;
+  result: unknown;
+  error: JobError | null;
+  webhook_url: string | null;
+  correlation_id: string;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  created_at: Date;
+  enqueued_at: Date | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+const JOB_COLUMNS =
+  'id, user_id, agent, params, priority, status, result, error, webhook_url, correlation_id, idempotency_key, request_hash, created_at, enqueued_at, started_at, finished_at';
+
+function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    agent: row.agent,
+    params: row.params,
+    priority: row.priority,
+    status: row.status,
+    result: row.result,
+    error: row.error,
+    webhookUrl: row.webhook_url,
+    correlationId: row.correlation_id,
+    idempotencyKey: row.idempotency_key,
+    requestHash: row.request_hash,
+    createdAt: row.created_at,
+    enqueuedAt: row.enqueued_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+const toFinished = (row: JobRow) => toJob(row) as FinishedJob;
 
 export interface NewJob {
   id: string;
@@ -14,17 +60,12 @@ export interface NewJob {
   requestHash: string | null;
 }
 
-export interface JobCursor {
-  createdAt: string;
-  id: string;
-}
-
 /** Columns of one inserted row, in VALUES order. */
 const INSERT_COLUMNS = 9;
 
 interface PendingInsert {
   job: NewJob;
-  resolve(row: JobRow): void;
+  resolve(job: Job): void;
   reject(err: unknown): void;
 }
 
@@ -46,8 +87,8 @@ export class JobStore {
    * Inserts the job, or returns the existing row when (user, idempotency key) is taken.
    * `created` tells which happened.
    */
-  async insert(job: NewJob): Promise<{ created: boolean; row: JobRow }> {
-    if (job.idempotencyKey === null) return { created: true, row: await this.insertBatched(job) };
+  async insert(job: NewJob): Promise<{ created: boolean; job: Job }> {
+    if (job.idempotencyKey === null) return { created: true, job: await this.insertBatched(job) };
     const inserted = await this.pool.query<JobRow>(
       // With an Idempotency-Key a replay can observe the in-flight state, so enqueued_at stays NULL
       // until the broker confirmed (markEnqueued); keyless jobs go through insertBatched.
@@ -57,18 +98,18 @@ export class JobStore {
        RETURNING ${JOB_COLUMNS}`,
       [job.id, job.userId, job.agent, JSON.stringify(job.params), job.priority, job.webhookUrl, job.correlationId, job.idempotencyKey, job.requestHash],
     );
-    if (inserted.rows[0]) return { created: true, row: inserted.rows[0] };
+    if (inserted.rows[0]) return { created: true, job: toJob(inserted.rows[0]) };
     const existing = await this.pool.query<JobRow>(
       `SELECT ${JOB_COLUMNS} FROM jobs.jobs WHERE user_id = $1 AND idempotency_key = $2`,
       [job.userId, job.idempotencyKey],
     );
     if (!existing.rows[0]) throw new Error('idempotency conflict without a row');
-    return { created: false, row: existing.rows[0] };
+    return { created: false, job: toJob(existing.rows[0]) };
   }
 
   /** Queues a plain insert for the next batch; resolves with its row once the batch committed. */
-  private insertBatched(job: NewJob): Promise<JobRow> {
-    return new Promise<JobRow>((resolve, reject) => {
+  private insertBatched(job: NewJob): Promise<Job> {
+    return new Promise<Job>((resolve, reject) => {
       this.pending.push({ job, resolve, reject });
       if (this.pending.length >= this.maxBatch) {
         void this.flush();
@@ -105,7 +146,7 @@ export class JobStore {
       const byId = new Map(rows.map((row) => [row.id, row]));
       for (const { job, resolve, reject } of batch) {
         const row = byId.get(job.id);
-        if (row) resolve(row);
+        if (row) resolve(toJob(row));
         else reject(new Error(`job ${job.id} missing from its batch insert`));
       }
     } catch (err) {
@@ -122,52 +163,52 @@ export class JobStore {
     await this.pool.query(`DELETE FROM jobs.jobs WHERE id = $1 AND status = 'queued'`, [id]);
   }
 
-  async get(id: string): Promise<JobRow | undefined> {
+  async get(id: string): Promise<Job | undefined> {
     const res = await this.pool.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs.jobs WHERE id = $1`, [id]);
-    return res.rows[0];
+    return res.rows[0] && toJob(res.rows[0]);
   }
 
-  async getOwned(id: string, userId: string): Promise<JobRow | undefined> {
+  async getOwned(id: string, userId: string): Promise<Job | undefined> {
     const res = await this.pool.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs.jobs WHERE id = $1 AND user_id = $2`, [id, userId]);
-    return res.rows[0];
+    return res.rows[0] && toJob(res.rows[0]);
   }
 
-  async list(userId: string, limit: number, cursor?: JobCursor, status?: JobStatus): Promise<JobRow[]> {
-    const params: unknown[] = [userId, limit];
-    let where = 'user_id = $1';
-    if (cursor) {
-      params.push(cursor.createdAt, cursor.id);
-      where += ` AND (created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
-    }
-    if (status) {
-      params.push(status);
-      where += ` AND status = $${params.length}`;
-    }
-    const res = await this.pool.query<JobRow>(
-      `SELECT ${JOB_COLUMNS} FROM jobs.jobs WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $2`,
-      params,
+  /**
+   * A user's jobs, newest first, `limit` per page. `cursor` is a previous page's `nextCursor`
+   * (exact keyset, see @oca/db keyset-page); a foreign cursor throws InvalidCursorError.
+   */
+  async list(userId: string, limit: number, cursor?: string, status?: JobStatus): Promise<{ jobs: Job[]; nextCursor: string | null }> {
+    const values: unknown[] = [];
+    const bind = (value: unknown) => `$${values.push(value)}`;
+    const where = [`user_id = ${bind(userId)}`];
+    if (cursor) where.push(keysetAfter(decodeCursor(cursor), bind));
+    if (status) where.push(`status = ${bind(status)}`);
+    const res = await this.pool.query<JobRow & { cursor_us: string }>(
+      `SELECT ${JOB_COLUMNS}, ${keysetSelect()} FROM jobs.jobs WHERE ${where.join(' AND ')} ORDER BY ${keysetOrder()} LIMIT ${bind(limit + 1)}`,
+      values,
     );
-    return res.rows;
+    const page = keysetPage(res.rows, limit);
+    return { jobs: page.rows.map(toJob), nextCursor: page.nextCursor };
   }
 
-  /** queued → canceled; returns the row when this call canceled it. */
-  async cancel(id: string, userId: string): Promise<JobRow | undefined> {
+  /** queued → canceled; returns the job when this call canceled it. */
+  async cancel(id: string, userId: string): Promise<FinishedJob | undefined> {
     const res = await this.pool.query<JobRow>(
       `UPDATE jobs.jobs SET status = 'canceled', finished_at = now(), updated_at = now()
        WHERE id = $1 AND user_id = $2 AND status = 'queued' RETURNING ${JOB_COLUMNS}`,
       [id, userId],
     );
-    return res.rows[0];
+    return res.rows[0] && toFinished(res.rows[0]);
   }
 
-  /** Every queued job of a user → canceled (an admin disabled the account); returns their ids. */
-  async cancelAllQueued(userId: string): Promise<string[]> {
-    const res = await this.pool.query<{ id: string }>(
+  /** Every queued job of a user → canceled (an admin disabled the account); returns those jobs. */
+  async cancelAllQueued(userId: string): Promise<FinishedJob[]> {
+    const res = await this.pool.query<JobRow>(
       `UPDATE jobs.jobs SET status = 'canceled', finished_at = now(), updated_at = now()
-       WHERE user_id = $1 AND status = 'queued' RETURNING id`,
+       WHERE user_id = $1 AND status = 'queued' RETURNING ${JOB_COLUMNS}`,
       [userId],
     );
-    return res.rows.map((r) => r.id);
+    return res.rows.map(toFinished);
   }
 
   /** queued → running. A redelivered or late `job.started` changes nothing. */
@@ -186,14 +227,14 @@ export class JobStore {
   async complete(
     id: string,
     outcome: { status: 'succeeded' | 'failed'; result: unknown; error: JobError | null; startedAt: string; finishedAt: string },
-  ): Promise<JobRow | undefined> {
+  ): Promise<FinishedJob | undefined> {
     const res = await this.pool.query<JobRow>(
       `UPDATE jobs.jobs SET status = $2, result = $3, error = $4,
          started_at = COALESCE(started_at, $5), finished_at = $6, updated_at = now()
        WHERE id = $1 AND status IN ('queued', 'running') RETURNING ${JOB_COLUMNS}`,
       [id, outcome.status, outcome.result === undefined ? null : JSON.stringify(outcome.result), outcome.error ? JSON.stringify(outcome.error) : null, outcome.startedAt, outcome.finishedAt],
     );
-    return res.rows[0];
+    return res.rows[0] && toFinished(res.rows[0]);
   }
 
   /**
@@ -201,7 +242,7 @@ export class JobStore {
    * queued since before `queuedSeconds` ago. SKIP LOCKED lets several gateway instances sweep at
    * once without taking the same job; the status guard keeps a late completion from being undone.
    */
-  async failStalled(limits: { runningSeconds: number; queuedSeconds: number; batch: number }, error: JobError): Promise<JobRow[]> {
+  async failStalled(limits: { runningSeconds: number; queuedSeconds: number; batch: number }, error: JobError): Promise<FinishedJob[]> {
     const res = await this.pool.query<JobRow>(
       `WITH stalled AS (
          SELECT id FROM jobs.jobs
@@ -215,10 +256,11 @@ export class JobStore {
        RETURNING ${JOB_COLUMNS.split(',').map((c) => `j.${c.trim()}`).join(', ')}`,
       [limits.runningSeconds, limits.queuedSeconds, limits.batch, JSON.stringify(error)],
     );
-    return res.rows;
+    return res.rows.map(toFinished);
   }
 
-  async countQueued(userId: string): Promise<number> {
+  /** Queued + running jobs of a user (the active-job quota's truth). */
+  async countActive(userId: string): Promise<number> {
     const res = await this.pool.query<{ n: string }>(
       `SELECT count(*) AS n FROM jobs.jobs WHERE user_id = $1 AND status IN ('queued', 'running')`,
       [userId],

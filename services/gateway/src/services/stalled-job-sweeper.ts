@@ -1,16 +1,10 @@
 import type { Logger } from '@oca/observability';
-import type { GatewayMetrics } from '../metrics';
-import type { WebhookEnqueuer } from './completion-handler';
+import type { JobLifecycle } from './job-lifecycle';
 import type { JobStore } from './job-store';
-import type { JobWaiter } from './job-waiter';
 
 export interface StalledJobSweeperOptions {
   store: Pick<JobStore, 'failStalled'>;
-  waiter: Pick<JobWaiter, 'notify'>;
-  webhooks: WebhookEnqueuer;
-  /** Frees a swept job's unit of the user's active-job quota */
-  quota: { finished(userId: string): Promise<void> };
-  metrics: GatewayMetrics;
+  lifecycle: Pick<JobLifecycle, 'finished'>;
   logger: Logger;
   /** A running job with no completion after this long has been lost. */
   runningSeconds: number;
@@ -56,23 +50,20 @@ export class StalledJobSweeper {
   }
 
   private async round(): Promise<number> {
-    const { store, waiter, webhooks, metrics, logger, runningSeconds, queuedSeconds } = this.options;
-    const rows = await store.failStalled(
+    const { store, lifecycle, logger, runningSeconds, queuedSeconds } = this.options;
+    const jobs = await store.failStalled(
       { runningSeconds, queuedSeconds, batch: this.options.batch ?? 100 },
       { code: 'stalled', message: 'The job stopped making progress (its execution was lost); submit it again', retryable: true },
     );
-    for (const row of rows) {
-      logger.warn({ jobId: row.id, agent: row.agent, startedAt: row.started_at }, 'stalled job failed by the sweeper');
-      metrics.jobsCompleted.inc({ agent: row.agent, status: 'failed' });
+    for (const job of jobs) {
+      logger.warn({ jobId: job.id, agent: job.agent, startedAt: job.startedAt }, 'stalled job failed by the sweeper');
       try {
-        await this.options.quota.finished(row.user_id);
-        if (row.webhook_url) await webhooks.enqueue(row, row.correlation_id);
-        await waiter.notify(row.id);
+        await lifecycle.finished(job);
       } catch (err) {
         // The job is failed either way; polling shows it. Only this notification is missed.
-        logger.error({ jobId: row.id, err: (err as Error).message }, 'stalled job failed, but its webhook/long-poll notification could not be sent');
+        logger.error({ jobId: job.id, err: (err as Error).message }, 'stalled job failed, but its webhook/long-poll notification could not be sent');
       }
     }
-    return rows.length;
+    return jobs.length;
   }
 }

@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, Role, type Principal } from '@oca/contracts';
 import { createDecoder, createVerifier, TokenError } from 'fast-jwt';
 import { z } from 'zod';
-import { ApiError } from '../errors';
+import { DomainError } from '../errors';
 import type { AuthClient } from './auth-client';
 
 /** `ver` is the user's token version (tokens minted before it existed count as version 0). */
@@ -90,10 +90,10 @@ export class TokenVerifier {
     try {
       kid = (this.decode(token) as { header: { kid?: string } }).header.kid;
     } catch {
-      throw new ApiError('unauthorized', 'Malformed access token');
+      throw new DomainError('unauthorized', 'Malformed access token');
     }
     const key = await this.keyFor(kid);
-    if (!key) throw new ApiError('unauthorized', 'Access token signed with an unknown key');
+    if (!key) throw new DomainError('unauthorized', 'Access token signed with an unknown key');
     try {
       const verify = createVerifier({
         key,
@@ -109,9 +109,9 @@ export class TokenVerifier {
       return { principal: { userId: claims.sub, role: claims.role, email: claims.email, via: 'token' }, tokenVersion: claims.ver };
     } catch (err) {
       if (err instanceof TokenError && err.code === TokenError.codes.expired) {
-        throw new ApiError('token_expired', 'Access token expired; refresh it');
+        throw new DomainError('token_expired', 'Access token expired; refresh it');
       }
-      throw new ApiError('unauthorized', 'Invalid access token');
+      throw new DomainError('unauthorized', 'Invalid access token');
     }
   }
 }

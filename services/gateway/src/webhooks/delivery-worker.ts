@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { TransientError, type Broker, type ConsumeContext, type Consumer, type HandlerResult } from '@oca/amqp';
 import { QUEUES, WebhookDeliver } from '@oca/contracts';
-import type { Pool } from '@oca/db';
 import type { Logger } from '@oca/observability';
 import type { Registry } from 'prom-client';
-import { JOB_COLUMNS, toJobView, type JobRow } from '../services/job-row';
+import type { JobStore } from '../services/job-store';
+import { toJobView } from '../services/job-view';
 import type { DeliveryAttempt, DeliveryStore } from './delivery-store';
 import { signWebhook } from './signer';
 import { ssrfRuleOf, type SsrfGuard } from './ssrf-guard';
@@ -12,9 +12,10 @@ import { createWebhookMetrics, type WebhookMetrics } from './webhook-metrics';
 import { postWebhook } from './webhook-http';
 import type { WebhookSecretStore } from './webhook-secrets';
 
-export interface WebhookDeliveryWorkerDeps {
+export interface WebhookDeliveryWorkerOptions {
   broker: Pick<Broker, 'consume'>;
-  pool: Pool;
+  /** Where the finished job is read (its current state is what the webhook carries) */
+  jobs: Pick<JobStore, 'get'>;
   ssrf: Pick<SsrfGuard, 'check'>;
   secrets: Pick<WebhookSecretStore, 'signingSecrets'>;
   deliveries: DeliveryStore;
@@ -49,7 +50,7 @@ export class WebhookDeliveryWorker {
   private readonly timeoutMs: number;
   private consumer: Consumer | undefined;
 
-  constructor(private readonly deps: WebhookDeliveryWorkerDeps) {
+  constructor(private readonly deps: WebhookDeliveryWorkerOptions) {
     this.metrics = createWebhookMetrics(deps.registry);
     this.timeoutMs = deps.timeoutMs ?? 10_000;
   }
@@ -71,9 +72,10 @@ export class WebhookDeliveryWorker {
   async handle(message: WebhookDeliver, ctx: Pick<ConsumeContext, 'attempt' | 'log'>): Promise<HandlerResult | void> {
     const { jobId } = message;
     if (!jobId) return { action: 'dead-letter', reason: 'webhook.deliver without a jobId' };
-    const job = await this.loadJob(jobId);
+    const job = await this.deps.jobs.get(jobId);
     if (!job) return { action: 'dead-letter', reason: `job ${jobId} not found` };
-    if (!job.webhook_url) {
+    const url = job.webhookUrl;
+    if (!url) {
       ctx.log.warn('job has no webhook URL; nothing to deliver');
       return;
     }
@@ -87,14 +89,14 @@ export class WebhookDeliveryWorker {
       jobId,
       webhookId: message.payload.webhookId,
       attempt: ctx.attempt,
-      url: job.webhook_url,
+      url,
       eventType: message.payload.eventType,
     };
     const started = performance.now();
 
     let addresses: string[];
     try {
-      addresses = await this.deps.ssrf.check(job.webhook_url);
+      addresses = await this.deps.ssrf.check(url);
     } catch (err) {
       const rule = ssrfRuleOf(err);
       if (!rule) throw err;
@@ -107,13 +109,13 @@ export class WebhookDeliveryWorker {
 
     const now = new Date();
     const body = JSON.stringify({ type: message.payload.eventType, timestamp: now.toISOString(), data: toJobView(job) });
-    const secrets = await this.deps.secrets.signingSecrets(job.user_id);
+    const secrets = await this.deps.secrets.signingSecrets(job.userId);
     const headers = { 'content-type': 'application/json', ...signWebhook(secrets, message.payload.webhookId, now, body) };
 
     let statusCode: number;
     let location: string | undefined;
     try {
-      ({ statusCode, location } = await postWebhook({ url: job.webhook_url, addresses, headers, body, timeoutMs: this.timeoutMs }));
+      ({ statusCode, location } = await postWebhook({ url, addresses, headers, body, timeoutMs: this.timeoutMs }));
     } catch (err) {
       return this.fail(base, started, null, this.describeError(err), ctx);
     }
@@ -131,11 +133,6 @@ export class WebhookDeliveryWorker {
         ? `redirect not followed (HTTP ${statusCode}${location ? ` to ${location}` : ''})`
         : `receiver answered HTTP ${statusCode}`;
     return this.fail(base, started, statusCode, error, ctx);
-  }
-
-  private async loadJob(jobId: string): Promise<JobRow | undefined> {
-    const { rows } = await this.deps.pool.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs.jobs WHERE id = $1`, [jobId]);
-    return rows[0];
   }
 
   /** Records a failed attempt with its next attempt time, then hands the message to the retry queues. */

@@ -1,5 +1,5 @@
-import { ApiError } from '../errors';
-import { blockedRange, SsrfGuard, ssrfRuleOf, type HostLookup, type ResolvedAddress } from './ssrf-guard';
+import { DomainError, statusOf } from '../errors';
+import { blockedRange, isMetadataAddress, SsrfGuard, ssrfRuleOf, type HostLookup, type ResolvedAddress } from './ssrf-guard';
 
 /** The DNS seam only: names map to fixed answers, anything else does not resolve. */
 function stubLookup(table: Record<string, string[]>): HostLookup & { calls: string[] } {
@@ -23,14 +23,14 @@ const DNS = {
   'metadata.google.internal': ['169.254.169.254'],
 };
 
-async function rejection(guard: SsrfGuard, url: string): Promise<ApiError> {
+async function rejection(guard: SsrfGuard, url: string): Promise<DomainError> {
   const err = await guard.check(url).then(
     () => undefined,
     (e: unknown) => e,
   );
-  if (!(err instanceof ApiError)) throw new Error(`expected ${url} to be rejected, got ${String(err)}`);
+  if (!(err instanceof DomainError)) throw new Error(`expected ${url} to be rejected, got ${String(err)}`);
   expect(err.code).toBe('webhook_url_rejected');
-  expect(err.status).toBe(400);
+  expect(statusOf(err.code)).toBe(400);
   return err;
 }
 
@@ -132,6 +132,51 @@ describe('SsrfGuard (allowPrivate: true)', () => {
   it('still enforces protocol and credentials', async () => {
     expect(ssrfRuleOf(await rejection(guard, 'ftp://127.0.0.1/hook'))).toBe('protocol');
     expect(ssrfRuleOf(await rejection(guard, 'http://user:pass@127.0.0.1/hook'))).toBe('credentials');
+  });
+});
+
+describe('cloud metadata endpoints are refused in every mode', () => {
+  // Decisions only: the guard is asked, nothing is ever sent to these addresses.
+  const lenient = new SsrfGuard({ allowPrivate: true, lookup: stubLookup({ 'imds.example.com': ['169.254.169.254'], 'imds6.example.com': ['fd00:ec2::254'] }) });
+
+  it.each([
+    'http://169.254.169.254/latest/meta-data/',
+    'http://169.254.170.2/v2/credentials',
+    'http://2852039166/latest/meta-data/', // decimal
+    'http://0xa9fea9fe/latest/meta-data/', // hex
+    'http://0251.0376.0251.0376/latest/meta-data/', // octal
+    'http://169.254.43518/', // short form
+    'http://[::ffff:169.254.169.254]/',
+    'http://[::ffff:a9fe:a9fe]/',
+    'http://[64:ff9b::a9fe:a9fe]/', // NAT64
+    'http://[2002:a9fe:a9fe::1]/', // 6to4
+    'http://[fd00:ec2::254]/latest/meta-data/',
+    'http://[fd00:ec2:0:0:0:0:0:254]/',
+    'http://[FD00:0EC2::0254]/',
+    'http://100.100.100.200/latest/meta-data/',
+    'http://imds.example.com/', // a name that resolves there
+    'http://imds6.example.com/',
+  ])('refuses %s with allowPrivate: true', async (url) => {
+    const err = await rejection(lenient, url);
+    expect(ssrfRuleOf(err)).toBe('blocked_address');
+    expect(err.message).toContain('metadata');
+  });
+
+  it('refuses metadata names with allowPrivate: true, and still allows local receivers', async () => {
+    expect(ssrfRuleOf(await rejection(lenient, 'http://metadata.google.internal/computeMetadata/v1/'))).toBe('blocked_host');
+    await expect(lenient.check('http://127.0.0.1:8080/hook')).resolves.toEqual(['127.0.0.1']);
+    await expect(lenient.check('http://[fd00::1]/hook')).resolves.toEqual(['fd00::1']);
+    await expect(lenient.check('http://192.168.1.10/hook')).resolves.toEqual(['192.168.1.10']);
+  });
+
+  it('isMetadataAddress judges parsed addresses', () => {
+    expect(isMetadataAddress('169.254.169.254')).toBe(true);
+    expect(isMetadataAddress('169.254.0.1')).toBe(true);
+    expect(isMetadataAddress('fd00:ec2::254')).toBe(true);
+    expect(isMetadataAddress('fd00:ec2::253')).toBe(false);
+    expect(isMetadataAddress('100.100.100.201')).toBe(false);
+    expect(isMetadataAddress('169.255.0.1')).toBe(false);
+    expect(isMetadataAddress('garbage')).toBe(false);
   });
 });
 

@@ -1,6 +1,6 @@
 import { promises as dns } from 'node:dns';
 import ipaddr from 'ipaddr.js';
-import { ApiError } from '../errors';
+import { DomainError } from '../errors';
 
 /** One resolved address, as `dns.promises.lookup(host, {all: true})` returns it. */
 export interface ResolvedAddress {
@@ -38,6 +38,19 @@ const METADATA_HOSTNAMES = new Set([
   'instance-data.ec2.internal',
 ]);
 
+/**
+ * Instance-metadata endpoints (they hand out the host's cloud credentials). Never a webhook target,
+ * in any mode: `allowPrivate` is for receivers on the local machine or network, not for these.
+ * IPv4: the whole link-local /16 (AWS, GCP, Azure, OCI, DigitalOcean at 169.254.169.254; ECS task
+ * metadata at 169.254.170.2; AWS DNS and NTP beside them) and Alibaba Cloud's 100.100.100.200.
+ * IPv6: AWS's IMDS at fd00:ec2::254. IPv6 forms that embed an IPv4 address are judged by it.
+ */
+const METADATA_IPV4_CIDRS: ReadonlyArray<[ipaddr.IPv4, number]> = [
+  [ipaddr.IPv4.parse('169.254.0.0'), 16],
+  [ipaddr.IPv4.parse('100.100.100.200'), 32],
+];
+const METADATA_IPV6 = new Set(['fd00:ec2::254'].map((a) => ipaddr.IPv6.parse(a).toNormalizedString()));
+
 /** IPv6 ranges that carry an IPv4 address inside; the embedded address decides. */
 const EMBEDS_IPV4 = new Set(['ipv4Mapped', 'rfc6145', 'rfc6052', '6to4']);
 
@@ -56,7 +69,7 @@ export class SsrfGuard {
     this.lookup = options.lookup ?? defaultLookup;
   }
 
-  /** Resolves to the approved IP addresses of the URL's host; throws ApiError('webhook_url_rejected'). */
+  /** Resolves to the approved IP addresses of the URL's host; throws DomainError('webhook_url_rejected'). */
   async check(url: string): Promise<string[]> {
     let parsed: URL;
     try {
@@ -79,11 +92,12 @@ export class SsrfGuard {
     }
 
     const addresses = ipaddr.isValid(host) ? [ipaddr.parse(host).toString()] : await this.resolve(host);
-    if (!this.options.allowPrivate) {
-      for (const address of addresses) {
+    for (const address of addresses) {
+      if (!this.options.allowPrivate) {
         const range = blockedRange(address);
         if (range) throw rejected('blocked_address', `webhook host ${host} resolves to a non-public address (${range})`);
       }
+      if (isMetadataAddress(address)) throw rejected('blocked_address', `webhook host ${host} resolves to a cloud metadata address (${address})`);
     }
     return addresses;
   }
@@ -103,13 +117,13 @@ export class SsrfGuard {
 
 /** The rule that refused a URL, when `err` came from SsrfGuard.check(). */
 export function ssrfRuleOf(err: unknown): SsrfRule | undefined {
-  if (!(err instanceof ApiError) || err.code !== 'webhook_url_rejected') return undefined;
+  if (!(err instanceof DomainError) || err.code !== 'webhook_url_rejected') return undefined;
   const details = err.details as { rule?: SsrfRule } | undefined;
   return details?.rule;
 }
 
-function rejected(rule: SsrfRule, message: string): ApiError {
-  return new ApiError('webhook_url_rejected', message, { rule });
+function rejected(rule: SsrfRule, message: string): DomainError {
+  return new DomainError('webhook_url_rejected', message, { rule });
 }
 
 /** Lower-case host without IPv6 brackets or a trailing dot (`localhost.` is `localhost`). */
@@ -143,6 +157,26 @@ export function blockedRange(address: string): string | undefined {
   }
   const range = (ip as ipaddr.IPv4).range();
   return range === 'unicast' ? undefined : range;
+}
+
+/** True for an instance-metadata address in any spelling the parser accepts (see METADATA_IPV4_CIDRS). */
+export function isMetadataAddress(address: string): boolean {
+  let ip: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    ip = ipaddr.parse(address);
+  } catch {
+    return false;
+  }
+  if (ip.kind() === 'ipv6') {
+    const v6 = ip as ipaddr.IPv6;
+    if (METADATA_IPV6.has(v6.toNormalizedString())) return true;
+    const range = v6.range();
+    const embedded = EMBEDS_IPV4.has(range) ? embeddedIpv4(v6, range) : undefined;
+    if (!embedded) return false;
+    ip = embedded;
+  }
+  const v4 = ip as ipaddr.IPv4;
+  return METADATA_IPV4_CIDRS.some(([base, bits]) => v4.match(base, bits));
 }
 
 function embeddedIpv4(ip: ipaddr.IPv6, range: string): ipaddr.IPv4 | undefined {

@@ -1,13 +1,13 @@
 import { newEnvelope, type Broker } from '@oca/amqp';
 import { EXCHANGES, ROUTING_KEYS, type WebhookDeliver } from '@oca/contracts';
-import type { JobRow } from '../services/job-row';
+import type { Job } from '../services/job';
 
 /** Standard Webhooks message id of a job's webhook: derived from the job, so every retry and re-enqueue shares it. */
 export function webhookIdOf(jobId: string): string {
   return `msg_${jobId.replace(/-/g, '')}`;
 }
 
-export function eventTypeOf(job: Pick<JobRow, 'status'>): WebhookDeliver['payload']['eventType'] {
+export function eventTypeOf(job: Pick<Job, 'status'>): WebhookDeliver['payload']['eventType'] {
   return job.status === 'succeeded' ? 'job.succeeded' : 'job.failed';
 }
 
@@ -19,8 +19,8 @@ export function eventTypeOf(job: Pick<JobRow, 'status'>): WebhookDeliver['payloa
 export class WebhookDispatcher {
   constructor(private readonly broker: Pick<Broker, 'publish'>) {}
 
-  async enqueue(job: JobRow, correlationId: string): Promise<void> {
-    if (!job.webhook_url) return;
+  async enqueue(job: Job, correlationId: string): Promise<void> {
+    if (!job.webhookUrl) return;
     const message = newEnvelope(
       'webhook.deliver',
       { webhookId: webhookIdOf(job.id), eventType: eventTypeOf(job) },

@@ -5,7 +5,7 @@
 import { createLogger } from '@oca/observability';
 import type { Principal } from '@oca/contracts';
 import { Registry } from 'prom-client';
-import { ApiError } from '../../src/errors';
+import { DomainError } from '../../src/errors';
 import { createGatewayMetrics } from '../../src/metrics';
 import type { RouteDeps } from '../../src/routes/route-deps';
 import { buildServer, type ServerOptions } from '../../src/server';
@@ -19,17 +19,17 @@ export const PRINCIPALS: Record<string, Principal> = { user: USER, premium: PREM
 export function stubDeps(overrides: Partial<RouteDeps> = {}): RouteDeps {
   return {
     auth: { call: jest.fn(async () => ({})) },
-    jobs: { submit: jest.fn(), get: jest.fn(), list: jest.fn(async () => ({ rows: [], nextCursor: null })), cancel: jest.fn() },
-    deliveries: { listForJob: jest.fn(async () => []) },
+    jobs: { submit: jest.fn(), submitAll: jest.fn(), get: jest.fn(), list: jest.fn(async () => ({ jobs: [], nextCursor: null })), cancel: jest.fn(), deliveries: jest.fn(async () => []) },
+    accounts: { updateUser: jest.fn(), revokeOwnApiKey: jest.fn(), revokeAnyApiKey: jest.fn() },
+    deadLetters: { list: jest.fn(async () => ({ items: [], total: 0 })), replay: jest.fn(), drop: jest.fn() },
     webhookSecrets: { get: jest.fn(), rotate: jest.fn() },
     authenticate: async (request: { headers: Record<string, unknown>; principal?: Principal }) => {
       const name = /^Bearer (\w+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
       const principal = name ? PRINCIPALS[name] : undefined;
-      if (!principal) throw new ApiError('unauthorized', 'Authentication required');
+      if (!principal) throw new DomainError('unauthorized', 'Authentication required');
       request.principal = principal;
     },
     loginThrottle: { attempt: (_email: string, _ip: string, login: () => Promise<unknown>) => login() },
-    activeJobs: { reserve: jest.fn(async () => async () => undefined) },
     longPolls: { max: 20, acquire: jest.fn(async () => async () => undefined) },
     analyzeWaits: { max: 100, acquire: jest.fn(async () => async () => undefined) },
     analyzeWaitSeconds: 10,

@@ -10,7 +10,8 @@ import { createLogger, type Logger } from '@oca/observability';
 import { Registry } from 'prom-client';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
-import { JOB_COLUMNS, type JobRow } from '../../src/services/job-row';
+import type { Job } from '../../src/services/job';
+import { JobStore } from '../../src/services/job-store';
 import { DeliveryStore } from '../../src/webhooks/delivery-store';
 import { WebhookDeliveryWorker } from '../../src/webhooks/delivery-worker';
 import { SsrfGuard, type HostLookup } from '../../src/webhooks/ssrf-guard';
@@ -132,7 +133,7 @@ async function startHarness(
   });
   const worker = new WebhookDeliveryWorker({
     broker,
-    pool: deps.pool,
+    jobs: new JobStore(deps.pool),
     ssrf: opts.ssrf,
     secrets: new WebhookSecretStore(deps.pool),
     deliveries: new DeliveryStore(deps.pool),
@@ -198,13 +199,12 @@ describe('webhook delivery (Postgres, RabbitMQ, HTTP receiver)', () => {
   });
 
   /** A finished job owned by a fresh user, inserted as the completion handler would leave it. */
-  async function insertJob(webhookUrl: string, status: 'succeeded' | 'failed' = 'succeeded'): Promise<JobRow> {
+  async function insertJob(webhookUrl: string, status: 'succeeded' | 'failed' = 'succeeded'): Promise<Job> {
     const id = randomUUID();
-    const { rows } = await pool.query<JobRow>(
+    await pool.query(
       `INSERT INTO jobs.jobs (id, user_id, agent, params, priority, status, result, error, webhook_url, correlation_id,
                               enqueued_at, started_at, finished_at)
-       VALUES ($1, $2, 'token-security', $3, 5, $4, $5, $6, $7, $8, now(), now(), now())
-       RETURNING ${JOB_COLUMNS}`,
+       VALUES ($1, $2, 'token-security', $3, 5, $4, $5, $6, $7, $8, now(), now(), now())`,
       [
         id,
         randomUUID(),
@@ -216,7 +216,7 @@ describe('webhook delivery (Postgres, RabbitMQ, HTTP receiver)', () => {
         `corr-${id}`,
       ],
     );
-    return rows[0]!;
+    return (await new JobStore(pool).get(id))!;
   }
 
   const rowsOf = (jobId: string) => deliveries.listForJob(jobId);
@@ -224,9 +224,9 @@ describe('webhook delivery (Postgres, RabbitMQ, HTTP receiver)', () => {
   it('retries 500, 500 and delivers on the third attempt, signed, with one row per attempt', async () => {
     const url = receiver.script('/retry', [500, 500, 200]);
     const job = await insertJob(url);
-    const { secret } = await secrets.get(job.user_id);
+    const { secret } = await secrets.get(job.userId);
 
-    await main.dispatcher.enqueue(job, job.correlation_id);
+    await main.dispatcher.enqueue(job, job.correlationId);
     const rows = await waitFor('three attempts', async () => {
       const r = await rowsOf(job.id);
       return r.length === 3 && r[2]!.outcome === 'delivered' ? r : undefined;
@@ -270,7 +270,7 @@ describe('webhook delivery (Postgres, RabbitMQ, HTTP receiver)', () => {
     );
 
     // Redelivering the message after success must neither POST again nor add a row.
-    await main.dispatcher.enqueue(job, job.correlation_id);
+    await main.dispatcher.enqueue(job, job.correlationId);
     await sleep(800);
     expect(receiver.on('/retry')).toHaveLength(3);
     expect(await rowsOf(job.id)).toHaveLength(3);
@@ -279,7 +279,7 @@ describe('webhook delivery (Postgres, RabbitMQ, HTTP receiver)', () => {
   it('stops after one attempt when the receiver answers 410 Gone', async () => {
     const url = receiver.script('/gone', [410]);
     const job = await insertJob(url);
-    await main.dispatcher.enqueue(job, job.correlation_id);
+    await main.dispatcher.enqueue(job, job.correlationId);
 
     await waitFor('the 410 attempt', async () => ((await rowsOf(job.id)).length > 0 ? true : undefined));
     // Longer than every back-off step together: a retry would have come by now.
@@ -294,7 +294,7 @@ describe('webhook delivery (Postgres, RabbitMQ, HTTP receiver)', () => {
   it('does not follow a redirect: 3xx counts as failed, and exhausted retries dead-letter the message', async () => {
     const url = receiver.script('/moved', [302]);
     const job = await insertJob(url, 'failed');
-    await main.dispatcher.enqueue(job, job.correlation_id);
+    await main.dispatcher.enqueue(job, job.correlationId);
 
     const dead = await waitFor('the dead-lettered message', () => main.deadLetters.find((d) => d.jobId === job.id));
     expect(String(dead.reason)).toMatch(/retries exhausted/);
@@ -317,7 +317,7 @@ describe('webhook delivery (Postgres, RabbitMQ, HTTP receiver)', () => {
     try {
       const url = receiver.script('/slow', ['hang', 200]);
       const job = await insertJob(url);
-      await h.dispatcher.enqueue(job, job.correlation_id);
+      await h.dispatcher.enqueue(job, job.correlationId);
       const rows = await waitFor('two attempts', async () => {
         const r = await rowsOf(job.id);
         return r.length === 2 ? r : undefined;
@@ -337,19 +337,19 @@ describe('webhook delivery (Postgres, RabbitMQ, HTTP receiver)', () => {
   it('signs with both secrets during the grace period after a rotation, then with the new one only', async () => {
     const url = receiver.script('/rotated', [200]);
     const job = await insertJob(url);
-    const before = await secrets.get(job.user_id);
+    const before = await secrets.get(job.userId);
     expect(before.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     expect(before.previousSecretExpiresAt).toBeNull();
-    expect(await secrets.get(job.user_id)).toEqual(before);
+    expect(await secrets.get(job.userId)).toEqual(before);
 
-    const after = await secrets.rotate(job.user_id);
+    const after = await secrets.rotate(job.userId);
     expect(after.secret).not.toBe(before.secret);
     const graceMs = Date.parse(after.previousSecretExpiresAt!) - Date.now();
     expect(graceMs).toBeGreaterThan(23.9 * 3600_000);
     expect(graceMs).toBeLessThanOrEqual(24 * 3600_000);
-    expect(await secrets.signingSecrets(job.user_id)).toEqual([after.secret, before.secret]);
+    expect(await secrets.signingSecrets(job.userId)).toEqual([after.secret, before.secret]);
 
-    await main.dispatcher.enqueue(job, job.correlation_id);
+    await main.dispatcher.enqueue(job, job.correlationId);
     const [request] = await waitFor('the delivery', () => (receiver.on('/rotated').length > 0 ? receiver.on('/rotated') : undefined));
     expect(String(request!.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect(verifies(after.secret, request!)).toBe(true);
@@ -358,9 +358,9 @@ describe('webhook delivery (Postgres, RabbitMQ, HTTP receiver)', () => {
     await waitFor('the delivered row', async () => ((await rowsOf(job.id))[0]?.outcome === 'delivered' ? true : undefined));
 
     // Once the grace period is over the old secret no longer signs.
-    await pool.query(`UPDATE jobs.webhook_secrets SET previous_expires_at = now() - interval '1 second' WHERE user_id = $1`, [job.user_id]);
-    expect(await secrets.signingSecrets(job.user_id)).toEqual([after.secret]);
-    expect(await secrets.get(job.user_id)).toEqual({ secret: after.secret, previousSecretExpiresAt: null });
+    await pool.query(`UPDATE jobs.webhook_secrets SET previous_expires_at = now() - interval '1 second' WHERE user_id = $1`, [job.userId]);
+    expect(await secrets.signingSecrets(job.userId)).toEqual([after.secret]);
+    expect(await secrets.get(job.userId)).toEqual({ secret: after.secret, previousSecretExpiresAt: null });
   });
 
   it('refuses a private target at delivery time (allowPrivate false): rejected, never called, not retried', async () => {
@@ -369,7 +369,7 @@ describe('webhook delivery (Postgres, RabbitMQ, HTTP receiver)', () => {
       // The URL was accepted at submission (e.g. under another setting, or its DNS changed since).
       const url = receiver.script('/private', [200]);
       const job = await insertJob(url);
-      await h.dispatcher.enqueue(job, job.correlation_id);
+      await h.dispatcher.enqueue(job, job.correlationId);
 
       await waitFor('the rejected attempt', async () => ((await rowsOf(job.id)).length > 0 ? true : undefined));
       await sleep(RETRY_DELAYS_MS.reduce((a, b) => a + b, 0) + 1_000);
@@ -378,6 +378,22 @@ describe('webhook delivery (Postgres, RabbitMQ, HTTP receiver)', () => {
       expect(rows[0]).toMatchObject({ attempt: 1, outcome: 'rejected', statusCode: null, nextAttemptAt: null });
       expect(rows[0]!.error).toMatch(/non-public address \(loopback\)/);
       expect(receiver.on('/private')).toHaveLength(0);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('refuses a host that now resolves to a cloud metadata address, even with allowPrivate: true', async () => {
+    // The stub resolver answers the metadata address; the guard refuses before any connection.
+    const lookup: HostLookup = async () => [{ address: '169.254.169.254', family: 4 }];
+    const h = await startHarness({ pool, logger }, { ssrf: new SsrfGuard({ allowPrivate: true, lookup }) });
+    try {
+      const job = await insertJob('http://rebound.example.invalid/latest/meta-data/');
+      await h.dispatcher.enqueue(job, job.correlationId);
+      await waitFor('the rejected attempt', async () => ((await rowsOf(job.id)).length > 0 ? true : undefined));
+      const rows = await rowsOf(job.id);
+      expect(rows[0]).toMatchObject({ attempt: 1, outcome: 'rejected', statusCode: null, nextAttemptAt: null });
+      expect(rows[0]!.error).toMatch(/cloud metadata address/);
     } finally {
       await h.stop();
     }
@@ -395,7 +411,7 @@ describe('webhook delivery (Postgres, RabbitMQ, HTTP receiver)', () => {
     try {
       receiver.script('/pinned', [200]);
       const job = await insertJob(`http://hooks.example.invalid:${receiver.port}/pinned`);
-      await h.dispatcher.enqueue(job, job.correlation_id);
+      await h.dispatcher.enqueue(job, job.correlationId);
       await waitFor('the delivered row', async () => ((await rowsOf(job.id))[0]?.outcome === 'delivered' ? true : undefined));
       const [request] = receiver.on('/pinned');
       expect(request!.headers.host).toBe(`hooks.example.invalid:${receiver.port}`);
@@ -411,7 +427,7 @@ describe('webhook delivery (Postgres, RabbitMQ, HTTP receiver)', () => {
       jobId: job.id,
       webhookId: `msg_${job.id.replace(/-/g, '')}`,
       attempt: 1,
-      url: job.webhook_url!,
+      url: job.webhookUrl!,
       eventType: 'job.succeeded',
       statusCode: 500,
       outcome: 'failed' as const,

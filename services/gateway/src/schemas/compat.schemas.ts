@@ -54,8 +54,8 @@ export const StatusResponse = z.object({
 });
 
 /** The seed's login answer: the v1 token pair plus `token` (= accessToken), which the seed's clients read. */
-export const SeedLoginResponse = TokenPair.extend({ token: z.string() });
+export const CompatLoginResponse = TokenPair.extend({ token: z.string() });
 
 /** Seed clients read `error` as a string (`expect(body.error).toContain('Invalid address')`). */
-export const SeedErrorBody = z.object({ error: z.string(), code: z.string(), details: z.unknown().optional() });
-export const seedErrorResponses = { '4xx': SeedErrorBody, '5xx': SeedErrorBody } as const;
+export const CompatErrorBody = z.object({ error: z.string(), code: z.string(), details: z.unknown().optional() });
+export const compatErrorResponses = { '4xx': CompatErrorBody, '5xx': CompatErrorBody } as const;

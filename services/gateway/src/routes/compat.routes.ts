@@ -1,27 +1,27 @@
 import { AGENT_NAMES, LoginBody } from '@oca/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { principalOf } from '../plugins/authenticate';
-import { agentsFor, analyze } from '../seed/analyze';
-import { AnalyzeBody, AnalyzeDone, AnalyzePending, SeedLoginResponse, seedErrorResponses, StatusResponse } from '../schemas/seed.schemas';
+import { agentsFor, analyze } from '../compat/analyze';
+import { AnalyzeBody, AnalyzeDone, AnalyzePending, CompatLoginResponse, compatErrorResponses, StatusResponse } from '../schemas/compat.schemas';
 import type { RouteContext } from './route-deps';
 
 const tags = ['seed-compatible'];
 /** Errors on these routes use the seed's shape: `{error: message, code, details?}`. */
-const seedConfig = { errorFormat: 'seed' } as const;
+const compatConfig = { errorFormat: 'compat' } as const;
 
 /**
  * The routes the seed document's clients call. Aliases over the v1 machinery with the same
  * authentication, limits and validation; only the shapes follow the seed.
  */
-export const seedRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
+export const compatRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
   const { access } = ctx;
 
   app.post(
     '/auth/login',
     {
-      schema: { tags, summary: 'Alias of POST /v1/auth/login; also answers `token`', body: LoginBody, response: { 200: SeedLoginResponse, ...seedErrorResponses } },
+      schema: { tags, summary: 'Alias of POST /v1/auth/login; also answers `token`', body: LoginBody, response: { 200: CompatLoginResponse, ...compatErrorResponses } },
       ...access.credentials,
-      config: { ...access.credentials.config, ...seedConfig },
+      config: { ...access.credentials.config, ...compatConfig },
     },
     async (request) => {
       const pair = await ctx.loginThrottle.attempt(request.body.email, request.ip, () =>
@@ -38,10 +38,10 @@ export const seedRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
         tags,
         summary: 'Run the agents of a depth on an address; 200 with the results when they finish in time, else 202 with the job IDs',
         body: AnalyzeBody,
-        response: { 200: AnalyzeDone, 202: AnalyzePending, ...seedErrorResponses },
+        response: { 200: AnalyzeDone, 202: AnalyzePending, ...compatErrorResponses },
       },
       ...access.user,
-      config: { ...access.user.config, ...seedConfig },
+      config: { ...access.user.config, ...compatConfig },
     },
     async (request, reply) => {
       await ctx.agentBudget(request, reply, agentsFor(request.body.depth));
@@ -58,9 +58,9 @@ export const seedRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) 
   app.get(
     '/api/status',
     {
-      schema: { tags, summary: 'Service status; with credentials also who you are', response: { 200: StatusResponse, ...seedErrorResponses } },
+      schema: { tags, summary: 'Service status; with credentials also who you are', response: { 200: StatusResponse, ...compatErrorResponses } },
       ...access.optionalUser,
-      config: { ...access.optionalUser.config, ...seedConfig },
+      config: { ...access.optionalUser.config, ...compatConfig },
     },
     async (request) => ({
       status: 'ok' as const,

@@ -1,8 +1,9 @@
 import { isAgentName, TERMINAL_STATUSES, type AgentName, type Principal } from '@oca/contracts';
 import type { z } from 'zod';
 import type { RouteDeps } from '../routes/route-deps';
-import { jobLinks, type JobRow } from '../services/job-row';
-import type { AnalyzeBody, AnalyzeDone, AnalyzePending, Depth } from '../schemas/seed.schemas';
+import type { Job } from '../services/job';
+import { jobLinks } from '../services/job-view';
+import type { AnalyzeBody, AnalyzeDone, AnalyzePending, Depth } from '../schemas/compat.schemas';
 
 /**
  * The agents each depth asks for, in the seed's spirit (quick → what is it; standard → is it
@@ -31,7 +32,7 @@ export interface AnalyzeInput {
   signal: AbortSignal;
 }
 
-type AnalyzeDeps = Pick<RouteDeps, 'jobs' | 'activeJobs' | 'analyzeWaits' | 'analyzeWaitSeconds'>;
+type AnalyzeDeps = Pick<RouteDeps, 'jobs' | 'analyzeWaits' | 'analyzeWaitSeconds'>;
 
 /**
  * `POST /api/analyze`: one job per agent of the depth (every agent takes `{network, address}`),
@@ -41,43 +42,31 @@ type AnalyzeDeps = Pick<RouteDeps, 'jobs' | 'activeJobs' | 'analyzeWaits' | 'ana
 export async function analyze(deps: AnalyzeDeps, input: AnalyzeInput): Promise<AnalyzeOutcome> {
   const { principal, body } = input;
   const agents = agentsFor(body.depth);
-  const releaseJobs = await deps.activeJobs.reserve(principal, agents.length);
-  const rows = await Promise.all(
-    agents.map(async (agent) => {
-      try {
-        return (
-          await deps.jobs.submit({
-            principal,
-            body: { agent, params: { network: body.network, address: body.target } },
-            correlationId: input.correlationId,
-          })
-        ).row;
-      } catch (err) {
-        await releaseJobs(1);
-        throw err;
-      }
-    }),
+  const jobs = await deps.jobs.submitAll(
+    principal,
+    agents.map((agent) => ({ agent, params: { network: body.network, address: body.target } })),
+    input.correlationId,
   );
 
   // Past the per-user cap of waiting calls, answer 202 at once rather than refuse: the jobs are queued.
   const waitSeconds = deps.analyzeWaitSeconds;
   const release = waitSeconds > 0 ? await deps.analyzeWaits.acquire(principal.userId, (waitSeconds + 5) * 1000) : undefined;
-  let finished: JobRow[] = rows;
+  let finished: Job[] = jobs;
   try {
-    if (release) finished = await Promise.all(rows.map((row) => deps.jobs.get(row.id, principal, waitSeconds, input.signal)));
+    if (release) finished = await Promise.all(jobs.map((job) => deps.jobs.get(job.id, principal, waitSeconds, input.signal)));
   } finally {
     await release?.();
   }
 
   const common = { target: body.target, network: body.network, depth: body.depth };
-  if (!finished.every((row) => TERMINAL_STATUSES.includes(row.status))) {
+  if (!finished.every((job) => TERMINAL_STATUSES.includes(job.status))) {
     return {
       done: false,
-      body: { ...common, status: 'pending', jobs: finished.map((row) => ({ id: row.id, agent: row.agent, status: row.status, links: jobLinks(row.id) })) },
+      body: { ...common, status: 'pending', jobs: finished.map((job) => ({ id: job.id, agent: job.agent, status: job.status, links: jobLinks(job.id) })) },
     };
   }
   const results: Record<string, unknown> = {};
-  for (const row of finished) if (row.status === 'succeeded') results[row.agent] = row.result;
+  for (const job of finished) if (job.status === 'succeeded') results[job.agent] = job.result;
   const succeeded = Object.keys(results).length;
   return {
     done: true,
@@ -85,7 +74,7 @@ export async function analyze(deps: AnalyzeDeps, input: AnalyzeInput): Promise<A
       ...common,
       status: succeeded === finished.length ? 'succeeded' : succeeded === 0 ? 'failed' : 'partial',
       results,
-      jobs: finished.map((row) => ({ id: row.id, agent: row.agent, status: row.status, error: row.error, links: jobLinks(row.id) })),
+      jobs: finished.map((job) => ({ id: job.id, agent: job.agent, status: job.status, error: job.error, links: jobLinks(job.id) })),
     },
   };
 }

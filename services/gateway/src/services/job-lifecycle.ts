@@ -1,0 +1,57 @@
+import type { Logger } from '@oca/observability';
+import type { GatewayMetrics } from '../metrics';
+import type { FinishedJob, Job } from './job';
+
+/** The seam the webhook module provides: queues a delivery for a finished job. */
+export interface WebhookEnqueuer {
+  enqueue(job: Job, correlationId: string): Promise<void>;
+}
+
+export interface JobLifecycleOptions {
+  /** Frees a finished job's unit of the user's active-job quota (ActiveJobQuota) */
+  quota: { finished(userId: string, count?: number): Promise<void> };
+  /** Wakes long-polls on every instance (JobWaiter) */
+  waiter: { notify(jobId: string): Promise<void> };
+  webhooks: WebhookEnqueuer;
+  metrics: GatewayMetrics;
+  logger: Logger;
+}
+
+export interface FinishedHow {
+  /** Carried into the webhook message and its logs; @default the job's own correlation id */
+  correlationId?: string;
+  /** Run time the executor reported, for the duration histogram (absent for cancels and sweeps) */
+  durationMs?: number;
+}
+
+/**
+ * The one place where "a job finished" has its effects, whatever ended it — a completion from the
+ * executor, the stalled-job sweeper, a cancel by its owner, an admin disabling the account. Each
+ * caller first wins the guarded transition in the store (so this runs once per job), then calls
+ * `finished`. Order: quota back → metrics → webhook (succeeded/failed only; there is no event for
+ * a cancel) → long-poll wake-up last, so a woken client already sees its quota freed.
+ * Throws when a step fails; callers decide whether to retry (completions) or log (sweeper).
+ */
+export class JobLifecycle {
+  constructor(private readonly options: JobLifecycleOptions) {}
+
+  async finished(job: FinishedJob, how: FinishedHow = {}): Promise<void> {
+    const { quota, metrics, webhooks, waiter } = this.options;
+    await quota.finished(job.userId);
+    metrics.jobsCompleted.inc({ agent: job.agent, status: job.status });
+    if (how.durationMs !== undefined) metrics.jobDuration.observe({ agent: job.agent, status: job.status }, how.durationMs / 1000);
+    if (job.webhookUrl && job.status !== 'canceled') await webhooks.enqueue(job, how.correlationId ?? job.correlationId);
+    await waiter.notify(job.id);
+  }
+
+  /**
+   * A redelivered completion found its job already finished: an earlier attempt may have applied
+   * the transition and then failed before the webhook was queued or the long-polls woken, so do
+   * those two again (the webhook id is stable, receivers deduplicate). Quota and metrics were
+   * settled by the attempt that won the transition.
+   */
+  async finishedAgain(job: Job, correlationId: string): Promise<void> {
+    if (job.webhookUrl && (job.status === 'succeeded' || job.status === 'failed')) await this.options.webhooks.enqueue(job, correlationId);
+    await this.options.waiter.notify(job.id);
+  }
+}

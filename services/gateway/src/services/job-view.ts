@@ -1,0 +1,37 @@
+import { toGoPlus } from '@oca/agents';
+import { SecurityResult, type GoPlusTokenSecurityResponse, type JobView } from '@oca/contracts';
+import { DomainError } from '../errors';
+import type { Job } from './job';
+
+export function jobLinks(id: string): JobView['links'] {
+  return { self: `/v1/jobs/${id}`, deliveries: `/v1/jobs/${id}/deliveries` };
+}
+
+/** The public shape of a job: what polling returns and what a webhook carries in `data`. */
+export function toJobView(job: Job): JobView {
+  return {
+    id: job.id,
+    agent: job.agent,
+    status: job.status,
+    priority: job.priority,
+    params: job.params,
+    result: job.result ?? null,
+    error: job.error ?? null,
+    webhook: job.webhookUrl ? { url: job.webhookUrl } : null,
+    createdAt: job.createdAt.toISOString(),
+    startedAt: job.startedAt?.toISOString() ?? null,
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+    links: jobLinks(job.id),
+  };
+}
+
+/** `?format=goplus`: a finished security job's result as GoPlus token_security answers it. */
+export function toGoPlusView(job: Job): GoPlusTokenSecurityResponse {
+  if (job.agent !== 'security') {
+    throw new DomainError('validation_failed', `format=goplus applies to security jobs; this is a ${job.agent} job`, { field: 'format' });
+  }
+  if (job.status !== 'succeeded') {
+    throw new DomainError('conflict', `The job is ${job.status}; its GoPlus view exists once it succeeded`);
+  }
+  return toGoPlus(SecurityResult.parse(job.result));
+}
