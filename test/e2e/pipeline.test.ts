@@ -15,7 +15,8 @@ let h: Harness;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
 beforeAll(async () => {
-  h = await startHarness();
+  // One waiting `POST /api/analyze` per user, so the compat tests can reach the cap.
+  h = await startHarness({ ANALYZE_MAX_WAITS_PER_USER: '1' });
   receiver = await startReceiver();
 });
 
@@ -197,6 +198,69 @@ describe('job pipeline end to end', () => {
     // Never used, so never cached: refused at once.
     const refused = await api(h.gatewayUrl, 'GET', '/v1/jobs', { apiKey: created.body.key });
     expect(refused.status).toBe(401);
+  });
+});
+
+describe('seed-compatible POST /api/analyze on the real stack', () => {
+  let carol: Awaited<ReturnType<typeof newUser>>;
+
+  beforeAll(async () => {
+    carol = await newUser(`carol-${Date.now()}@example.com`);
+  });
+
+  const analyze = (body: unknown) => api(h.gatewayUrl, 'POST', '/api/analyze', { token: carol.token, body });
+
+  it('runs the deep depth as three v1 jobs of the caller and answers 200 with the results they computed', async () => {
+    const target = h.market.tokens.alpha.address;
+    const res = await analyze({ target, network: 'devnet', depth: 'deep' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ target, network: 'devnet', depth: 'deep', status: 'succeeded' });
+    expect(res.body.jobs.map((j: { agent: string }) => j.agent).sort()).toEqual(['address', 'market', 'security']);
+    // Each result is the one its job holds, read back through the v1 API as the caller's own job.
+    for (const job of res.body.jobs) {
+      const v1 = await api(h.gatewayUrl, 'GET', `/v1/jobs/${job.id}`, { token: carol.token });
+      expect(v1.status).toBe(200);
+      expect(v1.body).toMatchObject({ agent: job.agent, status: 'succeeded', params: { network: 'devnet', address: target } });
+      expect(res.body.results[job.agent]).toEqual(v1.body.result);
+      expect(v1.body.result).toMatchObject({ agent: job.agent, network: 'devnet', blockNumber: expect.any(String) });
+    }
+    const listed = await api(h.gatewayUrl, 'GET', '/v1/jobs?limit=10', { token: carol.token });
+    expect(listed.body.items.map((j: { id: string }) => j.id)).toEqual(expect.arrayContaining(res.body.jobs.map((j: { id: string }) => j.id)));
+  });
+
+  it('answers 202 with the pending job IDs, at once, past the per-user cap of waiting calls', async () => {
+    const target = h.scenario.erc20;
+    // The first call holds the user's only waiting slot while its jobs run; the second gets 202.
+    const [first, second] = await Promise.all([
+      analyze({ target, network: 'devnet', depth: 'deep' }),
+      new Promise((r) => setTimeout(r, 30)).then(() => analyze({ target, network: 'devnet', depth: 'quick' })),
+    ]);
+    const [held, immediate] = first.status === 202 ? [second, first] : [first, second];
+    expect(immediate.status).toBe(202);
+    expect(immediate.body).toMatchObject({ status: 'pending', jobs: [expect.objectContaining({ agent: expect.any(String), links: expect.any(Object) })] });
+    expect(immediate.headers.get('location')).toBe(immediate.body.jobs[0].links.self);
+    expect([200, 202]).toContain(held.status);
+    // The pending jobs are real: they finish like any other.
+    const done = await api(h.gatewayUrl, 'GET', `${immediate.body.jobs[0].links.self}?wait=20`, { token: carol.token });
+    expect(done.body.status).toBe('succeeded');
+  });
+
+  it('reports the failures of some agents as partial, with each failed job’s error', async () => {
+    // An EOA: the address agent describes it; the token agents have no token to read.
+    const res = await analyze({ target: h.scenario.deployer, network: 'devnet', depth: 'deep' });
+    expect(res.status).toBe(200);
+    const failed = res.body.jobs.filter((j: { status: string }) => j.status === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(res.body.status).toBe(failed.length === res.body.jobs.length ? 'failed' : 'partial');
+    for (const job of failed) expect(job.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+    expect(Object.keys(res.body.results).sort()).toEqual(res.body.jobs.filter((j: { status: string }) => j.status === 'succeeded').map((j: { agent: string }) => j.agent).sort());
+    expect(res.body.results.address).toMatchObject({ data: { kind: 'eoa' } });
+  });
+
+  it('passes domain errors through in the seed shape', async () => {
+    const res = await analyze({ target: h.scenario.erc20, network: 'ethereum' });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: expect.stringContaining('Network "ethereum" is not served here'), code: 'network_not_configured', details: { field: 'params.network' } });
   });
 });
 

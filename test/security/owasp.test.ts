@@ -5,7 +5,11 @@
  */
 import http from 'node:http';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { AddressResult } from '@oca/contracts';
+import { Broker, newEnvelope } from '@oca/amqp';
+import { AddressResult, EXCHANGES } from '@oca/contracts';
+import { createLogger } from '@oca/observability';
+import { serviceUrls } from '@oca/testkit';
+import { Client } from 'pg';
 import { setRole } from '../../services/auth/src/cli/set-role';
 import { call, clientIp, decodeJwt, LEAK, newUser, publicKeyForms, signEdDsa, signHs256, sleep, startAttackStack, UUID_V4, type AttackStack, type TestUser } from './support';
 
@@ -504,6 +508,33 @@ describe('API10:2023 Unsafe Consumption of APIs', () => {
     const id = await finishedJob(alice, h.scenario.erc20);
     const job = await call(base, 'GET', `/v1/jobs/${id}`, { apiKey: alice.apiKey });
     expect(() => AddressResult.parse(job.body.result)).not.toThrow();
+
+    // A completion carrying a result outside the schema — as a buggy or impostor executor would
+    // send it — fails the job instead of reaching the client. The job is written straight into the
+    // stack's database (never published, so the real executor cannot race the forged message).
+    const forged = randomUUID();
+    const db = new Client({ connectionString: h.db.url });
+    await db.connect();
+    const broker = await Broker.connect({ url: serviceUrls().amqpUrl, connectionName: 'owasp-forger', logger: createLogger({ service: 'owasp', level: 'silent' }), prefix: h.amqpPrefix });
+    try {
+      await db.query(
+        `INSERT INTO jobs.jobs (id, user_id, agent, params, priority, status, correlation_id, enqueued_at) VALUES ($1, $2, 'address', $3, 4, 'queued', 'forged', now())`,
+        [forged, alice.userId, JSON.stringify({ network: 'devnet', address: h.scenario.erc20 })],
+      );
+      const now = new Date().toISOString();
+      const invalid = { ...job.body.result, data: { kind: '<img src=x onerror=alert(1)>', balanceWei: 'lots' } };
+      await broker.publish(
+        EXCHANGES.completions,
+        '',
+        newEnvelope('job.completed', { agent: 'address', status: 'succeeded', result: invalid, startedAt: now, finishedAt: now, durationMs: 1 }, { jobId: forged, correlationId: 'forged' }),
+      );
+      const served = await call(base, 'GET', `/v1/jobs/${forged}?wait=10`, { apiKey: alice.apiKey });
+      expect(served.body).toMatchObject({ status: 'failed', result: null, error: { code: 'agent_error', message: 'The agent produced an invalid result' } });
+      expect(served.text).not.toContain('onerror');
+    } finally {
+      await broker.close();
+      await db.end();
+    }
   });
 
   it.todo(

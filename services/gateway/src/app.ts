@@ -202,7 +202,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
       },
     }));
 
-    completions = new CompletionHandler({ broker: amqp, store, lifecycle, prefetch: env.COMPLETION_PREFETCH });
+    completions = new CompletionHandler({ broker: amqp, store, lifecycle, logger, prefetch: env.COMPLETION_PREFETCH });
     webhookWorker = new WebhookDeliveryWorker({
       broker: amqp,
       jobs: store,

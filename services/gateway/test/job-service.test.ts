@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Broker } from '@oca/amqp';
-import { JobExecute, QUEUES, type Principal } from '@oca/contracts';
+import { JobExecute, QUEUES, type AddressResult, type Principal } from '@oca/contracts';
 import { createPool, createTestDatabase, migrate, type Pool, type TestDatabase } from '@oca/db';
 import { createLogger } from '@oca/observability';
 import { serviceUrls } from '@oca/testkit';
@@ -73,7 +73,7 @@ beforeAll(async () => {
     logger,
   };
   service = new JobService(serviceOptions);
-  completions = new CompletionHandler({ broker, store, lifecycle, prefetch: 5 });
+  completions = new CompletionHandler({ broker, store, lifecycle, logger, prefetch: 5 });
 });
 
 afterAll(async () => {
@@ -84,7 +84,21 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function completedMessage(jobId: string, status: 'succeeded' | 'failed' = 'succeeded') {
+/** A result the address agent's schema accepts (the completion handler checks it). */
+function addressResult(): AddressResult {
+  return {
+    agent: 'address',
+    network: 'devnet',
+    target: ADDRESS,
+    blockNumber: '42',
+    generatedAt: new Date().toISOString(),
+    summary: 'an account',
+    findings: [],
+    data: { kind: 'eoa', balanceWei: '0', balance: '0', nonce: 0, codeSize: 0, codeHash: null, token: null, proxy: null },
+  };
+}
+
+function completedMessage(jobId: string, status: 'succeeded' | 'failed' = 'succeeded', result: unknown = addressResult()) {
   const now = new Date().toISOString();
   return {
     v: 1 as const,
@@ -93,7 +107,7 @@ function completedMessage(jobId: string, status: 'succeeded' | 'failed' = 'succe
     jobId,
     correlationId: 'c-1',
     createdAt: now,
-    payload: { agent: 'address', status, result: { ok: true }, startedAt: now, finishedAt: now, durationMs: 5 },
+    payload: { agent: 'address', status, result, startedAt: now, finishedAt: now, durationMs: 5 },
   };
 }
 
@@ -161,6 +175,23 @@ it('applies a completion exactly once and wakes a long-poll on another instance'
   const after = await store.get(row.id);
   expect(after?.status).toBe('succeeded');
   expect(enqueuedWebhooks.filter((j) => j.id === row.id)).toHaveLength(1);
+});
+
+it('checks a completion’s result against the agent’s schema: an invalid one fails the job, a mismatched agent changes nothing', async () => {
+  const submit = async () =>
+    (await service.submit({ principal: user, body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } }, correlationId: 'c' })).job;
+  const [forged, valid, other] = [await submit(), await submit(), await submit()];
+  await completions.handle(completedMessage(forged.id, 'succeeded', { ...addressResult(), data: { kind: '<script>', injected: true } }));
+  expect(await store.get(forged.id)).toMatchObject({ status: 'failed', result: null, error: { code: 'agent_error', message: 'The agent produced an invalid result' } });
+  // A valid result is stored as the schema parsed it: keys it does not declare are dropped.
+  await completions.handle(completedMessage(valid.id, 'succeeded', { ...addressResult(), injected: '<script>' }));
+  const stored = await store.get(valid.id);
+  expect(stored).toMatchObject({ status: 'succeeded', result: { agent: 'address', blockNumber: '42' } });
+  expect(Object.keys(stored!.result as object)).not.toContain('injected');
+  const wrongAgent = completedMessage(other.id);
+  wrongAgent.payload.agent = 'market';
+  await completions.handle(wrongAgent);
+  expect((await store.get(other.id))?.status).toBe('queued');
 });
 
 it('does not let a completion overwrite a canceled job', async () => {
@@ -251,7 +282,7 @@ describe('active-job quota (Redis counter over the PostgreSQL truth)', () => {
     const small = new ActiveJobQuota({ redis: redisA, keyPrefix: redisPrefix, max: 3, countActive: (userId) => store.countActive(userId) });
     const smallLifecycle = new JobLifecycle({ ...(lifecycle as any).options, quota: small });
     const quoted = new JobService({ ...serviceOptions, quota: small, lifecycle: smallLifecycle });
-    const handler = new CompletionHandler({ broker, store, lifecycle: smallLifecycle, prefetch: 5 });
+    const handler = new CompletionHandler({ broker, store, lifecycle: smallLifecycle, logger, prefetch: 5 });
     const key = `${redisPrefix}active-jobs:${owner.userId}`;
     // JobService.submit reserves the unit itself and gives it back when no job was created.
     const submit = async () =>

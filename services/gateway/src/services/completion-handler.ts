@@ -1,5 +1,6 @@
 import type { Broker, ConsumeContext, Consumer } from '@oca/amqp';
-import { CompletionMessage, QUEUES } from '@oca/contracts';
+import { AGENT_CATALOG, CompletionMessage, isAgentName, QUEUES, type JobCompleted, type JobError } from '@oca/contracts';
+import type { Logger } from '@oca/observability';
 import type { JobLifecycle } from './job-lifecycle';
 import type { JobStore } from './job-store';
 
@@ -7,7 +8,24 @@ export interface CompletionHandlerOptions {
   broker: Broker;
   store: Pick<JobStore, 'markStarted' | 'complete' | 'get'>;
   lifecycle: Pick<JobLifecycle, 'finished' | 'finishedAgain'>;
+  logger: Logger;
   prefetch: number;
+}
+
+const INVALID_RESULT: JobError = { code: 'agent_error', message: 'The agent produced an invalid result', retryable: false };
+
+/**
+ * The outcome to store. A succeeded result is checked against its agent's result schema here too:
+ * what reaches clients and webhooks is never taken on trust from the queue (a bug or a forged
+ * message in the executor's place fails the job instead of serving an unchecked shape).
+ */
+function checkedOutcome(payload: JobCompleted['payload'], logger: Logger, jobId: string) {
+  if (payload.status !== 'succeeded') return { status: payload.status, result: null, error: payload.error ?? null };
+  const schema = isAgentName(payload.agent) ? AGENT_CATALOG[payload.agent].result : undefined;
+  const checked = schema?.safeParse(payload.result);
+  if (checked?.success) return { status: 'succeeded' as const, result: checked.data, error: null };
+  logger.error({ jobId, agent: payload.agent, issues: checked?.error.issues.slice(0, 5) }, 'completion carried a result outside its agent schema; job failed');
+  return { status: 'failed' as const, result: null, error: INVALID_RESULT };
 }
 
 /**
@@ -39,13 +57,8 @@ export class CompletionHandler {
       return;
     }
     const { payload } = message;
-    const job = await store.complete(message.jobId, {
-      status: payload.status,
-      result: payload.result ?? null,
-      error: payload.error ?? null,
-      startedAt: payload.startedAt,
-      finishedAt: payload.finishedAt,
-    });
+    const outcome = checkedOutcome(payload, this.options.logger, message.jobId);
+    const job = await store.complete(message.jobId, { ...outcome, agent: payload.agent, startedAt: payload.startedAt, finishedAt: payload.finishedAt });
     if (job) {
       await lifecycle.finished(job, { correlationId: message.correlationId, durationMs: payload.durationMs });
       return;
@@ -54,7 +67,7 @@ export class CompletionHandler {
     // may have left the lifecycle half done.
     if (ctx && (ctx.redelivered || ctx.attempt > 1)) {
       const current = await store.get(message.jobId);
-      if (current?.status === payload.status) await lifecycle.finishedAgain(current, message.correlationId);
+      if (current?.status === outcome.status) await lifecycle.finishedAgain(current, message.correlationId);
     }
   }
 }

@@ -222,17 +222,26 @@ export class JobStore {
 
   /**
    * queued|running → succeeded|failed, exactly once: a duplicate completion (redelivery, a
-   * second executor) finds the job terminal and returns undefined.
+   * second executor) finds the job terminal and returns undefined. With `agent`, a completion that
+   * names another agent than the job's matches nothing.
    */
   async complete(
     id: string,
-    outcome: { status: 'succeeded' | 'failed'; result: unknown; error: JobError | null; startedAt: string; finishedAt: string },
+    outcome: { status: 'succeeded' | 'failed'; result: unknown; error: JobError | null; startedAt: string; finishedAt: string; agent?: string },
   ): Promise<FinishedJob | undefined> {
     const res = await this.pool.query<JobRow>(
       `UPDATE jobs.jobs SET status = $2, result = $3, error = $4,
          started_at = COALESCE(started_at, $5), finished_at = $6, updated_at = now()
-       WHERE id = $1 AND status IN ('queued', 'running') RETURNING ${JOB_COLUMNS}`,
-      [id, outcome.status, outcome.result === undefined ? null : JSON.stringify(outcome.result), outcome.error ? JSON.stringify(outcome.error) : null, outcome.startedAt, outcome.finishedAt],
+       WHERE id = $1 AND status IN ('queued', 'running') AND ($7::text IS NULL OR agent = $7) RETURNING ${JOB_COLUMNS}`,
+      [
+        id,
+        outcome.status,
+        outcome.result === undefined ? null : JSON.stringify(outcome.result),
+        outcome.error ? JSON.stringify(outcome.error) : null,
+        outcome.startedAt,
+        outcome.finishedAt,
+        outcome.agent ?? null,
+      ],
     );
     return res.rows[0] && toFinished(res.rows[0]);
   }
