@@ -14,7 +14,7 @@ import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { DomainError, statusOf } from '../src/errors';
 import { createGatewayMetrics } from '../src/metrics';
-import { CompletionHandler } from '../src/services/completion-handler';
+import { CompletionHandler } from '../src/handlers/completion.handler';
 import type { Job } from '../src/services/job';
 import { JobLifecycle } from '../src/services/job-lifecycle';
 import { JobService, type JobServiceOptions } from '../src/services/job-service';

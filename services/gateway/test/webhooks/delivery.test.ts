@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { Job } from '../../src/services/job';
 import { JobStore } from '../../src/services/job-store';
 import { DeliveryStore } from '../../src/webhooks/delivery-store';
-import { WebhookDeliveryWorker } from '../../src/webhooks/delivery-worker';
+import { WebhookDeliveryWorker } from '../../src/handlers/webhook-delivery.handler';
 import { SsrfGuard, type HostLookup } from '../../src/webhooks/ssrf-guard';
 import { WebhookDispatcher } from '../../src/webhooks/webhook-dispatcher';
 import { WebhookSecretStore } from '../../src/webhooks/webhook-secrets';

@@ -1,8 +1,8 @@
 import type { Broker, ConsumeContext, Consumer } from '@oca/amqp';
 import { AGENT_CATALOG, CompletionMessage, isAgentName, QUEUES, type JobCompleted, type JobError } from '@oca/contracts';
 import type { Logger } from '@oca/observability';
-import type { JobLifecycle } from './job-lifecycle';
-import type { JobStore } from './job-store';
+import type { JobLifecycle } from '../services/job-lifecycle';
+import type { JobStore } from '../services/job-store';
 
 export interface CompletionHandlerOptions {
   broker: Broker;

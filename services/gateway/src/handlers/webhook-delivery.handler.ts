@@ -5,12 +5,12 @@ import type { Logger } from '@oca/observability';
 import type { Registry } from 'prom-client';
 import type { JobStore } from '../services/job-store';
 import { toJobView } from '../services/job-view';
-import type { DeliveryAttempt, DeliveryStore } from './delivery-store';
-import { signWebhook } from './signer';
-import { ssrfRuleOf, type SsrfGuard } from './ssrf-guard';
-import { createWebhookMetrics, type WebhookMetrics } from './webhook-metrics';
-import { postWebhook } from './webhook-http';
-import type { WebhookSecretStore } from './webhook-secrets';
+import type { DeliveryAttempt, DeliveryStore } from '../webhooks/delivery-store';
+import { signWebhook } from '../webhooks/signer';
+import { ssrfRuleOf, type SsrfGuard } from '../webhooks/ssrf-guard';
+import { createWebhookMetrics, type WebhookMetrics } from '../webhooks/webhook-metrics';
+import { postWebhook } from '../webhooks/webhook-http';
+import type { WebhookSecretStore } from '../webhooks/webhook-secrets';
 
 export interface WebhookDeliveryWorkerOptions {
   broker: Pick<Broker, 'consume'>;
