@@ -28,8 +28,9 @@ export interface BrokerOptions {
    * Back-off steps (ms) per work queue: a failed message waits in `<queue>.retry.<n>` for the n-th
    * step, and is dead-lettered once every step is used. Changing the steps of a live queue re-declares
    * retry queues with a different TTL, which RabbitMQ refuses: delete the old retry queues first.
-   * @default agent-execution and agent-completion [1000, 5000, 30000]; webhook-delivery
-   * [5000, 30000, 120000, 600000, 3600000, 21600000]; auth.rpc [] (an RPC caller has long given up)
+   * @default agent-execution, agent-completion and cache.completions [1000, 5000, 30000];
+   * webhook-delivery [5000, 30000, 120000, 600000, 3600000, 21600000]; auth.rpc and cache.rpc []
+   * (an RPC caller has long given up)
    */
   retryDelaysMs?: Partial<Record<QueueName, number[]>>;
   /** AMQP heartbeat; a dead peer is noticed after about two of these. @default 10 */

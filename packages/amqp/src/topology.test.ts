@@ -40,6 +40,8 @@ describe('planTopology', () => {
     expect(bindings).toContainEqual({ queue: 'p-agent-completion', exchange: 'p-oca.completions', routingKey: '' });
     expect(bindings).toContainEqual({ queue: 'p-webhook-delivery', exchange: 'p-oca.webhooks', routingKey: 'webhook.deliver' });
     expect(bindings).toContainEqual({ queue: 'p-auth.rpc', exchange: 'p-oca.rpc', routingKey: 'auth.rpc' });
+    expect(bindings).toContainEqual({ queue: 'p-cache.completions', exchange: 'p-oca.completions', routingKey: '' });
+    expect(bindings).toContainEqual({ queue: 'p-cache.rpc', exchange: 'p-oca.rpc', routingKey: 'cache.rpc' });
     expect(bindings).toContainEqual({ queue: 'p-dead-letter', exchange: 'p-oca.dead-letter', routingKey: '' });
   });
 

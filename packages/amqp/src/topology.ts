@@ -15,8 +15,11 @@ export const DEFAULT_RETRY_DELAYS_MS: Readonly<Record<QueueName, readonly number
   [QUEUES.agentExecution]: [1_000, 5_000, 30_000],
   [QUEUES.agentCompletion]: [1_000, 5_000, 30_000],
   [QUEUES.webhookDelivery]: [5_000, 30_000, 120_000, 600_000, 3_600_000, 21_600_000],
+  // A fill that waits out a Redis outage is still worth having (a miss otherwise).
+  [QUEUES.cacheCompletions]: [1_000, 5_000, 30_000],
   // An RPC caller waits seconds at most: a late answer helps nobody.
   [QUEUES.authRpc]: [],
+  [QUEUES.cacheRpc]: [],
   [QUEUES.deadLetter]: [],
 };
 
@@ -68,6 +71,8 @@ const WORK_QUEUES: readonly QueueName[] = [
   QUEUES.agentCompletion,
   QUEUES.webhookDelivery,
   QUEUES.authRpc,
+  QUEUES.cacheCompletions,
+  QUEUES.cacheRpc,
 ];
 
 const EXCHANGE_TYPES: Record<(typeof EXCHANGES)[keyof typeof EXCHANGES], ExchangeDecl['type']> = {
@@ -92,6 +97,10 @@ export function planTopology(config: TopologyConfig): TopologyPlan {
     { queue: n(QUEUES.agentCompletion), exchange: n(EXCHANGES.completions), routingKey: '' },
     { queue: n(QUEUES.webhookDelivery), exchange: n(EXCHANGES.webhooks), routingKey: ROUTING_KEYS.webhookDeliver },
     { queue: n(QUEUES.authRpc), exchange: n(EXCHANGES.rpc), routingKey: ROUTING_KEYS.authRpc },
+    // Declared by every service, not only by the cache: completions published while the cache
+    // service is down (or not yet deployed) wait in its queue and fill the cache when it starts.
+    { queue: n(QUEUES.cacheCompletions), exchange: n(EXCHANGES.completions), routingKey: '' },
+    { queue: n(QUEUES.cacheRpc), exchange: n(EXCHANGES.rpc), routingKey: ROUTING_KEYS.cacheRpc },
     { queue: n(QUEUES.deadLetter), exchange: n(EXCHANGES.deadLetter), routingKey: '' },
   ];
   const retryQueues = new Map<string, string[]>();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentResultBase } from './agent-base';
+import type { CachePolicy } from './cache';
 import { MarketParams, MarketResult } from './agent-market';
 import { SecurityParams, SecurityResult } from './agent-security';
 import { Address, Network } from './common';
@@ -54,6 +55,10 @@ export type AddressResult = z.infer<typeof AddressResult>;
 /**
  * The agent catalog: name → params and result schema. The gateway validates params with it
  * before a job is queued, and `GET /v1/agents` publishes it as JSON Schema.
+ *
+ * `version` is part of every cache key: bump it whenever a change to the agent changes its
+ * results (new figures, a fixed bug), and every cached result of the older version becomes
+ * unreachable at once. `cache` is the agent's freshness policy (see CachePolicy).
  */
 export const AGENT_CATALOG = {
   address: {
@@ -62,6 +67,9 @@ export const AGENT_CATALOG = {
     result: AddressResult,
     /** Per-agent execution timeout */
     timeoutMs: 20_000,
+    version: 1,
+    /** Balances and nonces move with every block: the current block only, and never older than a slot */
+    cache: { maxBlocks: 0, maxAgeSeconds: 12 } satisfies CachePolicy,
   },
   security: {
     description:
@@ -69,6 +77,9 @@ export const AGENT_CATALOG = {
     params: SecurityParams,
     result: SecurityResult,
     timeoutMs: 30_000,
+    version: 1,
+    /** Owner powers and taxes change rarely; holders and liquidity drift slowly */
+    cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
   },
   market: {
     description:
@@ -76,6 +87,9 @@ export const AGENT_CATALOG = {
     params: MarketParams,
     result: MarketResult,
     timeoutMs: 30_000,
+    version: 1,
+    /** Prices move with every swap: at most one block behind the head */
+    cache: { maxBlocks: 1, maxAgeSeconds: 30 } satisfies CachePolicy,
   },
   trend: {
     description:
@@ -83,6 +97,9 @@ export const AGENT_CATALOG = {
     params: TrendParams,
     result: TrendResult,
     timeoutMs: 60_000,
+    version: 1,
+    /** A ranking over hours of new pools: minutes of staleness do not change it, whatever the blocks */
+    cache: { maxAgeSeconds: 300 } satisfies CachePolicy,
   },
 } as const;
 export type AgentName = keyof typeof AGENT_CATALOG;

@@ -10,3 +10,6 @@ export * from './api';
 export * from './auth-rpc';
 export * from './admin';
 export * from './redis-keys';
+export * from './canonical-json';
+export * from './cache';
+export * from './cache-rpc';

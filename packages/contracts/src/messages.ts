@@ -43,6 +43,10 @@ export const JobCompleted = envelope(
     startedAt: z.iso.datetime(),
     finishedAt: z.iso.datetime(),
     durationMs: z.number().nonnegative(),
+    /** The params the agent ran with, as its schema parsed them (defaults applied): what the cache keys on */
+    params: z.unknown().optional(),
+    /** AGENT_CATALOG[agent].version of the executor that ran it */
+    agentVersion: z.number().int().min(1).optional(),
   }),
 );
 export type JobCompleted = z.infer<typeof JobCompleted>;

@@ -12,6 +12,24 @@ export const REDIS_KEYS = {
    * carry an older version are refused at once by every gateway instance.
    */
   userTokenVersion: (prefix: string, userId: string) => `${prefix}user:${userId}:token-version`,
+
+  // ---- result cache (entries themselves: cacheKey in cache.ts, under `<prefix>cache:`) ----
+  // These live outside `<prefix>cache:` so a SCAN over the entries never meets them.
+
+  /**
+   * A network's chain head, JSON ChainHead `{block, at}`, written by the cache service's poller
+   * with a TTL of a few poll intervals: a dead poller makes the head unknown, never stale.
+   */
+  chainHead: (prefix: string, network: string) => `${prefix}chain-head:${network}`,
+  /** ZSET: member = cache key, score = hits (the gateway ZINCRBYs on every hit; the cache service decays it) */
+  cacheHits: (prefix: string) => `${prefix}cache-hits`,
+  /** HASH: field `<agent>:<hit|miss|coalesced|bypass>` (cacheLookupField), value = lookups (the gateway HINCRBYs) */
+  cacheLookups: (prefix: string) => `${prefix}cache-lookups`,
+  /**
+   * SET of the cache keys whose params name this target (lower-cased address), on any network;
+   * maintained by the cache service on fill with the entries' TTL, so invalidation by target never scans.
+   */
+  cacheTargetIndex: (prefix: string, target: string) => `${prefix}cache-target:${target}`,
 } as const;
 
 /** Token-version markers outlive any access token (at most 24 h) and any API key cache entry. */

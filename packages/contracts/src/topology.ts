@@ -27,6 +27,9 @@ export const QUEUES = {
   agentCompletion: 'agent-completion',
   webhookDelivery: 'webhook-delivery',
   authRpc: 'auth.rpc',
+  /** The cache service's copy of every completion (bound to the oca.completions fanout) */
+  cacheCompletions: 'cache.completions',
+  cacheRpc: 'cache.rpc',
   deadLetter: 'dead-letter',
 } as const;
 
@@ -34,6 +37,7 @@ export const ROUTING_KEYS = {
   jobExecute: 'job.execute',
   webhookDeliver: 'webhook.deliver',
   authRpc: 'auth.rpc',
+  cacheRpc: 'cache.rpc',
 } as const;
 
 /** Message headers carried across queues so logs can follow one job end to end. */

@@ -6,7 +6,7 @@
  * Faults are injected at the HTTP boundary of the chain (testkit's RPC proxy, a slow forwarder);
  * nothing inside the executor is stubbed. Each test gets its own AMQP and Redis prefix.
  */
-import { AddressResult, JOB_MARKER_TTL_SECONDS, QUEUES, REDIS_KEYS, type JobCompleted } from '@oca/contracts';
+import { AddressResult, AGENT_CATALOG, JOB_MARKER_TTL_SECONDS, QUEUES, REDIS_KEYS, type JobCompleted } from '@oca/contracts';
 import { DEMO_TOKEN, deployScenario, startAnvil, startRpcProxy, type AnvilInstance, type RpcProxy, type Scenario } from '@oca/testkit';
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS, sleep, startHarness, until, type Harness } from './executor-harness';
 import { startSlowRpc, type SlowRpc } from './slow-rpc';
@@ -69,6 +69,8 @@ it('runs a job for the scenario ERC-20: job.started, then job.completed succeede
   expect(done).toMatchObject({ jobId: job.jobId, correlationId: job.correlationId });
   expect(done.payload).toMatchObject({ agent: 'address', status: 'succeeded' });
   expect(done.payload.error).toBeUndefined();
+  // What the cache service keys the result on: the parsed params and the agent's catalog version.
+  expect(done.payload).toMatchObject({ params: { network: 'devnet', address: scenario.erc20.toLowerCase() }, agentVersion: AGENT_CATALOG.address.version });
   const result = AddressResult.parse(done.payload.result);
   expect(result).toMatchObject({ agent: 'address', network: 'devnet', target: scenario.erc20, blockNumber: scenario.blockNumber });
   expect(result.data).toMatchObject({
@@ -177,6 +179,7 @@ it.each([
   const done = await completionOf(job.jobId!);
 
   expect(done.payload).toMatchObject({ agent, status: 'failed', error: { code, retryable: false } });
+  expect(done.payload.params).toBeUndefined();
   expect(attemptsLogged(job.jobId!)).toEqual([1]);
   expect(h.startedOf(job.jobId!)).toHaveLength(1);
   await sleep(QUIET_MS);

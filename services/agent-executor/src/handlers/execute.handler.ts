@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { newEnvelope, TransientError, type Broker, type ConsumeContext } from '@oca/amqp';
-import { EXCHANGES, JOB_MARKER_TTL_SECONDS, REDIS_KEYS, type JobExecute } from '@oca/contracts';
+import { AGENT_CATALOG, EXCHANGES, isAgentName, JOB_MARKER_TTL_SECONDS, REDIS_KEYS, type JobExecute } from '@oca/contracts';
 import type { Redis } from 'ioredis';
 import type { ExecutorMetrics } from '../metrics';
 import type { JobRunner } from '../services/job-runner';
@@ -73,7 +73,9 @@ export class ExecuteHandler {
         {
           agent: message.payload.agent,
           status: succeeded ? 'succeeded' : 'failed',
-          ...(succeeded ? { result: outcome.result } : { error }),
+          ...(succeeded ? { result: outcome.result, params: outcome.params } : { error }),
+          // With params, what the cache service keys a result on (an older version's is unreachable).
+          ...(isAgentName(message.payload.agent) ? { agentVersion: AGENT_CATALOG[message.payload.agent].version } : {}),
           startedAt: startedAt.toISOString(),
           finishedAt: finishedAt.toISOString(),
           durationMs: finishedAt.getTime() - startedAt.getTime(),

@@ -69,7 +69,7 @@ describe('JobRunner', () => {
 
     const outcome = await runner.run('address', PARAMS, logger);
 
-    expect(outcome).toEqual({ kind: 'succeeded', result: RESULT });
+    expect(outcome).toEqual({ kind: 'succeeded', result: RESULT, params: PARAMS });
     expect(agent.run).toHaveBeenCalledTimes(1);
     const [params, ctx] = agent.run.mock.calls[0]!;
     expect(params).toEqual(PARAMS);

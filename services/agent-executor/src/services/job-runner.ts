@@ -4,7 +4,8 @@ import { AGENT_CATALOG, isAgentName, type AgentName, type JobError } from '@oca/
 import type { Logger } from 'pino';
 
 export type RunOutcome =
-  | { kind: 'succeeded'; result: unknown }
+  /** `params` as the agent's schema parsed them (defaults applied): what the result answers */
+  | { kind: 'succeeded'; result: unknown; params: unknown }
   | { kind: 'failed'; error: JobError }
   /** Worth another attempt later (RPC trouble, timeout) */
   | { kind: 'transient'; error: JobError };
@@ -59,7 +60,7 @@ export class JobRunner {
         logger.error({ issues: checked.error.issues.slice(0, 5) }, 'agent result failed its schema');
         return { kind: 'failed', error: { code: 'agent_error', message: 'The agent produced an invalid result', retryable: false } };
       }
-      return { kind: 'succeeded', result: checked.data };
+      return { kind: 'succeeded', result: checked.data, params: params.data };
     } catch (err) {
       if (signal.aborted && !stop?.aborted) {
         return { kind: 'transient', error: { code: 'timeout', message: `The agent did not finish within ${timeoutMs} ms`, retryable: true } };
