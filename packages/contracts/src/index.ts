@@ -5,6 +5,7 @@ export * from './agents';
 export * from './agent-market';
 export * from './agent-trend';
 export * from './agent-security';
+export * from './goplus-token-security';
 export * from './messages';
 export * from './api';
 export * from './auth-rpc';
