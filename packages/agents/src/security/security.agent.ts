@@ -3,8 +3,7 @@ import { getAddress, zeroAddress, type Address, type Hash } from 'viem';
 import { abortable } from '../abort';
 import { checksummedAddress } from '../checksum';
 import { PermanentAgentError } from '../errors';
-import { readOrNull } from '../market/dex-reads';
-import { discoverPools } from '../market/pools';
+import { discoverPools, readOrNull } from '../dex';
 import type { Agent, AgentContext } from '../types';
 import { analyseCode } from './code-analysis';
 import { readContract, resolveProxy } from './contract-read';
@@ -24,7 +23,7 @@ import { readCandidates, readMintHistory, readPositions, type V3MintHistory } fr
  *
  * 1. block number;
  * 2. code, proxy slots, owner, metadata — and the Transfer history (adaptive getLogs paging)
- *    — and the listed factories' pools of the token (the market agent's `discoverPools`);
+ *    — and the listed factories' pools of the token (`discoverPools`, shared DEX reading in `dex/`);
  * 3. the proxy's implementation code, the creator (first mint's sender), and through the probe
  *    (state-override eth_call) every candidate's balance and code size plus the token's
  *    verified V2 pairs and V3 pools among them;

@@ -1,12 +1,25 @@
 import { blockTimestampReader, DEX_DEPLOYMENTS, findBlocksByTimestamp, formatRatio, mulRatio, ratio, type Ratio } from '@oca/chain';
 import type { Address } from 'viem';
 import { abortable } from '../abort';
+import {
+  fetchPoolLogs,
+  liquidityUsd,
+  percentChange,
+  poolState,
+  readMarketSnapshot,
+  readPoolRaw,
+  readTokenMeta,
+  usdValue,
+  V2_SWAP,
+  V2_SYNC,
+  V3_INITIALIZE,
+  V3_SWAP,
+  type PoolLog,
+  type PoolRef,
+  type PricedPool,
+  type TokenMeta,
+} from '../dex';
 import type { Agent, AgentContext } from '../types';
-import { readTokenMeta, type TokenMeta } from '../market/dex-reads';
-import { liquidityUsd, percentChange, usdValue } from '../market/market-figures';
-import { readMarketSnapshot, type PricedPool } from '../market/market-snapshot';
-import { poolState, readPoolRaw, type PoolRef } from '../market/pools';
-import { fetchPoolLogs, V2_SWAP, V2_SYNC, V3_INITIALIZE, V3_SWAP, type PoolLog } from '../market/swap-logs';
 import { findLaunches, type PoolLaunch } from './launches';
 import { momentum, MOMENTUM_FORMULA } from './momentum';
 import { poolActivity } from './pool-activity';

@@ -1,6 +1,6 @@
 import { dexQuoteTokens, ratio, type ChainClient, type DexDeployment, type DexQuoteToken, type Ratio } from '@oca/chain';
 import type { Address } from 'viem';
-import { readTokenMeta, type TokenMeta } from './dex-reads';
+import { readTokenMeta, type TokenMeta } from './contract-reads';
 import { discoverPools, readPoolState, type PoolDecimals, type PoolRef, type PoolState } from './pools';
 
 /** A pool with its state and the USD price of its quote token, all at the pinned block. */
