@@ -1,7 +1,7 @@
 import { beaconAbi, EIP1967_SLOTS, slotToAddress, type ChainClient } from '@oca/chain';
 import type { ProxyInfo } from '@oca/contracts';
 import { encodeFunctionData, getAddress, keccak256, size, slice, type Address, type Hex } from 'viem';
-import { probeCall } from './probe-call';
+import { probeCall } from '../dex';
 
 const IMPLEMENTATION_CALL = encodeFunctionData({ abi: beaconAbi, functionName: 'implementation' });
 

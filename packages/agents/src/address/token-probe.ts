@@ -1,8 +1,7 @@
 import { decodeTokenText, erc165Abi, erc20Abi, INTERFACE_IDS, type ChainClient } from '@oca/chain';
 import type { TokenInfo } from '@oca/contracts';
 import { encodeFunctionData, type Address, type Hex } from 'viem';
-import { decodeBool, decodeDecimals, decodeUint } from './decode';
-import { probeCall } from './probe-call';
+import { decodeBool, decodeDecimals, decodeUint, probeCall } from '../dex';
 
 /** Raw return data of every call token detection makes; null where the EVM failed the call. */
 export interface TokenProbe {

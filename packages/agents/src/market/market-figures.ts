@@ -1,7 +1,6 @@
-import { formatRatio, mulRatio, ratio, ratioToNumber, unitsRatio, type Ratio } from '@oca/chain';
+import { formatRatio, type Ratio } from '@oca/chain';
+import { liquidityUsd, percentChange, poolPriceUsd, units, usdValue, type PricedPool, type SwapFill } from '../dex';
 import type { MarketPool, TxnCounts } from './market-contract';
-import type { PricedPool } from './market-snapshot';
-import { addFills, emptyStats, type SwapFill, type WindowStats } from './swap-logs';
 
 export const WINDOWS = ['h1', 'h6', 'h24'] as const;
 export type WindowName = (typeof WINDOWS)[number];
@@ -21,39 +20,28 @@ export interface PoolHistory {
   pastPrices: PerWindow<PastPrice>;
 }
 
-/** Percent change from `then` to `now`; null without both prices. */
-export function percentChange(now: Ratio | null, then: Ratio | null | undefined): number | null {
-  if (!now || !then || then.num === 0n) return null;
-  // (now − then) / then · 100, exact until the final conversion.
-  return ratioToNumber(ratio((now.num * then.den - then.num * now.den) * 100n, now.den * then.num));
+/** Swap count and volume over one window of one pool. */
+export interface WindowStats {
+  buys: number;
+  sells: number;
+  baseRaw: bigint;
+  quoteRaw: bigint;
 }
 
-/** `raw` whole-token units as a double. */
-export function units(raw: bigint, decimals: number): number {
-  return ratioToNumber(unitsRatio(raw, decimals));
+function emptyStats(): WindowStats {
+  return { buys: 0, sells: 0, baseRaw: 0n, quoteRaw: 0n };
 }
 
-/** `raw` units of a token worth `usd` each, in USD; null without a USD price. */
-export function usdValue(raw: bigint, decimals: number, usd: Ratio | null): number | null {
-  return usd === null ? null : ratioToNumber(mulRatio(unitsRatio(raw, decimals), usd));
-}
-
-/** Price of the base token in USD through this pool. */
-export function poolPriceUsd(pool: PricedPool): Ratio | null {
-  return pool.state.price && pool.quoteUsd ? mulRatio(pool.state.price, pool.quoteUsd) : null;
-}
-
-/** Quote-side USD value: how deep a pool is, free of its own (manipulable) base price. */
-export function quoteDepthUsd(pool: PricedPool): number | null {
-  return usdValue(pool.state.quoteRaw, pool.decimals.quote, pool.quoteUsd);
-}
-
-/** Both sides in USD, the base side at this pool's own price. */
-export function liquidityUsd(pool: PricedPool): number | null {
-  const priceUsd = poolPriceUsd(pool);
-  const quote = quoteDepthUsd(pool);
-  const base = usdValue(pool.state.baseRaw, pool.decimals.base, priceUsd);
-  return quote === null || base === null ? null : quote + base;
+/** Adds every fill at or after `fromBlock` to a window's stats. */
+function addFills(stats: WindowStats, fills: readonly SwapFill[], fromBlock: bigint): WindowStats {
+  for (const fill of fills) {
+    if (fill.blockNumber < fromBlock) continue;
+    if (fill.side === 'buy') stats.buys += 1;
+    else stats.sells += 1;
+    stats.baseRaw += fill.baseRaw;
+    stats.quoteRaw += fill.quoteRaw;
+  }
+  return stats;
 }
 
 /** Per-window swap stats of one pool's fills. */

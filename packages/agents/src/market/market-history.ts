@@ -1,7 +1,6 @@
 import { isTransientRpcError, type ChainClient, type Ratio } from '@oca/chain';
+import { readPoolPrice, type PricedPool } from '../dex';
 import { WINDOWS, type PastPrice, type PerWindow } from './market-figures';
-import type { PricedPool } from './market-snapshot';
-import { readPoolPrice } from './pools';
 import type { WindowBounds } from './windows';
 
 /** Prices at each window's start block, for every pool and for the USD anchor. */

@@ -3,14 +3,12 @@ import { getAddress, zeroAddress, type Address } from 'viem';
 import { abortable } from '../abort';
 import { checksummedAddress } from '../checksum';
 import { PermanentAgentError } from '../errors';
+import { decodeSwap, fetchPoolLogs, percentChange, poolPriceUsd, quoteDepthUsd, readBalance, readMarketSnapshot, V2_SWAP, V3_SWAP, type PricedPool, type SwapFill } from '../dex';
 import type { Agent, AgentContext } from '../types';
-import { readBalance } from './dex-reads';
 import { MarketParams, MarketResult, type MarketData, type MarketPool } from './market-contract';
-import { percentChange, poolFigures, poolPriceUsd, quoteDepthUsd, sumOrNull, WINDOWS, type PerWindow } from './market-figures';
+import { poolFigures, sumOrNull, WINDOWS, type PerWindow } from './market-figures';
 import { pastUsd, readMarketHistory } from './market-history';
 import { marketFindings, marketSummary } from './market-report';
-import { readMarketSnapshot, type PricedPool } from './market-snapshot';
-import { decodeSwap, fetchPoolLogs, V2_SWAP, V3_SWAP, type SwapFill } from './swap-logs';
 import { trailingWindows } from './windows';
 
 /** Burn sinks left out of circulating supply. */

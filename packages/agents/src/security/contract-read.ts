@@ -1,8 +1,7 @@
 import { beaconAbi, decodeTokenText, EIP1967_SLOTS, erc20Abi, minimalProxyImplementation, slotToAddress, type ChainClient } from '@oca/chain';
 import type { SecurityProxy } from './schemas';
 import { encodeFunctionData, getAddress, keccak256, parseAbi, size, slice, type Address, type Hex } from 'viem';
-import { decodeDecimals, decodeUint } from '../address/decode';
-import { probeCall } from '../address/probe-call';
+import { decodeDecimals, decodeUint, probeCall } from '../dex';
 
 /** EIP-1822 (UUPS draft) implementation slot: keccak256("PROXIABLE"). */
 export const EIP1822_SLOT: Hex = '0xc5f16f0fcc639fa48a6947836d9850f504798523bf8c9a3a87d5876cf622bcf7';

@@ -1,3 +1,2 @@
-// The security agent and its GoPlus view, for the registry and the gateway's `?format=goplus`.
+// The security agent, for the registry (its GoPlus view is `toGoPlus` in @oca/contracts).
 export { securityAgent } from './security.agent';
-export { toGoPlus, toGoPlusTokenSecurity } from './goplus';

@@ -1,11 +1,8 @@
 // The security agent's schemas live in @oca/contracts (agent-security.ts), the one source of truth.
 export {
-  GoPlusTokenSecurity,
-  GoPlusTokenSecurityResponse,
   SecurityData,
   SecurityParams,
   SecurityResult,
-  type GoPlusHolder,
   type HolderTag,
   type LpLock,
   type RiskyFunction,

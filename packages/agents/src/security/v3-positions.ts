@@ -1,6 +1,6 @@
 import { getLogsPaged, LogBlockTooLargeError, LogBudgetExceededError, uniswapV3PoolPositionsAbi, uniswapV3PositionManagerAbi, type ChainClient, type LpLocker } from '@oca/chain';
 import { encodePacked, getAbiItem, getAddress, keccak256, toEventSelector, type Address, type Hash } from 'viem';
-import { readOrNull } from '../market/dex-reads';
+import { readOrNull } from '../dex';
 import { positions, type ProbePool, type ProbePosition } from './probe/security-probe';
 
 const MINT = getAbiItem({ abi: uniswapV3PoolPositionsAbi, name: 'Mint' });

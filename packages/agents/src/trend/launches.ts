@@ -1,6 +1,6 @@
 import { getLogsPaged, uniswapV2FactoryAbi, uniswapV3FactoryAbi, type ChainClient, type DexDeployment } from '@oca/chain';
 import { getAbiItem, getAddress, type Address, type Hash } from 'viem';
-import { orient, type PoolRef } from '../market/pools';
+import { orient, type PoolRef } from '../dex';
 
 const PAIR_CREATED = getAbiItem({ abi: uniswapV2FactoryAbi, name: 'PairCreated' });
 const POOL_CREATED = getAbiItem({ abi: uniswapV3FactoryAbi, name: 'PoolCreated' });

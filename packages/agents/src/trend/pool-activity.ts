@@ -1,6 +1,5 @@
 import { DEX_TOPICS, v2Price, v3Price, type Ratio } from '@oca/chain';
-import type { PoolDecimals, PoolRef } from '../market/pools';
-import { decodeSwap, type PoolLog, type SwapFill } from '../market/swap-logs';
+import { decodeSwap, type PoolDecimals, type PoolLog, type PoolRef, type SwapFill } from '../dex';
 
 /** What a new pool's logs say about it since it opened. */
 export interface PoolActivity {

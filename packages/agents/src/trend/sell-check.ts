@@ -11,7 +11,7 @@ import {
   type Hex,
   type StateOverride,
 } from 'viem';
-import type { PoolRef } from '../market/pools';
+import type { PoolRef } from '../dex';
 import { SWAP_PROBE_RUNTIME } from './swap-probe.bytecode';
 
 /** An address with no code or balance on any chain, where the probe's code is placed per call. */

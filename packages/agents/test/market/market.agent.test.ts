@@ -6,7 +6,7 @@ import { foundry } from 'viem/chains';
 import { PermanentAgentError, type AgentContext } from '../../src';
 import { MarketResult, type MarketParams } from '../../src/market/market-contract';
 import { marketAgent } from '../../src/market/market.agent';
-import { linearWindowStarts, nativeUsd, readPool, relativeError, swapsInWindow, WINDOW_NAMES, type Window } from './expected-market';
+import { linearWindowStarts, nativeUsd, readPool, relativeError, swapsInWindow, WINDOW_NAMES, type Window } from '../expected-market';
 
 // Deploying and trading the scenario takes a few seconds on a loaded 2-core runner.
 jest.setTimeout(60_000);

@@ -1,11 +1,12 @@
 import { ChainClients } from '@oca/chain';
+import { GoPlusTokenSecurityResponse, toGoPlus } from '@oca/contracts';
 import { ARTIFACTS, compileMarketContracts, deployTokenScenario, UNISWAP_V3, REWRITTEN_BALANCE, SECURITY_TOKEN_KEYS, startAnvil, type AnvilInstance, type SecurityFlag, type SecurityTokenKey, type TokenScenario } from '@oca/testkit';
 import pino from 'pino';
 import { concatHex, createPublicClient, createTestClient, createWalletClient, encodePacked, erc20Abi, getAddress, http, keccak256, parseAbi, parseAbiItem, parseEther, toHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { foundry } from 'viem/chains';
 import { PermanentAgentError, type AgentContext } from '../../src';
-import { securityAgent, toGoPlus } from '../../src/security';
-import { GoPlusTokenSecurityResponse, SecurityResult, type SecurityData } from '../../src/security/schemas';
+import { securityAgent } from '../../src/security';
+import { SecurityResult, type SecurityData } from '../../src/security/schemas';
 
 // anvil start-up, ~150 scenario transactions and a cold solc compile on a loaded 2-core runner.
 jest.setTimeout(60_000);

@@ -6,7 +6,7 @@ import { foundry } from 'viem/chains';
 import type { AgentContext } from '../../src';
 import { trendAgent } from '../../src/trend/trend.agent';
 import { TrendResult, type TrendParams, type TrendPool } from '../../src/trend/trend-contract';
-import { nativeUsd, readPool, relativeError } from '../market/expected-market';
+import { nativeUsd, readPool, relativeError } from '../expected-market';
 
 jest.setTimeout(60_000);
 

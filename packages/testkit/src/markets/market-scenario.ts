@@ -1,12 +1,12 @@
-import { encodeDeployData, encodeFunctionData, getAddress, keccak256, maxUint256, parseEther, toHex, type Abi, type Address, type Hex } from 'viem';
+import { encodeDeployData, keccak256, maxUint256, parseEther, toHex, type Abi, type Address, type Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import { ARTIFACTS } from '../artifacts';
-import { DevnetDriver, type MinedTx, type TxRequest } from './devnet-driver';
-import { DEVNET_ADMIN, deployDexCore, UNISWAP_V3, type DexCore } from './dex-core';
-import { compileMarketContracts } from './market-contracts';
-import { swapsFromReceipts, type FailedSwap, type ScenarioPool, type ScenarioSwap } from './swap-records';
-import { playTimeline, seededRandom, spreadTimes, type TimelineEvent } from './timeline';
-import { fullRangeTicks, liquidityForQuote, sqrtPriceX96For, TICK_SPACING } from './v3-math';
+import { DevnetDriver, type TxRequest } from './devnet-driver';
+import { DEVNET_ADMIN, deployDexCore, type DexCore } from './dex-core';
+import { compileMarketContracts, type MarketContracts } from './market-contracts';
+import { PoolTimeline, queueCall } from './pool-timeline';
+import type { FailedSwap, ScenarioPool, ScenarioSwap } from './swap-records';
+import { seededRandom, spreadTimes } from './timeline';
 
 const HOUR = 3600n;
 const MINUTE = 60n;
@@ -73,6 +73,7 @@ export interface MarketScenario {
 }
 
 const TRADER_COUNT = 24;
+const TOKEN_NAMES = Object.keys(MARKET_TOKENS) as MarketTokenName[];
 
 /**
  * A DEX market on a fresh anvil, played over 30 simulated hours:
@@ -105,57 +106,100 @@ export async function deployMarketScenario(rpcUrl: string): Promise<MarketScenar
   }
 }
 
-async function play(driver: DevnetDriver, contracts: ReturnType<typeof compileMarketContracts>): Promise<MarketScenario> {
-  const deployer = DEVNET_ADMIN;
+async function play(driver: DevnetDriver, contracts: MarketContracts): Promise<MarketScenario> {
   const start = (await driver.latestTimestamp()) + 1n;
   const end = start + MARKET_SCENARIO_HOURS * HOUR;
   const random = seededRandom(20240601);
   const traders = Array.from({ length: TRADER_COUNT }, (_, i) => privateKeyToAddress(keccak256(toHex(`oca-testkit:market-trader:${i}`))));
-  await driver.fund([deployer, ...traders], parseEther('1000000'));
+  await driver.fund([DEVNET_ADMIN, ...traders], parseEther('1000000'));
 
-  // ---- setup: core, contracts, balances, approvals ----
+  // Setup: core, the trade helper and tokens, balances and approvals.
   const core = await deployDexCore(driver, contracts, start);
-  const erc20 = ARTIFACTS.erc20.abi;
+  const { trader, tokens } = await deployTraderAndTokens(driver, contracts, start + 12n);
+  await fundAccounts(driver, contracts, core, trader, tokens, traders, start + 24n);
+
+  // Pools and trading, as one timeline.
+  const timeline = new PoolTimeline(driver, contracts, core, trader, tokens);
+  const plan: TradePlan = { timeline, draw: tradeDraws(random, end), traders, tokens, core, start, end };
+  planAnchorsAndAlpha(plan);
+  planNewPools(plan);
+  const swaps = await timeline.play();
+  // The last block is "now" for every window.
+  await driver.mine(end);
+  const endBlock = BigInt(await driver.call<Hex>('eth_blockNumber'));
+
+  return {
+    rpcUrl: driver.rpcUrl,
+    core,
+    trader,
+    deployer: DEVNET_ADMIN,
+    traders,
+    tokens,
+    pools: timeline.pools,
+    swaps,
+    failedSwaps: timeline.failedSwaps,
+    startTimestamp: start,
+    endTimestamp: end,
+    endBlock,
+  };
+}
+
+/** The trade helper (`MarketTrader`) and the scenario's tokens, deployed in one block mined at `at`. */
+async function deployTraderAndTokens(driver: DevnetDriver, contracts: MarketContracts, at: bigint): Promise<{ trader: Address; tokens: Record<MarketTokenName, MarketToken> }> {
   const deployTx = (abi: Abi, bytecode: Hex, args: readonly unknown[]): TxRequest => ({
-    from: deployer,
+    from: DEVNET_ADMIN,
     data: encodeDeployData({ abi, bytecode, args }),
     gas: 6_000_000n,
   });
   driver.queue(deployTx(contracts.marketTrader.abi, contracts.marketTrader.bytecode, []));
-  const names = Object.keys(MARKET_TOKENS) as MarketTokenName[];
-  for (const name of names) {
+  for (const name of TOKEN_NAMES) {
     const t = MARKET_TOKENS[name];
     if (name === 'honey') driver.queue(deployTx(contracts.honeypotToken.abi, contracts.honeypotToken.bytecode, [t.name, t.symbol, t.supply]));
     else driver.queue(deployTx(ARTIFACTS.erc20.abi, ARTIFACTS.erc20.bytecode, [t.name, t.symbol]));
   }
-  const deployed = await driver.mine(start + 12n);
+  const deployed = await driver.mine(at);
   const addressOf = (i: number) => {
     const address = deployed[i]?.contractAddress;
     if (!address) throw new Error(`deployment ${i} created no contract`);
     return address;
   };
-  const trader = addressOf(0);
   const tokens = Object.fromEntries(
-    names.map((name, i) => {
+    TOKEN_NAMES.map((name, i) => {
       const t = MARKET_TOKENS[name];
       return [name, { name: t.name, symbol: t.symbol, address: addressOf(i + 1), decimals: 18, totalSupply: t.supply, burned: t.burned }];
     }),
   ) as Record<MarketTokenName, MarketToken>;
+  return { trader: addressOf(0), tokens };
+}
 
-  const call = (from: Address, to: Address, abi: Abi, functionName: string, args: readonly unknown[], value?: bigint, gas = 400_000n) =>
-    driver.queue({ from, to, data: encodeFunctionData({ abi, functionName, args }), value, gas });
+/**
+ * Supplies and balances, in one block mined at `at`: every normal token minted (some to each
+ * trader, so sells can come early), ALPHA's burn, WETH and dUSD for everyone, and every account's
+ * approval of the trade helper.
+ */
+async function fundAccounts(
+  driver: DevnetDriver,
+  contracts: MarketContracts,
+  core: DexCore,
+  trader: Address,
+  tokens: Record<MarketTokenName, MarketToken>,
+  traders: readonly Address[],
+  at: bigint,
+): Promise<void> {
+  const deployer = DEVNET_ADMIN;
+  const erc20 = ARTIFACTS.erc20.abi;
+  const call = (from: Address, to: Address, abi: Abi, functionName: string, args: readonly unknown[], value?: bigint) => queueCall(driver, from, to, abi, functionName, args, value);
   const perTrader = 20_000n * E18;
-  for (const name of names) {
+  for (const name of TOKEN_NAMES) {
     if (name === 'honey') continue;
     const t = MARKET_TOKENS[name];
-    // Traders start with some of every normal token, so sells can come early.
     call(deployer, tokens[name].address, erc20, 'mint', [deployer, t.supply - perTrader * BigInt(TRADER_COUNT)]);
     for (const account of traders) call(deployer, tokens[name].address, erc20, 'mint', [account, perTrader]);
   }
   call(deployer, tokens.alpha.address, erc20, 'transfer', [BURN_ADDRESS, MARKET_TOKENS.alpha.burned]);
   call(deployer, core.weth, ARTIFACTS.weth9.abi, 'deposit', [], parseEther('5000'));
   call(deployer, core.usd, contracts.devnetUsd.abi, 'mint', [deployer, 10_000_000n * E6]);
-  const spendable = [core.weth, core.usd, ...names.map((n) => tokens[n].address)];
+  const spendable = [core.weth, core.usd, ...TOKEN_NAMES.map((n) => tokens[n].address)];
   for (const account of [deployer, ...traders]) {
     if (account !== deployer) {
       call(deployer, core.usd, contracts.devnetUsd.abi, 'mint', [account, 200_000n * E6]);
@@ -163,117 +207,51 @@ async function play(driver: DevnetDriver, contracts: ReturnType<typeof compileMa
     }
     for (const token of spendable) call(account, token, erc20, 'approve', [trader, maxUint256]);
   }
-  await driver.mine(start + 24n);
+  await driver.mine(at);
+}
 
-  // ---- pools and trading, as one timeline ----
-  const pools = new Map<Address, ScenarioPool>();
-  const byName = {} as Record<MarketPoolName, ScenarioPool>;
-  const swaps: ScenarioSwap[] = [];
-  const failedSwaps: FailedSwap[] = [];
-  const events: TimelineEvent[] = [];
-  const decimalsOf = (token: Address) => (token === core.usd ? 6 : 18);
-  const sorted = (a: Address, b: Address) => (a.toLowerCase() < b.toLowerCase() ? [a, b] : [b, a]) as [Address, Address];
+/** Seeded draws for the trades. Each draw advances the generator: the order of calls is the scenario. */
+interface TradeDraws {
+  random: () => number;
+  pick<T>(items: readonly T[]): T;
+  /** A uniform amount in [lo, hi] whole units of `unit`, to 0.001. */
+  between(lo: number, hi: number, unit: bigint): bigint;
+  /** `t`, or two minutes later when it falls within a minute of a window edge (end − 1 h / 6 h / 24 h). */
+  clear(t: bigint): bigint;
+}
 
-  const register = async (name: MarketPoolName, kind: 'v2' | 'v3', base: Address, quote: Address, fee: number | null, mined: MinedTx[]) => {
-    const data =
-      kind === 'v2'
-        ? encodeFunctionData({ abi: ARTIFACTS.uniswapV2Factory.abi, functionName: 'getPair', args: [base, quote] })
-        : encodeFunctionData({ abi: UNISWAP_V3.factory.abi, functionName: 'getPool', args: [base, quote, fee] });
-    const factory = kind === 'v2' ? core.uniswapV2Factory : core.uniswapV3Factory;
-    const word = await driver.call<Hex>('eth_call', [{ to: factory, data }, 'latest']);
-    const address = getAddress(`0x${word.slice(-40)}`);
-    const created = mined[0]!;
-    const pool: ScenarioPool = {
-      name,
-      address,
-      kind,
-      fee,
-      base,
-      quote,
-      baseIsToken0: sorted(base, quote)[0] === base,
-      createdAt: created.timestamp,
-      createdBlock: created.blockNumber,
-    };
-    pools.set(address, pool);
-    byName[name] = pool;
-  };
-
-  /** A V2 pair opened at `at` with `baseAmount`/`quoteAmount` (raw) added one block later. */
-  const openV2 = (name: MarketPoolName, at: bigint, base: Address, quote: Address, baseAmount: bigint, quoteAmount: bigint) => {
-    events.push({
-      at,
-      run: () => call(deployer, core.uniswapV2Factory, ARTIFACTS.uniswapV2Factory.abi, 'createPair', [base, quote], undefined, 3_000_000n),
-      after: (mined) => register(name, 'v2', base, quote, null, mined),
-    });
-    events.push({
-      at: at + 12n,
-      run: () => {
-        const pair = byName[name].address;
-        if (base === tokens.honey.address) call(deployer, base, contracts.honeypotToken.abi, 'setPair', [pair]);
-        call(deployer, base, erc20, 'transfer', [pair, baseAmount]);
-        call(deployer, quote, erc20, 'transfer', [pair, quoteAmount]);
-        call(deployer, pair, ARTIFACTS.uniswapV2Pair.abi, 'mint', [deployer]);
-      },
-    });
-  };
-
-  /** A full-range V3 pool opened at `at` at `price` (quote per base) holding about `quoteAmount`. */
-  const openV3 = (name: MarketPoolName, at: bigint, base: Address, quote: Address, fee: number, price: { num: bigint; den: bigint }, quoteAmount: bigint) => {
-    events.push({
-      at,
-      run: () => call(deployer, core.uniswapV3Factory, UNISWAP_V3.factory.abi, 'createPool', [base, quote, fee], undefined, 6_000_000n),
-      after: (mined) => register(name, 'v3', base, quote, fee, mined),
-    });
-    events.push({
-      at: at + 12n,
-      run: () => {
-        const pool = byName[name];
-        const sqrtPriceX96 = sqrtPriceX96For(price, pool.baseIsToken0, decimalsOf(base), decimalsOf(quote));
-        const { lower, upper } = fullRangeTicks(TICK_SPACING[fee]!);
-        const liquidity = liquidityForQuote(quoteAmount, sqrtPriceX96, !pool.baseIsToken0);
-        call(deployer, pool.address, UNISWAP_V3.pool.abi, 'initialize', [sqrtPriceX96]);
-        call(deployer, trader, contracts.marketTrader.abi, 'mintV3', [pool.address, lower, upper, liquidity], undefined, 1_000_000n);
-      },
-    });
-  };
-
-  /** A swap by `who` at `at`: a buy spends `amount` of quote, a sell spends `amount` of base. */
-  const swap = (name: MarketPoolName, at: bigint, who: Address, side: 'buy' | 'sell', amount: bigint, expectRevert = false) => {
-    let sent: TxRequest | undefined;
-    events.push({
-      at,
-      run: () => {
-        const pool = byName[name];
-        const tokenIn = side === 'buy' ? pool.quote : pool.base;
-        const fn = pool.kind === 'v2' ? 'swapV2' : 'swapV3';
-        sent = { from: who, to: trader, data: encodeFunctionData({ abi: contracts.marketTrader.abi, functionName: fn, args: [pool.address, tokenIn, amount, who] }), gas: 600_000n };
-        driver.queue(sent);
-      },
-      mayRevert: expectRevert ? (tx) => tx === sent : undefined,
-      after: (mined) => {
-        if (!expectRevert) return;
-        const tx = mined.find((m) => m.from === who && !m.success);
-        if (!tx) throw new Error(`expected the ${side} on ${name} by ${who} at ${at} to revert`);
-        failedSwaps.push({ pool: byName[name].address, poolName: name, trader: who, side, blockNumber: tx.blockNumber, timestamp: tx.timestamp, txHash: tx.hash });
-      },
-    });
-  };
-
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const between = (lo: number, hi: number, unit: bigint) => (BigInt(Math.round((lo + random() * (hi - lo)) * 1000)) * unit) / 1000n;
-  // Window edges (end − 1 h / 6 h / 24 h) are kept clear of swaps by a minute either way.
+function tradeDraws(random: () => number, end: bigint): TradeDraws {
   const edges = [end - HOUR, end - 6n * HOUR, end - 24n * HOUR];
-  const clear = (t: bigint) => (edges.some((e) => t > e - MINUTE && t < e + MINUTE) ? t + 2n * MINUTE : t);
+  return {
+    random,
+    pick: <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!,
+    between: (lo, hi, unit) => (BigInt(Math.round((lo + random() * (hi - lo)) * 1000)) * unit) / 1000n,
+    clear: (t) => (edges.some((e) => t > e - MINUTE && t < e + MINUTE) ? t + 2n * MINUTE : t),
+  };
+}
 
-  // Anchor pools and ALPHA, from the start (outside every 24 h trend window).
+/** What the planning steps share. */
+interface TradePlan {
+  timeline: PoolTimeline;
+  draw: TradeDraws;
+  traders: readonly Address[];
+  tokens: Record<MarketTokenName, MarketToken>;
+  core: DexCore;
+  start: bigint;
+  end: bigint;
+}
+
+/** The anchor pools and ALPHA's three, from the start (outside every 24 h trend window), traded all along. */
+function planAnchorsAndAlpha({ timeline, draw, traders, tokens, core, start, end }: TradePlan): void {
+  const { random, pick, between, clear } = draw;
   const t0 = start + 36n;
   const weth = core.weth;
   const usd = core.usd;
-  openV2('wethUsdV2', t0, weth, usd, 100n * E18, 200_000n * E6);
-  openV3('wethUsdV3', t0 + 24n, weth, usd, 500, { num: 2000n, den: 1n }, 600_000n * E6);
-  openV2('alphaWethV2', t0 + 48n, tokens.alpha.address, weth, 160_000n * E18, 40n * E18);
-  openV3('alphaWethV3', t0 + 72n, tokens.alpha.address, weth, 3000, { num: 1n, den: 4000n }, 20n * E18);
-  openV2('alphaUsdV2', t0 + 96n, tokens.alpha.address, usd, 40_000n * E18, 20_000n * E6);
+  timeline.openV2('wethUsdV2', t0, weth, usd, 100n * E18, 200_000n * E6);
+  timeline.openV3('wethUsdV3', t0 + 24n, weth, usd, 500, { num: 2000n, den: 1n }, 600_000n * E6);
+  timeline.openV2('alphaWethV2', t0 + 48n, tokens.alpha.address, weth, 160_000n * E18, 40n * E18);
+  timeline.openV3('alphaWethV3', t0 + 72n, tokens.alpha.address, weth, 3000, { num: 1n, den: 4000n }, 20n * E18);
+  timeline.openV2('alphaUsdV2', t0 + 96n, tokens.alpha.address, usd, 40_000n * E18, 20_000n * E6);
 
   const alphaPools: MarketPoolName[] = ['alphaWethV2', 'alphaWethV3', 'alphaUsdV2'];
   const alphaTimes = [...spreadTimes(random, 36, start + HOUR, end - HOUR), ...spreadTimes(random, 6, end - 50n * MINUTE, end - 2n * MINUTE)];
@@ -281,71 +259,51 @@ async function play(driver: DevnetDriver, contracts: ReturnType<typeof compileMa
     const name = pick(alphaPools);
     const side = random() < 0.55 ? 'buy' : 'sell';
     const amount = side === 'sell' ? between(300, 4000, E18) : name === 'alphaUsdV2' ? between(150, 2500, E6) : between(0.1, 1.2, E18);
-    swap(name, clear(at), pick(traders.slice(0, 10)), side, amount);
+    timeline.swap(name, clear(at), pick(traders.slice(0, 10)), side, amount);
   }
   for (const at of spreadTimes(random, 8, start + 2n * HOUR, end - 20n * MINUTE)) {
     const name = pick(['wethUsdV2', 'wethUsdV3'] as const);
     const side = random() < 0.5 ? 'buy' : 'sell';
-    swap(name, clear(at), pick(traders.slice(0, 6)), side, side === 'buy' ? between(2000, 9000, E6) : between(1, 4, E18));
+    timeline.swap(name, clear(at), pick(traders.slice(0, 6)), side, side === 'buy' ? between(2000, 9000, E6) : between(1, 4, E18));
   }
+}
 
-  // New pools inside the last 24 hours.
+/** New pools inside the last 24 hours, for the trend agent, each with its trades. */
+function planNewPools({ timeline, draw, traders, tokens, core, end }: TradePlan): void {
+  const { random, pick, between, clear } = draw;
+  const weth = core.weth;
   const opened = (hoursAgo: bigint) => end - hoursAgo * HOUR;
-  openV2('steadyUsdV2', opened(20n), tokens.steady.address, usd, 100_000n * E18, 25_000n * E6);
+  timeline.openV2('steadyUsdV2', opened(20n), tokens.steady.address, core.usd, 100_000n * E18, 25_000n * E6);
   for (const at of spreadTimes(random, 8, opened(20n) + 10n * MINUTE, end - 30n * MINUTE)) {
     const side = random() < 0.6 ? 'buy' : 'sell';
-    swap('steadyUsdV2', clear(at), pick(traders.slice(10, 14)), side, side === 'buy' ? between(100, 800, E6) : between(400, 3000, E18));
+    timeline.swap('steadyUsdV2', clear(at), pick(traders.slice(10, 14)), side, side === 'buy' ? between(100, 800, E6) : between(400, 3000, E18));
   }
-  openV3('warmWethV3', opened(10n), tokens.warm.address, weth, 3000, { num: 1n, den: 10_000n }, 15n * E18);
+  timeline.openV3('warmWethV3', opened(10n), tokens.warm.address, weth, 3000, { num: 1n, den: 10_000n }, 15n * E18);
   for (const at of spreadTimes(random, 10, opened(10n) + 10n * MINUTE, end - 15n * MINUTE)) {
     const side = random() < 0.6 ? 'buy' : 'sell';
-    swap('warmWethV3', clear(at), pick(traders.slice(14, 19)), side, side === 'buy' ? between(0.1, 0.8, E18) : between(1000, 6000, E18));
+    timeline.swap('warmWethV3', clear(at), pick(traders.slice(14, 19)), side, side === 'buy' ? between(0.1, 0.8, E18) : between(1000, 6000, E18));
   }
-  openV2('dustWethV2', opened(5n), tokens.dust.address, weth, 1_000n * E18, parseEther('0.1'));
+  timeline.openV2('dustWethV2', opened(5n), tokens.dust.address, weth, 1_000n * E18, parseEther('0.1'));
   for (const at of spreadTimes(random, 12, opened(5n) + 5n * MINUTE, end - 10n * MINUTE)) {
     const side = random() < 0.6 ? 'buy' : 'sell';
-    swap('dustWethV2', clear(at), pick(traders.slice(0, 8)), side, side === 'buy' ? between(0.001, 0.004, E18) : between(10, 40, E18));
+    timeline.swap('dustWethV2', clear(at), pick(traders.slice(0, 8)), side, side === 'buy' ? between(0.001, 0.004, E18) : between(10, 40, E18));
   }
-  openV2('hotWethV2', opened(3n), tokens.hot.address, weth, 2_000_000n * E18, 20n * E18);
+  timeline.openV2('hotWethV2', opened(3n), tokens.hot.address, weth, 2_000_000n * E18, 20n * E18);
   const hotTraders = traders.slice(0, 16);
   spreadTimes(random, 40, opened(3n) + 5n * MINUTE, end - 2n * MINUTE).forEach((at, k) => {
     // Every trader buys first; then three buys to one sell.
     const who = k < hotTraders.length ? hotTraders[k]! : pick(hotTraders);
     const side = k < hotTraders.length || random() < 0.75 ? 'buy' : 'sell';
-    swap('hotWethV2', clear(at), who, side, side === 'buy' ? between(0.2, 1.5, E18) : between(5_000, 40_000, E18));
+    timeline.swap('hotWethV2', clear(at), who, side, side === 'buy' ? between(0.2, 1.5, E18) : between(5_000, 40_000, E18));
   });
-  openV2('honeyWethV2', opened(2n), tokens.honey.address, weth, 1_000_000n * E18, 10n * E18);
+  timeline.openV2('honeyWethV2', opened(2n), tokens.honey.address, weth, 1_000_000n * E18, 10n * E18);
   const honeyTraders = traders.slice(4, 24);
   spreadTimes(random, 45, opened(2n) + 5n * MINUTE, end - 3n * MINUTE).forEach((at, k) => {
     const who = k < honeyTraders.length ? honeyTraders[k]! : pick(honeyTraders);
-    swap('honeyWethV2', clear(at), who, 'buy', between(0.05, 0.4, E18));
+    timeline.swap('honeyWethV2', clear(at), who, 'buy', between(0.05, 0.4, E18));
   });
   // Sell attempts a little after the buys they follow; each reverts on chain.
   for (const [k, at] of spreadTimes(random, 6, opened(2n) + 40n * MINUTE, end - 5n * MINUTE).entries()) {
-    swap('honeyWethV2', clear(at) + 6n, honeyTraders[k]!, 'sell', 1_000n * E18, true);
+    timeline.swap('honeyWethV2', clear(at) + 6n, honeyTraders[k]!, 'sell', 1_000n * E18, true);
   }
-
-  let endBlock = 0n;
-  await playTimeline(driver, events, (mined) => {
-    swaps.push(...swapsFromReceipts(mined, pools));
-    for (const tx of mined) if (tx.blockNumber > endBlock) endBlock = tx.blockNumber;
-  });
-  // The last block is "now" for every window.
-  await driver.mine(end);
-  endBlock = BigInt(await driver.call<Hex>('eth_blockNumber'));
-
-  return {
-    rpcUrl: driver.rpcUrl,
-    core,
-    trader,
-    deployer,
-    traders,
-    tokens,
-    pools: byName,
-    swaps,
-    failedSwaps,
-    startTimestamp: start,
-    endTimestamp: end,
-    endBlock,
-  };
 }

@@ -1,7 +1,7 @@
 import { decodeTokenText, erc20Abi, type ChainClient } from '@oca/chain';
 import { decodeFunctionResult, encodeFunctionData, type Abi, type Address, type ContractFunctionName, type DecodeFunctionResultReturnType } from 'viem';
-import { decodeDecimals, decodeUint } from '../address/decode';
-import { probeCall } from '../address/probe-call';
+import { decodeDecimals, decodeUint } from './decode';
+import { probeCall } from './probe-call';
 
 /**
  * One `eth_call` at a pinned block, decoded; null when the EVM failed the call, when there is no

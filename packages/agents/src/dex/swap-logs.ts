@@ -66,27 +66,3 @@ export function decodeSwap(log: PoolLog, pool: PoolRef): SwapFill | null {
   }
   return null;
 }
-
-/** Swap count and volume over one window of one pool. */
-export interface WindowStats {
-  buys: number;
-  sells: number;
-  baseRaw: bigint;
-  quoteRaw: bigint;
-}
-
-export function emptyStats(): WindowStats {
-  return { buys: 0, sells: 0, baseRaw: 0n, quoteRaw: 0n };
-}
-
-/** Adds every fill at or after `fromBlock` to a window's stats. */
-export function addFills(stats: WindowStats, fills: readonly SwapFill[], fromBlock: bigint): WindowStats {
-  for (const fill of fills) {
-    if (fill.blockNumber < fromBlock) continue;
-    if (fill.side === 'buy') stats.buys += 1;
-    else stats.sells += 1;
-    stats.baseRaw += fill.baseRaw;
-    stats.quoteRaw += fill.quoteRaw;
-  }
-  return stats;
-}

@@ -1,11 +1,12 @@
-import { formatUnits } from 'viem';
-import type { GoPlusHolder, GoPlusTokenSecurity, GoPlusTokenSecurityResponse, SecurityResult, TokenHolder } from './schemas';
+import type { SecurityResult, TokenHolder } from './agent-security';
+import { formatUnits } from './format-units';
+import type { GoPlusHolder, GoPlusTokenSecurity, GoPlusTokenSecurityResponse } from './goplus-token-security';
 
 /**
- * The same analysis in GoPlus `token_security` shape, for `?format=goplus`: "1"/"0" flags ("" when
+ * A security result in GoPlus `token_security` shape, for `?format=goplus`: "1"/"0" flags ("" when
  * this result does not know), taxes and percentages as fractions in strings ("0.5" = 50 %),
- * balances in token units. Flags GoPlus derives from data this agent does not read (hidden owner,
- * reclaimable ownership, slippage setters, external calls) are "" rather than a guessed "0".
+ * balances in token units. Flags GoPlus derives from data the security agent does not read (hidden
+ * owner, reclaimable ownership, slippage setters, external calls) are "" rather than a guessed "0".
  */
 export function toGoPlus(result: SecurityResult): GoPlusTokenSecurityResponse {
   return { code: 1, message: 'OK', result: { [result.target.toLowerCase()]: toGoPlusTokenSecurity(result) } };

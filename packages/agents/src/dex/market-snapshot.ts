@@ -1,6 +1,6 @@
 import { dexQuoteTokens, ratio, type ChainClient, type DexDeployment, type DexQuoteToken, type Ratio } from '@oca/chain';
 import type { Address } from 'viem';
-import { readTokenMeta, type TokenMeta } from './dex-reads';
+import { readTokenMeta, type TokenMeta } from './contract-reads';
 import { discoverPools, readPoolState, type PoolDecimals, type PoolRef, type PoolState } from './pools';
 
 /** A pool with its state and the USD price of its quote token, all at the pinned block. */
@@ -81,10 +81,15 @@ export async function readMarketSnapshot(
     if (depth > best) anchor = { ...s, quoteUsd: ONE, quoteSymbol: symbolOf(s.ref.quote) };
   }
   const nativePrice = anchor?.state.price ?? null;
-  const quoteUsdOf = (quote: Address): Ratio | null => (isStable(quote) ? ONE : quote === native.address ? nativePrice : null);
 
   const pools = read
     .filter((s) => s.ref.base.toLowerCase() === target.toLowerCase())
-    .map((s) => ({ ...s, quoteUsd: quoteUsdOf(s.ref.quote), quoteSymbol: symbolOf(s.ref.quote) }));
+    .map((s) => ({ ...s, quoteUsd: quoteUsd(deployment, nativePrice, s.ref.quote), quoteSymbol: symbolOf(s.ref.quote) }));
   return { token, pools, nativeUsd: { token: native, price: nativePrice, anchor }, quoteMeta };
+}
+
+/** A quote token's USD price: 1 for a stablecoin, `nativePrice` for the wrapped native token, else null. */
+export function quoteUsd(deployment: DexDeployment, nativePrice: Ratio | null, quote: Address): Ratio | null {
+  if (deployment.usdStables.some((s) => s.address.toLowerCase() === quote.toLowerCase())) return ONE;
+  return quote === deployment.wrappedNative.address ? nativePrice : null;
 }

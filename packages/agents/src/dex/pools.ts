@@ -11,7 +11,7 @@ import {
   type Ratio,
 } from '@oca/chain';
 import { getAddress, zeroAddress, type Address } from 'viem';
-import { readOrNull } from './dex-reads';
+import { readOrNull } from './contract-reads';
 
 /** A pool oriented for analysis: `base` is the token being priced, `quote` what it is priced in. */
 export interface PoolRef {

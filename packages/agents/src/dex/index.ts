@@ -1,0 +1,20 @@
+// Shared chain and DEX reading for the agents: calls that may fail at a pinned block, token and
+// pool state, pool discovery and orientation, swap/sync logs, the priced-pool snapshot and its
+// figures. Agents import these from here, never from each other's folders.
+export { probeCall } from './probe-call';
+export { decodeBool, decodeDecimals, decodeUint } from './decode';
+export { readBalance, readOrNull, readTokenMeta, type TokenMeta } from './contract-reads';
+export {
+  discoverPools,
+  orient,
+  poolState,
+  readPoolPrice,
+  readPoolRaw,
+  type PoolDecimals,
+  type PoolRaw,
+  type PoolRef,
+  type PoolState,
+} from './pools';
+export { decodeSwap, fetchPoolLogs, V2_SWAP, V2_SYNC, V3_INITIALIZE, V3_SWAP, type PoolLog, type SwapFill } from './swap-logs';
+export { quoteUsd, readMarketSnapshot, type MarketSnapshot, type NativeUsd, type PricedPool } from './market-snapshot';
+export { liquidityUsd, percentChange, poolPriceUsd, quoteDepthUsd, units, usdValue } from './pool-figures';
