@@ -105,8 +105,30 @@ export const SubmitJobBody = z.strictObject({
   params: z.record(z.string(), z.unknown()),
   priority: z.number().int().min(0).max(MAX_PRIORITY).optional(),
   webhook: WebhookTarget.optional(),
+  /** `bypass`: run the agent even when a fresh cached result exists (as `Cache-Control: no-cache` does) */
+  cache: z.enum(['bypass'], { error: 'cache must be "bypass"' }).optional().describe('"bypass" forces a fresh run, like Cache-Control: no-cache'),
+  /** Accept a cached result up to this old, beyond the agent's own freshness policy (the block bound still applies) */
+  maxAgeSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .optional()
+    .describe("Accept a cached result up to this many seconds old (widens the agent's policy; its block bound still applies)"),
 });
 export type SubmitJobBody = z.infer<typeof SubmitJobBody>;
+
+/**
+ * How the result cache answered a job: `hit` (served from a fresh entry of job `sourceJobId`,
+ * `ageSeconds` old), `coalesced` (followed identical job `sourceJobId` already queued or running),
+ * `miss` (ran), `bypass` (ran because the client asked to).
+ */
+export const JobCache = z.object({
+  status: z.enum(['hit', 'miss', 'coalesced', 'bypass']),
+  sourceJobId: z.uuid().optional(),
+  ageSeconds: z.number().int().min(0).optional(),
+});
+export type JobCache = z.infer<typeof JobCache>;
 
 export const JobView = z.object({
   id: z.uuid(),
@@ -120,13 +142,17 @@ export const JobView = z.object({
   createdAt: z.iso.datetime(),
   startedAt: z.iso.datetime().nullable(),
   finishedAt: z.iso.datetime().nullable(),
+  /** null for jobs from before the cache existed */
+  cache: JobCache.nullable(),
   links: z.object({ self: z.string(), deliveries: z.string() }),
 });
 export type JobView = z.infer<typeof JobView>;
 
+/** 202 for a queued job; a cache hit answers 200 with the whole job (JobView) instead. */
 export const SubmitJobResponse = z.object({
   id: z.uuid(),
   status: JobStatus,
+  cache: JobCache.optional(),
   links: z.object({ self: z.string(), deliveries: z.string() }),
 });
 

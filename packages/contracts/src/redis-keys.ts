@@ -30,6 +30,12 @@ export const REDIS_KEYS = {
    * maintained by the cache service on fill with the entries' TTL, so invalidation by target never scans.
    */
   cacheTargetIndex: (prefix: string, target: string) => `${prefix}cache-target:${target}`,
+  /**
+   * The job now computing the result of a cache key (request coalescing): identical misses follow
+   * it instead of running. A hint only — PostgreSQL decides (JobStore.follow checks the leader is
+   * still active); set NX by the leader, deleted by it when it finishes, with a TTL as a backstop.
+   */
+  cacheInflight: (prefix: string, cacheKey: string) => `${prefix}cache-inflight:${cacheKey.slice(prefix.length)}`,
 } as const;
 
 /** Token-version markers outlive any access token (at most 24 h) and any API key cache entry. */

@@ -18,6 +18,9 @@ import { AccountAdmin } from './services/account-admin';
 import { CompletionHandler } from './handlers/completion.handler';
 import { DeadLetterAdmin } from './services/dead-letter-admin';
 import { JobLifecycle } from './services/job-lifecycle';
+import { JobPublisher } from './services/job-publisher';
+import { RequestCoalescer } from './services/request-coalescer';
+import { ResultCache } from './services/result-cache';
 import { JobService } from './services/job-service';
 import { JobStore } from './services/job-store';
 import { JobWaiter } from './services/job-waiter';
@@ -147,13 +150,18 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
     const deliveries = new DeliveryStore(db);
     const auth = new AuthClient(amqp, env.AUTH_RPC_TIMEOUT_MS);
     const quota = new ActiveJobQuota({ redis: commands, keyPrefix: env.REDIS_PREFIX, max: env.ACTIVE_JOBS_MAX_PER_USER, countActive: (userId) => store.countActive(userId) });
-    const lifecycle = new JobLifecycle({ quota, waiter, webhooks: new WebhookDispatcher(amqp), metrics, logger });
+    const publisher = new JobPublisher(amqp);
+    const cache = new ResultCache({ redis: commands, prefix: env.REDIS_PREFIX, metrics, logger });
+    const coalescer = new RequestCoalescer({ store, cache, publisher, logger });
+    const lifecycle = new JobLifecycle({ quota, waiter, webhooks: new WebhookDispatcher(amqp), metrics, logger, coalescer });
     const jobs = new JobService({
       quota,
       lifecycle,
       store,
       deliveries,
-      broker: amqp,
+      publisher,
+      cache,
+      coalescer,
       redis: commands,
       redisPrefix: env.REDIS_PREFIX,
       waiter,

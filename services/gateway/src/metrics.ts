@@ -30,6 +30,12 @@ export function createGatewayMetrics(registry: Registry) {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     }),
+    cacheLookups: new Counter({
+      name: 'oca_gateway_cache_lookups_total',
+      help: 'Result-cache lookups on submit by agent and outcome (hit, miss, coalesced, bypass); hit rate = hit / (hit + miss + coalesced)',
+      labelNames: ['agent', 'status'],
+      registers: [registry],
+    }),
     longPollsOpen: new Gauge({
       name: 'gateway_long_polls_open',
       help: 'Long-poll requests currently waiting on this instance',

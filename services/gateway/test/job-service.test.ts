@@ -17,7 +17,9 @@ import { createGatewayMetrics } from '../src/metrics';
 import { CompletionHandler } from '../src/handlers/completion.handler';
 import type { Job } from '../src/services/job';
 import { JobLifecycle } from '../src/services/job-lifecycle';
+import { JobPublisher } from '../src/services/job-publisher';
 import { JobService, type JobServiceOptions } from '../src/services/job-service';
+import { ResultCache } from '../src/services/result-cache';
 import { JobStore } from '../src/services/job-store';
 import { JobWaiter } from '../src/services/job-waiter';
 import { StalledJobSweeper } from '../src/services/stalled-job-sweeper';
@@ -63,7 +65,11 @@ beforeAll(async () => {
     lifecycle,
     store,
     deliveries: { listForJob: async () => [] },
-    broker,
+    publisher: new JobPublisher(broker),
+    // The real cache (empty under this prefix: every lookup misses); coalescing is off in these
+    // tests — a seam that never follows — and tested with the real coalescer further down.
+    cache: new ResultCache({ redis: redisA, prefix: redisPrefix, metrics, logger }),
+    coalescer: { follow: async () => undefined },
     redis: redisA,
     redisPrefix,
     waiter: waiterA,
@@ -214,7 +220,7 @@ it('hides other users’ jobs', async () => {
 it('rolls back and answers 503 when the broker cannot confirm the job', async () => {
   const broken = new JobService({
     ...serviceOptions,
-    broker: { publish: async () => Promise.reject(new Error('channel closed')) } as unknown as JobServiceOptions['broker'],
+    publisher: { publish: async () => Promise.reject(new Error('channel closed')) },
   });
   const before = (await pool.query('SELECT count(*)::int AS n FROM jobs.jobs')).rows[0].n;
   await expect(
@@ -333,7 +339,7 @@ describe('active-job quota (Redis counter over the PostgreSQL truth)', () => {
     // A failed submission gives its unit back.
     const broken = new JobService({
       ...(instances[1] as any).options,
-      broker: { publish: async () => Promise.reject(new Error('channel closed')) },
+      publisher: { publish: async () => Promise.reject(new Error('channel closed')) },
     });
     await expect(broken.submit({ principal: owner, body, correlationId: 'x-broken' })).rejects.toMatchObject({ code: 'unavailable' });
     expect(await redisA.get(key)).toBe('8');

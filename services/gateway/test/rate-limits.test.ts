@@ -40,7 +40,7 @@ beforeEach(async () => {
   });
   jobsGet = jest.fn(async () => {
     await new Promise((r) => setTimeout(r, 300));
-    return { id: JOB_ID, userId: randomUUID(), agent: 'address', params: {}, priority: 4, status: 'running', result: null, error: null, webhookUrl: null, createdAt: new Date(), startedAt: null, finishedAt: null };
+    return { id: JOB_ID, userId: randomUUID(), agent: 'address', params: {}, priority: 4, status: 'running', result: null, error: null, webhookUrl: null, createdAt: new Date(), startedAt: null, finishedAt: null, cache: null, leaderJobId: null };
   });
   countActive = jest.fn(async () => 0);
   jobsSubmit = jest.fn(async () => ({ created: true, job: { id: randomUUID(), status: 'queued' } }));

@@ -22,7 +22,7 @@ export async function registerSecurityHeaders(app: FastifyInstance, corsOrigins:
     origin: (origin, cb) => cb(null, origin !== undefined && allowed.has(origin)),
     methods: ['GET', 'POST', 'DELETE'],
     allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'idempotency-key', 'x-correlation-id'],
-    exposedHeaders: ['location', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'x-correlation-id', 'idempotent-replayed'],
+    exposedHeaders: ['location', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'x-correlation-id', 'idempotent-replayed', 'cache-status'],
     credentials: false,
     maxAge: 600,
   });

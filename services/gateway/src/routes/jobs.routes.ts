@@ -5,15 +5,19 @@ import { DomainError } from '../errors';
 import { principalOf } from '../plugins/authenticate';
 import { DeliveryList, errorResponses } from '../schemas/responses';
 import type { Job } from '../services/job';
-import { jobLinks, toGoPlusView, toJobView } from '../services/job-view';
+import { cacheStatusHeader, jobLinks, toGoPlusView, toJobView } from '../services/job-view';
 import type { RouteContext } from './route-deps';
 
-const IdempotencyHeaders = z.object({
+const SubmitHeaders = z.object({
   'idempotency-key': z
     .string()
     .regex(/^[\x21-\x7e]{1,255}$/, { error: 'Idempotency-Key must be 1-255 visible ASCII characters' })
     .optional(),
+  'cache-control': z.string().max(256).optional().describe('`no-cache` (or `no-store`) runs the agent whatever the result cache holds'),
 });
+
+/** `Cache-Control: no-cache` / `no-store` asks for a fresh run (RFC 9111 request directives). */
+const wantsFreshRun = (cacheControl: string | undefined) => cacheControl !== undefined && /(^|[\s,])no-(cache|store)([\s,=]|$)/i.test(cacheControl);
 
 const tags = ['jobs'];
 
@@ -23,22 +27,30 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
   app.post(
     '/v1/jobs',
     {
-      schema: { tags, summary: 'Submit a job', body: SubmitJobBody, headers: IdempotencyHeaders, response: { 202: SubmitJobResponse, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Submit a job; a fresh cached result answers 200 with the finished job at once',
+        body: SubmitJobBody,
+        headers: SubmitHeaders,
+        response: { 200: JobView, 202: SubmitJobResponse, ...errorResponses },
+      },
       ...access.user,
     },
     async (request, reply) => {
       await ctx.agentBudget(request, reply, [request.body.agent]);
-      const { job, created } = await ctx.jobs.submit({
+      const { job, created, cacheTtlSeconds } = await ctx.jobs.submit({
         principal: principalOf(request),
         body: request.body,
         idempotencyKey: request.headers['idempotency-key'],
         correlationId: request.id,
+        bypassCache: wantsFreshRun(request.headers['cache-control']),
       });
       if (!created) void reply.header('idempotent-replayed', 'true');
-      return reply
-        .status(202)
-        .header('location', jobLinks(job.id).self)
-        .send({ id: job.id, status: job.status, links: jobLinks(job.id) });
+      const cacheStatus = cacheStatusHeader(job.cache, cacheTtlSeconds);
+      if (cacheStatus) void reply.header('cache-status', cacheStatus);
+      void reply.header('location', jobLinks(job.id).self);
+      if (job.status === 'succeeded' && job.cache?.status === 'hit') return reply.status(200).send(toJobView(job));
+      return reply.status(202).send({ id: job.id, status: job.status, ...(job.cache ? { cache: job.cache } : {}), links: jobLinks(job.id) });
     },
   );
 
@@ -50,7 +62,11 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const view = (job: Job) => (request.query.format === 'goplus' ? toGoPlusView(job) : toJobView(job));
+      const view = (job: Job) => {
+        const cacheStatus = cacheStatusHeader(job.cache);
+        if (cacheStatus) void reply.header('cache-status', cacheStatus);
+        return request.query.format === 'goplus' ? toGoPlusView(job) : toJobView(job);
+      };
       const wait = Math.min(request.query.wait ?? 0, ctx.longPollMaxSeconds);
       // A client that hangs up ends its long-poll (the response's 'close' fires on disconnect).
       const abort = new AbortController();

@@ -11,6 +11,8 @@ function agentCatalog(networks: readonly string[]) {
       name,
       description: AGENT_CATALOG[name].description,
       timeoutMs: AGENT_CATALOG[name].timeoutMs,
+      version: AGENT_CATALOG[name].version,
+      cache: AGENT_CATALOG[name].cache,
       networks: [...networks],
       params: z.toJSONSchema(AGENT_CATALOG[name].params, { io: 'input' }) as Record<string, unknown>,
       result: z.toJSONSchema(AGENT_CATALOG[name].result, { unrepresentable: 'any' }) as Record<string, unknown>,

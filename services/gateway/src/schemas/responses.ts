@@ -3,6 +3,7 @@
  * the zod serializer, also strip any field a handler returns that is not listed here.
  */
 import { ApiKeyView, DeliveryView, ErrorBody, JobStatus } from '@oca/contracts';
+import { CachePolicy } from '@oca/contracts';
 import { z } from 'zod';
 
 /** Every error answer of the v1 API. */
@@ -17,6 +18,10 @@ export const AgentCatalogResponse = z.object({
       name: z.string(),
       description: z.string(),
       timeoutMs: z.number().int(),
+      /** Part of every cache key: a bump makes older cached results unreachable */
+      version: z.number().int(),
+      /** How long a result is served from the cache: by age, and by blocks behind the chain head */
+      cache: CachePolicy,
       networks: z.array(z.string()),
       /** JSON Schema of the agent's params */
       params: z.record(z.string(), z.unknown()),

@@ -1,6 +1,7 @@
 import type { Logger } from '@oca/observability';
 import type { GatewayMetrics } from '../metrics';
 import type { FinishedJob, Job } from './job';
+import type { RequestCoalescer } from './request-coalescer';
 
 /** The seam the webhook module provides: queues a delivery for a finished job. */
 export interface WebhookEnqueuer {
@@ -15,6 +16,8 @@ export interface JobLifecycleOptions {
   webhooks: WebhookEnqueuer;
   metrics: GatewayMetrics;
   logger: Logger;
+  /** Followers of a finished leader take its outcome; a canceled leader's follower is promoted */
+  coalescer?: Pick<RequestCoalescer, 'finished'>;
 }
 
 export interface FinishedHow {
@@ -29,7 +32,8 @@ export interface FinishedHow {
  * executor, the stalled-job sweeper, a cancel by its owner, an admin disabling the account. Each
  * caller first wins the guarded transition in the store (so this runs once per job), then calls
  * `finished`. Order: quota back → metrics → webhook (succeeded/failed only; there is no event for
- * a cancel) → long-poll wake-up last, so a woken client already sees its quota freed.
+ * a cancel) → long-poll wake-up, so a woken client already sees its quota freed → the jobs that
+ * followed it (request coalescing) finish with it, each through this same path.
  * Throws when a step fails; callers decide whether to retry (completions) or log (sweeper).
  */
 export class JobLifecycle {
@@ -42,6 +46,12 @@ export class JobLifecycle {
     if (how.durationMs !== undefined) metrics.jobDuration.observe({ agent: job.agent, status: job.status }, how.durationMs / 1000);
     if (job.webhookUrl && job.status !== 'canceled') await webhooks.enqueue(job, how.correlationId ?? job.correlationId);
     await waiter.notify(job.id);
+    await this.followersOf(job);
+  }
+
+  private async followersOf(job: FinishedJob): Promise<void> {
+    const followers = (await this.options.coalescer?.finished(job)) ?? [];
+    for (const follower of followers) await this.finished(follower);
   }
 
   /**
@@ -51,7 +61,10 @@ export class JobLifecycle {
    * settled by the attempt that won the transition.
    */
   async finishedAgain(job: Job, correlationId: string): Promise<void> {
-    if (job.webhookUrl && (job.status === 'succeeded' || job.status === 'failed')) await this.options.webhooks.enqueue(job, correlationId);
+    if (job.status !== 'succeeded' && job.status !== 'failed') return;
+    if (job.webhookUrl) await this.options.webhooks.enqueue(job, correlationId);
     await this.options.waiter.notify(job.id);
+    // Followers still waiting (an earlier attempt died before the fan-out) finish now.
+    await this.followersOf(job as FinishedJob);
   }
 }

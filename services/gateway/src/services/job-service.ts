@@ -1,16 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Broker } from '@oca/amqp';
-import { newEnvelope } from '@oca/amqp';
 import {
   AGENT_CATALOG,
   AGENT_NAMES,
-  EXCHANGES,
+  canonicalJson,
   PRIORITY_CEILING,
-  ROUTING_KEYS,
   TERMINAL_STATUSES,
   isAgentName,
   JOB_MARKER_TTL_SECONDS,
   REDIS_KEYS,
+  type JobCache,
   type JobStatus,
   type Network,
   type Principal,
@@ -25,8 +23,11 @@ import type { ReleaseJobs } from '../limits/active-job-quota';
 import type { DeliveryStore } from '../webhooks/delivery-store';
 import type { Job } from './job';
 import type { JobLifecycle } from './job-lifecycle';
+import type { JobPublisher } from './job-publisher';
 import type { JobStore } from './job-store';
 import type { JobWaiter } from './job-waiter';
+import type { RequestCoalescer } from './request-coalescer';
+import type { CacheLookup, ResultCache } from './result-cache';
 
 /** The seam the webhook module provides: checks a target URL against SSRF rules. */
 export interface WebhookUrlGuard {
@@ -35,7 +36,11 @@ export interface WebhookUrlGuard {
 
 export interface JobServiceOptions {
   store: JobStore;
-  broker: Broker;
+  publisher: Pick<JobPublisher, 'publish'>;
+  /** Fresh cached results answer submissions at once */
+  cache: Pick<ResultCache, 'lookup' | 'record'>;
+  /** Identical misses follow a job already in flight */
+  coalescer: Pick<RequestCoalescer, 'follow'>;
   redis: Redis;
   redisPrefix: string;
   waiter: JobWaiter;
@@ -55,12 +60,16 @@ export interface SubmitInput {
   body: SubmitJobBody;
   idempotencyKey?: string;
   correlationId: string;
+  /** `Cache-Control: no-cache` on the request: run the agent whatever the cache holds */
+  bypassCache?: boolean;
 }
 
 export interface Submitted {
   job: Job;
   /** false: an Idempotency-Key replay answered with the job it created before */
   created: boolean;
+  /** A hit: seconds its entry stays fresh (Cache-Status `ttl`) */
+  cacheTtlSeconds?: number;
 }
 
 /** A request checked against the catalog, the plan and the SSRF rules, ready to be written. */
@@ -71,15 +80,9 @@ interface CheckedRequest {
   webhookUrl: string | null;
 }
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+function jobCacheOf(lookup: CacheLookup): JobCache {
+  if (lookup.status !== 'hit') return { status: lookup.status };
+  return { status: 'hit', sourceJobId: lookup.entry.jobId, ageSeconds: lookup.freshness.ageSeconds };
 }
 
 /** Submits, reads, lists and cancels a user's jobs. */
@@ -119,9 +122,18 @@ export class JobService {
     return outcomes.map((o) => (o as PromiseFulfilledResult<Submitted>).value.job);
   }
 
+  /**
+   * Checks, looks the result up in the cache, writes the job, then: a hit is finished at once (it
+   * never reaches the executor; its webhook still fires); a miss follows an identical job in flight
+   * or is published.
+   */
   private async submitReserved(input: SubmitInput): Promise<Submitted> {
     const { principal } = input;
     const request = await this.check(principal, input.body);
+    const lookup = await this.options.cache.lookup(request.agent, request.params, {
+      bypass: input.bypassCache === true || input.body.cache === 'bypass',
+      maxAgeSeconds: input.body.maxAgeSeconds,
+    });
     const requestHash = input.idempotencyKey
       ? createHash('sha256').update(canonicalJson({ agent: request.agent, params: request.params, priority: request.priority, webhook: request.webhookUrl ?? undefined })).digest('hex')
       : null;
@@ -135,6 +147,8 @@ export class JobService {
       correlationId: input.correlationId,
       idempotencyKey: input.idempotencyKey ?? null,
       requestHash,
+      cache: jobCacheOf(lookup),
+      ...(lookup.status === 'hit' ? { result: lookup.entry.result } : {}),
     });
     if (!created) {
       if (job.requestHash !== requestHash) {
@@ -143,10 +157,22 @@ export class JobService {
       if (!job.enqueuedAt) throw new DomainError('idempotency_in_flight', 'A request with this Idempotency-Key is still being processed');
       return { job, created: false };
     }
+    const accepted = (submitted: Submitted) => {
+      this.options.metrics.jobsSubmitted.inc({ agent: job.agent });
+      return submitted;
+    };
+    if (lookup.status === 'hit') {
+      await this.options.lifecycle.finished({ ...job, status: 'succeeded' });
+      return accepted({ job, created: true, cacheTtlSeconds: lookup.freshness.ttlSeconds });
+    }
+    if (lookup.status === 'miss') {
+      const follower = await this.options.coalescer.follow(job, lookup.key);
+      this.options.cache.record(job.agent, follower ? 'coalesced' : 'miss');
+      if (follower) return accepted({ job: follower, created: true });
+    }
     await this.publish(job, input.correlationId);
     if (!job.enqueuedAt) await this.options.store.markEnqueued(job.id);
-    this.options.metrics.jobsSubmitted.inc({ agent: job.agent });
-    return { job: { ...job, enqueuedAt: job.enqueuedAt ?? new Date() }, created: true };
+    return accepted({ job: { ...job, enqueuedAt: job.enqueuedAt ?? new Date() }, created: true });
   }
 
   /** Agent known, params valid for it, network served, priority within the plan, webhook URL allowed. */
@@ -177,12 +203,7 @@ export class JobService {
   /** Publishes job.execute (confirmed); on failure the job is removed, so the client can simply retry. */
   private async publish(job: Job, correlationId: string): Promise<void> {
     try {
-      const message = newEnvelope(
-        'job.execute',
-        { agent: job.agent, params: job.params, priority: job.priority, userId: job.userId },
-        { jobId: job.id, correlationId },
-      );
-      await this.options.broker.publish(EXCHANGES.jobs, ROUTING_KEYS.jobExecute, message, { priority: job.priority });
+      await this.options.publisher.publish(job, correlationId);
     } catch (err) {
       this.options.logger.error({ err, jobId: job.id }, 'job publish failed; submission rolled back');
       await this.options.store.deleteUnconfirmed(job.id).catch(() => undefined);

@@ -1,4 +1,4 @@
-import type { JobError, JobStatus } from '@oca/contracts';
+import type { JobCache, JobError, JobStatus } from '@oca/contracts';
 import { decodeCursor, keysetAfter, keysetOrder, keysetPage, keysetSelect, type Pool } from '@oca/db';
 import type { FinishedJob, Job } from './job';
 
@@ -20,10 +20,23 @@ interface JobRow {
   enqueued_at: Date | null;
   started_at: Date | null;
   finished_at: Date | null;
+  cache_status: JobCache['status'] | null;
+  cache_source_job_id: string | null;
+  cache_age_seconds: number | null;
+  leader_job_id: string | null;
 }
 
 const JOB_COLUMNS =
-  'id, user_id, agent, params, priority, status, result, error, webhook_url, correlation_id, idempotency_key, request_hash, created_at, enqueued_at, started_at, finished_at';
+  'id, user_id, agent, params, priority, status, result, error, webhook_url, correlation_id, idempotency_key, request_hash, created_at, enqueued_at, started_at, finished_at, cache_status, cache_source_job_id, cache_age_seconds, leader_job_id';
+
+function cacheOf(row: JobRow): JobCache | null {
+  if (!row.cache_status) return null;
+  return {
+    status: row.cache_status,
+    ...(row.cache_source_job_id ? { sourceJobId: row.cache_source_job_id } : {}),
+    ...(row.cache_age_seconds !== null ? { ageSeconds: row.cache_age_seconds } : {}),
+  };
+}
 
 function toJob(row: JobRow): Job {
   return {
@@ -43,6 +56,8 @@ function toJob(row: JobRow): Job {
     enqueuedAt: row.enqueued_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    cache: cacheOf(row),
+    leaderJobId: row.leader_job_id,
   };
 }
 
@@ -58,10 +73,44 @@ export interface NewJob {
   correlationId: string;
   idempotencyKey: string | null;
   requestHash: string | null;
+  /** How the cache answered; a `hit` is written already succeeded with `result`. @default miss */
+  cache?: JobCache;
+  /** The cached result of a hit */
+  result?: unknown;
 }
 
-/** Columns of one inserted row, in VALUES order. */
-const INSERT_COLUMNS = 9;
+/** The columns every insert writes, in VALUES order; enqueued_at/started_at/finished_at follow. */
+const INSERT_COLUMNS = ['id', 'user_id', 'agent', 'params', 'priority', 'status', 'result', 'webhook_url', 'correlation_id', 'idempotency_key', 'request_hash', 'cache_status', 'cache_source_job_id', 'cache_age_seconds'];
+
+/** One job's INSERT values, in INSERT_COLUMNS order. A hit is born succeeded, with its result. */
+function insertValues(job: NewJob): unknown[] {
+  const hit = job.cache?.status === 'hit';
+  return [
+    job.id,
+    job.userId,
+    job.agent,
+    JSON.stringify(job.params),
+    job.priority,
+    hit ? 'succeeded' : 'queued',
+    hit ? JSON.stringify(job.result ?? null) : null,
+    job.webhookUrl,
+    job.correlationId,
+    job.idempotencyKey,
+    job.requestHash,
+    job.cache?.status ?? 'miss',
+    job.cache?.sourceJobId ?? null,
+    job.cache?.ageSeconds ?? null,
+  ];
+}
+
+/** `($n, …, enqueued, started, finished)` for the row whose first placeholder is $at+1. */
+function insertTuple(at: number, job: NewJob, enqueuedAt: 'now()' | 'NULL'): string {
+  const hit = job.cache?.status === 'hit';
+  const placeholders = INSERT_COLUMNS.map((_, n) => `$${at + n + 1}`);
+  return `(${placeholders.join(', ')}, ${enqueuedAt}, ${hit ? 'now(), now()' : 'NULL, NULL'})`;
+}
+
+const INSERT_INTO = `INSERT INTO jobs.jobs (${INSERT_COLUMNS.join(', ')}, enqueued_at, started_at, finished_at)`;
 
 interface PendingInsert {
   job: NewJob;
@@ -91,12 +140,12 @@ export class JobStore {
     if (job.idempotencyKey === null) return { created: true, job: await this.insertBatched(job) };
     const inserted = await this.pool.query<JobRow>(
       // With an Idempotency-Key a replay can observe the in-flight state, so enqueued_at stays NULL
-      // until the broker confirmed (markEnqueued); keyless jobs go through insertBatched.
-      `INSERT INTO jobs.jobs (id, user_id, agent, params, priority, status, webhook_url, correlation_id, idempotency_key, request_hash)
-       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9)
+      // until the broker confirmed (markEnqueued); keyless jobs go through insertBatched. A hit
+      // has nothing to publish: it is enqueued (and finished) at once.
+      `${INSERT_INTO} VALUES ${insertTuple(0, job, job.cache?.status === 'hit' ? 'now()' : 'NULL')}
        ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING ${JOB_COLUMNS}`,
-      [job.id, job.userId, job.agent, JSON.stringify(job.params), job.priority, job.webhookUrl, job.correlationId, job.idempotencyKey, job.requestHash],
+      insertValues(job),
     );
     if (inserted.rows[0]) return { created: true, job: toJob(inserted.rows[0]) };
     const existing = await this.pool.query<JobRow>(
@@ -130,19 +179,10 @@ export class JobStore {
     }
     if (batch.length === 0) return;
     const values: unknown[] = [];
-    const tuples = batch.map(({ job }, i) => {
-      values.push(job.id, job.userId, job.agent, JSON.stringify(job.params), job.priority, job.webhookUrl, job.correlationId, null, null);
-      const at = i * INSERT_COLUMNS;
-      const p = (n: number) => `$${at + n}`;
-      // No Idempotency-Key: nobody can observe the in-flight state, so enqueued_at is set at once.
-      return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, 'queued', ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, now())`;
-    });
+    // No Idempotency-Key: nobody can observe the in-flight state, so enqueued_at is set at once.
+    const tuples = batch.map(({ job }) => insertTuple(values.push(...insertValues(job)) - INSERT_COLUMNS.length, job, 'now()'));
     try {
-      const { rows } = await this.pool.query<JobRow>(
-        `INSERT INTO jobs.jobs (id, user_id, agent, params, priority, status, webhook_url, correlation_id, idempotency_key, request_hash, enqueued_at)
-         VALUES ${tuples.join(', ')} RETURNING ${JOB_COLUMNS}`,
-        values,
-      );
+      const { rows } = await this.pool.query<JobRow>(`${INSERT_INTO} VALUES ${tuples.join(', ')} RETURNING ${JOB_COLUMNS}`, values);
       const byId = new Map(rows.map((row) => [row.id, row]));
       for (const { job, resolve, reject } of batch) {
         const row = byId.get(job.id);
@@ -244,6 +284,67 @@ export class JobStore {
       ],
     );
     return res.rows[0] && toFinished(res.rows[0]);
+  }
+
+  /**
+   * Request coalescing: the queued job `id` (written, not yet published) becomes a follower of
+   * `leaderId` — only while the leader is queued or running and runs at the follower's priority or
+   * higher. FOR SHARE makes the leader's completion wait for this to commit, so the completion's
+   * fan-out (completeFollowers) always sees the follower; a leader that finished first matches
+   * nothing and undefined is returned (the caller runs the job itself).
+   */
+  async follow(id: string, leaderId: string): Promise<Job | undefined> {
+    const res = await this.pool.query<JobRow>(
+      `WITH leader AS (
+         SELECT l.id, l.priority FROM jobs.jobs l WHERE l.id = $2 AND l.status IN ('queued', 'running') FOR SHARE)
+       UPDATE jobs.jobs j SET leader_job_id = leader.id, cache_status = 'coalesced', cache_source_job_id = leader.id, updated_at = now()
+         FROM leader
+        WHERE j.id = $1 AND j.status = 'queued' AND j.id <> leader.id AND leader.priority >= j.priority
+       RETURNING ${JOB_COLUMNS.split(',').map((c) => `j.${c.trim()}`).join(', ')}`,
+      [id, leaderId],
+    );
+    return res.rows[0] && toJob(res.rows[0]);
+  }
+
+  /** The leader finished (succeeded or failed): its waiting followers take the same outcome. */
+  async completeFollowers(leader: FinishedJob): Promise<FinishedJob[]> {
+    const res = await this.pool.query<JobRow>(
+      `UPDATE jobs.jobs SET status = $2, result = $3, error = $4, started_at = COALESCE(started_at, $5), finished_at = now(), updated_at = now()
+        WHERE leader_job_id = $1 AND status = 'queued' RETURNING ${JOB_COLUMNS}`,
+      [leader.id, leader.status, leader.result === null || leader.result === undefined ? null : JSON.stringify(leader.result), leader.error ? JSON.stringify(leader.error) : null, leader.startedAt ?? leader.finishedAt],
+    );
+    return res.rows.map(toFinished);
+  }
+
+  /**
+   * The leader was canceled: its highest-priority (then oldest) waiting follower becomes the new
+   * leader and the others follow it. Returns the promoted job (to be published), or undefined.
+   */
+  async promoteFollower(leaderId: string): Promise<Job | undefined> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const promoted = await client.query<JobRow>(
+        `UPDATE jobs.jobs SET leader_job_id = NULL, cache_status = 'miss', cache_source_job_id = NULL, updated_at = now()
+          WHERE id = (SELECT id FROM jobs.jobs WHERE leader_job_id = $1 AND status = 'queued' ORDER BY priority DESC, created_at, id LIMIT 1 FOR UPDATE)
+         RETURNING ${JOB_COLUMNS}`,
+        [leaderId],
+      );
+      const next = promoted.rows[0];
+      if (next) {
+        await client.query(
+          `UPDATE jobs.jobs SET leader_job_id = $2, cache_source_job_id = $2, updated_at = now() WHERE leader_job_id = $1 AND status = 'queued'`,
+          [leaderId, next.id],
+        );
+      }
+      await client.query('COMMIT');
+      return next && toJob(next);
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   /**

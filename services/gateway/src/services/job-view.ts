@@ -1,10 +1,27 @@
-import { toGoPlus } from '@oca/agents';
-import { SecurityResult, type GoPlusTokenSecurityResponse, type JobView } from '@oca/contracts';
+import { SecurityResult, toGoPlus, type GoPlusTokenSecurityResponse, type JobView } from '@oca/contracts';
 import { DomainError } from '../errors';
 import type { Job } from './job';
 
 export function jobLinks(id: string): JobView['links'] {
   return { self: `/v1/jobs/${id}`, deliveries: `/v1/jobs/${id}/deliveries` };
+}
+
+/**
+ * RFC 9211 `Cache-Status` of a job response: `OnChainAgents; hit; ttl=42`, `OnChainAgents; fwd=miss`,
+ * `OnChainAgents; fwd=miss; collapsed` (it followed an identical job), `OnChainAgents; fwd=bypass`.
+ */
+export function cacheStatusHeader(cache: Job['cache'], ttlSeconds?: number): string | undefined {
+  if (!cache) return undefined;
+  switch (cache.status) {
+    case 'hit':
+      return `OnChainAgents; hit${ttlSeconds !== undefined ? `; ttl=${ttlSeconds}` : ''}`;
+    case 'coalesced':
+      return 'OnChainAgents; fwd=miss; collapsed';
+    case 'bypass':
+      return 'OnChainAgents; fwd=bypass';
+    case 'miss':
+      return 'OnChainAgents; fwd=miss';
+  }
 }
 
 /** The public shape of a job: what polling returns and what a webhook carries in `data`. */
@@ -21,6 +38,7 @@ export function toJobView(job: Job): JobView {
     createdAt: job.createdAt.toISOString(),
     startedAt: job.startedAt?.toISOString() ?? null,
     finishedAt: job.finishedAt?.toISOString() ?? null,
+    cache: job.cache,
     links: jobLinks(job.id),
   };
 }

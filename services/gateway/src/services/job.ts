@@ -1,4 +1,4 @@
-import type { JobError, JobStatus } from '@oca/contracts';
+import type { JobCache, JobError, JobStatus } from '@oca/contracts';
 
 /** A job as the gateway's domain sees it (the store maps its rows to this; nothing else sees SQL rows). */
 export interface Job {
@@ -20,6 +20,10 @@ export interface Job {
   enqueuedAt: Date | null;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** How the result cache answered it; null for jobs from before the cache */
+  cache: JobCache | null;
+  /** A follower's leader: the identical job whose outcome it takes (request coalescing) */
+  leaderJobId: string | null;
 }
 
 /** A job in a terminal state: nothing changes it any more. */

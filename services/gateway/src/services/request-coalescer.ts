@@ -1,0 +1,64 @@
+import type { Logger } from '@oca/observability';
+import type { FinishedJob, Job } from './job';
+import type { JobPublisher } from './job-publisher';
+import type { JobStore } from './job-store';
+import type { ResultCache } from './result-cache';
+
+export interface RequestCoalescerOptions {
+  store: Pick<JobStore, 'follow' | 'completeFollowers' | 'promoteFollower'>;
+  cache: Pick<ResultCache, 'claimLeader' | 'takeOverLeader' | 'releaseLeader' | 'keyFor'>;
+  publisher: Pick<JobPublisher, 'publish'>;
+  logger: Logger;
+}
+
+/**
+ * Single flight for identical jobs. A cache miss while an identical job is queued or running does
+ * not run again: the new job follows that leader and completes with its outcome (its own id,
+ * status, webhook and long-poll wake-up). Redis holds a marker naming the leader (a hint);
+ * PostgreSQL holds the follower relation and decides (see JobStore.follow), so followers complete
+ * on whichever gateway instance applies the leader's completion, even if the one that accepted them
+ * is gone. A leader canceled → its best waiting follower is promoted and published; a leader failed
+ * → its followers fail with the same error. Priority: a request never waits behind a leader of
+ * lower priority — it runs at its own priority and leads from then on.
+ */
+export class RequestCoalescer {
+  constructor(private readonly options: RequestCoalescerOptions) {}
+
+  /**
+   * For a written, unpublished job that missed the cache: the leader it now follows (the job is
+   * then a follower and must not be published), or undefined when it leads and must be published.
+   */
+  async follow(job: Job, key: string): Promise<Job | undefined> {
+    const { cache, store } = this.options;
+    const leader = await cache.claimLeader(key, job.id);
+    if (leader === null) return undefined;
+    const followed = await store.follow(job.id, leader);
+    if (followed) return followed;
+    // The marked leader finished, or runs at a lower priority: this job leads now.
+    await cache.takeOverLeader(key, job.id);
+    return undefined;
+  }
+
+  /**
+   * A job finished (JobLifecycle): settles what depended on it. Returns the followers that finished
+   * with it, so the lifecycle runs their own effects.
+   */
+  async finished(job: FinishedJob): Promise<FinishedJob[]> {
+    if (job.cache?.status !== 'miss' && job.cache?.status !== 'bypass') return [];
+    const { cache, store, publisher, logger } = this.options;
+    const key = cache.keyFor(job.agent, job.params);
+    if (job.status === 'canceled') {
+      const promoted = await store.promoteFollower(job.id);
+      if (!promoted) {
+        await cache.releaseLeader(key, job.id);
+        return [];
+      }
+      await cache.takeOverLeader(key, promoted.id);
+      await publisher.publish(promoted, promoted.correlationId);
+      logger.info({ jobId: promoted.id, canceledLeader: job.id }, 'follower promoted to leader after its leader was canceled');
+      return [];
+    }
+    await cache.releaseLeader(key, job.id);
+    return store.completeFollowers(job);
+  }
+}

@@ -1,0 +1,131 @@
+import {
+  AGENT_CATALOG,
+  cacheFreshness,
+  cacheKey,
+  cacheLookupField,
+  cacheNetworkOf,
+  canonicalJson,
+  isAgentName,
+  parseCacheEntry,
+  parseChainHead,
+  REDIS_KEYS,
+  type CacheEntry,
+  type CacheLookupStatus,
+  type Freshness,
+} from '@oca/contracts';
+import type { Logger } from '@oca/observability';
+import type { Redis } from 'ioredis';
+import type { GatewayMetrics } from '../metrics';
+
+export interface ResultCacheOptions {
+  redis: Redis;
+  /** REDIS_PREFIX: the cache service writes entries under the same prefix */
+  prefix: string;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  /** Backstop lifetime of an in-flight marker (its leader deletes it on finishing). @default 900 */
+  inflightTtlSeconds?: number;
+}
+
+export interface LookupOptions {
+  /** The client asked for a fresh run (Cache-Control: no-cache, or body `cache: "bypass"`) */
+  bypass?: boolean;
+  /** The client accepts older entries than the agent's policy (body `maxAgeSeconds`) */
+  maxAgeSeconds?: number;
+}
+
+export type CacheLookup =
+  | { status: 'hit'; key: string; entry: CacheEntry; freshness: Freshness }
+  | { status: 'miss' | 'bypass'; key: string };
+
+/** Deletes the in-flight marker only if it still names this leader (a newer leader may own it). */
+const RELEASE_IF_OWNER = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/**
+ * The gateway's side of the result cache: it reads entries straight from Redis on the submit path
+ * (the cache service writes them from completions and owns the policy's upkeep). One round trip
+ * reads the entry and its network's chain head; freshness is the shared rule in @oca/contracts.
+ * Also keeps the in-flight markers of request coalescing.
+ */
+export class ResultCache {
+  private readonly inflightTtlSeconds: number;
+
+  constructor(private readonly options: ResultCacheOptions) {
+    this.inflightTtlSeconds = options.inflightTtlSeconds ?? 900;
+  }
+
+  /** The entry key of these params (validated, defaults applied) under the agent's current version. */
+  keyFor(agent: string, params: unknown): string {
+    const version = isAgentName(agent) ? AGENT_CATALOG[agent].version : 0;
+    return cacheKey(this.options.prefix, agent, version, cacheNetworkOf(params), params);
+  }
+
+  async lookup(agent: string, params: unknown, options: LookupOptions = {}): Promise<CacheLookup> {
+    const key = this.keyFor(agent, params);
+    if (options.bypass || !isAgentName(agent)) return this.counted(agent, { status: 'bypass', key });
+    const { redis, prefix, logger } = this.options;
+    let raw: [string | null, string | null];
+    try {
+      raw = (await redis.pipeline().get(key).get(REDIS_KEYS.chainHead(prefix, cacheNetworkOf(params))).exec())!.map(([err, value]) => {
+        if (err) throw err;
+        return value as string | null;
+      }) as [string | null, string | null];
+    } catch (err) {
+      // The cache is an optimisation: when it cannot answer, the job runs.
+      logger.warn({ err: (err as Error).message }, 'cache lookup failed; running the job');
+      return this.counted(agent, { status: 'miss', key });
+    }
+    const entry = parseCacheEntry(raw[0]);
+    // The key already encodes agent, version and params; comparing them again means a cached
+    // result can never be served for a request that differs in any field.
+    if (!entry || entry.agent !== agent || entry.agentVersion !== AGENT_CATALOG[agent].version || canonicalJson(entry.params) !== canonicalJson(params)) {
+      return this.counted(agent, { status: 'miss', key });
+    }
+    const head = parseChainHead(raw[1]);
+    const freshness = cacheFreshness(entry, AGENT_CATALOG[agent].cache, { now: new Date(), headBlock: head?.block, maxAgeSeconds: options.maxAgeSeconds });
+    if (!freshness.fresh) return this.counted(agent, { status: 'miss', key });
+    return this.counted(agent, { status: 'hit', key, entry, freshness });
+  }
+
+  /** A miss followed an identical job in flight: counted as `coalesced` (hit rate counts it as served). */
+  coalesced(agent: string): void {
+    this.record(agent, 'coalesced');
+  }
+
+  /**
+   * Claims leadership of `key` for `jobId` unless another job holds it: null when `jobId` leads,
+   * else the id of the job that does.
+   */
+  async claimLeader(key: string, jobId: string): Promise<string | null> {
+    const marker = REDIS_KEYS.cacheInflight(this.options.prefix, key);
+    // SET … NX GET (Redis ≥ 7): set-if-absent and read the holder in one step.
+    const previous = (await this.options.redis.call('SET', marker, jobId, 'NX', 'GET', 'EX', this.inflightTtlSeconds)) as string | null;
+    return previous === jobId ? null : previous;
+  }
+
+  /** `jobId` leads `key` from now on (the previous leader finished, was canceled or runs lower). */
+  async takeOverLeader(key: string, jobId: string): Promise<void> {
+    await this.options.redis.set(REDIS_KEYS.cacheInflight(this.options.prefix, key), jobId, 'EX', this.inflightTtlSeconds);
+  }
+
+  /** The leader finished: identical misses from now on look at the cache (filled soon) or lead. */
+  async releaseLeader(key: string, jobId: string): Promise<void> {
+    await this.options.redis.eval(RELEASE_IF_OWNER, 1, REDIS_KEYS.cacheInflight(this.options.prefix, key), jobId);
+  }
+
+  private counted<T extends CacheLookup>(agent: string, lookup: T): T {
+    const status = lookup.status;
+    // `miss` that then coalesces is re-counted by coalesced(): count it only once it is known.
+    if (status !== 'miss') this.record(agent, status);
+    if (status === 'hit') {
+      void this.options.redis.zincrby(REDIS_KEYS.cacheHits(this.options.prefix), 1, lookup.key).catch(() => undefined);
+    }
+    return lookup;
+  }
+
+  /** Counts a lookup outcome in Prometheus and in the shared Redis hash the cache service reads for stats. */
+  record(agent: string, status: CacheLookupStatus): void {
+    this.options.metrics.cacheLookups.inc({ agent, status });
+    void this.options.redis.hincrby(REDIS_KEYS.cacheLookups(this.options.prefix), cacheLookupField(agent, status), 1).catch(() => undefined);
+  }
+}

@@ -1,0 +1,279 @@
+/**
+ * The result cache and request coalescing on the submit path, against the real PostgreSQL, Redis
+ * and RabbitMQ: entries are written into Redis as the cache service writes them; completions are
+ * applied by the real completion handler; job.execute messages are counted in the real queue.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Broker } from '@oca/amqp';
+import { AGENT_CATALOG, cacheTargetOf, QUEUES, REDIS_KEYS, type AddressResult, type CacheEntry, type Principal } from '@oca/contracts';
+import { createPool, createTestDatabase, migrate, type Pool, type TestDatabase } from '@oca/db';
+import { createLogger } from '@oca/observability';
+import { serviceUrls } from '@oca/testkit';
+import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import { CompletionHandler } from '../src/handlers/completion.handler';
+import { ActiveJobQuota } from '../src/limits/active-job-quota';
+import { createGatewayMetrics } from '../src/metrics';
+import type { Job } from '../src/services/job';
+import { JobLifecycle } from '../src/services/job-lifecycle';
+import { JobPublisher } from '../src/services/job-publisher';
+import { JobService } from '../src/services/job-service';
+import { JobStore } from '../src/services/job-store';
+import { JobWaiter } from '../src/services/job-waiter';
+import { RequestCoalescer } from '../src/services/request-coalescer';
+import { ResultCache } from '../src/services/result-cache';
+
+const urls = serviceUrls();
+const logger = createLogger({ service: 'gateway-cache-test', level: 'silent' });
+const amqpPrefix = `gw-cache-${randomUUID().slice(0, 8)}.`;
+const redisPrefix = `oca-gw-cache-${randomUUID().slice(0, 8)}:`;
+
+let db: TestDatabase;
+let pool: Pool;
+let broker: Broker;
+let redis: Redis, sub: Redis, redisB: Redis, subB: Redis;
+let store: JobStore;
+let cache: ResultCache;
+let service: JobService;
+let completions: CompletionHandler;
+let completionsB: CompletionHandler;
+const webhooks: Job[] = [];
+
+function wire(commands: Redis, waiter: JobWaiter) {
+  const metrics = createGatewayMetrics(new Registry());
+  const quota = new ActiveJobQuota({ redis: commands, keyPrefix: redisPrefix, max: 1000, countActive: (userId) => store.countActive(userId) });
+  const publisher = new JobPublisher(broker);
+  const resultCache = new ResultCache({ redis: commands, prefix: redisPrefix, metrics, logger });
+  const coalescer = new RequestCoalescer({ store, cache: resultCache, publisher, logger });
+  const lifecycle = new JobLifecycle({ quota, waiter, webhooks: { enqueue: async (job) => void webhooks.push(job) }, metrics, logger, coalescer });
+  const jobs = new JobService({
+    quota,
+    lifecycle,
+    store,
+    deliveries: { listForJob: async () => [] },
+    publisher,
+    cache: resultCache,
+    coalescer,
+    redis: commands,
+    redisPrefix,
+    waiter,
+    webhookGuard: { check: async () => [] },
+    networks: ['devnet'],
+    metrics,
+    logger,
+  });
+  return { jobs, resultCache, handler: new CompletionHandler({ broker, store, lifecycle, logger, prefetch: 5 }), metrics };
+}
+
+beforeAll(async () => {
+  const admin = new URL(urls.postgresUrl);
+  admin.pathname = '/postgres';
+  db = await createTestDatabase(admin.toString(), 'gateway_cache');
+  await migrate({ databaseUrl: db.url, schema: 'jobs', dir: path.resolve(__dirname, '..', 'migrations'), logger });
+  pool = createPool({ connectionString: db.url, applicationName: 'gateway-cache-test' });
+  broker = await Broker.connect({ url: urls.amqpUrl, connectionName: 'gateway-cache-test', logger, prefix: amqpPrefix });
+  [redis, sub, redisB, subB] = [new Redis(urls.redisUrl), new Redis(urls.redisUrl), new Redis(urls.redisUrl), new Redis(urls.redisUrl)];
+  store = new JobStore(pool);
+  const [waiter, waiterB] = [new JobWaiter(redis, sub, redisPrefix), new JobWaiter(redisB, subB, redisPrefix)];
+  await Promise.all([waiter.start(), waiterB.start()]);
+  const a = wire(redis, waiter);
+  // A second gateway instance: its own Redis connections, the same database and broker.
+  const b = wire(redisB, waiterB);
+  [service, cache, completions, completionsB] = [a.jobs, a.resultCache, a.handler, b.handler];
+});
+
+afterAll(async () => {
+  await broker?.deleteTopology();
+  await broker?.close();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+  await Promise.all([redis, sub, redisB, subB].map((r) => r?.quit()));
+  await pool?.end();
+  await db?.drop();
+});
+
+const user = (role: Principal['role'] = 'user'): Principal => ({ userId: randomUUID(), email: 'c@example.com', role, via: 'token' });
+const newAddress = () => `0x${randomUUID().replace(/-/g, '').padEnd(40, '0').slice(0, 40)}`;
+
+function addressResult(address: string, blockNumber = 100): AddressResult {
+  return {
+    agent: 'address',
+    network: 'devnet',
+    target: address,
+    blockNumber: String(blockNumber),
+    generatedAt: new Date().toISOString(),
+    summary: `result for ${address}`,
+    findings: [],
+    data: { kind: 'eoa', balanceWei: '7', balance: '0.000000000000000007', nonce: 1, codeSize: 0, codeHash: null, token: null, proxy: null },
+  };
+}
+
+/** Writes an entry the way the cache service does (same key function, same entry schema). */
+async function putEntry(address: string, options: { ageSeconds?: number; block?: number; agentVersion?: number } = {}): Promise<CacheEntry> {
+  const params = { network: 'devnet', address };
+  const key = cache.keyFor('address', params);
+  const entry: CacheEntry = {
+    v: 1,
+    key,
+    agent: 'address',
+    agentVersion: options.agentVersion ?? AGENT_CATALOG.address.version,
+    network: 'devnet',
+    params,
+    target: cacheTargetOf(params),
+    blockNumber: options.block ?? 100,
+    jobId: randomUUID(),
+    storedAt: new Date(Date.now() - (options.ageSeconds ?? 1) * 1000).toISOString(),
+    result: addressResult(address, options.block ?? 100),
+  };
+  await redis.set(key, JSON.stringify(entry), 'EX', 3600);
+  return entry;
+}
+
+const submit = (principal: Principal, address: string, extra: Record<string, unknown> = {}, bypassCache = false) =>
+  service.submit({ principal, body: { agent: 'address', params: { network: 'devnet', address }, ...extra }, correlationId: `c-${randomUUID()}`, bypassCache });
+
+function completed(jobId: string, status: 'succeeded' | 'failed', result: unknown) {
+  const now = new Date().toISOString();
+  return {
+    v: 1 as const,
+    type: 'job.completed' as const,
+    id: randomUUID(),
+    jobId,
+    correlationId: 'c',
+    createdAt: now,
+    payload: {
+      agent: 'address',
+      status,
+      ...(status === 'succeeded' ? { result } : { error: { code: 'agent_error' as const, message: 'The agent failed on this input', retryable: false } }),
+      startedAt: now,
+      finishedAt: now,
+      durationMs: 3,
+    },
+  };
+}
+
+const queued = async () => (await broker.queueDepth(QUEUES.agentExecution)).messages;
+
+describe('cache lookups on submit', () => {
+  it('answers from a fresh entry at once: a succeeded job with the cached result, its webhook, no execution', async () => {
+    await broker.purge(QUEUES.agentExecution);
+    const address = newAddress();
+    const entry = await putEntry(address, { ageSeconds: 2 });
+    const before = webhooks.length;
+    const { job, created, cacheTtlSeconds } = await submit(user(), address, { webhook: { url: 'https://hooks.example.com/x' } });
+    expect(created).toBe(true);
+    expect(job).toMatchObject({ status: 'succeeded', result: entry.result, cache: { status: 'hit', sourceJobId: entry.jobId, ageSeconds: 2 } });
+    expect(cacheTtlSeconds).toBeGreaterThanOrEqual(AGENT_CATALOG.address.cache.maxAgeSeconds - 3);
+    expect(await store.get(job.id)).toMatchObject({ status: 'succeeded', finishedAt: expect.any(Date) });
+    expect(webhooks.slice(before).map((j) => j.id)).toEqual([job.id]);
+    expect(await queued()).toBe(0);
+    expect(await redis.zscore(REDIS_KEYS.cacheHits(redisPrefix), entry.key)).toBe('1');
+  });
+
+  it('misses a stale entry — by age, or by blocks once the head moved — unless maxAgeSeconds widens the age bound only', async () => {
+    const old = newAddress();
+    await putEntry(old, { ageSeconds: 3600 });
+    expect((await submit(user(), old)).job.cache).toEqual({ status: 'miss' });
+    expect((await submit(user(), old, { maxAgeSeconds: 7200 })).job.cache).toMatchObject({ status: 'hit', ageSeconds: 3600 });
+
+    const behind = newAddress();
+    await putEntry(behind, { block: 100 });
+    await redis.set(REDIS_KEYS.chainHead(redisPrefix, 'devnet'), JSON.stringify({ block: 101, at: new Date().toISOString() }), 'EX', 60);
+    try {
+      // address: same block only; the head moved one block.
+      expect((await submit(user(), behind)).job.cache).toEqual({ status: 'miss' });
+      // Not a hit either way (it follows the identical miss just submitted).
+      expect((await submit(user(), behind, { maxAgeSeconds: 7200 })).job.cache?.status).toBe('coalesced');
+    } finally {
+      await redis.del(REDIS_KEYS.chainHead(redisPrefix, 'devnet'));
+    }
+  });
+
+  it('bypasses on request, never serves other params, and ignores entries of another agent version', async () => {
+    const address = newAddress();
+    await putEntry(address);
+    expect((await submit(user(), address, { cache: 'bypass' })).job).toMatchObject({ status: 'queued', cache: { status: 'bypass' } });
+    expect((await submit(user(), address, {}, true)).job.cache).toEqual({ status: 'bypass' });
+    expect((await submit(user(), address.replace(/.$/, (c) => (c === '0' ? '1' : '0')))).job.cache).toEqual({ status: 'miss' });
+
+    const bumped = newAddress();
+    await putEntry(bumped, { agentVersion: AGENT_CATALOG.address.version + 1 });
+    expect((await submit(user(), bumped)).job.cache).toEqual({ status: 'miss' });
+  });
+});
+
+describe('request coalescing', () => {
+  it('runs 50 identical concurrent submissions once; all 50 take the one result, each with its own webhook', async () => {
+    await broker.purge(QUEUES.agentExecution);
+    const address = newAddress();
+    const users = Array.from({ length: 50 }, () => user());
+    const submitted = await Promise.all(users.map((u) => submit(u, address, { webhook: { url: 'https://hooks.example.com/y' } })));
+    const leaders = submitted.filter((s) => s.job.cache?.status === 'miss');
+    expect(leaders).toHaveLength(1);
+    const leader = leaders[0]!.job;
+    expect(submitted.filter((s) => s.job.cache?.status === 'coalesced').every((s) => s.job.cache?.sourceJobId === leader.id)).toBe(true);
+    expect(await queued()).toBe(1);
+
+    const before = webhooks.length;
+    const result = addressResult(address, 7);
+    await completions.handle(completed(leader.id, 'succeeded', result));
+    const ids = submitted.map((s) => s.job.id);
+    const { rows } = await pool.query('SELECT status, result FROM jobs.jobs WHERE id = ANY($1)', [ids]);
+    expect(rows).toHaveLength(50);
+    expect(rows.every((r) => r.status === 'succeeded')).toBe(true);
+    expect(new Set(rows.map((r) => JSON.stringify(r.result))).size).toBe(1);
+    expect(rows[0].result).toMatchObject({ blockNumber: '7', target: address });
+    expect(webhooks.slice(before).map((j) => j.id).sort()).toEqual([...ids].sort());
+    // The marker went with its leader: the next identical miss leads.
+    await broker.purge(QUEUES.agentExecution);
+    expect((await submit(user(), address)).job.cache).toEqual({ status: 'miss' });
+    expect(await queued()).toBe(1);
+  });
+
+  it('fails the followers with their leader’s error, completed on another gateway instance', async () => {
+    const address = newAddress();
+    const first = await submit(user(), address);
+    const [a, b] = await Promise.all([submit(user(), address), submit(user(), address)]);
+    expect([a.job.leaderJobId, b.job.leaderJobId]).toEqual([first.job.id, first.job.id]);
+    // The instance that accepted the followers is not the one that applies the completion.
+    await completionsB.handle(completed(first.job.id, 'failed', undefined));
+    for (const id of [a.job.id, b.job.id]) {
+      expect(await store.get(id)).toMatchObject({ status: 'failed', error: { code: 'agent_error' }, cache: { status: 'coalesced', sourceJobId: first.job.id } });
+    }
+  });
+
+  it('promotes the best waiting follower when the leader is canceled, and the others follow it', async () => {
+    await broker.purge(QUEUES.agentExecution);
+    const address = newAddress();
+    const owner = user();
+    const leader = (await submit(owner, address, { priority: 4 })).job;
+    const low = (await submit(user(), address, { priority: 2 })).job;
+    const high = (await submit(user('premium'), address, { priority: 4 })).job;
+    expect([low.leaderJobId, high.leaderJobId]).toEqual([leader.id, leader.id]);
+    expect(await queued()).toBe(1);
+
+    await service.cancel(leader.id, owner);
+    expect(await queued()).toBe(2); // the promoted follower was published
+    const promoted = await store.get(high.id);
+    expect(promoted).toMatchObject({ status: 'queued', leaderJobId: null, cache: { status: 'miss' } });
+    expect(await store.get(low.id)).toMatchObject({ leaderJobId: high.id, cache: { status: 'coalesced', sourceJobId: high.id } });
+
+    await completions.handle(completed(high.id, 'succeeded', addressResult(address, 9)));
+    expect(await store.get(low.id)).toMatchObject({ status: 'succeeded', result: { blockNumber: '9' } });
+  });
+
+  it('does not make a higher-priority request wait behind a lower-priority leader', async () => {
+    const address = newAddress();
+    const leader = (await submit(user(), address, { priority: 1 })).job;
+    const urgent = (await submit(user('premium'), address, { priority: 6 })).job;
+    expect(urgent).toMatchObject({ leaderJobId: null, cache: { status: 'miss' } });
+    // It leads from now on: the next identical request follows it, not the slow one.
+    expect((await submit(user(), address, { priority: 1 })).job.leaderJobId).toBe(urgent.id);
+    expect(leader.cache).toEqual({ status: 'miss' });
+  });
+});
