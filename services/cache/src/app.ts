@@ -135,7 +135,7 @@ interface TaskDeps {
 function periodicTasks({ env, logger, metrics, redis, broker, ledger, stats }: TaskDeps): Periodic[] {
   const prefix = env.REDIS_PREFIX;
   const tasks: Periodic[] = [];
-  const chain = new ChainClients({ rpcUrls: env.rpcUrls, timeoutMs: env.RPC_TIMEOUT_MS, retryCount: 0 });
+  const chain = new ChainClients({ rpcUrls: env.rpcUrls, timeoutMs: env.CHAIN_HEAD_TIMEOUT_MS, retryCount: 0 });
   if (env.CHAIN_HEAD_POLL_SECONDS > 0 && chain.configured().length > 0) {
     const poller = new ChainHeadPoller({ redis, prefix, chain, intervalSeconds: env.CHAIN_HEAD_POLL_SECONDS, metrics, logger });
     tasks.push(new Periodic({ name: 'chain heads', intervalMs: env.CHAIN_HEAD_POLL_SECONDS * 1000, run: () => poller.pollOnce(), logger }));

@@ -26,8 +26,8 @@ const Env = z
      * age only). Heads expire after 3 intervals, so a dead poller never leaves a stale head.
      */
     CHAIN_HEAD_POLL_SECONDS: envSeconds(4, 0, 3600),
-    /** Timeout of one eth_blockNumber request, in ms */
-    RPC_TIMEOUT_MS: envInt(5_000, 100),
+    /** Timeout of one eth_blockNumber request, in ms: a head that takes longer than a poll interval is of little use */
+    CHAIN_HEAD_TIMEOUT_MS: envInt(3_000, 100),
     /** Seconds between refresh-ahead rounds (hot keys read, due ones refreshed, hit counts decayed) */
     CACHE_REFRESH_INTERVAL_SECONDS: envSeconds(5, 0.05, 3600),
     /** A hot entry is refreshed when it will stop being fresh within this many seconds (by age, or by blocks) */

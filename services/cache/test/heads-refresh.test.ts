@@ -10,6 +10,7 @@ import { startAnvil, type AnvilInstance } from '@oca/testkit';
 import { Redis } from 'ioredis';
 import { CacheWriter } from '../src/services/cache-writer';
 import { entryFromCompletion } from '../src/services/completion-entry';
+import { SERVICE_KEYS } from '../src/services/service-keys';
 import { ADDRESS_A, ADDRESS_B, completion, sleep, startCacheHarness, until, URLS, type CacheHarness } from './helpers';
 
 // jest 30 ignores the root config's per-project testTimeout; anvil start-up needs the headroom.
@@ -111,7 +112,7 @@ describe('refresh-ahead', () => {
 
       // A new budget window: the next due hot entry goes out, and the budget left over is not spent
       // on the cold entry (under CACHE_REFRESH_MIN_HITS) nor on the fresh one (not due).
-      await h.redis.del(`${redisPrefix}cache-refresh-budget`);
+      await h.redis.del(SERVICE_KEYS.refreshBudget(redisPrefix));
       await until(() => jobs.length >= 3, 'the third refresh job');
       await sleep(600);
       expect(jobs.map((j) => j.message.payload.params)).toEqual([security(ADDRESS_A), security(ADDRESS_B), security(address(3))]);
