@@ -66,7 +66,7 @@ export function createCacheApp(config: CacheAppConfig): CacheApp {
   async function boot(): Promise<void> {
     redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, ...redisTlsOptions(env) });
     await redis.connect();
-    const db = redis;
+    const client = redis;
     broker = await Broker.connect({
       url: env.AMQP_URL,
       tls: amqpTlsOptions(env),
@@ -78,12 +78,12 @@ export function createCacheApp(config: CacheAppConfig): CacheApp {
     });
     const connected = broker;
     const prefix = env.REDIS_PREFIX;
-    const ledger = new RefreshLedger({ redis: db, prefix, perMinute: env.CACHE_REFRESHES_PER_MINUTE, metrics });
-    const stats = new StatsReader(db, prefix, metrics);
+    const ledger = new RefreshLedger({ redis: client, prefix, perMinute: env.CACHE_REFRESHES_PER_MINUTE, metrics });
+    const stats = new StatsReader(client, prefix, metrics);
 
     completions = new CompletionHandler({
       broker: connected,
-      writer: new CacheWriter({ redis: db, prefix, ttlSeconds: env.CACHE_TTL_SECONDS }),
+      writer: new CacheWriter({ redis: client, prefix, ttlSeconds: env.CACHE_TTL_SECONDS }),
       ledger,
       metrics,
       redisPrefix: prefix,
@@ -91,15 +91,15 @@ export function createCacheApp(config: CacheAppConfig): CacheApp {
       prefetch: env.CACHE_FILL_CONCURRENCY,
     });
     await completions.start();
-    const rpcHandler = new CacheRpcHandler({ invalidator: new CacheInvalidator(db, prefix), stats, metrics });
+    const rpcHandler = new CacheRpcHandler({ invalidator: new CacheInvalidator(client, prefix), stats, metrics });
     rpc = await connected.rpcServer(QUEUES.cacheRpc, rpcHandler.handle);
-    tasks.push(...periodicTasks({ env, logger, metrics, redis: db, broker: connected, ledger, stats }));
+    tasks.push(...periodicTasks({ env, logger, metrics, redis: client, broker: connected, ledger, stats }));
     for (const task of tasks) task.start();
 
     ops = await startOpsServer({
       port: env.CACHE_METRICS_PORT,
       registry,
-      checks: { redis: async () => (await db.ping()) === 'PONG', rabbitmq: () => connected.isConnected() },
+      checks: { redis: async () => (await client.ping()) === 'PONG', rabbitmq: () => connected.isConnected() },
     });
     logger.info({ opsPort: ops.port, tasks: tasks.map((t) => t.name) }, 'cache filling and answering rpc');
   }
