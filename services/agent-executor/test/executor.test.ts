@@ -216,6 +216,9 @@ it('does not run a finished job again when it is delivered a second time', async
 
   const job = await h.submit('address', erc20Params());
   expect((await completionOf(job.jobId!)).payload.status).toBe('succeeded');
+  // The executor sets the done marker once the completion is confirmed, which can be after the
+  // completion reached our queue (every queue bound to the fanout must have it first).
+  await until(async () => (await h!.redis.get(REDIS_KEYS.jobDone(h!.redisPrefix, job.jobId!))) === '1', 'the done marker');
   const rpcRequests = proxy.requests.length;
 
   await h.publish(job);

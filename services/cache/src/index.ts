@@ -1,0 +1,2 @@
+export { createCacheApp, type CacheApp, type CacheAppConfig } from './app';
+export { loadEnv, type CacheEnv } from './env';
