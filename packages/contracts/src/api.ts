@@ -107,14 +107,14 @@ export const SubmitJobBody = z.strictObject({
   webhook: WebhookTarget.optional(),
   /** `bypass`: run the agent even when a fresh cached result exists (as `Cache-Control: no-cache` does) */
   cache: z.enum(['bypass'], { error: 'cache must be "bypass"' }).optional().describe('"bypass" forces a fresh run, like Cache-Control: no-cache'),
-  /** Accept a cached result up to this old, beyond the agent's own freshness policy (the block bound still applies) */
+  /** Accept a cached result up to this old, instead of the agent's own (shorter) freshness policy */
   maxAgeSeconds: z
     .number()
     .int()
     .min(0)
     .max(7 * 24 * 3600)
     .optional()
-    .describe("Accept a cached result up to this many seconds old (widens the agent's policy; its block bound still applies)"),
+    .describe("Accept a cached result up to this many seconds old, instead of the agent's shorter freshness policy (age and blocks)"),
 });
 export type SubmitJobBody = z.infer<typeof SubmitJobBody>;
 

@@ -103,9 +103,11 @@ describe('cacheFreshness', () => {
     expect(cacheFreshness(entry, AGENT_CATALOG.trend.cache, { now: at(299), headBlock: 1_000_000 }).fresh).toBe(true);
   });
 
-  it("a caller's larger maxAgeSeconds widens the age bound only; a smaller one changes nothing", () => {
+  it("a caller's larger maxAgeSeconds replaces the policy (age only: an older result was read at an older block); a smaller one changes nothing", () => {
     expect(cacheFreshness(entry, security, { now: at(400), maxAgeSeconds: 600 })).toEqual({ fresh: true, ageSeconds: 400, ttlSeconds: 200 });
-    expect(cacheFreshness(entry, security, { now: at(400), maxAgeSeconds: 600, headBlock: 200 }).fresh).toBe(false);
+    expect(cacheFreshness(entry, security, { now: at(400), maxAgeSeconds: 600, headBlock: 200 }).fresh).toBe(true);
+    expect(cacheFreshness(entry, security, { now: at(700), maxAgeSeconds: 600, headBlock: 200 }).fresh).toBe(false);
+    expect(cacheFreshness(entry, security, { now: at(200), maxAgeSeconds: 10, headBlock: 200 }).fresh).toBe(false);
     expect(cacheFreshness(entry, security, { now: at(200), maxAgeSeconds: 10 }).fresh).toBe(true);
   });
 

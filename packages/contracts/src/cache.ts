@@ -125,7 +125,11 @@ export interface FreshnessOptions {
   now: Date;
   /** The network's chain head (REDIS_KEYS.chainHead); unknown → age alone decides */
   headBlock?: number;
-  /** The caller accepts entries up to this old (request body `maxAgeSeconds`); only ever widens the policy */
+  /**
+   * The caller accepts entries up to this old (request body `maxAgeSeconds`). Larger than the
+   * policy's age bound, it replaces the policy: age alone decides, since a result that old was
+   * necessarily read some blocks ago. Smaller, it changes nothing.
+   */
   maxAgeSeconds?: number;
 }
 
@@ -138,15 +142,16 @@ export interface Freshness {
 }
 
 /**
- * Pure freshness rule (see CachePolicy). The caller's `maxAgeSeconds` widens the age bound only:
- * the block bound still applies when the head is known.
+ * Pure freshness rule (see CachePolicy). A caller's larger `maxAgeSeconds` replaces the policy
+ * (see FreshnessOptions.maxAgeSeconds).
  */
 export function cacheFreshness(entry: Pick<CacheEntry, 'storedAt' | 'blockNumber'>, policy: CachePolicy, options: FreshnessOptions): Freshness {
   const ageMs = Math.max(0, options.now.getTime() - Date.parse(entry.storedAt));
-  const maxAgeMs = Math.max(policy.maxAgeSeconds, options.maxAgeSeconds ?? 0) * 1000;
+  const widened = options.maxAgeSeconds !== undefined && options.maxAgeSeconds > policy.maxAgeSeconds;
+  const maxAgeMs = (widened ? options.maxAgeSeconds! : policy.maxAgeSeconds) * 1000;
   const withinAge = ageMs <= maxAgeMs;
   const withinBlocks =
-    options.headBlock === undefined || policy.maxBlocks === undefined || options.headBlock - entry.blockNumber <= policy.maxBlocks;
+    widened || options.headBlock === undefined || policy.maxBlocks === undefined || options.headBlock - entry.blockNumber <= policy.maxBlocks;
   const fresh = withinAge && withinBlocks;
   return { fresh, ageSeconds: Math.floor(ageMs / 1000), ttlSeconds: fresh ? Math.floor((maxAgeMs - ageMs) / 1000) : 0 };
 }

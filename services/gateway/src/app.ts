@@ -14,6 +14,7 @@ import { authenticate } from './plugins/authenticate';
 import { buildServer, type GatewayServer, type ServerOptions } from './server';
 import { ApiKeyVerifier } from './services/api-key-verifier';
 import { AuthClient } from './services/auth-client';
+import { CacheClient } from './services/cache-client';
 import { AccountAdmin } from './services/account-admin';
 import { CompletionHandler } from './handlers/completion.handler';
 import { DeadLetterAdmin } from './services/dead-letter-admin';
@@ -190,6 +191,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
       redis: commands,
       deps: {
         auth,
+        cacheService: new CacheClient(amqp, env.AUTH_RPC_TIMEOUT_MS),
         jobs,
         webhookSecrets,
         authenticate: authenticate({ tokens: verifier, apiKeys, revocations }),

@@ -1,4 +1,7 @@
 import {
+  CacheInvalidateParams,
+  CacheInvalidateResult,
+  CacheStats,
   AdminApiKeyView,
   AdminUserView,
   AuditPage,
@@ -96,5 +99,25 @@ export const adminRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx)
     '/v1/admin/dead-letters/:messageId',
     { schema: { tags, summary: 'Drop a dead letter for good', params: DeadLetterParams, response: { 200: DeadLetterActionResult, ...errorResponses } }, ...access.admin },
     async (request) => ctx.deadLetters.drop(request.params.messageId, principalOf(request).userId),
+  );
+
+  app.delete(
+    '/v1/admin/cache',
+    {
+      schema: {
+        tags,
+        summary: 'Invalidate cached results (all filters must match; none: every entry) through the cache service',
+        querystring: CacheInvalidateParams,
+        response: { 200: CacheInvalidateResult, ...errorResponses },
+      },
+      ...access.admin,
+    },
+    async (request) => ctx.cacheService.call('invalidate', request.query, request.id),
+  );
+
+  app.get(
+    '/v1/admin/cache/stats',
+    { schema: { tags, summary: 'Result cache: entries, memory, hit rate by agent, refreshes, chain heads', response: { 200: CacheStats, ...errorResponses } }, ...access.admin },
+    async (request) => ctx.cacheService.call('stats', {}, request.id),
   );
 };

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Release } from '../limits/concurrency-limiter';
 import type { AccountAdmin } from '../services/account-admin';
 import type { AuthClient } from '../services/auth-client';
+import type { CacheClient } from '../services/cache-client';
 import type { DeadLetterAdmin } from '../services/dead-letter-admin';
 import type { JobService } from '../services/job-service';
 import type { WebhookSecretStore } from '../webhooks/webhook-secrets';
@@ -31,6 +32,8 @@ export type AgentBudget = (request: FastifyRequest, reply: FastifyReply, agents:
 /** What the route plugins need; built once in app.ts (or by a test). */
 export interface RouteDeps {
   auth: AuthClient;
+  /** Commands to the cache service (invalidate, stats) */
+  cacheService: Pick<CacheClient, 'call'>;
   jobs: JobService;
   webhookSecrets: WebhookSecretStore;
   authenticate: (request: FastifyRequest) => Promise<void>;

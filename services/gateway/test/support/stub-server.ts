@@ -19,6 +19,7 @@ export const PRINCIPALS: Record<string, Principal> = { user: USER, premium: PREM
 export function stubDeps(overrides: Partial<RouteDeps> = {}): RouteDeps {
   return {
     auth: { call: jest.fn(async () => ({})) },
+    cacheService: { call: jest.fn(async () => ({})) },
     jobs: { submit: jest.fn(), submitAll: jest.fn(), get: jest.fn(), list: jest.fn(async () => ({ jobs: [], nextCursor: null })), cancel: jest.fn(), deliveries: jest.fn(async () => []) },
     accounts: { updateUser: jest.fn(), revokeOwnApiKey: jest.fn(), revokeAnyApiKey: jest.fn() },
     deadLetters: { list: jest.fn(async () => ({ items: [], total: 0 })), replay: jest.fn(), drop: jest.fn() },
