@@ -7,8 +7,18 @@
  */
 import path from 'node:path';
 import { NETWORKS } from '@oca/contracts';
-import { deployMarketScenario, deployScenario, deployTokenScenario, startAnvil, type AnvilInstance } from '@oca/testkit';
-import { ensureDatabase, ensureSigningKey, REPO_ROOT, Stack, waitForHttp } from './lib/stack';
+import {
+  deployMarketScenario,
+  deployScenario,
+  deployTokenScenario,
+  ensureDatabase,
+  ensureSigningKey,
+  REPO_ROOT,
+  Stack,
+  startAnvil,
+  waitForHttp,
+  type AnvilInstance,
+} from '@oca/testkit';
 
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/oca';

@@ -4,7 +4,7 @@
  * The chain is held still with SIGSTOP on anvil so a job can be caught mid-flight.
  */
 import { execFileSync } from 'node:child_process';
-import { waitForHttp } from '../../scripts/lib/stack';
+import { waitForHttp } from '@oca/testkit';
 import { api, metricValue, startHarness, type Harness } from './harness';
 import { startReceiver, until } from './webhook-receiver';
 

@@ -1,5 +1,5 @@
-/** End-to-end helpers: the isolated stack (scripts/lib/local-stack) and small HTTP helpers. */
-import { startLocalStack, type LocalStack } from '../../scripts/lib/local-stack';
+/** End-to-end helpers: the isolated stack (@oca/testkit's startLocalStack) and small HTTP helpers. */
+import { startLocalStack, type LocalStack } from '@oca/testkit';
 
 export type Harness = LocalStack;
 export const startHarness = (extraEnv: Record<string, string> = {}): Promise<Harness> => startLocalStack(extraEnv, 'e2e');

@@ -2,4 +2,3 @@ export * from './pool';
 export * from './migrate';
 export * from './ssl';
 export type { Pool, PoolClient } from 'pg';
-export * from './test-database';

@@ -26,3 +26,6 @@ export * from './markets';
 export * from './solc';
 export * from './lockers';
 export { metricValue } from './metrics';
+export { createTestDatabase, type TestDatabase } from './test-database';
+export { createTestPki, type TestPki } from './certificates';
+export * from './stack';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Broker, RpcRemoteError } from '@oca/amqp';
 import { EXCHANGES, ROUTING_KEYS, type CreatedApiKey, type Jwks, type Principal, type TokenPair, type UserView } from '@oca/contracts';
-import { createTestDatabase, type TestDatabase } from '@oca/db';
+import { createTestDatabase, type TestDatabase } from '@oca/testkit';
 import { createLogger } from '@oca/observability';
 import { createAuthApp, type AuthApp } from '../src/app';
 import { loadEnv } from '../src/env';

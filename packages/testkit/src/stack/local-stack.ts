@@ -3,12 +3,19 @@
  * demo scenario, a throw-away database, unique RabbitMQ and Redis prefixes, and the three
  * services as separate processes.
  */
-import { createTestDatabase, type TestDatabase } from '@oca/db';
-import { deployMarketScenario, deployScenario, deployTokenScenario, findFreePort, serviceUrls, startAnvil, type AnvilInstance, type MarketScenario, type Scenario, type TokenScenario } from '@oca/testkit';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { ensureSigningKey, Stack, waitForHttp, type ServiceName } from './stack';
+import { startAnvil, type AnvilInstance } from '../anvil';
+import { findFreePort } from '../free-port';
+import { deployMarketScenario, type MarketScenario } from '../markets';
+import { deployScenario, type Scenario } from '../scenario';
+import { serviceUrls } from '../service-urls';
+import { createTestDatabase, type TestDatabase } from '../test-database';
+import { deployTokenScenario, type TokenScenario } from '../tokens';
+import { ensureSigningKey } from './local-setup';
+import { Stack, type ServiceName } from './stack';
+import { waitForHttp } from './wait-for-http';
 
 export interface LocalStack {
   gatewayUrl: string;
