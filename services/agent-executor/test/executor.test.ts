@@ -1,6 +1,6 @@
 /**
  * The executor's failure semantics, end to end through the real RabbitMQ, Redis and an anvil
- * devnet with the testkit scenario, the executor started in-process with startExecutor():
+ * devnet with the testkit scenario, the executor started in-process with createExecutorApp():
  * transient failures go through the retry queues and end in ONE answer, permanent ones fail at
  * once, canceled and finished jobs are not run, and concurrency is the configured prefetch.
  * Faults are injected at the HTTP boundary of the chain (testkit's RPC proxy, a slow forwarder);
