@@ -109,8 +109,8 @@ describe('auth service over RabbitMQ RPC (whole app, real broker and PostgreSQL)
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ checks: { postgres: true, rabbitmq: true } });
     const metrics = await (await fetch(`http://127.0.0.1:${app.opsPort}/metrics`)).text();
-    expect(metrics).toMatch(/auth_rpc_requests_total\{method="login",outcome="invalid_credentials",service="auth"\} 2\n/);
-    expect(metrics).toMatch(/auth_rpc_duration_seconds_count\{[^}]*method="register"[^}]*\} 5\n/);
+    expect(metrics).toMatch(/oca_auth_rpc_requests_total\{method="login",outcome="invalid_credentials",service="auth"\} 2\n/);
+    expect(metrics).toMatch(/oca_auth_rpc_duration_seconds_count\{[^}]*method="register"[^}]*\} 5\n/);
   });
 
   it('never writes a password, token or key to its logs', () => {
