@@ -23,4 +23,19 @@ module.exports = {
   // Integration suites start real services; a per-project testTimeout is ignored by jest.
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
+  // Coverage (`pnpm test` passes --coverage) over the product's sources, not test helpers or
+  // generated code. Services the e2e/security/seed suites spawn as child processes (the Stack) are
+  // not instrumented: only code jest loads in-process counts. The summary is printed and the run
+  // fails under the threshold, the measured figure rounded down: ratchet it up, never down.
+  collectCoverageFrom: [
+    '<rootDir>/{packages,services}/*/src/**/*.ts',
+    '!<rootDir>/packages/testkit/**',
+    '!**/*.test.ts',
+    '!**/*.generated.ts',
+    '!**/*.bytecode.ts',
+    '!**/*.d.ts',
+  ],
+  coverageReporters: ['text-summary'],
+  // Measured 2026-12-03: lines 89.81 %, branches 80.25 % (README, "Tests"). Goal: 80 % or more.
+  coverageThreshold: { global: { lines: 89, branches: 80 } },
 };

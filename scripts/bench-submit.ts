@@ -2,7 +2,7 @@
  * `pnpm bench`: job submissions per second against a running stack, next to a bare fastify
  * hello-world on the same machine as the ceiling.
  *
- * Starts its own isolated stack (anvil + the three services, see lib/local-stack), creates a user
+ * Starts its own isolated stack (anvil + the three services, @oca/testkit's startLocalStack), creates a user
  * and an API key, then runs autocannon against POST /v1/jobs at each connection count for
  * BENCH_SECONDS (default 10). Prints a table and the ratio to the ceiling. Traffic goes to
  * 127.0.0.1 only and every run is bounded in time.
@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { startLocalStack } from './lib/local-stack';
+import { startLocalStack } from '@oca/testkit';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,1000').split(',').map(Number);
@@ -45,7 +45,7 @@ async function run(target: string, url: string, connections: number, init: Parti
 }
 
 async function helloWorldCeiling(connections: number): Promise<Row> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'lib', 'hello-world.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'bench-hello-world.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
     child.once('exit', (code) => reject(new Error(`hello-world exited with ${code}`)));

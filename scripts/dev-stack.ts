@@ -2,13 +2,23 @@
  * `pnpm start`: the whole product on this machine's local defaults.
  *
  * Creates the database, keeps auth's signing key in .oca/, starts an anvil devnet with the demo
- * contracts when no RPC_URL_<NETWORK> is set, then runs auth, agent-executor and gateway as
+ * contracts when no RPC_URL_<NETWORK> is set, then runs auth, agent-executor, cache and gateway as
  * separate processes. Ctrl-C stops everything in order.
  */
 import path from 'node:path';
 import { NETWORKS } from '@oca/contracts';
-import { deployMarketScenario, deployScenario, deployTokenScenario, startAnvil, type AnvilInstance } from '@oca/testkit';
-import { ensureDatabase, ensureSigningKey, REPO_ROOT, Stack, waitForHttp } from './lib/stack';
+import {
+  deployMarketScenario,
+  deployScenario,
+  deployTokenScenario,
+  ensureDatabase,
+  ensureSigningKey,
+  REPO_ROOT,
+  Stack,
+  startAnvil,
+  waitForHttp,
+  type AnvilInstance,
+} from '@oca/testkit';
 
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/oca';

@@ -4,7 +4,7 @@
  * The chain is held still with SIGSTOP on anvil so a job can be caught mid-flight.
  */
 import { execFileSync } from 'node:child_process';
-import { waitForHttp } from '../../scripts/lib/stack';
+import { waitForHttp } from '@oca/testkit';
 import { api, metricValue, startHarness, type Harness } from './harness';
 import { startReceiver, until } from './webhook-receiver';
 
@@ -48,7 +48,7 @@ it('redelivers a job whose executor was SIGKILLed mid-run, and completes it exac
     await until(async () => ((await statusOf(id)) === 'running' ? true : undefined));
     await h.stack.stop('agent-executor', 'SIGKILL');
     process.kill(h.anvil.pid, 'SIGCONT');
-    const before = await metricValue(h.opsPorts.gateway, 'jobs_completed_total', { agent: 'address' });
+    const before = await metricValue(h.opsPorts.gateway, 'oca_gateway_jobs_completed_total', { agent: 'address' });
     h.stack.start('agent-executor');
 
     const done = await api(h.gatewayUrl, 'GET', `/v1/jobs/${id}?wait=30`, { apiKey });
@@ -56,7 +56,7 @@ it('redelivers a job whose executor was SIGKILLed mid-run, and completes it exac
     await until(() => receiver.received.find((r) => r.body.includes(id)));
     await new Promise((r) => setTimeout(r, 1500)); // room for a duplicate to show up
     expect(receiver.received.filter((r) => r.body.includes(id))).toHaveLength(1);
-    expect(await metricValue(h.opsPorts.gateway, 'jobs_completed_total', { agent: 'address' })).toBe(before + 1);
+    expect(await metricValue(h.opsPorts.gateway, 'oca_gateway_jobs_completed_total', { agent: 'address' })).toBe(before + 1);
   } finally {
     process.kill(h.anvil.pid, 'SIGCONT');
     await receiver.close();
@@ -78,9 +78,9 @@ it('lets an in-flight job finish on SIGTERM before the executor exits', async ()
 });
 
 it('reconnects every service after the broker closes all connections', async () => {
-  const before = await metricValue(h.opsPorts.gateway, 'amqp_reconnects_total');
+  const before = await metricValue(h.opsPorts.gateway, 'oca_amqp_reconnects_total');
   execFileSync('rabbitmqctl', ['close_all_connections', 'e2e chaos test'], { stdio: 'ignore' });
-  await until(async () => ((await metricValue(h.opsPorts.gateway, 'amqp_reconnects_total')) > before ? true : undefined), 30_000, 250);
+  await until(async () => ((await metricValue(h.opsPorts.gateway, 'oca_amqp_reconnects_total')) > before ? true : undefined), 30_000, 250);
   await waitForHttp(`${h.gatewayUrl}/ready`, 30_000);
   // auth (RPC), gateway (publish + completions) and executor all have to be back for this to pass.
   const email = `after-reconnect-${Date.now()}@example.com`;

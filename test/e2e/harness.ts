@@ -1,5 +1,5 @@
-/** End-to-end helpers: the isolated stack (scripts/lib/local-stack) and small HTTP helpers. */
-import { startLocalStack, type LocalStack } from '../../scripts/lib/local-stack';
+/** End-to-end helpers: the isolated stack (@oca/testkit's startLocalStack) and small HTTP helpers. */
+import { scrapeMetric, startLocalStack, type LocalStack } from '@oca/testkit';
 
 export type Harness = LocalStack;
 export const startHarness = (extraEnv: Record<string, string> = {}): Promise<Harness> => startLocalStack(extraEnv, 'e2e');
@@ -26,12 +26,5 @@ export async function api(
   return { status: res.status, body, headers: res.headers };
 }
 
-export async function metricValue(port: number, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) total += Number(line.split(' ').pop());
-  }
-  return total;
-}
+/** A metric scraped from a service's /metrics (shared with the benchmarks). */
+export const metricValue = scrapeMetric;

@@ -11,9 +11,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findFreePort, serviceUrls } from '@oca/testkit';
-import { startLocalStack, type LocalStack } from '../../scripts/lib/local-stack';
-import { Stack, type ServiceName } from '../../scripts/lib/stack';
+import { findFreePort, serviceUrls, Stack, startLocalStack, type LocalStack, type ServiceName } from '@oca/testkit';
 import { startReceiver, until } from '../e2e/webhook-receiver';
 import { call, clientIp } from './support';
 

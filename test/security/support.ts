@@ -7,7 +7,7 @@ import { createHmac, createPublicKey, generateKeyPairSync, sign, type KeyObject 
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startLocalStack, type LocalStack } from '../../scripts/lib/local-stack';
+import { startLocalStack, type LocalStack } from '@oca/testkit';
 
 export interface AttackStack extends LocalStack {
   /** The private key auth signs access tokens with — held by the test to mint near-valid tokens. */

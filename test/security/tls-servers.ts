@@ -8,8 +8,7 @@ import { chownSync, copyFileSync, chmodSync, existsSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { findFreePort } from '@oca/testkit';
-import type { TestPki } from '../../scripts/lib/certificates';
+import { findFreePort, type TestPki } from '@oca/testkit';
 
 export interface TlsServer {
   port: number;

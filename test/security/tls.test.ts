@@ -15,12 +15,10 @@ import { randomBytes } from 'node:crypto';
 import { commonEnv, parseEnv, redisEnv, redisTlsOptions } from '@oca/config';
 import { createPool, migrate, type DatabaseSslOptions } from '@oca/db';
 import { createLogger } from '@oca/observability';
-import { findFreePort, serviceUrls } from '@oca/testkit';
+import { createTestPki, findFreePort, serviceUrls, Stack, waitForHttp, type TestPki } from '@oca/testkit';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { z } from 'zod';
-import { createTestPki, type TestPki } from '../../scripts/lib/certificates';
-import { Stack, waitForHttp } from '../../scripts/lib/stack';
 import { stubServer } from '../../services/gateway/test/support/stub-server';
 import { startTlsPostgres, startTlsRedis, type TlsServer } from './tls-servers';
 

@@ -8,9 +8,8 @@
  *   cannot create it (passwords need 12+ characters), so it is inserted into auth.users with an
  *   argon2id hash made by auth's own PasswordHasher — a fixture, as a seeded database would be.
  */
-import { startAnvil, type AnvilInstance } from '@oca/testkit';
+import { startAnvil, startLocalStack, type AnvilInstance, type LocalStack } from '@oca/testkit';
 import { Client } from 'pg';
-import { startLocalStack, type LocalStack } from '../../scripts/lib/local-stack';
 import { PasswordHasher } from '../../services/auth/src/services/password-hasher';
 
 export const SEED_USER = { email: 'test@example.com', password: 'test123' };

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { EXCHANGES, QUEUES, RpcRequest, type DeadLetterView, type QueueName } from '@oca/contracts';
 import { currentLogContext, type Logger } from '@oca/observability';
-import { AmqpConnectionManagerClass, type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
-import type { Channel, Options } from 'amqplib';
+import type { AmqpConnectionManager } from 'amqp-connection-manager';
+import type { Options } from 'amqplib';
 import type { z } from 'zod';
-import { QueueConsumer, type ConsumerDeps } from './consumer';
+import { BrokerAdmin } from './broker-admin';
+import { ChannelRecovery } from './channel-recovery';
 import { assertKnownExchange, encode, propertiesFor } from './codec';
-import { peekDeadLetters, settleDeadLetter, type DeadLetterAction, type SettleResult } from './dead-letters';
+import { BROKER_DEFAULTS, connectWithin, createConnection, watchConnection } from './connection';
+import { QueueConsumer, type ConsumerDeps } from './consumer';
+import type { DeadLetterAction, SettleResult } from './dead-letters';
 import { newEnvelope, type Envelope } from './envelope';
 import { createAmqpMetrics, type AmqpMetrics } from './metrics';
 import type {
@@ -19,27 +22,19 @@ import type {
   PublishOptions,
   RpcOptions,
 } from './options';
-import { redactUrl, scrubSecret } from './redact';
+import { ConfirmPublisher } from './publisher';
 import { RpcClient } from './rpc-client';
-import { answerRpc, type RpcHandle } from './rpc-server';
-import { DEFAULT_RETRY_DELAYS_MS, declareTopology, deleteTopology, planTopology, prefixed, type TopologyPlan } from './topology';
-
-const DEFAULTS = {
-  heartbeatSeconds: 10,
-  reconnectDelayMs: 2_000,
-  connectTimeoutMs: 15_000,
-  publishTimeoutMs: 15_000,
-  rpcTimeoutMs: 5_000,
-  closeDeadlineMs: 10_000,
-} as const;
+import { rpcRequestHandler, type RpcHandle } from './rpc-server';
+import { DEFAULT_RETRY_DELAYS_MS, planTopology, prefixed, type TopologyPlan } from './topology';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * One connection to RabbitMQ per process, kept alive by amqp-connection-manager. A confirm channel
- * publishes; each consumer gets its own channel (own prefetch, acks on the channel that delivered);
- * RPC calls share one channel subscribed to direct reply-to. Every channel's setup declares the
- * whole topology, so a reconnect restores exchanges, queues and consumers.
+ * publishes (ConfirmPublisher); each consumer gets its own channel (own prefetch, acks on the
+ * channel that delivered); RPC calls share one channel subscribed to direct reply-to (RpcClient);
+ * admin actions use short-lived channels (BrokerAdmin). Every long-lived channel's setup declares
+ * the whole topology, so a reconnect restores exchanges, queues and consumers.
  */
 export class Broker {
   private readonly log: Logger;
@@ -47,14 +42,14 @@ export class Broker {
   private readonly plan: TopologyPlan;
   private readonly prefix: string;
   private readonly connection: AmqpConnectionManager;
+  private readonly recovery: ChannelRecovery;
   private readonly consumers = new Set<QueueConsumer>();
   private readonly rpcClient: RpcClient;
   private readonly consumerDeps: ConsumerDeps;
-  private publisher: ChannelWrapper | undefined;
-  private connectedOnce = false;
+  private readonly admin: BrokerAdmin;
+  private publisher: ConfirmPublisher | undefined;
   private closing: Promise<void> | undefined;
   private closed = false;
-  private recoveryTimer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly options: BrokerOptions) {
     this.prefix = options.prefix ?? '';
@@ -65,16 +60,9 @@ export class Broker {
       queueType: options.queueType ?? 'classic',
       retryDelaysMs: { ...DEFAULT_RETRY_DELAYS_MS, ...withoutUndefined(options.retryDelaysMs ?? {}) },
     });
-    this.connection = new AmqpConnectionManagerClass(
-      [{ url: options.url, connectionOptions: { ...options.tls, clientProperties: { connection_name: options.connectionName } } }],
-      {
-        heartbeatIntervalInSeconds: options.heartbeatSeconds ?? DEFAULTS.heartbeatSeconds,
-        reconnectTimeInSeconds: (options.reconnectDelayMs ?? DEFAULTS.reconnectDelayMs) / 1000,
-      },
-    );
-    this.rpcClient = new RpcClient(this.connection, this.plan, this.log, this.metrics, (ch, label) =>
-      this.watchChannel(ch, label),
-    );
+    this.connection = createConnection(options);
+    this.recovery = new ChannelRecovery(this.connection, this.log, options.reconnectDelayMs ?? BROKER_DEFAULTS.reconnectDelayMs);
+    this.rpcClient = new RpcClient(this.connection, this.plan, this.log, this.metrics, (ch, label) => this.recovery.watch(ch, label));
     this.consumerDeps = {
       connection: this.connection,
       plan: this.plan,
@@ -83,9 +71,16 @@ export class Broker {
       deadLetterExchange: this.name(EXCHANGES.deadLetter),
       republish: (exchange, routingKey, content, properties) =>
         this.publishRaw(exchange, routingKey, content, properties, exchange === '' ? '' : EXCHANGES.deadLetter),
-      watchChannel: (channel, label, isActive) => this.watchChannel(channel, label, isActive),
+      watchChannel: (channel, label, isActive) => this.recovery.watch(channel, label, isActive),
       onClosed: (consumer) => this.consumers.delete(consumer),
     };
+    this.admin = new BrokerAdmin({
+      connection: this.connection,
+      plan: this.plan,
+      name: (base) => this.name(base),
+      isClosed: () => this.closed,
+      sendRaw: (queue, content, properties) => this.publishRaw('', queue, content, properties, ''),
+    });
   }
 
   /** Connects and declares the topology; rejects after `connectTimeoutMs` with the (redacted) URL and cause. */
@@ -97,67 +92,24 @@ export class Broker {
 
   private async start(): Promise<void> {
     const { url } = this.options;
-    const timeoutMs = this.options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
-    let lastError = 'no answer';
-    this.connection.on('connect', () => {
-      if (this.connectedOnce) {
-        this.metrics.reconnected();
-        this.log.info('amqp reconnected');
-      } else {
-        this.log.info({ broker: redactUrl(url) }, 'amqp connected');
-      }
-      this.connectedOnce = true;
-    });
-    this.connection.on('disconnect', ({ err }: { err?: Error }) => {
-      if (this.closing) return;
-      this.log.warn({ err: err ? scrubSecret(err.message, url) : undefined }, 'amqp disconnected; reconnecting');
-    });
-    this.connection.on('connectFailed', ({ err }: { err: Error }) => {
-      lastError = scrubSecret(err.message, url);
-      this.log.warn({ err: lastError, broker: redactUrl(url) }, 'amqp connect failed; retrying');
-    });
-    this.connection.on('blocked', ({ reason }: { reason: string }) =>
-      this.log.warn({ reason }, 'amqp connection blocked by the broker (resource alarm)'),
+    const watch = watchConnection(this.connection, { url, log: this.log, metrics: this.metrics, isClosing: () => this.closing !== undefined });
+    this.publisher = new ConfirmPublisher(
+      this.connection,
+      this.plan,
+      this.log,
+      this.metrics,
+      this.recovery,
+      this.options.publishTimeoutMs ?? BROKER_DEFAULTS.publishTimeoutMs,
     );
-    this.connection.on('unblocked', () => this.log.info('amqp connection unblocked'));
-
-    let topologyReady!: () => void;
-    let topologyFailed!: (err: Error) => void;
-    const ready = new Promise<void>((resolve, reject) => {
-      topologyReady = resolve;
-      topologyFailed = reject;
-    });
-    const publisher = this.connection.createChannel({
-      name: 'publisher',
-      confirm: true,
-      setup: async (channel: Channel) => {
-        this.watchChannel(channel, 'publisher');
-        try {
-          await declareTopology(channel, this.plan);
-          topologyReady();
-        } catch (err) {
-          topologyFailed(err as Error);
-          throw err;
-        }
-      },
-    });
-    publisher.on('error', (err: Error) => this.log.error({ err: err.message }, 'publisher channel setup failed'));
-    this.publisher = publisher;
-
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(lastError)), timeoutMs);
-    });
     try {
-      // connect() rejects early only on ACCESS_REFUSED; otherwise the manager keeps retrying.
-      await Promise.race([this.connection.connect().then(() => ready), ready, timeout]);
+      await connectWithin(this.connection, this.publisher.ready, {
+        url,
+        timeoutMs: this.options.connectTimeoutMs ?? BROKER_DEFAULTS.connectTimeoutMs,
+        watch,
+      });
     } catch (err) {
-      await this.connection.close().catch(() => undefined);
       this.closed = true;
-      const cause = scrubSecret((err as Error).message, url);
-      throw new Error(`RabbitMQ at ${redactUrl(url)} not ready within ${timeoutMs} ms: ${cause}`);
-    } finally {
-      clearTimeout(timer);
+      throw err;
     }
   }
 
@@ -217,21 +169,10 @@ export class Broker {
    * with that code; any other error answers `internal` without its message.
    */
   rpcServer(queue: string, handle: RpcHandle): Promise<Consumer> {
-    return this.consume(queue, RpcRequest, async (request, ctx) => {
-      if (!ctx.replyTo || !ctx.correlationId) {
-        return { action: 'dead-letter', reason: 'rpc request without reply-to or correlation-id' };
-      }
-      const answer = await answerRpc(handle, request.payload.method, request.payload.params, ctx);
-      const response = newEnvelope('rpc.response', answer, { jobId: request.jobId, correlationId: request.correlationId });
-      await this.publishRaw(
-        '',
-        ctx.replyTo,
-        encode(response),
-        { ...propertiesFor(response, {}), correlationId: ctx.correlationId, persistent: false },
-        '',
-      );
-      return { action: 'ack' };
-    });
+    // Answers are not persisted: the caller is waiting now or never.
+    const reply = (replyTo: string, correlationId: string, response: Envelope) =>
+      this.publishRaw('', replyTo, encode(response), { ...propertiesFor(response, {}), correlationId, persistent: false }, '');
+    return this.consume(queue, RpcRequest, rpcRequestHandler(handle, reply));
   }
 
   /**
@@ -260,38 +201,33 @@ export class Broker {
       content: encode(request),
       // Nobody waits for an answer across a broker restart: RPC requests are not persisted.
       properties: { ...propertiesFor(request, {}), persistent: false },
-      timeoutMs: options.timeoutMs ?? DEFAULTS.rpcTimeoutMs,
+      timeoutMs: options.timeoutMs ?? BROKER_DEFAULTS.rpcTimeoutMs,
     });
   }
 
   /** Drops every message waiting in `queue` (unprefixed). */
-  async purge(queue: QueueName | string): Promise<void> {
-    await this.withAdminChannel((ch) => ch.purgeQueue(this.name(queue)));
+  purge(queue: QueueName | string): Promise<void> {
+    return this.admin.purge(queue);
   }
 
   /** Ready messages (not those held unacked by consumers) and consumer count of `queue` (unprefixed). */
-  async queueDepth(queue: QueueName | string): Promise<{ messages: number; consumers: number }> {
-    const reply = await this.withAdminChannel((ch) => ch.checkQueue(this.name(queue)));
-    return { messages: reply.messageCount, consumers: reply.consumerCount };
+  queueDepth(queue: QueueName | string): Promise<{ messages: number; consumers: number }> {
+    return this.admin.queueDepth(queue);
   }
 
   /** The oldest `limit` dead letters, left in the queue (see peekDeadLetters). */
-  async listDeadLetters(limit: number): Promise<{ items: DeadLetterView[]; total: number }> {
-    return this.withAdminChannel((ch) => peekDeadLetters(ch, this.name(QUEUES.deadLetter), limit));
+  listDeadLetters(limit: number): Promise<{ items: DeadLetterView[]; total: number }> {
+    return this.admin.listDeadLetters(limit);
   }
 
   /** Replays a dead letter into its origin work queue, or drops it (see settleDeadLetter). */
-  async settleDeadLetter(messageId: string, action: DeadLetterAction): Promise<SettleResult> {
-    return this.withAdminChannel((ch) =>
-      settleDeadLetter(ch, this.name(QUEUES.deadLetter), messageId, action, (queue, content, properties) =>
-        this.publishRaw('', this.name(queue), content, properties, ''),
-      ),
-    );
+  settleDeadLetter(messageId: string, action: DeadLetterAction): Promise<SettleResult> {
+    return this.admin.settleDeadLetter(messageId, action);
   }
 
   /** Deletes every queue and exchange this Broker declared (tests; with a prefix). */
-  async deleteTopology(): Promise<void> {
-    await this.withAdminChannel((ch) => deleteTopology(ch, this.plan));
+  deleteTopology(): Promise<void> {
+    return this.admin.deleteTopology();
   }
 
   /**
@@ -299,78 +235,35 @@ export class Broker {
    * redelivered), then closes channels and the connection. Safe to call twice.
    */
   close(options: CloseOptions = {}): Promise<void> {
-    this.closing ??= this.shutdown(options.deadlineMs ?? DEFAULTS.closeDeadlineMs);
+    this.closing ??= this.shutdown(options.deadlineMs ?? BROKER_DEFAULTS.closeDeadlineMs);
     return this.closing;
   }
 
   private async shutdown(deadlineMs: number): Promise<void> {
-    clearTimeout(this.recoveryTimer);
+    this.recovery.stop();
     const consumers = [...this.consumers];
+    await this.drainConsumers(consumers, deadlineMs);
+    await Promise.all(consumers.map((c) => c.closeChannel()));
+    await this.rpcClient.close();
+    await this.publisher?.close();
+    await this.connection.close().catch((err: Error) => this.log.warn({ err: err.message }, 'amqp close failed'));
+    this.closed = true;
+    this.log.info('amqp connection closed');
+  }
+
+  /** Stops every consumer receiving, then waits up to `deadlineMs` for their handlers in flight. */
+  private async drainConsumers(consumers: QueueConsumer[], deadlineMs: number): Promise<void> {
     await Promise.all(consumers.map((c) => c.stopReceiving()));
     const drained = await Promise.all(consumers.map((c) => c.drain(deadlineMs)));
     if (drained.includes(false)) {
       const inFlight = consumers.reduce((n, c) => n + c.inFlightCount, 0);
       this.log.warn({ inFlight, deadlineMs }, 'close deadline passed with handlers in flight; their messages will be redelivered');
     }
-    await Promise.all(consumers.map((c) => c.closeChannel()));
-    await this.rpcClient.close();
-    await this.publisher?.close().catch(() => undefined);
-    await this.connection.close().catch((err: Error) => this.log.warn({ err: err.message }, 'amqp close failed'));
-    this.closed = true;
-    this.log.info('amqp connection closed');
   }
 
-  private async publishRaw(
-    exchange: string,
-    routingKey: string,
-    content: Buffer,
-    properties: Options.Publish,
-    exchangeLabel: string,
-  ): Promise<void> {
-    if (this.closed || !this.publisher) throw new Error('broker is closed');
-    const timeout = this.options.publishTimeoutMs ?? DEFAULTS.publishTimeoutMs;
-    try {
-      await this.publisher.publish(exchange, routingKey, content, { ...properties, timeout });
-    } catch (err) {
-      const reason = (err as Error).message === 'timeout' ? `not confirmed within ${timeout} ms` : (err as Error).message;
-      throw new Error(`publish to ${exchange || '(default exchange)'} "${routingKey}" failed: ${reason}`, { cause: err });
-    }
-    this.metrics.published(exchangeLabel);
-  }
-
-  /**
-   * amqp-connection-manager re-creates channels only when the connection comes back, so a channel the
-   * broker closed with an error (e.g. 404 on a deleted queue) would stay dead. Force a reconnect,
-   * rate-limited so a persistent error cannot spin.
-   */
-  private watchChannel(channel: Channel, label: string, isActive: () => boolean = () => true): void {
-    let failed = false;
-    channel.on('error', (err: Error) => {
-      failed = true;
-      this.log.error({ channel: label, err: err.message }, 'amqp channel closed by the broker');
-    });
-    channel.on('close', () => {
-      if (!failed || !isActive() || this.closing || this.recoveryTimer) return;
-      this.recoveryTimer = setTimeout(() => {
-        this.recoveryTimer = undefined;
-        if (this.closing || !isActive() || !this.connection.isConnected()) return;
-        this.log.warn({ channel: label }, 'forcing reconnect to restore the channel');
-        this.connection.reconnect();
-      }, this.options.reconnectDelayMs ?? DEFAULTS.reconnectDelayMs);
-    });
-  }
-
-  /** Short-lived plain channel for checks that close their channel on failure (404 on checkQueue). */
-  private async withAdminChannel<T>(fn: (channel: Channel) => Promise<T>): Promise<T> {
-    const connection = this.connection.connection;
-    if (this.closed || !connection) throw new Error('not connected to RabbitMQ');
-    const channel = await connection.createChannel();
-    channel.on('error', () => undefined);
-    try {
-      return await fn(channel);
-    } finally {
-      await channel.close().catch(() => undefined);
-    }
+  private publishRaw(exchange: string, routingKey: string, content: Buffer, properties: Options.Publish, exchangeLabel: string): Promise<void> {
+    if (this.closed || !this.publisher) return Promise.reject(new Error('broker is closed'));
+    return this.publisher.publish(exchange, routingKey, content, properties, exchangeLabel);
   }
 
   private assertOpen(): void {

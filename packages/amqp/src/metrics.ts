@@ -34,10 +34,10 @@ export function createAmqpMetrics(registry?: Registry): AmqpMetrics {
   const registers = [registry];
   const published = getOrCreate(
     registry,
-    'amqp_messages_published_total',
+    'oca_amqp_messages_published_total',
     () =>
       new Counter({
-        name: 'amqp_messages_published_total',
+        name: 'oca_amqp_messages_published_total',
         help: 'Messages confirmed by the broker, by exchange (unprefixed; "default" for direct-to-queue)',
         labelNames: ['exchange'],
         registers,
@@ -45,10 +45,10 @@ export function createAmqpMetrics(registry?: Registry): AmqpMetrics {
   );
   const consumed = getOrCreate(
     registry,
-    'amqp_messages_consumed_total',
+    'oca_amqp_messages_consumed_total',
     () =>
       new Counter({
-        name: 'amqp_messages_consumed_total',
+        name: 'oca_amqp_messages_consumed_total',
         help: 'Messages settled by consumers, by queue and outcome (ack, retry, dead_letter)',
         labelNames: ['queue', 'outcome'],
         registers,
@@ -56,10 +56,10 @@ export function createAmqpMetrics(registry?: Registry): AmqpMetrics {
   );
   const retried = getOrCreate(
     registry,
-    'amqp_messages_retried_total',
+    'oca_amqp_messages_retried_total',
     () =>
       new Counter({
-        name: 'amqp_messages_retried_total',
+        name: 'oca_amqp_messages_retried_total',
         help: 'Messages moved to a retry queue, by work queue',
         labelNames: ['queue'],
         registers,
@@ -67,10 +67,10 @@ export function createAmqpMetrics(registry?: Registry): AmqpMetrics {
   );
   const deadLettered = getOrCreate(
     registry,
-    'amqp_messages_dead_lettered_total',
+    'oca_amqp_messages_dead_lettered_total',
     () =>
       new Counter({
-        name: 'amqp_messages_dead_lettered_total',
+        name: 'oca_amqp_messages_dead_lettered_total',
         help: 'Messages sent to the dead-letter exchange, by origin queue and reason kind',
         labelNames: ['queue', 'reason_kind'],
         registers,
@@ -78,15 +78,15 @@ export function createAmqpMetrics(registry?: Registry): AmqpMetrics {
   );
   const reconnects = getOrCreate(
     registry,
-    'amqp_reconnects_total',
-    () => new Counter({ name: 'amqp_reconnects_total', help: 'Connections re-established after a drop', registers }),
+    'oca_amqp_reconnects_total',
+    () => new Counter({ name: 'oca_amqp_reconnects_total', help: 'Connections re-established after a drop', registers }),
   );
   const duration = getOrCreate(
     registry,
-    'amqp_handler_duration_seconds',
+    'oca_amqp_handler_duration_seconds',
     () =>
       new Histogram({
-        name: 'amqp_handler_duration_seconds',
+        name: 'oca_amqp_handler_duration_seconds',
         help: 'Consumer handler run time, by queue',
         labelNames: ['queue'],
         buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],

@@ -28,8 +28,8 @@ describe('publish and consume (real RabbitMQ)', () => {
     expect(ctx.headers[HEADERS.correlationId]).toBe(sent.correlationId);
     expect(ctx.headers[HEADERS.jobId]).toBe(sent.jobId);
     expect(logContext).toEqual({ jobId: sent.jobId, correlationId: sent.correlationId });
-    await waitFor(async () => (await metricValue(registry, 'amqp_messages_consumed_total', { outcome: 'ack' })) === 1);
-    expect(await metricValue(registry, 'amqp_messages_published_total', { exchange: EXCHANGES.jobs })).toBe(1);
+    await waitFor(async () => (await metricValue(registry, 'oca_amqp_messages_consumed_total', { outcome: 'ack' })) === 1);
+    expect(await metricValue(registry, 'oca_amqp_messages_published_total', { exchange: EXCHANGES.jobs })).toBe(1);
     expect(await broker.queueDepth(QUEUES.agentExecution)).toEqual({ messages: 0, consumers: 1 });
   });
 
@@ -49,7 +49,7 @@ describe('publish and consume (real RabbitMQ)', () => {
     const { broker, registry } = t;
     await expect(broker.consume('no-such-queue', JobExecute, async () => undefined)).rejects.toThrow(/cannot consume from .*no-such-queue/);
     await sleep(600); // past the channel-recovery delay: a dead consumer channel must not force a reconnect
-    expect(await metricValue(registry, 'amqp_reconnects_total')).toBe(0);
+    expect(await metricValue(registry, 'oca_amqp_reconnects_total')).toBe(0);
     await broker.sendToQueue(QUEUES.agentExecution, jobExecute());
     expect((await broker.queueDepth(QUEUES.agentExecution)).messages).toBe(1);
   });

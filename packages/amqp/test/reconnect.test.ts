@@ -32,7 +32,7 @@ describe('reconnect (real RabbitMQ)', () => {
 
     await forceCloseConnection(connectionName);
     await waitFor(() => !broker.isConnected(), 5_000, 'disconnect');
-    await waitFor(async () => (await metricValue(registry, 'amqp_reconnects_total')) === 1, 15_000, 'reconnect');
+    await waitFor(async () => (await metricValue(registry, 'oca_amqp_reconnects_total')) === 1, 15_000, 'reconnect');
     await waitFor(() => broker.isConnected(), 5_000, 'connected again');
 
     const after = jobExecute();

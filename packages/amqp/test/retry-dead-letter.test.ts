@@ -36,8 +36,8 @@ describe('retry and dead-letter (real RabbitMQ)', () => {
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2]);
     expect(attempts[1]).toMatchObject({ id: sent.id, priority: 5 });
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(90); // waited out retry.1's TTL
-    await waitFor(async () => (await metricValue(registry, 'amqp_messages_consumed_total', { outcome: 'ack' })) === 1);
-    expect(await metricValue(registry, 'amqp_messages_retried_total', { queue: QUEUES.agentExecution })).toBe(1);
+    await waitFor(async () => (await metricValue(registry, 'oca_amqp_messages_consumed_total', { outcome: 'ack' })) === 1);
+    expect(await metricValue(registry, 'oca_amqp_messages_retried_total', { queue: QUEUES.agentExecution })).toBe(1);
     await sleep(300);
     expect(attempts).toHaveLength(2);
     expect(await broker.queueDepth(QUEUES.deadLetter)).toMatchObject({ messages: 0 });
@@ -62,8 +62,8 @@ describe('retry and dead-letter (real RabbitMQ)', () => {
     expect(dead!.properties.messageId).toBe(sent.id);
     expect(JSON.parse(dead!.content.toString())).toEqual(sent);
     // The dead letter can be read before its publish confirm reached the consumer: wait for the count.
-    await waitFor(async () => (await metricValue(registry, 'amqp_messages_dead_lettered_total', { reason_kind: 'retries_exhausted' })) === 1);
-    expect(await metricValue(registry, 'amqp_messages_retried_total')).toBe(2);
+    await waitFor(async () => (await metricValue(registry, 'oca_amqp_messages_dead_lettered_total', { reason_kind: 'retries_exhausted' })) === 1);
+    expect(await metricValue(registry, 'oca_amqp_messages_retried_total')).toBe(2);
     await sleep(300);
     expect(attempts).toHaveLength(3);
   });
@@ -91,11 +91,11 @@ describe('retry and dead-letter (real RabbitMQ)', () => {
     expect(reasons[1]).toMatch(/^schema validation failed/);
     expect(rest.find((m) => m.content.toString() === '{not json')).toBeDefined();
     expect(handled).toHaveLength(1); // the handler never saw the bad ones
-    await waitFor(async () => (await metricValue(registry, 'amqp_messages_dead_lettered_total')) === 3);
-    expect(await metricValue(registry, 'amqp_messages_retried_total')).toBe(0);
-    expect(await metricValue(registry, 'amqp_messages_dead_lettered_total', { reason_kind: 'permanent' })).toBe(1);
-    expect(await metricValue(registry, 'amqp_messages_dead_lettered_total', { reason_kind: 'schema' })).toBe(1);
-    expect(await metricValue(registry, 'amqp_messages_dead_lettered_total', { reason_kind: 'invalid_json' })).toBe(1);
+    await waitFor(async () => (await metricValue(registry, 'oca_amqp_messages_dead_lettered_total')) === 3);
+    expect(await metricValue(registry, 'oca_amqp_messages_retried_total')).toBe(0);
+    expect(await metricValue(registry, 'oca_amqp_messages_dead_lettered_total', { reason_kind: 'permanent' })).toBe(1);
+    expect(await metricValue(registry, 'oca_amqp_messages_dead_lettered_total', { reason_kind: 'schema' })).toBe(1);
+    expect(await metricValue(registry, 'oca_amqp_messages_dead_lettered_total', { reason_kind: 'invalid_json' })).toBe(1);
     expect(await broker.queueDepth(QUEUES.agentExecution)).toMatchObject({ messages: 0 });
   });
 

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { createLogger } from '@oca/observability';
-import { createTestPki, type TestPki } from '../../../scripts/lib/certificates';
+import { createTestPki, type TestPki } from '@oca/testkit';
 import { Broker } from '../src';
 
 const logger = createLogger({ service: 'amqp-tls-test', level: 'silent' });

@@ -22,7 +22,7 @@ export const commonEnv = {
   AMQP_QUEUE_TYPE: z.enum(['classic', 'quorum']).default('classic'),
   /** Prepended to every exchange and queue name; isolates test runs and side-by-side stacks */
   AMQP_PREFIX: z.string().default(''),
-  /** Seconds a graceful shutdown may take before the process exits non-zero */
+  /** Milliseconds a graceful shutdown may take before the process exits with code 1 */
   SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(1000).default(25_000),
 };
 

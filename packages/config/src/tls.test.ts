@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { createTestPki, type TestPki } from '../../../scripts/lib/certificates';
+import { createTestPki, type TestPki } from '@oca/testkit';
 import { commonEnv, databaseEnv, evenWithFieldIssues, redisEnv, refineServiceEnv } from './fragments';
 import { ConfigError, parseEnv } from './parse-env';
 import { amqpTlsOptions, redisTlsOptions } from './tls';

@@ -3,4 +3,3 @@ export * from './migrate';
 export * from './ssl';
 export * from './keyset-page';
 export type { Pool, PoolClient } from 'pg';
-export * from './test-database';

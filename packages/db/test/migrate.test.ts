@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '@oca/observability';
-import { serviceUrls } from '@oca/testkit';
+import { createTestDatabase, serviceUrls, type TestDatabase } from '@oca/testkit';
 import { Client } from 'pg';
-import { createTestDatabase, migrate, type TestDatabase } from '../src';
+import { migrate } from '../src';
 
 const logger = createLogger({ service: 'db-test', level: 'silent' });
 let db: TestDatabase;

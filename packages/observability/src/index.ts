@@ -5,3 +5,5 @@ export * from './scrub';
 export * from './metrics';
 export * from './ops-server';
 export * from './shutdown';
+export * from './signals';
+export * from './run-service';

@@ -7,13 +7,19 @@ export interface ShutdownStep {
 
 export interface ShutdownOptions {
   logger: Logger;
-  /** Whole shutdown must finish within this; then the process exits non-zero. @default 25000 */
+  /** Milliseconds the whole shutdown may take; past it the process exits with code 1. @default 25000 */
   deadlineMs?: number;
+  /**
+   * Ends the process when the deadline passes (called with 1). Tests inject a stub so the deadline
+   * path runs without ending the test runner. @default process.exit
+   */
+  exit?: (code: number) => void;
 }
 
 /**
  * Runs named steps in the order they were added (readiness off → consumers cancelled → in-flight
- * awaited → channels and connections closed). Safe to trigger twice; the second call awaits the first.
+ * awaited → channels and connections closed). A failing step is logged and the next one still runs.
+ * Safe to trigger twice; the second call awaits the first.
  */
 export class ShutdownManager {
   private readonly steps: ShutdownStep[] = [];
@@ -34,11 +40,13 @@ export class ShutdownManager {
   private async runSteps(reason: string): Promise<void> {
     const { logger } = this.options;
     const deadlineMs = this.options.deadlineMs ?? 25_000;
+    const exit = this.options.exit ?? ((code: number) => process.exit(code));
     logger.info({ reason }, 'shutdown started');
     const timer = setTimeout(() => {
       logger.error({ deadlineMs }, 'shutdown deadline passed; exiting');
-      process.exit(1);
+      exit(1);
     }, deadlineMs);
+    // The deadline must not be what keeps a process alive once everything else has closed.
     timer.unref();
     for (const step of this.steps) {
       const started = Date.now();
@@ -51,14 +59,5 @@ export class ShutdownManager {
     }
     clearTimeout(timer);
     logger.info('shutdown complete');
-  }
-
-  /** SIGTERM/SIGINT trigger an orderly shutdown, then the process exits 0. */
-  installSignalHandlers(): void {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
-        void this.shutdown(signal).then(() => process.exit(0));
-      });
-    }
   }
 }

@@ -25,4 +25,7 @@ export * from './tokens';
 export * from './markets';
 export * from './solc';
 export * from './lockers';
-export { metricValue } from './metrics';
+export { metricValue, scrapeMetric } from './metrics';
+export { createTestDatabase, type TestDatabase } from './test-database';
+export { createTestPki, type TestPki } from './certificates';
+export * from './stack';

@@ -5,13 +5,13 @@ export type ExecutorMetrics = ReturnType<typeof createExecutorMetrics>;
 export function createExecutorMetrics(registry: Registry) {
   return {
     runs: new Counter({
-      name: 'agent_runs_total',
+      name: 'oca_executor_agent_runs_total',
       help: 'Agent executions by agent and outcome (succeeded, failed, retry, skipped_canceled, skipped_done)',
       labelNames: ['agent', 'outcome'],
       registers: [registry],
     }),
     duration: new Histogram({
-      name: 'agent_run_duration_seconds',
+      name: 'oca_executor_agent_run_duration_seconds',
       help: 'Wall time of one agent execution',
       labelNames: ['agent'],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],

@@ -12,7 +12,7 @@ import {
 import { createLogger } from '@oca/observability';
 import { findFreePort, serviceUrls } from '@oca/testkit';
 import { Redis } from 'ioredis';
-import { startExecutor, type ExecutorApp } from '../src/app';
+import { createExecutorApp, type ExecutorApp } from '../src/app';
 import { loadEnv } from '../src/env';
 
 const URLS = serviceUrls();
@@ -51,7 +51,7 @@ export interface Harness {
 }
 
 /**
- * A real executor in-process (startExecutor) against the real RabbitMQ and Redis, isolated by a
+ * A real executor in-process (createExecutorApp) against the real RabbitMQ and Redis, isolated by a
  * fresh AMQP prefix and Redis prefix, with a consumer on agent-completion collecting what it says.
  */
 export async function startHarness(rpcUrl: string, env: Record<string, string> = {}): Promise<Harness> {
@@ -108,7 +108,8 @@ export async function startHarness(rpcUrl: string, env: Record<string, string> =
       RPC_TIMEOUT_MS: '5000',
       ...env,
     });
-    app = await startExecutor(executorEnv, logger);
+    app = createExecutorApp({ env: executorEnv, logger });
+    await app.start();
   } catch (err) {
     await close();
     throw err;

@@ -1,6 +1,6 @@
 /**
  * The executor's failure semantics, end to end through the real RabbitMQ, Redis and an anvil
- * devnet with the testkit scenario, the executor started in-process with startExecutor():
+ * devnet with the testkit scenario, the executor started in-process with createExecutorApp():
  * transient failures go through the retry queues and end in ONE answer, permanent ones fail at
  * once, canceled and finished jobs are not run, and concurrency is the configured prefetch.
  * Faults are injected at the HTTP boundary of the chain (testkit's RPC proxy, a slow forwarder);
@@ -53,7 +53,7 @@ function attemptsLogged(jobId: string): number[] {
 }
 
 async function expectDeadLetterQueueEmpty(): Promise<void> {
-  expect(await h!.metric('amqp_messages_dead_lettered_total')).toBe(0);
+  expect(await h!.metric('oca_amqp_messages_dead_lettered_total')).toBe(0);
   expect((await h!.broker.queueDepth(QUEUES.deadLetter)).messages).toBe(0);
 }
 
@@ -84,7 +84,7 @@ it('runs a job for the scenario ERC-20: job.started, then job.completed succeede
     },
   });
   expect(attemptsLogged(job.jobId!)).toEqual([1]);
-  expect(await h.metric('agent_runs_total', { agent: 'address', outcome: 'succeeded' })).toBe(1);
+  expect(await h.metric('oca_executor_agent_runs_total', { agent: 'address', outcome: 'succeeded' })).toBe(1);
   // The done marker guards against redelivery for longer than any retry schedule.
   const doneKey = REDIS_KEYS.jobDone(h.redisPrefix, job.jobId!);
   expect(await h.redis.get(doneKey)).toBe('1');
@@ -113,9 +113,9 @@ it('retries a job through the retry queue while the RPC answers 503, then succee
   expect(started).toHaveLength(attempts.length);
   const backoffMs = Date.parse(started[1]!.payload.startedAt) - Date.parse(started[0]!.payload.startedAt);
   expect(backoffMs).toBeGreaterThanOrEqual(RETRY_DELAYS_MS[0]!);
-  expect(await h.metric('agent_runs_total', { outcome: 'retry' })).toBe(attempts.length - 1);
-  expect(await h.metric('amqp_messages_retried_total', { queue: QUEUES.agentExecution })).toBe(attempts.length - 1);
-  expect(await h.metric('agent_runs_total', { outcome: 'succeeded' })).toBe(1);
+  expect(await h.metric('oca_executor_agent_runs_total', { outcome: 'retry' })).toBe(attempts.length - 1);
+  expect(await h.metric('oca_amqp_messages_retried_total', { queue: QUEUES.agentExecution })).toBe(attempts.length - 1);
+  expect(await h.metric('oca_executor_agent_runs_total', { outcome: 'succeeded' })).toBe(1);
   expect(injected).toBe(2);
 
   await sleep(QUIET_MS);
@@ -138,8 +138,8 @@ it('answers a job whose RPC always fails with ONE failed rpc_error completion af
   });
   expect(attemptsLogged(job.jobId!)).toEqual([1, 2, 3]);
   expect(h.startedOf(job.jobId!)).toHaveLength(MAX_ATTEMPTS);
-  expect(await h.metric('agent_runs_total', { outcome: 'retry' })).toBe(RETRY_DELAYS_MS.length);
-  expect(await h.metric('agent_runs_total', { outcome: 'failed' })).toBe(1);
+  expect(await h.metric('oca_executor_agent_runs_total', { outcome: 'retry' })).toBe(RETRY_DELAYS_MS.length);
+  expect(await h.metric('oca_executor_agent_runs_total', { outcome: 'failed' })).toBe(1);
 
   await sleep(QUIET_MS);
   expect(h.completedOf(job.jobId!)).toHaveLength(1);
@@ -164,7 +164,7 @@ it('times an agent out after its timeout × AGENT_TIMEOUT_FACTOR and retries it 
   });
   expect(done.payload.durationMs).toBeLessThan(2_000);
   expect(attemptsLogged(job.jobId!)).toEqual([1, 2, 3]);
-  expect(await h.metric('agent_runs_total', { outcome: 'retry' })).toBe(RETRY_DELAYS_MS.length);
+  expect(await h.metric('oca_executor_agent_runs_total', { outcome: 'retry' })).toBe(RETRY_DELAYS_MS.length);
   await expectDeadLetterQueueEmpty();
 });
 
@@ -184,8 +184,8 @@ it.each([
   expect(h.startedOf(job.jobId!)).toHaveLength(1);
   await sleep(QUIET_MS);
   expect(h.completedOf(job.jobId!)).toHaveLength(1);
-  expect(await h.metric('agent_runs_total', { outcome: 'retry' })).toBe(0);
-  expect(await h.metric('amqp_messages_retried_total')).toBe(0);
+  expect(await h.metric('oca_executor_agent_runs_total', { outcome: 'retry' })).toBe(0);
+  expect(await h.metric('oca_amqp_messages_retried_total')).toBe(0);
   expect(proxy.requests).toHaveLength(0);
   await expectDeadLetterQueueEmpty();
 });
@@ -199,11 +199,11 @@ it('does not run a canceled job: no job.started, no completion, and the message 
   await h.redis.set(REDIS_KEYS.jobCanceled(h.redisPrefix, job.jobId!), '1', 'EX', 60);
   await h.publish(job);
 
-  await until(async () => (await h!.metric('agent_runs_total', { outcome: 'skipped_canceled' })) === 1, 'the skip');
+  await until(async () => (await h!.metric('oca_executor_agent_runs_total', { outcome: 'skipped_canceled' })) === 1, 'the skip');
   await sleep(QUIET_MS);
   expect(h.completions.filter((m) => m.jobId === job.jobId)).toEqual([]);
   expect(proxy.requests).toHaveLength(0);
-  expect(await h.metric('amqp_messages_consumed_total', { queue: QUEUES.agentExecution, outcome: 'ack' })).toBe(1);
+  expect(await h.metric('oca_amqp_messages_consumed_total', { queue: QUEUES.agentExecution, outcome: 'ack' })).toBe(1);
   await expectDeadLetterQueueEmpty();
   // An unacked message would go back to the queue once the executor's channel closes.
   await h.stopExecutor();
@@ -222,12 +222,12 @@ it('does not run a finished job again when it is delivered a second time', async
   const rpcRequests = proxy.requests.length;
 
   await h.publish(job);
-  await until(async () => (await h!.metric('agent_runs_total', { outcome: 'skipped_done' })) === 1, 'the skip');
+  await until(async () => (await h!.metric('oca_executor_agent_runs_total', { outcome: 'skipped_done' })) === 1, 'the skip');
   await sleep(QUIET_MS);
   expect(h.startedOf(job.jobId!)).toHaveLength(1);
   expect(h.completedOf(job.jobId!)).toHaveLength(1);
   expect(proxy.requests).toHaveLength(rpcRequests);
-  expect(await h.metric('agent_runs_total', { outcome: 'succeeded' })).toBe(1);
+  expect(await h.metric('oca_executor_agent_runs_total', { outcome: 'succeeded' })).toBe(1);
   await h.stopExecutor();
   expect((await h.broker.queueDepth(QUEUES.agentExecution)).messages).toBe(0);
 });

@@ -18,10 +18,10 @@ import { AdminService } from './services/admin-service';
 /** `migrations/` beside `src/` and `dist/`, so this resolves from either. */
 export const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
 
-export interface AuthAppConfig {
+export interface AuthAppOptions {
   env: AuthEnv;
   logger: Logger;
-  /** argon2id cost; the library defaults unless given (tests lower the memory cost). */
+  /** argon2id cost; tests lower the memory cost. @default the library's defaults */
   passwordHashing?: PasswordHashOptions;
 }
 
@@ -38,8 +38,8 @@ export interface AuthApp {
 }
 
 /** Composition root of the auth service: every dependency is built here and nowhere else. */
-export function createAuthApp(config: AuthAppConfig): AuthApp {
-  const { env, logger } = config;
+export function createAuthApp(options: AuthAppOptions): AuthApp {
+  const { env, logger } = options;
   // Loaded (or generated) up front so a bad key fails before anything connects.
   const signingKey = SigningKey.load({
     privateKeyPem: env.AUTH_SIGNING_KEY,
@@ -75,7 +75,7 @@ export function createAuthApp(config: AuthAppConfig): AuthApp {
       logger.error({ err }, 'idle postgres client error'),
     );
     const db = pool;
-    const hasher = new PasswordHasher(config.passwordHashing);
+    const hasher = new PasswordHasher(options.passwordHashing);
     await hasher.warmUp();
     const handler = new AuthRpcHandler({
       accounts: new AccountService({

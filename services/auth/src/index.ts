@@ -1,2 +1,2 @@
-export { createAuthApp, MIGRATIONS_DIR, type AuthApp, type AuthAppConfig } from './app';
+export { createAuthApp, MIGRATIONS_DIR, type AuthApp, type AuthAppOptions } from './app';
 export { loadEnv, type AuthEnv } from './env';

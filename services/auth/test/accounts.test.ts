@@ -38,7 +38,7 @@ describe('accounts (real PostgreSQL)', () => {
 
     const { rows } = await d.pool.query('SELECT password_hash FROM auth.users WHERE id = $1', [user.id]);
     expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
-    expect(await metricValue(d.registry, 'auth_rpc_requests_total', { method: 'login', outcome: 'ok' })).toBe(1);
+    expect(await metricValue(d.registry, 'oca_auth_rpc_requests_total', { method: 'login', outcome: 'ok' })).toBe(1);
   });
 
   it('answers a wrong password and an unknown email identically, and audits both', async () => {

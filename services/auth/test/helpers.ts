@@ -1,8 +1,9 @@
 import { createPublicKey } from 'node:crypto';
 import { RpcHandlerError } from '@oca/amqp';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, type Jwks } from '@oca/contracts';
-import { createPool, createTestDatabase, migrate, type Pool, type TestDatabase } from '@oca/db';
+import { createPool, migrate, type Pool } from '@oca/db';
 import { createLogger, createMetricsRegistry } from '@oca/observability';
+import { createTestDatabase, type TestDatabase } from '@oca/testkit';
 import { createVerifier } from 'fast-jwt';
 import type { Registry } from 'prom-client';
 import { MIGRATIONS_DIR } from '../src/app';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Broker, RpcRemoteError } from '@oca/amqp';
 import { EXCHANGES, ROUTING_KEYS, type CreatedApiKey, type Jwks, type Principal, type TokenPair, type UserView } from '@oca/contracts';
-import { createTestDatabase, type TestDatabase } from '@oca/db';
+import { createTestDatabase, type TestDatabase } from '@oca/testkit';
 import { createLogger } from '@oca/observability';
 import { createAuthApp, type AuthApp } from '../src/app';
 import { loadEnv } from '../src/env';
@@ -109,8 +109,8 @@ describe('auth service over RabbitMQ RPC (whole app, real broker and PostgreSQL)
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ checks: { postgres: true, rabbitmq: true } });
     const metrics = await (await fetch(`http://127.0.0.1:${app.opsPort}/metrics`)).text();
-    expect(metrics).toMatch(/auth_rpc_requests_total\{method="login",outcome="invalid_credentials",service="auth"\} 2\n/);
-    expect(metrics).toMatch(/auth_rpc_duration_seconds_count\{[^}]*method="register"[^}]*\} 5\n/);
+    expect(metrics).toMatch(/oca_auth_rpc_requests_total\{method="login",outcome="invalid_credentials",service="auth"\} 2\n/);
+    expect(metrics).toMatch(/oca_auth_rpc_duration_seconds_count\{[^}]*method="register"[^}]*\} 5\n/);
   });
 
   it('never writes a password, token or key to its logs', () => {

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { ConfigError } from '@oca/config';
-import { createTestPki } from '../../../scripts/lib/certificates';
+import { createTestPki } from '@oca/testkit';
 import { loadEnv } from './env';
 
 const PRODUCTION = {

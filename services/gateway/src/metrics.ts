@@ -5,26 +5,26 @@ export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
 export function createGatewayMetrics(registry: Registry) {
   return {
     httpDuration: new Histogram({
-      name: 'http_request_duration_seconds',
+      name: 'oca_gateway_http_request_duration_seconds',
       help: 'HTTP request duration by route and status',
       labelNames: ['method', 'route', 'status_code'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
     jobsSubmitted: new Counter({
-      name: 'jobs_submitted_total',
+      name: 'oca_gateway_jobs_submitted_total',
       help: 'Jobs accepted (broker-confirmed) by agent',
       labelNames: ['agent'],
       registers: [registry],
     }),
     jobsCompleted: new Counter({
-      name: 'jobs_completed_total',
+      name: 'oca_gateway_jobs_completed_total',
       help: 'Jobs that reached a terminal status, by agent and status',
       labelNames: ['agent', 'status'],
       registers: [registry],
     }),
     jobDuration: new Histogram({
-      name: 'job_duration_seconds',
+      name: 'oca_gateway_job_duration_seconds',
       help: 'Time from job start to completion as reported by the executor',
       labelNames: ['agent', 'status'],
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
@@ -37,7 +37,7 @@ export function createGatewayMetrics(registry: Registry) {
       registers: [registry],
     }),
     longPollsOpen: new Gauge({
-      name: 'gateway_long_polls_open',
+      name: 'oca_gateway_long_polls_open',
       help: 'Long-poll requests currently waiting on this instance',
       registers: [registry],
     }),

@@ -20,7 +20,7 @@ export interface WebhookDeliveryWorkerOptions {
   secrets: Pick<WebhookSecretStore, 'signingSecrets'>;
   deliveries: DeliveryStore;
   logger: Logger;
-  /** Where webhook_deliveries_total and webhook_delivery_duration_seconds go. */
+  /** Where oca_gateway_webhook_deliveries_total and oca_gateway_webhook_delivery_duration_seconds go. */
   registry?: Registry;
   /** One POST, response included, in ms. @default 10000 */
   timeoutMs?: number;

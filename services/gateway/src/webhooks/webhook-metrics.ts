@@ -17,10 +17,10 @@ export function createWebhookMetrics(registry?: Registry): WebhookMetrics {
   const registers = [registry];
   const deliveries = getOrCreate(
     registry,
-    'webhook_deliveries_total',
+    'oca_gateway_webhook_deliveries_total',
     () =>
       new Counter({
-        name: 'webhook_deliveries_total',
+        name: 'oca_gateway_webhook_deliveries_total',
         help: 'Webhook attempts by outcome (delivered, failed, gone, rejected)',
         labelNames: ['outcome'],
         registers,
@@ -28,10 +28,10 @@ export function createWebhookMetrics(registry?: Registry): WebhookMetrics {
   );
   const duration = getOrCreate(
     registry,
-    'webhook_delivery_duration_seconds',
+    'oca_gateway_webhook_delivery_duration_seconds',
     () =>
       new Histogram({
-        name: 'webhook_delivery_duration_seconds',
+        name: 'oca_gateway_webhook_delivery_duration_seconds',
         help: 'Time of one webhook attempt, from SSRF check to the end of the response, by outcome',
         labelNames: ['outcome'],
         buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],

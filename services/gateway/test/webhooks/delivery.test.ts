@@ -5,8 +5,9 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Broker, newEnvelope } from '@oca/amqp';
 import { EXCHANGES, HEADERS, QUEUES, ROUTING_KEYS } from '@oca/contracts';
-import { createPool, createTestDatabase, migrate, type Pool, type TestDatabase } from '@oca/db';
+import { createPool, migrate, type Pool } from '@oca/db';
 import { createLogger, type Logger } from '@oca/observability';
+import { createTestDatabase, type TestDatabase } from '@oca/testkit';
 import { Registry } from 'prom-client';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
@@ -262,11 +263,11 @@ describe('webhook delivery (Postgres, RabbitMQ, HTTP receiver)', () => {
     expect(body.data).toMatchObject({ id: job.id, status: 'succeeded', agent: 'token-security', result: { summary: 'fine' } });
     expect(body.data.links).toEqual({ self: `/v1/jobs/${job.id}`, deliveries: `/v1/jobs/${job.id}/deliveries` });
 
-    const metrics = await registry.getSingleMetricAsString('webhook_deliveries_total');
-    expect(metrics).toMatch(/webhook_deliveries_total\{outcome="delivered"\} [1-9]/);
-    expect(metrics).toMatch(/webhook_deliveries_total\{outcome="failed"\} [2-9]/);
-    expect(await registry.getSingleMetricAsString('webhook_delivery_duration_seconds')).toMatch(
-      /webhook_delivery_duration_seconds_count\{outcome="delivered"\} [1-9]/,
+    const metrics = await registry.getSingleMetricAsString('oca_gateway_webhook_deliveries_total');
+    expect(metrics).toMatch(/oca_gateway_webhook_deliveries_total\{outcome="delivered"\} [1-9]/);
+    expect(metrics).toMatch(/oca_gateway_webhook_deliveries_total\{outcome="failed"\} [2-9]/);
+    expect(await registry.getSingleMetricAsString('oca_gateway_webhook_delivery_duration_seconds')).toMatch(
+      /oca_gateway_webhook_delivery_duration_seconds_count\{outcome="delivered"\} [1-9]/,
     );
 
     // Redelivering the message after success must neither POST again nor add a row.

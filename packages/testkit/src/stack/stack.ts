@@ -4,13 +4,10 @@
  * src/main.ts with workspace packages resolved to their sources.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import { REPO_ROOT } from './repo-root';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-export const SERVICES = ['auth', 'agent-executor', 'gateway'] as const;
+export const SERVICES = ['auth', 'agent-executor', 'cache', 'gateway'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface StackOptions {
@@ -81,52 +78,4 @@ export class Stack {
     // Gateway first so no new work arrives, then the workers.
     for (const name of [...SERVICES].reverse()) await this.stop(name, signal);
   }
-}
-
-/** Polls `url` until it answers 200 or `timeoutMs` passes. */
-export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-      last = `HTTP ${res.status}`;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} not ready after ${timeoutMs} ms (${last})`);
-}
-
-/** Creates the database named in `databaseUrl` when it does not exist. */
-export async function ensureDatabase(databaseUrl: string): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.slice(1));
-  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`unsupported database name "${name}"`);
-  url.pathname = '/postgres';
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await client.end();
-  }
-}
-
-/**
- * An Ed25519 signing key for auth kept in `dir`, so access tokens survive a restart of the local
- * stack. Production mounts its own key (AUTH_SIGNING_KEY_FILE).
- */
-export function ensureSigningKey(dir: string): string {
-  const file = path.join(dir, 'auth-signing-key.pem');
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  }
-  readFileSync(file); // fail early if unreadable
-  return file;
 }

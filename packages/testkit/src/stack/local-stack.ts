@@ -3,12 +3,19 @@
  * demo scenario, a throw-away database, unique RabbitMQ and Redis prefixes, and the three
  * services as separate processes.
  */
-import { createTestDatabase, type TestDatabase } from '@oca/db';
-import { deployMarketScenario, deployScenario, deployTokenScenario, findFreePort, serviceUrls, startAnvil, type AnvilInstance, type MarketScenario, type Scenario, type TokenScenario } from '@oca/testkit';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { ensureSigningKey, Stack, waitForHttp, type ServiceName } from './stack';
+import { startAnvil, type AnvilInstance } from '../anvil';
+import { findFreePort } from '../free-port';
+import { deployMarketScenario, type MarketScenario } from '../markets';
+import { deployScenario, type Scenario } from '../scenario';
+import { serviceUrls } from '../service-urls';
+import { createTestDatabase, type TestDatabase } from '../test-database';
+import { deployTokenScenario, type TokenScenario } from '../tokens';
+import { ensureSigningKey } from './local-setup';
+import { Stack, type ServiceName } from './stack';
+import { waitForHttp } from './wait-for-http';
 
 export interface LocalStack {
   gatewayUrl: string;
@@ -57,7 +64,7 @@ export async function startLocalStack(
     throw err;
   }
   const tag = randomBytes(4).toString('hex');
-  const [gatewayPort, gatewayOps, executorOps, authOps] = await Promise.all([findFreePort(), findFreePort(), findFreePort(), findFreePort()]);
+  const [gatewayPort, gatewayOps, executorOps, authOps, cacheOps] = await Promise.all([findFreePort(), findFreePort(), findFreePort(), findFreePort(), findFreePort()]);
   const logs: string[] = [];
   const stack = new Stack({
     nodeArgs,
@@ -75,6 +82,7 @@ export async function startLocalStack(
       GATEWAY_METRICS_PORT: String(gatewayOps),
       EXECUTOR_METRICS_PORT: String(executorOps),
       AUTH_METRICS_PORT: String(authOps),
+      CACHE_METRICS_PORT: String(cacheOps),
       AUTH_SIGNING_KEY_FILE: ensureSigningKey(mkdtempSync(`${tmpdir()}/oca-${label}-key-`)),
       WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
       WEBHOOK_RETRY_DELAYS_MS: '300,300,300',
@@ -91,12 +99,13 @@ export async function startLocalStack(
   });
   stack.startAll();
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const opsPorts = { gateway: gatewayOps, 'agent-executor': executorOps, auth: authOps };
+  const opsPorts = { gateway: gatewayOps, 'agent-executor': executorOps, auth: authOps, cache: cacheOps };
   try {
     await Promise.all([
       waitForHttp(`${gatewayUrl}/ready`, 60_000),
       waitForHttp(`http://127.0.0.1:${executorOps}/ready`, 60_000),
       waitForHttp(`http://127.0.0.1:${authOps}/ready`, 60_000),
+      waitForHttp(`http://127.0.0.1:${cacheOps}/ready`, 60_000),
     ]);
   } catch (err) {
     process.stderr.write(logs.slice(-60).join('\n'));
