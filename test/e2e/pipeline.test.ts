@@ -5,8 +5,9 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { AddressResult } from '@oca/contracts';
-import { DEMO_TOKEN } from '@oca/testkit';
-import { api, startHarness, type Harness } from './harness';
+import { DEMO_TOKEN, serviceUrls } from '@oca/testkit';
+import { Redis } from 'ioredis';
+import { api, metricValue, startHarness, type Harness } from './harness';
 import { startReceiver, until } from './webhook-receiver';
 
 jest.setTimeout(120_000);
@@ -139,7 +140,8 @@ describe('job pipeline end to end', () => {
 
   it('honours Idempotency-Key: same body → same job, other body → 422', async () => {
     const key = `idem-${Date.now()}`;
-    const body = { agent: 'address', params: { network: 'devnet', address: h.scenario.erc721 } };
+    // bypass: an earlier test asked the same question, and a cache hit would answer 200 at once.
+    const body = { agent: 'address', params: { network: 'devnet', address: h.scenario.erc721 }, cache: 'bypass' };
     const a = await api(h.gatewayUrl, 'POST', '/v1/jobs', { apiKey, body, headers: { 'idempotency-key': key } });
     const b = await api(h.gatewayUrl, 'POST', '/v1/jobs', { apiKey, body, headers: { 'idempotency-key': key } });
     expect(a.status).toBe(202);
@@ -169,7 +171,9 @@ describe('job pipeline end to end', () => {
     const submit = await api(h.gatewayUrl, 'POST', '/v1/jobs', {
       apiKey,
       body: { agent: 'address', params: { network: 'devnet', address: h.scenario.eoa } },
+      headers: { 'cache-control': 'no-cache' },
     });
+    expect(submit.status).toBe(202);
     // Nothing runs it now, so a long-poll holds for the whole wait and answers `queued`.
     const started = Date.now();
     const held = await api(h.gatewayUrl, 'GET', `/v1/jobs/${submit.body.id}?wait=2`, { apiKey });
@@ -185,6 +189,38 @@ describe('job pipeline end to end', () => {
     const after = await api(h.gatewayUrl, 'GET', `/v1/jobs/${submit.body.id}`, { apiKey });
     expect(after.body.status).toBe('canceled');
     expect(after.body.result).toBeNull();
+  });
+
+  it('answers a repeated question from the cache service’s entry: 200 at once, Cache-Status, no agent run', async () => {
+    const body = { agent: 'address', params: { network: 'devnet', address: h.scenario.deployer } };
+    const first = await api(h.gatewayUrl, 'POST', '/v1/jobs', { apiKey, body, headers: { 'cache-control': 'no-cache' } });
+    expect(first.status).toBe(202);
+    expect(first.headers.get('cache-status')).toBe('OnChainAgents; fwd=bypass');
+    const done = await api(h.gatewayUrl, 'GET', `/v1/jobs/${first.body.id}?wait=20`, { apiKey });
+    expect(done.body.status).toBe('succeeded');
+    // The cache service fills from the completions fanout, asynchronously: wait for its entry.
+    const redis = new Redis(serviceUrls().redisUrl);
+    try {
+      await until(async () => {
+        const [, keys] = await redis.scan('0', 'MATCH', `${h.redisPrefix}cache:address:*`, 'COUNT', 1000);
+        const entries = await Promise.all(keys.map((k) => redis.get(k)));
+        return entries.some((e) => e?.includes(first.body.id)) || undefined;
+      });
+    } finally {
+      await redis.quit();
+    }
+    const runs = await metricValue(h.opsPorts['agent-executor'], 'oca_executor_agent_runs_total', { agent: 'address' });
+    const hit = await api(h.gatewayUrl, 'POST', '/v1/jobs', { apiKey, body });
+    expect(hit.status).toBe(200);
+    expect(hit.body).toMatchObject({ status: 'succeeded', result: done.body.result, cache: { status: 'hit', sourceJobId: first.body.id } });
+    expect(hit.headers.get('cache-status')).toMatch(/^OnChainAgents; hit; ttl=\d+$/);
+    expect(await metricValue(h.opsPorts['agent-executor'], 'oca_executor_agent_runs_total', { agent: 'address' })).toBe(runs);
+    const polled = await api(h.gatewayUrl, 'GET', `/v1/jobs/${hit.body.id}`, { apiKey });
+    expect(polled.headers.get('cache-status')).toBe('OnChainAgents; hit');
+
+    // GET /v1/agents publishes each agent's freshness policy.
+    const agents = await api(h.gatewayUrl, 'GET', '/v1/agents');
+    expect(agents.body.items.find((a: { name: string }) => a.name === 'address')).toMatchObject({ version: 1, cache: { maxAgeSeconds: 12, maxBlocks: 0 } });
   });
 
   it('revokes an API key', async () => {
@@ -208,7 +244,8 @@ describe('seed-compatible POST /api/analyze on the real stack', () => {
     carol = await newUser(`carol-${Date.now()}@example.com`);
   });
 
-  const analyze = (body: unknown) => api(h.gatewayUrl, 'POST', '/api/analyze', { token: carol.token, body });
+  // no-cache: these tests are about running the agents (earlier tests asked the same questions).
+  const analyze = (body: unknown) => api(h.gatewayUrl, 'POST', '/api/analyze', { token: carol.token, body, headers: { 'cache-control': 'no-cache' } });
 
   it('runs the deep depth as three v1 jobs of the caller and answers 200 with the results they computed', async () => {
     const target = h.market.tokens.alpha.address;

@@ -30,6 +30,8 @@ export interface AnalyzeInput {
   correlationId: string;
   /** Aborted when the client hangs up: the wait ends (the jobs keep running). */
   signal: AbortSignal;
+  /** `Cache-Control: no-cache`: every agent runs, whatever the result cache holds */
+  bypassCache?: boolean;
 }
 
 type AnalyzeDeps = Pick<RouteDeps, 'jobs' | 'analyzeWaits' | 'analyzeWaitSeconds'>;
@@ -46,6 +48,7 @@ export async function analyze(deps: AnalyzeDeps, input: AnalyzeInput): Promise<A
     principal,
     agents.map((agent) => ({ agent, params: { network: body.network, address: body.target } })),
     input.correlationId,
+    { bypassCache: input.bypassCache },
   );
 
   // Past the per-user cap of waiting calls, answer 202 at once rather than refuse: the jobs are queued.

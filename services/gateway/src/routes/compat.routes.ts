@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { principalOf } from '../plugins/authenticate';
 import { agentsFor, analyze } from '../compat/analyze';
 import { AnalyzeBody, AnalyzeDone, AnalyzePending, CompatLoginResponse, compatErrorResponses, StatusResponse } from '../schemas/compat.schemas';
+import { wantsFreshRun } from './cache-control';
 import type { RouteContext } from './route-deps';
 
 const tags = ['seed-compatible'];
@@ -47,7 +48,13 @@ export const compatRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx
       await ctx.agentBudget(request, reply, agentsFor(request.body.depth));
       const abort = new AbortController();
       reply.raw.once('close', () => abort.abort());
-      const outcome = await analyze(ctx, { principal: principalOf(request), body: request.body, correlationId: request.id, signal: abort.signal });
+      const outcome = await analyze(ctx, {
+        principal: principalOf(request),
+        body: request.body,
+        correlationId: request.id,
+        signal: abort.signal,
+        bypassCache: wantsFreshRun(request.headers['cache-control']),
+      });
       if (outcome.done) return reply.status(200).send(outcome.body);
       const first = outcome.body.jobs[0];
       if (first) void reply.header('location', first.links.self);

@@ -6,6 +6,7 @@ import { principalOf } from '../plugins/authenticate';
 import { DeliveryList, errorResponses } from '../schemas/responses';
 import type { Job } from '../services/job';
 import { cacheStatusHeader, jobLinks, toGoPlusView, toJobView } from '../services/job-view';
+import { wantsFreshRun } from './cache-control';
 import type { RouteContext } from './route-deps';
 
 const SubmitHeaders = z.object({
@@ -15,9 +16,6 @@ const SubmitHeaders = z.object({
     .optional(),
   'cache-control': z.string().max(256).optional().describe('`no-cache` (or `no-store`) runs the agent whatever the result cache holds'),
 });
-
-/** `Cache-Control: no-cache` / `no-store` asks for a fresh run (RFC 9111 request directives). */
-const wantsFreshRun = (cacheControl: string | undefined) => cacheControl !== undefined && /(^|[\s,])no-(cache|store)([\s,=]|$)/i.test(cacheControl);
 
 const tags = ['jobs'];
 

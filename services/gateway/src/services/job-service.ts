@@ -111,9 +111,9 @@ export class JobService {
    * submitted like `submit` without an Idempotency-Key; the first failure is thrown after the
    * units of the jobs that were not created are given back.
    */
-  async submitAll(principal: Principal, bodies: readonly SubmitJobBody[], correlationId: string): Promise<Job[]> {
+  async submitAll(principal: Principal, bodies: readonly SubmitJobBody[], correlationId: string, options: { bypassCache?: boolean } = {}): Promise<Job[]> {
     const release = await this.options.quota.reserve(principal, bodies.length);
-    const outcomes = await Promise.allSettled(bodies.map((body) => this.submitReserved({ principal, body, correlationId })));
+    const outcomes = await Promise.allSettled(bodies.map((body) => this.submitReserved({ principal, body, correlationId, bypassCache: options.bypassCache })));
     const failed = outcomes.filter((o) => o.status === 'rejected');
     if (failed.length > 0) {
       await release(failed.length);
