@@ -27,10 +27,11 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** A job that runs (bypass: the same question repeats, and a cached or coalesced answer would not exercise the executor). */
 async function submit(webhookUrl?: string): Promise<string> {
   const res = await api(h.gatewayUrl, 'POST', '/v1/jobs', {
     apiKey,
-    body: { agent: 'address', params: { network: 'devnet', address: h.scenario.erc20 }, ...(webhookUrl ? { webhook: { url: webhookUrl } } : {}) },
+    body: { agent: 'address', params: { network: 'devnet', address: h.scenario.erc20 }, cache: 'bypass', ...(webhookUrl ? { webhook: { url: webhookUrl } } : {}) },
   });
   expect(res.status).toBe(202);
   return res.body.id;
