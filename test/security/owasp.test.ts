@@ -31,7 +31,8 @@ afterAll(async () => {
 });
 
 async function finishedJob(user: TestUser, address = h.scenario.erc20): Promise<string> {
-  const submit = await call(base, 'POST', '/v1/jobs', { apiKey: user.apiKey, body: { agent: 'address', params: { network: 'devnet', address } } });
+  // bypass: a cached answer (200) would not run the agent this helper is about.
+  const submit = await call(base, 'POST', '/v1/jobs', { apiKey: user.apiKey, body: { agent: 'address', params: { network: 'devnet', address }, cache: 'bypass' } });
   expect(submit.status).toBe(202);
   const done = await call(base, 'GET', `/v1/jobs/${submit.body.id}?wait=20`, { apiKey: user.apiKey });
   expect(done.body.status).toBe('succeeded');
@@ -212,7 +213,7 @@ describe('API3:2023 Broken Object Property Level Authorization', () => {
     expect(Object.keys(keys.body.items[0]).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt']);
     const id = await finishedJob(alice, h.scenario.eoa);
     const job = await call(base, 'GET', `/v1/jobs/${id}`, { apiKey: alice.apiKey });
-    expect(Object.keys(job.body).sort()).toEqual(['agent', 'createdAt', 'error', 'finishedAt', 'id', 'links', 'params', 'priority', 'result', 'startedAt', 'status', 'webhook']);
+    expect(Object.keys(job.body).sort()).toEqual(['agent', 'cache', 'createdAt', 'error', 'finishedAt', 'id', 'links', 'params', 'priority', 'result', 'startedAt', 'status', 'webhook']);
     expect(job.text).not.toContain(alice.userId);
   });
 });
@@ -270,11 +271,11 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
     try {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const res = await call(base, 'POST', '/v1/jobs', { apiKey: user.apiKey, body: { agent: 'address', params: { network: 'devnet', address: h.scenario.eoa } } });
+        const res = await call(base, 'POST', '/v1/jobs', { apiKey: user.apiKey, body: { agent: 'address', params: { network: 'devnet', address: h.scenario.eoa }, cache: 'bypass' } });
         expect(res.status).toBe(202);
         ids.push(res.body.id);
       }
-      const sixth = await call(base, 'POST', '/v1/jobs', { apiKey: user.apiKey, body: { agent: 'address', params: { network: 'devnet', address: h.scenario.eoa } } });
+      const sixth = await call(base, 'POST', '/v1/jobs', { apiKey: user.apiKey, body: { agent: 'address', params: { network: 'devnet', address: h.scenario.eoa }, cache: 'bypass' } });
       expect(sixth.status).toBe(429);
       expect(sixth.body.error).toMatchObject({ code: 'rate_limited', details: { limit: 'active_jobs', max: 5 } });
 
@@ -285,7 +286,7 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
       expect(extra.body.error.details).toMatchObject({ limit: 'long_polls', max: 20 });
       expect((await Promise.all(polls)).every((p) => p.status === 200 && p.body.status === 'queued')).toBe(true);
       for (const id of ids) expect((await call(base, 'DELETE', `/v1/jobs/${id}`, { apiKey: user.apiKey })).status).toBe(200);
-      expect((await call(base, 'POST', '/v1/jobs', { apiKey: user.apiKey, body: { agent: 'address', params: { network: 'devnet', address: h.scenario.eoa } } })).status).toBe(202);
+      expect((await call(base, 'POST', '/v1/jobs', { apiKey: user.apiKey, body: { agent: 'address', params: { network: 'devnet', address: h.scenario.eoa }, cache: 'bypass' } })).status).toBe(202);
     } finally {
       h.stack.start('agent-executor');
     }
