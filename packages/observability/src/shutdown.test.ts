@@ -3,7 +3,7 @@
  * so the deadline path runs without ending jest. The logger is a real pino logger writing to memory.
  */
 import { createLogger } from './logger';
-import { ShutdownManager } from './shutdown';
+import { ShutdownManager, startOnce } from './shutdown';
 
 function capture() {
   const lines: Array<{ msg: string; step?: string }> = [];
@@ -90,5 +90,21 @@ describe('ShutdownManager', () => {
     await new ShutdownManager({ logger, deadlineMs: 50, exit }).add('quick', () => sleep(5)).shutdown('test');
     await sleep(100); // past the deadline: the timer must have been cleared
     expect(exit).not.toHaveBeenCalled();
+  });
+});
+
+describe('startOnce', () => {
+  it('boots once however often start is called, and shuts down what a failed boot opened before rethrowing', async () => {
+    const shutdown = { shutdown: jest.fn(async () => undefined) };
+    const boot = jest.fn(async () => undefined);
+    const start = startOnce(boot, shutdown);
+    await Promise.all([start(), start()]);
+    await start();
+    expect(boot).toHaveBeenCalledTimes(1);
+    expect(shutdown.shutdown).not.toHaveBeenCalled();
+
+    const failing = startOnce(async () => Promise.reject(new Error('port taken')), shutdown);
+    await expect(failing()).rejects.toThrow('port taken');
+    expect(shutdown.shutdown).toHaveBeenCalledWith('start failed');
   });
 });

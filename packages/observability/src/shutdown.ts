@@ -61,3 +61,17 @@ export class ShutdownManager {
     logger.info('shutdown complete');
   }
 }
+
+/**
+ * The `start()` of a composition root: runs `boot` once (later calls share its promise); when it
+ * fails, the shutdown steps release whatever it had opened — so a failed start does not keep the
+ * process alive — and the error is rethrown.
+ */
+export function startOnce(boot: () => Promise<void>, shutdown: Pick<ShutdownManager, 'shutdown'>): () => Promise<void> {
+  let started: Promise<void> | undefined;
+  return () =>
+    (started ??= boot().catch(async (err: unknown) => {
+      await shutdown.shutdown('start failed');
+      throw err;
+    }));
+}

@@ -2,7 +2,7 @@ import { Broker, type Consumer } from '@oca/amqp';
 import { ChainClients } from '@oca/chain';
 import { amqpTlsOptions, redisTlsOptions } from '@oca/config';
 import { JobExecute, QUEUES } from '@oca/contracts';
-import { createMetricsRegistry, ShutdownManager, startOpsServer, type Logger, type OpsServer } from '@oca/observability';
+import { createMetricsRegistry, ShutdownManager, startOnce, startOpsServer, type Logger, type OpsServer } from '@oca/observability';
 import { Redis } from 'ioredis';
 import type { ExecutorEnv } from './env';
 import { ExecuteHandler } from './handlers/execute.handler';
@@ -37,7 +37,6 @@ export function createExecutorApp(options: ExecutorAppOptions): ExecutorApp {
   let broker: Broker | undefined;
   let consumer: Consumer | undefined;
   let ops: OpsServer | undefined;
-  let started: Promise<void> | undefined;
 
   // Steps run in this order whatever start() reached; each skips what was never created.
   shutdown
@@ -88,14 +87,7 @@ export function createExecutorApp(options: ExecutorAppOptions): ExecutorApp {
       if (!ops) throw new Error('agent-executor app not started');
       return ops.port;
     },
-    start() {
-      started ??= boot().catch(async (err: unknown) => {
-        // Release whatever was opened so a failed start does not keep the process alive.
-        await shutdown.shutdown('start failed');
-        throw err;
-      });
-      return started;
-    },
+    start: startOnce(boot, shutdown),
     stop: (reason = 'stop') => shutdown.shutdown(reason),
   };
 }

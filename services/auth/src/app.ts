@@ -3,7 +3,7 @@ import { Broker, type Consumer } from '@oca/amqp';
 import { amqpTlsOptions } from '@oca/config';
 import { QUEUES, type Jwks } from '@oca/contracts';
 import { createPool, migrate, pingPool, type Pool } from '@oca/db';
-import { createMetricsRegistry, ShutdownManager, startOpsServer, type Logger, type OpsServer } from '@oca/observability';
+import { createMetricsRegistry, ShutdownManager, startOnce, startOpsServer, type Logger, type OpsServer } from '@oca/observability';
 import type { AuthEnv } from './env';
 import { AuthRpcHandler } from './handlers/auth-rpc.handler';
 import { createAuthMetrics } from './metrics';
@@ -58,7 +58,6 @@ export function createAuthApp(options: AuthAppOptions): AuthApp {
   let pool: Pool | undefined;
   let broker: Broker | undefined;
   let consumer: Consumer | undefined;
-  let started: Promise<void> | undefined;
 
   // Steps run in this order whatever start() reached; each skips what was never created.
   shutdown
@@ -116,14 +115,7 @@ export function createAuthApp(options: AuthAppOptions): AuthApp {
       if (!ops) throw new Error('auth app not started');
       return ops.port;
     },
-    start() {
-      started ??= boot().catch(async (err: unknown) => {
-        // Release whatever was opened so a failed start does not keep the process alive.
-        await shutdown.shutdown('start failed');
-        throw err;
-      });
-      return started;
-    },
+    start: startOnce(boot, shutdown),
     stop: (reason = 'stop') => shutdown.shutdown(reason),
   };
 }

@@ -2,7 +2,7 @@ import { Broker, type Consumer } from '@oca/amqp';
 import { ChainClients } from '@oca/chain';
 import { amqpTlsOptions, redisTlsOptions } from '@oca/config';
 import { QUEUES } from '@oca/contracts';
-import { createMetricsRegistry, ShutdownManager, startOpsServer, type Logger, type OpsServer } from '@oca/observability';
+import { createMetricsRegistry, ShutdownManager, startOnce, startOpsServer, type Logger, type OpsServer } from '@oca/observability';
 import { Redis } from 'ioredis';
 import type { CacheEnv } from './env';
 import { CacheRpcHandler } from './handlers/cache-rpc.handler';
@@ -46,7 +46,6 @@ export function createCacheApp(config: CacheAppConfig): CacheApp {
   let completions: CompletionHandler | undefined;
   let rpc: Consumer | undefined;
   const tasks: Periodic[] = [];
-  let started: Promise<void> | undefined;
 
   // Steps run in this order whatever start() reached; each skips what was never created.
   shutdown
@@ -109,14 +108,7 @@ export function createCacheApp(config: CacheAppConfig): CacheApp {
       if (!ops) throw new Error('cache app not started');
       return ops.port;
     },
-    start() {
-      started ??= boot().catch(async (err: unknown) => {
-        // Release whatever was opened so a failed start does not keep the process alive.
-        await shutdown.shutdown('start failed');
-        throw err;
-      });
-      return started;
-    },
+    start: startOnce(boot, shutdown),
     stop: (reason = 'stop') => shutdown.shutdown(reason),
   };
 }

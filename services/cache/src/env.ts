@@ -42,7 +42,7 @@ const Env = z
     CACHE_HOT_KEYS_MAX: envInt(1_000, 1, 1_000_000),
     /** Half-life of a hit count, in seconds: scores are scaled by 0.5^(interval / half-life) each round */
     CACHE_HOT_HALF_LIFE_SECONDS: envSeconds(300, 1, 7 * 24 * 3600),
-    /** Seconds between updates of the cache_entries / cache_bytes gauges (a SCAN of every entry); 0 = only on the stats RPC */
+    /** Seconds between updates of the oca_cache_entries / oca_cache_bytes gauges (a SCAN of every entry); 0 = only on the stats RPC */
     CACHE_STATS_INTERVAL_SECONDS: envSeconds(30, 0, 24 * 3600),
   })
   .superRefine(refineServiceEnv, evenWithFieldIssues);

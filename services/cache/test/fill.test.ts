@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 const keyOf = (agent: string, params: Record<string, unknown>, version = 1) => cacheKey(h.redisPrefix, agent, version, params.network as string, params);
-const skipped = (reason: string) => h.metric('cache_fill_skipped_total', { reason });
+const skipped = (reason: string) => h.metric('oca_cache_fill_skipped_total', { reason });
 
 it('writes a succeeded completion as an entry: block number, params, target index, TTL', async () => {
   const params = { network: 'devnet', address: ADDRESS_A };
@@ -42,7 +42,7 @@ it('writes a succeeded completion as an entry: block number, params, target inde
   });
   expect(await h.redis.ttl(key)).toBeGreaterThan(590);
   expect(await h.redis.smembers(REDIS_KEYS.cacheTargetIndex(h.redisPrefix, ADDRESS_A.toLowerCase()))).toContain(key);
-  expect(await h.metric('cache_fills_total', { agent: 'address' })).toBeGreaterThanOrEqual(1);
+  expect(await h.metric('oca_cache_fills_total', { agent: 'address' })).toBeGreaterThanOrEqual(1);
 });
 
 it('caches nothing for job.started, failed jobs, completions without params or version, and oversize results', async () => {
@@ -89,10 +89,10 @@ it('writes the same entry again when a completion is delivered twice', async () 
   await h.complete(message);
   const key = keyOf('security', params);
   const first = await until(() => h.redis.get(key), 'the entry');
-  const fills = await h.metric('cache_fills_total', { agent: 'security' });
+  const fills = await h.metric('oca_cache_fills_total', { agent: 'security' });
 
   await h.complete(message);
-  await until(async () => (await h.metric('cache_fills_total', { agent: 'security' })) === fills + 1, 'the second fill');
+  await until(async () => (await h.metric('oca_cache_fills_total', { agent: 'security' })) === fills + 1, 'the second fill');
   expect(await h.redis.get(key)).toBe(first);
   expect((await h.entryKeys()).filter((k) => k.includes(':security:'))).toEqual([key]);
 });

@@ -46,7 +46,7 @@ describe('chain heads', () => {
     expect(await h.redis.ttl(key)).toBeLessThanOrEqual(1);
     await rpcCall(anvil.rpcUrl, 'anvil_mine', ['0x2']);
     await until(async () => (await head())?.block === 7, 'head 7');
-    expect(await h.metric('cache_chain_head_block', { network: 'devnet' })).toBe(7);
+    expect(await h.metric('oca_cache_chain_head_block', { network: 'devnet' })).toBe(7);
     // Only networks with an RPC URL are polled.
     expect(await h.redis.exists(REDIS_KEYS.chainHead(h.redisPrefix, 'ethereum'))).toBe(0);
 
@@ -106,9 +106,9 @@ describe('refresh-ahead', () => {
       expect(priority).toBe(0);
       expect(message.payload).toEqual({ agent: 'security', params: security(ADDRESS_A), priority: 0, userId: SYSTEM_USER_ID });
       expect(message.correlationId).toBe(`refresh:${keys.hot.slice(redisPrefix.length)}`);
-      expect(await h.metric('cache_refreshes_total', { agent: 'security', outcome: 'published' })).toBe(2);
-      expect(await h.metric('cache_refreshes_total', { outcome: 'skipped_budget' })).toBeGreaterThanOrEqual(1);
-      expect(await h.metric('cache_refreshes_total', { outcome: 'skipped_in_flight' })).toBeGreaterThanOrEqual(1);
+      expect(await h.metric('oca_cache_refreshes_total', { agent: 'security', outcome: 'published' })).toBe(2);
+      expect(await h.metric('oca_cache_refreshes_total', { outcome: 'skipped_budget' })).toBeGreaterThanOrEqual(1);
+      expect(await h.metric('oca_cache_refreshes_total', { outcome: 'skipped_in_flight' })).toBeGreaterThanOrEqual(1);
 
       // A new budget window: the next due hot entry goes out, and the budget left over is not spent
       // on the cold entry (under CACHE_REFRESH_MIN_HITS) nor on the fresh one (not due).
@@ -125,7 +125,7 @@ describe('refresh-ahead', () => {
       // The executor's answer comes back through cache.completions: the entry is refilled and the claim released.
       await h.complete(completion(security(ADDRESS_A), { agent: 'security', blockNumber: 900, jobId: message.jobId!, correlationId: message.correlationId }));
       await until(async () => (await h!.entry(keys.hot))?.blockNumber === 900, 'the refreshed entry');
-      await until(async () => (await h!.metric('cache_refreshes_total', { outcome: 'filled' })) === 1, 'the filled outcome');
+      await until(async () => (await h!.metric('oca_cache_refreshes_total', { outcome: 'filled' })) === 1, 'the filled outcome');
       const stats = await h.rpc<CacheStats>('stats', {});
       expect(stats.refreshes).toMatchObject({ published: 3, filled: 1 });
       expect(stats.byAgent.security?.refreshes).toBe(3);

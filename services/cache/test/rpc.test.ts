@@ -56,7 +56,7 @@ it('invalidates by target through the index: agent and network narrow it; any ad
   // The index forgets what it deleted: a second call finds nothing.
   await expect(rpc('invalidate', { target: ADDRESS_A })).resolves.toEqual({ deleted: 0 });
   expect(await h.redis.exists(REDIS_KEYS.cacheTargetIndex(h.redisPrefix, ADDRESS_A.toLowerCase()))).toBe(0);
-  expect(await h.metric('cache_invalidations_total', { by: 'target' })).toBe(4);
+  expect(await h.metric('oca_cache_invalidations_total', { by: 'target' })).toBe(4);
 });
 
 it('invalidates by agent, by network and by both with SCAN, deleting exactly the matching entries', async () => {
@@ -68,7 +68,7 @@ it('invalidates by agent, by network and by both with SCAN, deleting exactly the
   await expectRemaining(['marketEthereumA']);
   await expect(rpc('invalidate', {})).resolves.toEqual({ deleted: 1 });
   await expectRemaining([]);
-  expect(await h.metric('cache_invalidated_entries_total')).toBeGreaterThanOrEqual(6);
+  expect(await h.metric('oca_cache_invalidated_entries_total')).toBeGreaterThanOrEqual(6);
 });
 
 it('stats: entries and bytes per agent, hit rates from the gateway counters, refreshes and known heads', async () => {
@@ -94,8 +94,8 @@ it('stats: entries and bytes per agent, hit rates from the gateway counters, ref
   expect(stats.byAgent.security).toMatchObject({ entries: 1, hitRate: null });
   expect(stats.bytes).toBeGreaterThan(addressBytes);
   // The gauges follow each count.
-  expect(await h.metric('cache_entries')).toBe(6);
-  expect(await h.metric('cache_bytes')).toBe(stats.bytes);
+  expect(await h.metric('oca_cache_entries')).toBe(6);
+  expect(await h.metric('oca_cache_bytes')).toBe(stats.bytes);
 });
 
 it('answers validation_failed for bad params and not_found for an unknown method', async () => {
@@ -111,7 +111,7 @@ it('answers validation_failed for bad params and not_found for an unknown method
   expect(invalid.code).toBe('validation_failed');
   expect((await error('invalidate', { target: 'not-an-address' })).code).toBe('validation_failed');
   expect((await error('flushall', {})).code).toBe('not_found');
-  expect(await h.metric('cache_rpc_requests_total', { method: 'invalidate', outcome: 'validation_failed' })).toBe(2);
+  expect(await h.metric('oca_cache_rpc_requests_total', { method: 'invalidate', outcome: 'validation_failed' })).toBe(2);
 });
 
 it('serves /ready, then stops in order and closes the ops server', async () => {

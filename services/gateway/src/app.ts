@@ -3,7 +3,7 @@ import { Broker } from '@oca/amqp';
 import { amqpTlsOptions, redisTlsOptions } from '@oca/config';
 import { QUEUES } from '@oca/contracts';
 import { createPool, migrate, pingPool, type Pool } from '@oca/db';
-import { createMetricsRegistry, runChecks, ShutdownManager, startOpsServer, type Logger, type OpsServer } from '@oca/observability';
+import { createMetricsRegistry, runChecks, ShutdownManager, startOnce, startOpsServer, type Logger, type OpsServer } from '@oca/observability';
 import { Redis } from 'ioredis';
 import type { GatewayEnv } from './env';
 import { ActiveJobQuota } from './limits/active-job-quota';
@@ -105,7 +105,6 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
   let webhookWorker: WebhookDeliveryWorker | undefined;
   let sweeper: StalledJobSweeper | undefined;
   let ops: OpsServer | undefined;
-  let started: Promise<void> | undefined;
 
   // Steps run in this order whatever start() reached; each skips what was never created.
   shutdown
@@ -255,14 +254,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
       if (!ops) throw new Error('gateway app not started');
       return ops.port;
     },
-    start() {
-      started ??= boot().catch(async (err: unknown) => {
-        // Release whatever was opened so a failed start does not keep the process alive.
-        await shutdown.shutdown('start failed');
-        throw err;
-      });
-      return started;
-    },
+    start: startOnce(boot, shutdown),
     stop: (reason = 'stop') => shutdown.shutdown(reason),
   };
 }

@@ -1,6 +1,6 @@
 import { AGENT_CATALOG, cacheKey, cacheNetworkOf, cacheTargetOf, isAgentName, type CacheEntry, type CompletionMessage } from '@oca/contracts';
 
-/** Why a completion is not cached (the `reason` label of cache_fill_skipped_total). */
+/** Why a completion is not cached (the `reason` label of oca_cache_fill_skipped_total). */
 export type SkipReason =
   | 'started'
   | 'failed'
