@@ -56,6 +56,8 @@ const targetAddress = (k: number) => `0x${(0x100000 + k).toString(16).padStart(4
 interface Sample {
   ms: number;
   kind: 'hit' | 'coalesced' | 'miss' | 'bypass' | 'error';
+  /** HTTP status, or 0 when the request failed before an answer */
+  status: number;
 }
 
 const percentile = (values: number[], p: number) => {
@@ -81,7 +83,9 @@ async function users(local: LocalStack): Promise<string[]> {
     const password = 'correct horse battery staple';
     await post('/v1/auth/register', { email, password });
     const { accessToken } = await post('/v1/auth/login', { email, password });
-    keys.push((await post('/v1/api-keys', { name: 'bench' }, { authorization: `Bearer ${accessToken}` })).key!);
+    const { key } = await post('/v1/api-keys', { name: 'bench' }, { authorization: `Bearer ${accessToken}` });
+    if (!key) throw new Error(`user ${i}: no API key (registration or login refused)`);
+    keys.push(key);
   }
   return keys;
 }
@@ -117,7 +121,7 @@ async function run(local: LocalStack, keys: string[], label: string, noCache: bo
           body: JSON.stringify({ agent: 'address', params: { network: 'devnet', address } }),
         }).catch(() => undefined);
         await res?.arrayBuffer();
-        samples.push({ ms: performance.now() - t0, kind: res ? kindOf(res.status, res.headers.get('cache-status')) : 'error' });
+        samples.push({ ms: performance.now() - t0, kind: res ? kindOf(res.status, res.headers.get('cache-status')) : 'error', status: res?.status ?? 0 });
       }
     }),
   );
@@ -127,8 +131,11 @@ async function run(local: LocalStack, keys: string[], label: string, noCache: bo
   const ms = (kinds: Sample['kind'][]) => samples.filter((s) => kinds.includes(s.kind)).map((s) => s.ms);
   const hits = ms(['hit']);
   const misses = ms(['miss', 'coalesced', 'bypass']);
+  const errorStatuses: Record<number, number> = {};
+  for (const s of samples) if (s.kind === 'error') errorStatuses[s.status] = (errorStatuses[s.status] ?? 0) + 1;
   return {
     label,
+    errorStatuses,
     requests: samples.length,
     hit: count('hit') / samples.length,
     coalesced: count('coalesced') / samples.length,
@@ -150,6 +157,7 @@ async function main(): Promise<void> {
       DATABASE_POOL_MAX: '20',
       RATE_LIMIT_USER_PER_MINUTE: '10000000',
       RATE_LIMIT_IP_PER_MINUTE: '10000000',
+      RATE_LIMIT_AUTH_IP_PER_MINUTE: '10000',
       ACTIVE_JOBS_MAX_PER_USER: '10000000',
       OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
     },
@@ -172,7 +180,7 @@ async function main(): Promise<void> {
   process.stdout.write('|---|---|---|---|---|---|---|---|---|---|---|---|\n');
   for (const r of rows) {
     process.stdout.write(
-      `| ${r.label} | ${pct(r.hit)} | ${pct(r.coalesced)} | ${pct(r.hit + r.coalesced)} | ${r.runs} | ${pct(r.runs / r.requests)} | ${r.rps.toFixed(0)} | ${f(r.hitP50)} | ${f(r.hitP99)} | ${f(r.missP50)} | ${f(r.missP99)} | ${r.errors} |\n`,
+      `| ${r.label} | ${pct(r.hit)} | ${pct(r.coalesced)} | ${pct(r.hit + r.coalesced)} | ${r.runs} | ${pct(r.runs / r.requests)} | ${r.rps.toFixed(0)} | ${f(r.hitP50)} | ${f(r.hitP99)} | ${f(r.missP50)} | ${f(r.missP99)} | ${r.errors}${r.errors ? ` ${JSON.stringify(r.errorStatuses)}` : ''} |\n`,
     );
   }
 }

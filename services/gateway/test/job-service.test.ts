@@ -69,7 +69,7 @@ beforeAll(async () => {
     // The real cache (empty under this prefix: every lookup misses); coalescing is off in these
     // tests — a seam that never follows — and tested with the real coalescer further down.
     cache: new ResultCache({ redis: redisA, prefix: redisPrefix, metrics, logger }),
-    coalescer: { follow: async () => undefined },
+    coalescer: { follow: async () => undefined, lead: async () => undefined },
     redis: redisA,
     redisPrefix,
     waiter: waiterA,

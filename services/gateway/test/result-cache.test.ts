@@ -228,10 +228,12 @@ describe('request coalescing', () => {
     expect(new Set(rows.map((r) => JSON.stringify(r.result))).size).toBe(1);
     expect(rows[0].result).toMatchObject({ blockNumber: '7', target: address });
     expect(webhooks.slice(before).map((j) => j.id).sort()).toEqual([...ids].sort());
-    // The marker went with its leader: the next identical miss leads.
+    // Before the cache service fills the entry, an identical miss takes the leader's fresh result
+    // instead of running again (no entry was written in this test: the answer comes from PostgreSQL).
     await broker.purge(QUEUES.agentExecution);
-    expect((await submit(user(), address)).job.cache).toEqual({ status: 'miss' });
-    expect(await queued()).toBe(1);
+    const late = await submit(user(), address);
+    expect(late.job).toMatchObject({ status: 'succeeded', result: { blockNumber: '7' }, cache: { status: 'hit', sourceJobId: leader.id } });
+    expect(await queued()).toBe(0);
   });
 
   it('fails the followers with their leader’s error, completed on another gateway instance', async () => {
@@ -244,6 +246,8 @@ describe('request coalescing', () => {
     for (const id of [a.job.id, b.job.id]) {
       expect(await store.get(id)).toMatchObject({ status: 'failed', error: { code: 'agent_error' }, cache: { status: 'coalesced', sourceJobId: first.job.id } });
     }
+    // A failed leader answers nobody after it: the next identical request runs.
+    expect((await submit(user(), address)).job).toMatchObject({ status: 'queued', cache: { status: 'miss' }, leaderJobId: null });
   });
 
   it('promotes the best waiting follower when the leader is canceled, and the others follow it', async () => {
@@ -264,6 +268,14 @@ describe('request coalescing', () => {
 
     await completions.handle(completed(high.id, 'succeeded', addressResult(address, 9)));
     expect(await store.get(low.id)).toMatchObject({ status: 'succeeded', result: { blockNumber: '9' } });
+  });
+
+  it('lets identical misses follow a bypass run in flight; a bypass itself never follows', async () => {
+    const address = newAddress();
+    const fresh = (await submit(user(), address, { cache: 'bypass' })).job;
+    expect((await submit(user(), address)).job).toMatchObject({ leaderJobId: fresh.id, cache: { status: 'coalesced', sourceJobId: fresh.id } });
+    const again = (await submit(user(), address, { cache: 'bypass' })).job;
+    expect(again).toMatchObject({ leaderJobId: null, status: 'queued', cache: { status: 'bypass' } });
   });
 
   it('does not make a higher-priority request wait behind a lower-priority leader', async () => {

@@ -21,7 +21,7 @@ import { DomainError } from '../errors';
 import type { GatewayMetrics } from '../metrics';
 import type { ReleaseJobs } from '../limits/active-job-quota';
 import type { DeliveryStore } from '../webhooks/delivery-store';
-import type { Job } from './job';
+import type { FinishedJob, Job } from './job';
 import type { JobLifecycle } from './job-lifecycle';
 import type { JobPublisher } from './job-publisher';
 import type { JobStore } from './job-store';
@@ -40,7 +40,7 @@ export interface JobServiceOptions {
   /** Fresh cached results answer submissions at once */
   cache: Pick<ResultCache, 'lookup' | 'record'>;
   /** Identical misses follow a job already in flight */
-  coalescer: Pick<RequestCoalescer, 'follow'>;
+  coalescer: Pick<RequestCoalescer, 'follow' | 'lead'>;
   redis: Redis;
   redisPrefix: string;
   waiter: JobWaiter;
@@ -167,8 +167,16 @@ export class JobService {
     }
     if (lookup.status === 'miss') {
       const follower = await this.options.coalescer.follow(job, lookup.key);
+      if (follower?.status === 'succeeded') {
+        // Answered by an identical job that succeeded a moment ago (see RequestCoalescer.follow).
+        this.options.cache.record(job.agent, 'hit');
+        await this.options.lifecycle.finished(follower as FinishedJob);
+        return accepted({ job: follower, created: true });
+      }
       this.options.cache.record(job.agent, follower ? 'coalesced' : 'miss');
       if (follower) return accepted({ job: follower, created: true });
+    } else {
+      await this.options.coalescer.lead(job, lookup.key);
     }
     await this.publish(job, input.correlationId);
     if (!job.enqueuedAt) await this.options.store.markEnqueued(job.id);

@@ -306,6 +306,21 @@ export class JobStore {
     return res.rows[0] && toJob(res.rows[0]);
   }
 
+  /**
+   * A job that missed the cache takes the result of an identical job that just succeeded (its
+   * leader finished between this job's lookup and now, before the cache service filled the
+   * entry): queued → succeeded with that result, recorded as a hit on `source`.
+   */
+  async answerFrom(id: string, source: FinishedJob, ageSeconds: number): Promise<FinishedJob | undefined> {
+    const res = await this.pool.query<JobRow>(
+      `UPDATE jobs.jobs SET status = 'succeeded', result = $2, started_at = now(), finished_at = now(),
+              cache_status = 'hit', cache_source_job_id = $3, cache_age_seconds = $4, updated_at = now()
+        WHERE id = $1 AND status = 'queued' RETURNING ${JOB_COLUMNS}`,
+      [id, JSON.stringify(source.result), source.id, ageSeconds],
+    );
+    return res.rows[0] && toFinished(res.rows[0]);
+  }
+
   /** The leader finished (succeeded or failed): its waiting followers take the same outcome. */
   async completeFollowers(leader: FinishedJob): Promise<FinishedJob[]> {
     const res = await this.pool.query<JobRow>(

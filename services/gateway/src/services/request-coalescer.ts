@@ -1,3 +1,4 @@
+import { AGENT_CATALOG, isAgentName } from '@oca/contracts';
 import type { Logger } from '@oca/observability';
 import type { FinishedJob, Job } from './job';
 import type { JobPublisher } from './job-publisher';
@@ -5,7 +6,7 @@ import type { JobStore } from './job-store';
 import type { ResultCache } from './result-cache';
 
 export interface RequestCoalescerOptions {
-  store: Pick<JobStore, 'follow' | 'completeFollowers' | 'promoteFollower'>;
+  store: Pick<JobStore, 'follow' | 'completeFollowers' | 'promoteFollower' | 'get' | 'answerFrom'>;
   cache: Pick<ResultCache, 'claimLeader' | 'takeOverLeader' | 'releaseLeader' | 'keyFor'>;
   publisher: Pick<JobPublisher, 'publish'>;
   logger: Logger;
@@ -25,8 +26,9 @@ export class RequestCoalescer {
   constructor(private readonly options: RequestCoalescerOptions) {}
 
   /**
-   * For a written, unpublished job that missed the cache: the leader it now follows (the job is
-   * then a follower and must not be published), or undefined when it leads and must be published.
+   * For a written, unpublished job that missed the cache: the job as it now is — following the
+   * leader in flight, or already answered by a leader that succeeded moments ago (before the cache
+   * service filled its entry) — or undefined when it leads and must be published.
    */
   async follow(job: Job, key: string): Promise<Job | undefined> {
     const { cache, store } = this.options;
@@ -34,9 +36,28 @@ export class RequestCoalescer {
     if (leader === null) return undefined;
     const followed = await store.follow(job.id, leader);
     if (followed) return followed;
-    // The marked leader finished, or runs at a lower priority: this job leads now.
+    const answered = await this.answerFromFinished(job, leader);
+    if (answered) return answered;
+    // The marked leader failed, went stale or runs at a lower priority: this job leads now.
     await cache.takeOverLeader(key, job.id);
     return undefined;
+  }
+
+  /** The marker's leader succeeded within its agent's freshness age: its result answers `job`. */
+  private async answerFromFinished(job: Job, leaderId: string): Promise<FinishedJob | undefined> {
+    const leader = await this.options.store.get(leaderId);
+    if (leader?.status !== 'succeeded' || !leader.finishedAt || leader.agent !== job.agent || !isAgentName(job.agent)) return undefined;
+    const ageSeconds = Math.max(0, Math.floor((Date.now() - leader.finishedAt.getTime()) / 1000));
+    if (ageSeconds > AGENT_CATALOG[job.agent].cache.maxAgeSeconds) return undefined;
+    return this.options.store.answerFrom(job.id, leader as FinishedJob, ageSeconds);
+  }
+
+  /**
+   * A job that runs whatever the cache holds (bypass) leads identical misses that come while it
+   * runs, unless another job already does (it never follows one itself).
+   */
+  async lead(job: Job, key: string): Promise<void> {
+    await this.options.cache.claimLeader(key, job.id);
   }
 
   /**
@@ -58,7 +79,9 @@ export class RequestCoalescer {
       logger.info({ jobId: promoted.id, canceledLeader: job.id }, 'follower promoted to leader after its leader was canceled');
       return [];
     }
-    await cache.releaseLeader(key, job.id);
+    // A failed leader's marker goes; a succeeded one's stays (until its TTL or a new leader), so a
+    // miss racing the cache service's fill takes this result instead of running again.
+    if (job.status !== 'succeeded') await cache.releaseLeader(key, job.id);
     return store.completeFollowers(job);
   }
 }
