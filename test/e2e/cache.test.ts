@@ -5,6 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { serviceUrls, waitForHttp } from '@oca/testkit';
+import { setRole } from '../../services/auth/src/cli/set-role';
 import { api, metricValue, startHarness, type Harness } from './harness';
 import { startReceiver, until } from './webhook-receiver';
 
@@ -13,6 +14,7 @@ jest.setTimeout(120_000);
 let h: Harness;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let apiKey: string;
+let adminToken: string;
 let redis: Redis;
 
 beforeAll(async () => {
@@ -25,6 +27,10 @@ beforeAll(async () => {
   await api(h.gatewayUrl, 'POST', '/v1/auth/register', { body: { email, password } });
   const login = await api(h.gatewayUrl, 'POST', '/v1/auth/login', { body: { email, password } });
   apiKey = (await api(h.gatewayUrl, 'POST', '/v1/api-keys', { token: login.body.accessToken, body: { name: 'cache' } })).body.key;
+  const admin = { email: `cache-admin-${Date.now()}@example.com`, password };
+  await api(h.gatewayUrl, 'POST', '/v1/auth/register', { body: admin });
+  await setRole(h.db.url, admin.email, 'admin');
+  adminToken = (await api(h.gatewayUrl, 'POST', '/v1/auth/login', { body: admin })).body.accessToken;
 });
 
 afterAll(async () => {
@@ -132,4 +138,29 @@ it('fills every entry a stopped cache service missed once it is back, and then a
   const again = await submit(targets[0]!);
   expect(again.status).toBe(200);
   expect(again.body.cache).toMatchObject({ status: 'hit', sourceJobId: ids[0] });
+});
+
+it('lets an admin see the cache service’s stats and invalidate a target through the gateway', async () => {
+  const target = h.scenario.erc20;
+  const first = await submit(target, { cache: 'bypass' });
+  await api(h.gatewayUrl, 'GET', `/v1/jobs/${first.body.id}?wait=20`, { apiKey });
+  await until(async () => ((await filled([first.body.id])) === 1 ? true : undefined));
+  expect((await submit(target)).status).toBe(200);
+
+  const stats = await api(h.gatewayUrl, 'GET', '/v1/admin/cache/stats', { token: adminToken });
+  expect(stats.status).toBe(200);
+  expect(stats.body.entries).toBeGreaterThanOrEqual(1);
+  expect(stats.body.byAgent.address).toMatchObject({ hits: expect.any(Number), misses: expect.any(Number) });
+  expect(stats.body.byAgent.address.hits).toBeGreaterThanOrEqual(1);
+  expect((await api(h.gatewayUrl, 'GET', '/v1/admin/cache/stats', { apiKey })).status).toBe(403);
+
+  const invalidated = await api(h.gatewayUrl, 'DELETE', `/v1/admin/cache?agent=address&target=${target.toLowerCase()}`, { token: adminToken });
+  expect(invalidated.status).toBe(200);
+  expect(invalidated.body.deleted).toBe(1);
+  expect(await filled([first.body.id])).toBe(0);
+  const after = await submit(target);
+  expect(after.status).toBe(202);
+  expect(after.body.cache.status).not.toBe('hit');
+  const bad = await api(h.gatewayUrl, 'DELETE', '/v1/admin/cache?target=not-an-address', { token: adminToken });
+  expect(bad.status).toBe(400);
 });

@@ -25,6 +25,15 @@ export class CacheInvalidator {
     private readonly prefix: string,
   ) {}
 
+  /**
+   * The gateway's in-flight markers of these entries (REDIS_KEYS.cacheInflight): a marker left by a
+   * job that just succeeded lets an identical miss take that job's result from PostgreSQL, so it
+   * goes with the entry, or an invalidated result could still be served for a few seconds.
+   */
+  private markersOf(keys: readonly string[]): string[] {
+    return keys.map((key) => REDIS_KEYS.cacheInflight(this.prefix, key));
+  }
+
   async invalidate(filter: InvalidateFilter): Promise<InvalidationResult> {
     if (filter.target) return { deleted: await this.byTarget(filter.target, filter), by: 'target' };
     return { deleted: await this.byScan(filter), by: 'scan' };
@@ -41,7 +50,7 @@ export class CacheInvalidator {
     for (let i = 0; i < matching.length; i += BATCH) {
       const batch = matching.slice(i, i + BATCH);
       // Members whose entry already expired are gone from Redis: UNLINK counts only real deletions.
-      const [[, unlinked]] = (await this.redis.multi().unlink(...batch).srem(index, ...batch).exec()) as [[Error | null, number]];
+      const [[, unlinked]] = (await this.redis.multi().unlink(...batch).srem(index, ...batch).unlink(...this.markersOf(batch)).exec()) as [[Error | null, number]];
       deleted += unlinked;
     }
     return deleted;
@@ -52,7 +61,10 @@ export class CacheInvalidator {
     let deleted = 0;
     for await (const keys of stream as AsyncIterable<string[]>) {
       // SCAN may return a key twice; the second UNLINK finds nothing and counts 0.
-      if (keys.length > 0) deleted += await this.redis.unlink(...keys);
+      if (keys.length > 0) {
+        const [[, unlinked]] = (await this.redis.multi().unlink(...keys).unlink(...this.markersOf(keys)).exec()) as [[Error | null, number]];
+        deleted += unlinked;
+      }
     }
     return deleted;
   }

@@ -7,7 +7,7 @@ import type { ResultCache } from './result-cache';
 
 export interface RequestCoalescerOptions {
   store: Pick<JobStore, 'follow' | 'completeFollowers' | 'promoteFollower' | 'get' | 'answerFrom'>;
-  cache: Pick<ResultCache, 'claimLeader' | 'takeOverLeader' | 'releaseLeader' | 'keyFor'>;
+  cache: Pick<ResultCache, 'claimLeader' | 'takeOverLeader' | 'releaseLeader' | 'retainLeader' | 'keyFor'>;
   publisher: Pick<JobPublisher, 'publish'>;
   logger: Logger;
 }
@@ -79,9 +79,10 @@ export class RequestCoalescer {
       logger.info({ jobId: promoted.id, canceledLeader: job.id }, 'follower promoted to leader after its leader was canceled');
       return [];
     }
-    // A failed leader's marker goes; a succeeded one's stays (until its TTL or a new leader), so a
-    // miss racing the cache service's fill takes this result instead of running again.
-    if (job.status !== 'succeeded') await cache.releaseLeader(key, job.id);
+    // A failed leader's marker goes; a succeeded one's stays while its result is fresh, so a miss
+    // racing the cache service's fill takes this result instead of running again.
+    if (job.status === 'succeeded' && isAgentName(job.agent)) await cache.retainLeader(key, job.id, AGENT_CATALOG[job.agent].cache.maxAgeSeconds);
+    else await cache.releaseLeader(key, job.id);
     return store.completeFollowers(job);
   }
 }

@@ -40,6 +40,8 @@ export type CacheLookup =
 
 /** Deletes the in-flight marker only if it still names this leader (a newer leader may own it). */
 const RELEASE_IF_OWNER = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** Shortens the marker's life to ARGV[2] seconds, only if it still names this leader. */
+const EXPIRE_IF_OWNER = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end return 0`;
 
 /**
  * The gateway's side of the result cache: it reads entries straight from Redis on the submit path
@@ -111,6 +113,11 @@ export class ResultCache {
   /** The leader finished: identical misses from now on look at the cache (filled soon) or lead. */
   async releaseLeader(key: string, jobId: string): Promise<void> {
     await this.options.redis.eval(RELEASE_IF_OWNER, 1, REDIS_KEYS.cacheInflight(this.options.prefix, key), jobId);
+  }
+
+  /** The leader succeeded: its marker lives on for `seconds` (its result's freshness), then goes. */
+  async retainLeader(key: string, jobId: string, seconds: number): Promise<void> {
+    await this.options.redis.eval(EXPIRE_IF_OWNER, 1, REDIS_KEYS.cacheInflight(this.options.prefix, key), jobId, Math.max(1, seconds));
   }
 
   private counted<T extends CacheLookup>(agent: string, lookup: T): T {
