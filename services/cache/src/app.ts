@@ -16,7 +16,7 @@ import { RefreshAhead } from './services/refresh-ahead';
 import { RefreshLedger } from './services/refresh-ledger';
 import { StatsReader } from './services/stats-reader';
 
-export interface CacheAppConfig {
+export interface CacheAppOptions {
   env: CacheEnv;
   logger: Logger;
 }
@@ -35,7 +35,7 @@ export interface CacheApp {
 }
 
 /** Composition root of the cache service: every dependency is built here and nowhere else. */
-export function createCacheApp(config: CacheAppConfig): CacheApp {
+export function createCacheApp(config: CacheAppOptions): CacheApp {
   const { env, logger } = config;
   const registry = createMetricsRegistry('cache');
   const metrics = createCacheMetrics(registry);

@@ -1,2 +1,2 @@
-export { createCacheApp, type CacheApp, type CacheAppConfig } from './app';
+export { createCacheApp, type CacheApp, type CacheAppOptions } from './app';
 export { loadEnv, type CacheEnv } from './env';
