@@ -25,7 +25,7 @@ export * from './tokens';
 export * from './markets';
 export * from './solc';
 export * from './lockers';
-export { metricValue, scrapeMetric } from './metrics';
+export { metricValue, scrapeMetric, sleep, until } from './metrics';
 export { createTestDatabase, type TestDatabase } from './test-database';
 export { createTestPki, type TestPki } from './certificates';
 export * from './stack';

@@ -10,7 +10,7 @@ import {
   type JobStarted,
 } from '@oca/contracts';
 import { createLogger } from '@oca/observability';
-import { findFreePort, serviceUrls } from '@oca/testkit';
+import { findFreePort, scrapeMetric, serviceUrls, sleep, until } from '@oca/testkit';
 import { Redis } from 'ioredis';
 import { createExecutorApp, type ExecutorApp } from '../src/app';
 import { loadEnv } from '../src/env';
@@ -141,33 +141,11 @@ export async function startHarness(rpcUrl: string, env: Record<string, string> =
     },
     startedOf: (jobId) => ofJob(jobId).filter((m): m is JobStarted => m.type === 'job.started'),
     completedOf: (jobId) => ofJob(jobId).filter((m): m is JobCompleted => m.type === 'job.completed'),
-    metric: (name, labels = {}) => scrape(opsPort, name, labels),
+    metric: (name, labels = {}) => scrapeMetric(opsPort, name, labels),
     stopExecutor,
     close,
   };
 }
 
-async function scrape(port: number, name: string, labels: Record<string, string>): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const series = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([k, v]) => series[k] === v)) sum += Number(match[3]);
-  }
-  return sum;
-}
+export { sleep, until };
 
-/** Polls `check` until it returns a value other than undefined/false. */
-export async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Broker, newEnvelope } from '@oca/amqp';
 import { EXCHANGES, parseCacheEntry, ROUTING_KEYS, type CacheEntry, type JobCompleted } from '@oca/contracts';
 import { createLogger } from '@oca/observability';
-import { serviceUrls } from '@oca/testkit';
+import { scrapeMetric, serviceUrls, sleep, until } from '@oca/testkit';
 import { Redis } from 'ioredis';
 import { createCacheApp, type CacheApp } from '../src/app';
 import { loadEnv, type CacheEnv } from '../src/env';
@@ -103,7 +103,7 @@ export async function startCacheHarness(env: Record<string, string> = {}): Promi
     rpc: (method, params) => client.rpc(EXCHANGES.rpc, ROUTING_KEYS.cacheRpc, method, params, { timeoutMs: 10_000 }),
     entry: async (key) => parseCacheEntry(await redis.get(key)),
     entryKeys: () => scan(`${redisPrefix}cache:*`),
-    metric: async (name, labels = {}) => scrape(app.opsPort, name, labels),
+    metric: async (name, labels = {}) => scrapeMetric(app.opsPort, name, labels),
     async restart() {
       await app.stop('restart');
       app = createCacheApp({ env: appEnv, logger });
@@ -136,27 +136,5 @@ export function completion(
   ) as JobCompleted;
 }
 
-async function scrape(port: number, name: string, labels: Record<string, string>): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const series = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([k, v]) => series[k] === v)) sum += Number(match[3]);
-  }
-  return sum;
-}
+export { sleep, until };
 
-/** Polls `check` until it returns a value other than undefined/false. */
-export async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
