@@ -201,10 +201,16 @@ describe('job pipeline end to end', () => {
     // The cache service fills from the completions fanout, asynchronously: wait for its entry.
     const redis = new Redis(serviceUrls().redisUrl);
     try {
+      // A whole SCAN (one step sees only part of a busy keyspace).
       await until(async () => {
-        const [, keys] = await redis.scan('0', 'MATCH', `${h.redisPrefix}cache:address:*`, 'COUNT', 1000);
-        const entries = await Promise.all(keys.map((k) => redis.get(k)));
-        return entries.some((e) => e?.includes(first.body.id)) || undefined;
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${h.redisPrefix}cache:address:*`, 'COUNT', 1000);
+          cursor = next;
+          const entries = await Promise.all(keys.map((k) => redis.get(k)));
+          if (entries.some((e) => e?.includes(first.body.id))) return true;
+        } while (cursor !== '0');
+        return undefined;
       });
     } finally {
       await redis.quit();
