@@ -8,7 +8,7 @@ const DAY_MS = 86_400_000;
 /** A calendar day `YYYY-MM-DD` (UTC) that exists (2026-02-30 is refused). */
 export const IsoDay = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD', abort: true })
   .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), {
     error: 'must be a real calendar day',
   });
