@@ -393,4 +393,19 @@ describe('usage through the analytics service', () => {
     expect(reversed.status).toBe(400);
     expect(reversed.body.error.details.issues[0].field).toBe('querystring.to');
   });
+
+  it('receives the events of auth and of webhooks too, and writes time series to the InfluxDB stand-in', async () => {
+    const wrong = await api(h.gatewayUrl, 'POST', '/v1/auth/login', { body: { email: `nobody-${Date.now()}@example.com`, password: 'not the password at all' } });
+    expect(wrong.status).toBe(401);
+    const handled = (type: string) => metricValue(h.opsPorts.analytics, 'oca_analytics_events_total', { type });
+    // Registrations and a delivered webhook happened earlier in this file.
+    await until(async () => ((await handled('event.auth.login_failed')) >= 1 ? true : undefined));
+    expect(await handled('event.auth.registered')).toBeGreaterThanOrEqual(1);
+    expect(await handled('event.webhook.delivered')).toBeGreaterThanOrEqual(1);
+    expect(await metricValue(h.opsPorts.analytics, 'oca_analytics_influx_write_failures_total')).toBe(0);
+    if (h.victoriaMetrics) {
+      const series = await h.victoriaMetrics.exportSeries('{__name__="jobs_count",agent="address",event="completed",status="succeeded"}');
+      expect(series.length).toBeGreaterThan(0);
+    }
+  });
 });
