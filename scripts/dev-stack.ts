@@ -2,8 +2,9 @@
  * `pnpm start`: the whole product on this machine's local defaults.
  *
  * Creates the database, keeps auth's signing key in .oca/, starts an anvil devnet with the demo
- * contracts when no RPC_URL_<NETWORK> is set, then runs auth, agent-executor, cache and gateway as
- * separate processes. Ctrl-C stops everything in order.
+ * contracts when no RPC_URL_<NETWORK> is set, a VictoriaMetrics (InfluxDB stand-in, throw-away
+ * data) when no INFLUX_URL is set and the binary is installed, then runs auth, agent-executor,
+ * cache, analytics and gateway as separate processes. Ctrl-C stops everything in order.
  */
 import path from 'node:path';
 import { NETWORKS } from '@oca/contracts';
@@ -16,8 +17,11 @@ import {
   REPO_ROOT,
   Stack,
   startAnvil,
+  startVictoriaMetrics,
+  victoriaMetricsBinary,
   waitForHttp,
   type AnvilInstance,
+  type VictoriaMetricsInstance,
 } from '@oca/testkit';
 
 async function main(): Promise<void> {
@@ -53,6 +57,13 @@ async function main(): Promise<void> {
   }
   env.GATEWAY_NETWORKS = process.env.GATEWAY_NETWORKS ?? configured.join(',');
 
+  // Without INFLUX_URL and without the binary, analytics keeps only its usage rollups (it says so).
+  let victoriaMetrics: VictoriaMetricsInstance | undefined;
+  if (!process.env.INFLUX_URL && victoriaMetricsBinary()) {
+    victoriaMetrics = await startVictoriaMetrics({ port: Number(process.env.VICTORIA_METRICS_PORT ?? 8428) });
+    env.INFLUX_URL = victoriaMetrics.url;
+  }
+
   const stack = new Stack({ env });
   stack.startAll();
   let stopping = false;
@@ -62,6 +73,7 @@ async function main(): Promise<void> {
     process.stdout.write('\nstopping…\n');
     await stack.stopAll('SIGTERM');
     await anvil?.stop();
+    await victoriaMetrics?.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void stopAll(0));
@@ -78,6 +90,7 @@ async function main(): Promise<void> {
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   await waitForHttp(`${gatewayUrl}/ready`, 90_000);
   process.stdout.write(`\nOnChainAgents is up.\n  gateway:  ${gatewayUrl}\n  networks: ${env.GATEWAY_NETWORKS}\n`);
+  process.stdout.write(`  time series: ${env.INFLUX_URL ?? process.env.INFLUX_URL ?? 'off (no INFLUX_URL, victoria-metrics not installed)'}\n`);
   if (demo) process.stdout.write(`  devnet demo contracts:\n${JSON.stringify(demo, null, 2)}\n`);
   process.stdout.write('Press Ctrl-C to stop.\n\n');
 }

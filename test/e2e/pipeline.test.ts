@@ -354,3 +354,64 @@ describe('bad input gets a clear 4xx, never a 5xx', () => {
     expect(big.status).toBe(413);
   });
 });
+
+describe('usage through the analytics service', () => {
+  const today = () => new Date().toISOString().slice(0, 10);
+
+  it('GET /v1/usage matches the jobs the caller submitted, exactly', async () => {
+    const carol = await newUser(`carol-usage-${Date.now()}@example.com`);
+    const ask = { agent: 'address', params: { network: 'devnet', address: h.scenario.erc20 } };
+    const ids: string[] = [];
+    // Two runs (bypass), then the same question again: a hit when the cache has filled by then.
+    for (const body of [{ ...ask, cache: 'bypass' }, { ...ask, cache: 'bypass' }]) {
+      const res = await api(h.gatewayUrl, 'POST', '/v1/jobs', { token: carol.token, body });
+      expect(res.status).toBe(202);
+      ids.push(res.body.id);
+    }
+    for (const id of ids) expect((await api(h.gatewayUrl, 'GET', `/v1/jobs/${id}?wait=20`, { token: carol.token })).body.status).toBe('succeeded');
+    const third = await api(h.gatewayUrl, 'POST', '/v1/jobs', { token: carol.token, body: ask });
+    expect([200, 202]).toContain(third.status);
+    ids.push(third.body.id);
+    const views = await Promise.all(ids.map(async (id) => (await api(h.gatewayUrl, 'GET', `/v1/jobs/${id}?wait=20`, { token: carol.token })).body));
+    expect(views.map((v) => v.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+
+    // What the rollups must say, from the job views: run time is finishedAt − startedAt of jobs that ran.
+    const ran = views.filter((v) => v.startedAt);
+    const expected = {
+      submitted: 3,
+      succeeded: 3,
+      failed: 0,
+      cacheHits: views.filter((v) => v.cache?.status === 'hit').length,
+      computeMs: ran.reduce((sum, v) => sum + (Date.parse(v.finishedAt) - Date.parse(v.startedAt)), 0),
+    };
+    expect(ran.length).toBeGreaterThanOrEqual(2);
+    // Tomorrow too: a job submitted just before midnight UTC may finish after it.
+    const to = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const usage = await until(async () => {
+      const res = await api(h.gatewayUrl, 'GET', `/v1/usage?from=${today()}&to=${to}`, { token: carol.token });
+      return res.status === 200 && res.body.totals.submitted === 3 && res.body.totals.succeeded === 3 ? res.body : undefined;
+    });
+    expect(usage.totals).toEqual(expected);
+    expect(usage.items.every((item: { agent: string }) => item.agent === 'address')).toBe(true);
+    expect(usage.topUsers).toBeUndefined();
+
+    const reversed = await api(h.gatewayUrl, 'GET', `/v1/usage?from=${to}&to=${today()}`, { token: carol.token });
+    expect(reversed.status).toBe(400);
+    expect(reversed.body.error.details.issues[0].field).toBe('querystring.to');
+  });
+
+  it('receives the events of auth and of webhooks too, and writes time series to the InfluxDB stand-in', async () => {
+    const wrong = await api(h.gatewayUrl, 'POST', '/v1/auth/login', { body: { email: `nobody-${Date.now()}@example.com`, password: 'not the password at all' } });
+    expect(wrong.status).toBe(401);
+    const handled = (type: string) => metricValue(h.opsPorts.analytics, 'oca_analytics_events_total', { type });
+    // Registrations and a delivered webhook happened earlier in this file.
+    await until(async () => ((await handled('event.auth.login_failed')) >= 1 ? true : undefined));
+    expect(await handled('event.auth.registered')).toBeGreaterThanOrEqual(1);
+    expect(await handled('event.webhook.delivered')).toBeGreaterThanOrEqual(1);
+    expect(await metricValue(h.opsPorts.analytics, 'oca_analytics_influx_write_failures_total')).toBe(0);
+    if (h.victoriaMetrics) {
+      const series = await h.victoriaMetrics.exportSeries('{__name__="jobs_count",agent="address",event="completed",status="succeeded"}');
+      expect(series.length).toBeGreaterThan(0);
+    }
+  });
+});

@@ -303,6 +303,7 @@ describe('API5:2023 Broken Function Level Authorization', () => {
     ['GET', '/v1/admin/dead-letters'],
     ['POST', `/v1/admin/dead-letters/${randomUUID()}/replay`],
     ['DELETE', `/v1/admin/dead-letters/${randomUUID()}`],
+    ['GET', `/v1/admin/usage?from=2026-01-01&to=2026-01-31&userId=${userId}`],
   ];
 
   it('refuses every admin route to anonymous callers (401) and to user and premium tokens and API keys (403), changing nothing', async () => {
@@ -334,7 +335,7 @@ describe('API5:2023 Broken Function Level Authorization', () => {
     await setRole(h.db.url, root.email, 'admin');
     const login = await call(base, 'POST', '/v1/auth/login', { body: { email: root.email, password: root.password } });
     const victim = await newUser(base, 'victim');
-    const expected = [200, 200, 200, 200, 200, 200, 404, 404];
+    const expected = [200, 200, 200, 200, 200, 200, 404, 404, 200];
     const routes = adminRoutes(victim.userId, victim.apiKeyId);
     for (const [i, [method, path, body]] of routes.entries()) {
       const res = await call(base, method, path, { token: login.body.accessToken, body });

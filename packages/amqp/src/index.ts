@@ -1,5 +1,6 @@
 export { Broker } from './broker';
 export { DEAD_LETTER_SCAN_LIMIT, type DeadLetterAction, type SettleResult } from './dead-letters';
+export { EventPublisher, type EventDropReason, type EventPublisherOptions } from './event-publisher';
 export { newEnvelope, type Envelope, type EnvelopeIds } from './envelope';
 export {
   MessageValidationError,

@@ -29,7 +29,8 @@ export interface BrokerOptions {
    * step, and is dead-lettered once every step is used. Changing the steps of a live queue re-declares
    * retry queues with a different TTL, which RabbitMQ refuses: delete the old retry queues first.
    * @default agent-execution, agent-completion and cache.completions [1000, 5000, 30000];
-   * webhook-delivery [5000, 30000, 120000, 600000, 3600000, 21600000]; auth.rpc and cache.rpc []
+   * webhook-delivery [5000, 30000, 120000, 600000, 3600000, 21600000]; analytics.events
+   * [1000, 5000, 30000, 120000, 600000]; auth.rpc, cache.rpc and analytics.rpc []
    * (an RPC caller has long given up)
    */
   retryDelaysMs?: Partial<Record<QueueName, number[]>>;

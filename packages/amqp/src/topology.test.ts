@@ -45,6 +45,16 @@ describe('planTopology', () => {
     expect(bindings).toContainEqual({ queue: 'p-dead-letter', exchange: 'p-oca.dead-letter', routingKey: '' });
   });
 
+  it('binds analytics.events to every event and bounds its length (drop-head)', () => {
+    expect(plan().bindings).toContainEqual({ queue: 'p-analytics.events', exchange: 'p-oca.events', routingKey: '#' });
+    expect(plan().queues.find((q) => q.name === 'p-analytics.events')?.args).toEqual({ 'x-max-length': 200_000, 'x-overflow': 'drop-head' });
+    expect(plan('quorum').queues.find((q) => q.name === 'p-analytics.events')?.args).toEqual({
+      'x-queue-type': 'quorum',
+      'x-max-length': 200_000,
+      'x-overflow': 'drop-head',
+    });
+  });
+
   it('never prefixes the default exchange or amq.* names', () => {
     expect(prefixed('p-', '')).toBe('');
     expect(prefixed('p-', 'amq.rabbitmq.reply-to')).toBe('amq.rabbitmq.reply-to');

@@ -1,4 +1,4 @@
-import { EXCHANGES, QUEUES, ROUTING_KEYS, type QueueName } from '@oca/contracts';
+import { ANALYTICS_EVENTS_MAX_LENGTH, EXCHANGES, QUEUES, ROUTING_KEYS, type QueueName } from '@oca/contracts';
 import type { Channel, Options } from 'amqplib';
 
 /**
@@ -20,8 +20,18 @@ export const DEFAULT_RETRY_DELAYS_MS: Readonly<Record<QueueName, readonly number
   // An RPC caller waits seconds at most: a late answer helps nobody.
   [QUEUES.authRpc]: [],
   [QUEUES.cacheRpc]: [],
+  // Waits out an InfluxDB or PostgreSQL outage of about 12 minutes before a dead letter (replayable).
+  [QUEUES.analyticsEvents]: [1_000, 5_000, 30_000, 120_000, 600_000],
+  [QUEUES.analyticsRpc]: [],
   [QUEUES.deadLetter]: [],
 };
+
+/**
+ * analytics.events is bounded: a long analytics outage drops the oldest events (drop-head) rather
+ * than filling the broker's disk. RabbitMQ does not tell anyone what it dropped; see the README
+ * (published − consumed − depth) for how drops are counted.
+ */
+const EVENTS_BOUND_ARGS = { 'x-max-length': ANALYTICS_EVENTS_MAX_LENGTH, 'x-overflow': 'drop-head' };
 
 /** RabbitMQ 3.x classic-queue priorities; contracts MAX_PRIORITY is the same ceiling. */
 export const MAX_QUEUE_PRIORITY = 9;
@@ -73,6 +83,8 @@ const WORK_QUEUES: readonly QueueName[] = [
   QUEUES.authRpc,
   QUEUES.cacheCompletions,
   QUEUES.cacheRpc,
+  QUEUES.analyticsEvents,
+  QUEUES.analyticsRpc,
 ];
 
 const EXCHANGE_TYPES: Record<(typeof EXCHANGES)[keyof typeof EXCHANGES], ExchangeDecl['type']> = {
@@ -101,6 +113,9 @@ export function planTopology(config: TopologyConfig): TopologyPlan {
     // service is down (or not yet deployed) wait in its queue and fill the cache when it starts.
     { queue: n(QUEUES.cacheCompletions), exchange: n(EXCHANGES.completions), routingKey: '' },
     { queue: n(QUEUES.cacheRpc), exchange: n(EXCHANGES.rpc), routingKey: ROUTING_KEYS.cacheRpc },
+    // Like cache.completions: declared by every publisher, so events wait for analytics to start.
+    { queue: n(QUEUES.analyticsEvents), exchange: n(EXCHANGES.events), routingKey: '#' },
+    { queue: n(QUEUES.analyticsRpc), exchange: n(EXCHANGES.rpc), routingKey: ROUTING_KEYS.analyticsRpc },
     { queue: n(QUEUES.deadLetter), exchange: n(EXCHANGES.deadLetter), routingKey: '' },
   ];
   const retryQueues = new Map<string, string[]>();
@@ -110,7 +125,7 @@ export function planTopology(config: TopologyConfig): TopologyPlan {
     const name = n(queue);
     const priorityArgs =
       queue === QUEUES.agentExecution && config.queueType === 'classic' ? { 'x-max-priority': MAX_QUEUE_PRIORITY } : {};
-    queues.push({ name, args: { ...typeArgs, ...priorityArgs } });
+    queues.push({ name, args: { ...typeArgs, ...priorityArgs, ...(queue === QUEUES.analyticsEvents ? EVENTS_BOUND_ARGS : {}) } });
     // oca.retry routes by queue name to the work queue, for tools that re-drive messages by hand.
     bindings.push({ queue: name, exchange: n(EXCHANGES.retry), routingKey: name });
 

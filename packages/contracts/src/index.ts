@@ -15,3 +15,5 @@ export * from './redis-keys';
 export * from './canonical-json';
 export * from './cache';
 export * from './cache-rpc';
+export * from './events';
+export * from './analytics-rpc';

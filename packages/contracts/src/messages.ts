@@ -1,22 +1,7 @@
 import { z } from 'zod';
 import { JobError, MAX_PRIORITY, Role } from './common';
-
-/**
- * Every message on the broker is a versioned envelope. Add optional fields to a payload; never
- * repurpose one. A breaking change is a new `v` literal handled side by side.
- */
-function envelope<T extends string, P extends z.ZodType>(type: T, payload: P) {
-  return z.object({
-    v: z.literal(1),
-    type: z.literal(type),
-    /** Unique message ID (uuid) — consumers use it for idempotency. */
-    id: z.uuid(),
-    jobId: z.uuid().nullable(),
-    correlationId: z.string().min(1).max(128),
-    createdAt: z.iso.datetime(),
-    payload,
-  });
-}
+import { envelope } from './envelope-schema';
+import { EVENT_CATALOG } from './events';
 
 export const JobExecutePayload = z.object({
   agent: z.string().min(1).max(64),
@@ -104,6 +89,7 @@ export const MESSAGE_CATALOG = {
   'webhook.deliver': WebhookDeliver,
   'rpc.request': RpcRequest,
   'rpc.response': RpcResponse,
+  ...EVENT_CATALOG,
 } as const;
 export type MessageType = keyof typeof MESSAGE_CATALOG;
 export type Message<T extends MessageType> = z.infer<(typeof MESSAGE_CATALOG)[T]>;

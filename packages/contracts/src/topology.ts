@@ -30,6 +30,9 @@ export const QUEUES = {
   /** The cache service's copy of every completion (bound to the oca.completions fanout) */
   cacheCompletions: 'cache.completions',
   cacheRpc: 'cache.rpc',
+  /** The analytics service's copy of every domain event (bound to the oca.events topic with `#`) */
+  analyticsEvents: 'analytics.events',
+  analyticsRpc: 'analytics.rpc',
   deadLetter: 'dead-letter',
 } as const;
 
@@ -38,7 +41,16 @@ export const ROUTING_KEYS = {
   webhookDeliver: 'webhook.deliver',
   authRpc: 'auth.rpc',
   cacheRpc: 'cache.rpc',
+  analyticsRpc: 'analytics.rpc',
 } as const;
+
+/**
+ * Length bound of `analytics.events` (queue argument `x-max-length`, `x-overflow: drop-head`): a
+ * long analytics outage drops the oldest events instead of filling the broker. Every service
+ * declares the queue with this value (RabbitMQ refuses a re-declaration with other arguments);
+ * operators lower it without a redeploy with a RabbitMQ policy (`max-length`; the lower applies).
+ */
+export const ANALYTICS_EVENTS_MAX_LENGTH = 200_000;
 
 /** Message headers carried across queues so logs can follow one job end to end. */
 export const HEADERS = {

@@ -29,3 +29,10 @@ export { metricValue, scrapeMetric, sleep, until } from './metrics';
 export { createTestDatabase, type TestDatabase } from './test-database';
 export { createTestPki, type TestPki } from './certificates';
 export * from './stack';
+export {
+  startVictoriaMetrics,
+  victoriaMetricsBinary,
+  type ExportedSeries,
+  type StartVictoriaMetricsOptions,
+  type VictoriaMetricsInstance,
+} from './victoria-metrics';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Broker, type Consumer } from '@oca/amqp';
+import { Broker, EventPublisher, type Consumer } from '@oca/amqp';
 import { amqpTlsOptions } from '@oca/config';
 import { QUEUES, type Jwks } from '@oca/contracts';
 import { createPool, migrate, pingPool, type Pool } from '@oca/db';
@@ -58,12 +58,17 @@ export function createAuthApp(options: AuthAppOptions): AuthApp {
   let pool: Pool | undefined;
   let broker: Broker | undefined;
   let consumer: Consumer | undefined;
+  let events: EventPublisher | undefined;
 
   // Steps run in this order whatever start() reached; each skips what was never created.
   shutdown
     .add('readiness off', () => ops?.setShuttingDown())
     .add('rpc consumer (await in-flight)', () => consumer?.cancel())
-    .add('broker', () => broker?.close())
+    .add('broker', async () => {
+      // Buffered analytics events go out before the connection closes (EventPublisher.close).
+      await events?.close();
+      await broker?.close();
+    })
     .add('postgres', () => pool?.end())
     .add('ops server', () => ops?.close());
 
@@ -76,19 +81,6 @@ export function createAuthApp(options: AuthAppOptions): AuthApp {
     const db = pool;
     const hasher = new PasswordHasher(options.passwordHashing);
     await hasher.warmUp();
-    const handler = new AuthRpcHandler({
-      accounts: new AccountService({
-        pool: db,
-        hasher,
-        signer: new AccessTokenSigner(signingKey, env.AUTH_ACCESS_TOKEN_TTL_SECONDS),
-        refreshTokens: new RefreshTokens(db, env.AUTH_REFRESH_TOKEN_TTL_SECONDS),
-        openRegistration: env.AUTH_OPEN_REGISTRATION,
-      }),
-      apiKeys: new ApiKeyService({ pool: db, prefix: env.AUTH_API_KEY_PREFIX }),
-      admin: new AdminService(db),
-      signingKeys,
-      metrics,
-    });
     broker = await Broker.connect({
       url: env.AMQP_URL,
       tls: amqpTlsOptions(env),
@@ -97,6 +89,21 @@ export function createAuthApp(options: AuthAppOptions): AuthApp {
       registry,
       queueType: env.AMQP_QUEUE_TYPE,
       prefix: env.AMQP_PREFIX,
+    });
+    events = new EventPublisher({ broker, logger, registry });
+    const handler = new AuthRpcHandler({
+      accounts: new AccountService({
+        pool: db,
+        hasher,
+        signer: new AccessTokenSigner(signingKey, env.AUTH_ACCESS_TOKEN_TTL_SECONDS),
+        refreshTokens: new RefreshTokens(db, env.AUTH_REFRESH_TOKEN_TTL_SECONDS),
+        openRegistration: env.AUTH_OPEN_REGISTRATION,
+        events,
+      }),
+      apiKeys: new ApiKeyService({ pool: db, prefix: env.AUTH_API_KEY_PREFIX }),
+      admin: new AdminService(db),
+      signingKeys,
+      metrics,
     });
     const connected = broker;
     consumer = await connected.rpcServer(QUEUES.authRpc, handler.handle);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Broker } from '@oca/amqp';
+import { Broker, EventPublisher } from '@oca/amqp';
 import { amqpTlsOptions, redisTlsOptions } from '@oca/config';
 import { QUEUES } from '@oca/contracts';
 import { createPool, migrate, pingPool, type Pool } from '@oca/db';
@@ -14,6 +14,7 @@ import { authenticate } from './plugins/authenticate';
 import { buildServer, type GatewayServer, type ServerOptions } from './server';
 import { ApiKeyVerifier } from './services/api-key-verifier';
 import { AuthClient } from './services/auth-client';
+import { AnalyticsClient } from './services/analytics-client';
 import { CacheClient } from './services/cache-client';
 import { AccountAdmin } from './services/account-admin';
 import { CompletionHandler } from './handlers/completion.handler';
@@ -105,6 +106,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
   let webhookWorker: WebhookDeliveryWorker | undefined;
   let sweeper: StalledJobSweeper | undefined;
   let ops: OpsServer | undefined;
+  let events: EventPublisher | undefined;
 
   // Steps run in this order whatever start() reached; each skips what was never created.
   shutdown
@@ -114,6 +116,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
     .add('stalled-job sweeper', () => sweeper?.stop())
     .add('completion consumer', () => completions?.stop())
     .add('webhook worker', () => webhookWorker?.stop())
+    .add('analytics events (send the buffer)', () => events?.close())
     .add('broker', () => broker?.close())
     .add('redis', async () => {
       await subscriber?.quit();
@@ -142,6 +145,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
       retryDelaysMs: { [QUEUES.webhookDelivery]: env.WEBHOOK_RETRY_DELAYS_MS, [QUEUES.agentCompletion]: env.COMPLETION_RETRY_DELAYS_MS },
     }));
 
+    events = new EventPublisher({ broker: amqp, logger, registry });
     const store = new JobStore(db);
     const waiter = new JobWaiter(commands, subscriber, env.REDIS_PREFIX);
     await waiter.start();
@@ -153,7 +157,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
     const publisher = new JobPublisher(amqp);
     const cache = new ResultCache({ redis: commands, prefix: env.REDIS_PREFIX, metrics, logger });
     const coalescer = new RequestCoalescer({ store, cache, publisher, logger });
-    const lifecycle = new JobLifecycle({ quota, waiter, webhooks: new WebhookDispatcher(amqp), metrics, logger, coalescer });
+    const lifecycle = new JobLifecycle({ quota, waiter, webhooks: new WebhookDispatcher(amqp), metrics, logger, coalescer, events });
     const jobs = new JobService({
       quota,
       lifecycle,
@@ -169,6 +173,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
       networks: env.GATEWAY_NETWORKS,
       metrics,
       logger,
+      events,
     });
     const revocations = new CredentialRevocations(commands, env.REDIS_PREFIX);
     const verifier = (tokens = new TokenVerifier(auth, {
@@ -191,6 +196,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
       deps: {
         auth,
         cacheService: new CacheClient(amqp, env.AUTH_RPC_TIMEOUT_MS),
+        analyticsService: new AnalyticsClient(amqp, env.AUTH_RPC_TIMEOUT_MS),
         jobs,
         webhookSecrets,
         authenticate: authenticate({ tokens: verifier, apiKeys, revocations }),
@@ -223,6 +229,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,
       retryDelaysMs: env.WEBHOOK_RETRY_DELAYS_MS,
       prefetch: env.WEBHOOK_PREFETCH,
+      events,
     });
     await completions.start();
     await webhookWorker.start();

@@ -15,6 +15,7 @@ import { adminRoutes } from './routes/admin.routes';
 import { authRoutes } from './routes/auth.routes';
 import { jobRoutes } from './routes/jobs.routes';
 import { metaRoutes } from './routes/meta.routes';
+import { usageRoutes } from './routes/usage.routes';
 import type { RouteAccess, RouteContext, RouteDeps } from './routes/route-deps';
 import { compatRoutes } from './routes/compat.routes';
 
@@ -122,6 +123,7 @@ export async function buildServer(options: ServerOptions) {
   await app.register(jobRoutes, ctx);
   await app.register(compatRoutes, ctx);
   await app.register(adminRoutes, ctx);
+  await app.register(usageRoutes, ctx);
   return app;
 }
 

@@ -1,7 +1,8 @@
 /**
  * A complete, isolated stack for end-to-end tests and benchmarks: a real anvil devnet with the
- * demo scenario, a throw-away database, unique RabbitMQ and Redis prefixes, and the three
- * services as separate processes.
+ * demo scenario, a throw-away database, unique RabbitMQ and Redis prefixes, a VictoriaMetrics
+ * for analytics' time series (when the binary is installed; otherwise analytics keeps only its
+ * usage rollups), and the five services as separate processes.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { deployScenario, type Scenario } from '../scenario';
 import { serviceUrls } from '../service-urls';
 import { createTestDatabase, type TestDatabase } from '../test-database';
 import { deployTokenScenario, type TokenScenario } from '../tokens';
+import { startVictoriaMetrics, victoriaMetricsBinary, type VictoriaMetricsInstance } from '../victoria-metrics';
 import { ensureSigningKey } from './local-setup';
 import { Stack, type ServiceName } from './stack';
 import { waitForHttp } from './wait-for-http';
@@ -28,6 +30,8 @@ export interface LocalStack {
   /** Risky and clean tokens with V2 pools and holders (security agent) */
   tokens: TokenScenario;
   db: TestDatabase;
+  /** The InfluxDB stand-in analytics writes to; absent when victoria-metrics is not installed */
+  victoriaMetrics?: VictoriaMetricsInstance;
   amqpPrefix: string;
   redisPrefix: string;
   logs: string[];
@@ -52,6 +56,7 @@ export async function startLocalStack(
   const urls = serviceUrls();
   const anvil = await startAnvil();
   let scenario: Scenario, market: MarketScenario, tokens: TokenScenario, db: TestDatabase;
+  let victoriaMetrics: VictoriaMetricsInstance | undefined;
   try {
     scenario = await deployScenario(anvil.rpcUrl);
     market = await deployMarketScenario(anvil.rpcUrl);
@@ -59,12 +64,20 @@ export async function startLocalStack(
     const adminUrl = new URL(urls.postgresUrl);
     adminUrl.pathname = '/postgres';
     db = await createTestDatabase(adminUrl.toString(), label);
+    if (victoriaMetricsBinary()) victoriaMetrics = await startVictoriaMetrics();
   } catch (err) {
     await anvil.stop(); // a running anvil would keep the test runner alive
     throw err;
   }
   const tag = randomBytes(4).toString('hex');
-  const [gatewayPort, gatewayOps, executorOps, authOps, cacheOps] = await Promise.all([findFreePort(), findFreePort(), findFreePort(), findFreePort(), findFreePort()]);
+  const [gatewayPort, gatewayOps, executorOps, authOps, cacheOps, analyticsOps] = await Promise.all([
+    findFreePort(),
+    findFreePort(),
+    findFreePort(),
+    findFreePort(),
+    findFreePort(),
+    findFreePort(),
+  ]);
   const logs: string[] = [];
   const stack = new Stack({
     nodeArgs,
@@ -83,6 +96,9 @@ export async function startLocalStack(
       EXECUTOR_METRICS_PORT: String(executorOps),
       AUTH_METRICS_PORT: String(authOps),
       CACHE_METRICS_PORT: String(cacheOps),
+      ANALYTICS_METRICS_PORT: String(analyticsOps),
+      ANALYTICS_FLUSH_INTERVAL_MS: '50',
+      ...(victoriaMetrics ? { INFLUX_URL: victoriaMetrics.url } : {}),
       AUTH_SIGNING_KEY_FILE: ensureSigningKey(mkdtempSync(`${tmpdir()}/oca-${label}-key-`)),
       WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
       WEBHOOK_RETRY_DELAYS_MS: '300,300,300',
@@ -99,18 +115,20 @@ export async function startLocalStack(
   });
   stack.startAll();
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const opsPorts = { gateway: gatewayOps, 'agent-executor': executorOps, auth: authOps, cache: cacheOps };
+  const opsPorts = { gateway: gatewayOps, 'agent-executor': executorOps, auth: authOps, cache: cacheOps, analytics: analyticsOps };
   try {
     await Promise.all([
       waitForHttp(`${gatewayUrl}/ready`, 60_000),
       waitForHttp(`http://127.0.0.1:${executorOps}/ready`, 60_000),
       waitForHttp(`http://127.0.0.1:${authOps}/ready`, 60_000),
       waitForHttp(`http://127.0.0.1:${cacheOps}/ready`, 60_000),
+      waitForHttp(`http://127.0.0.1:${analyticsOps}/ready`, 60_000),
     ]);
   } catch (err) {
     process.stderr.write(logs.slice(-60).join('\n'));
     await stack.stopAll('SIGKILL');
     await anvil.stop();
+    await victoriaMetrics?.stop();
     await db.drop();
     throw err;
   }
@@ -123,6 +141,7 @@ export async function startLocalStack(
     market,
     tokens,
     db,
+    victoriaMetrics,
     amqpPrefix: `${label}-${tag}.`,
     redisPrefix: `oca-${label}-${tag}:`,
     logs,
@@ -134,6 +153,7 @@ export async function startLocalStack(
     close: async () => {
       await stack.stopAll('SIGTERM');
       await anvil.stop();
+      await victoriaMetrics?.stop();
       await db.drop();
     },
   };

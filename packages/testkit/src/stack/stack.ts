@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from './repo-root';
 
-export const SERVICES = ['auth', 'agent-executor', 'cache', 'gateway'] as const;
+export const SERVICES = ['auth', 'agent-executor', 'cache', 'analytics', 'gateway'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface StackOptions {

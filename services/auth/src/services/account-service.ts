@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import type { EventPublisher } from '@oca/amqp';
 import type { LoginBody, RegisterBody, TokenPair, UserView } from '@oca/contracts';
 import type { Pool } from '@oca/db';
+import { currentLogContext } from '@oca/observability';
 import { AuthError } from '../errors';
 import type { AccessTokenSigner } from './access-token-signer';
 import { recordAudit } from './audit-log';
@@ -15,14 +18,24 @@ export interface AccountServiceOptions {
   refreshTokens: RefreshTokens;
   /** When false, register() fails with registration_closed */
   openRegistration: boolean;
+  /** auth.registered / auth.login_failed events for analytics (buffered, never awaited); none when absent */
+  events?: Pick<EventPublisher, 'publish'>;
 }
 
 /** One message for an unknown email and a wrong password, so answers do not reveal accounts. */
 const INVALID_CREDENTIALS = 'Invalid email or password';
 
+/** Events about no job: the RPC request's correlation id when there is one. */
+const eventIds = () => ({ jobId: null, correlationId: currentLogContext().correlationId ?? randomUUID() });
+
 /** Registration, login, refresh and logout. */
 export class AccountService {
   constructor(private readonly options: AccountServiceOptions) {}
+
+  /** The reason only: who tried is in the audit log, not in analytics. */
+  private loginFailed(reason: 'wrong_password' | 'unknown_email' | 'disabled'): void {
+    this.options.events?.publish('event.auth.login_failed', { reason }, eventIds());
+  }
 
   /** Always creates role 'user': the role is never taken from input (the params schema is strict too). */
   async register(params: RegisterBody & { ip?: string }): Promise<UserView> {
@@ -34,7 +47,9 @@ export class AccountService {
       return row;
     });
     if (!user) throw new AuthError('email_taken', 'An account with this email already exists');
-    return toUserView(user);
+    const view = toUserView(user);
+    this.options.events?.publish('event.auth.registered', { userId: view.id, plan: view.role }, eventIds());
+    return view;
   }
 
   async login(params: LoginBody & { ip?: string }): Promise<TokenPair> {
@@ -50,10 +65,12 @@ export class AccountService {
         ip: params.ip,
         details: { reason: user ? 'wrong_password' : 'unknown_email' },
       });
+      this.loginFailed(user ? 'wrong_password' : 'unknown_email');
       throw new AuthError('invalid_credentials', INVALID_CREDENTIALS);
     }
     if (user.disabled_at) {
       await recordAudit(pool, { action: 'login.failure', actorUserId: user.id, target: user.email, ip: params.ip, details: { reason: 'disabled' } });
+      this.loginFailed('disabled');
       throw new AuthError('unauthorized', 'This account is disabled');
     }
     const refreshToken = await withTransaction(pool, async (tx) => {

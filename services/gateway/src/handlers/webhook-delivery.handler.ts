@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { TransientError, type Broker, type ConsumeContext, type Consumer, type HandlerResult } from '@oca/amqp';
+import { TransientError, type Broker, type EventPublisher, type ConsumeContext, type Consumer, type HandlerResult } from '@oca/amqp';
 import { QUEUES, WebhookDeliver } from '@oca/contracts';
-import type { Logger } from '@oca/observability';
+import { currentLogContext, type Logger } from '@oca/observability';
 import type { Registry } from 'prom-client';
+import type { Job } from '../services/job';
 import type { JobStore } from '../services/job-store';
 import { toJobView } from '../services/job-view';
 import type { DeliveryAttempt, DeliveryStore } from '../webhooks/delivery-store';
@@ -32,7 +33,12 @@ export interface WebhookDeliveryWorkerOptions {
   retryDelaysMs: readonly number[];
   /** Deliveries in flight per instance. @default 20 */
   prefetch?: number;
+  /** webhook.delivered / webhook.failed events for analytics; none when absent */
+  events?: Pick<EventPublisher, 'publish'>;
 }
+
+/** Whose webhook an attempt was: what its analytics event names. */
+type JobFacts = Pick<Job, 'agent' | 'userId'>;
 
 type AttemptBase = Omit<DeliveryAttempt, 'statusCode' | 'outcome' | 'error' | 'durationMs' | 'nextAttemptAt'>;
 
@@ -102,8 +108,8 @@ export class WebhookDeliveryWorker {
       if (!rule) throw err;
       const reason = (err as Error).message;
       // A name that does not resolve may resolve later; a forbidden target never becomes allowed.
-      if (rule === 'dns') return this.fail(base, started, null, reason, ctx);
-      await this.finish(base, started, { outcome: 'rejected', statusCode: null, error: reason }, ctx);
+      if (rule === 'dns') return this.fail(job, base, started, null, reason, ctx);
+      await this.finish(job, base, started, { outcome: 'rejected', statusCode: null, error: reason }, ctx);
       return;
     }
 
@@ -117,26 +123,27 @@ export class WebhookDeliveryWorker {
     try {
       ({ statusCode, location } = await postWebhook({ url, addresses, headers, body, timeoutMs: this.timeoutMs }));
     } catch (err) {
-      return this.fail(base, started, null, this.describeError(err), ctx);
+      return this.fail(job, base, started, null, this.describeError(err), ctx);
     }
 
     if (statusCode >= 200 && statusCode < 300) {
-      await this.finish(base, started, { outcome: 'delivered', statusCode, error: null }, ctx);
+      await this.finish(job, base, started, { outcome: 'delivered', statusCode, error: null }, ctx);
       return;
     }
     if (statusCode === 410) {
-      await this.finish(base, started, { outcome: 'gone', statusCode, error: 'receiver answered 410 Gone; no further attempts' }, ctx);
+      await this.finish(job, base, started, { outcome: 'gone', statusCode, error: 'receiver answered 410 Gone; no further attempts' }, ctx);
       return;
     }
     const error =
       statusCode >= 300 && statusCode < 400
         ? `redirect not followed (HTTP ${statusCode}${location ? ` to ${location}` : ''})`
         : `receiver answered HTTP ${statusCode}`;
-    return this.fail(base, started, statusCode, error, ctx);
+    return this.fail(job, base, started, statusCode, error, ctx);
   }
 
   /** Records a failed attempt with its next attempt time, then hands the message to the retry queues. */
   private async fail(
+    job: JobFacts,
     base: AttemptBase,
     started: number,
     statusCode: number | null,
@@ -145,11 +152,12 @@ export class WebhookDeliveryWorker {
   ): Promise<never> {
     const delay = this.deps.retryDelaysMs[base.attempt - 1];
     const nextAttemptAt = delay === undefined ? null : new Date(Date.now() + delay);
-    await this.finish(base, started, { outcome: 'failed', statusCode, error, nextAttemptAt }, ctx);
+    await this.finish(job, base, started, { outcome: 'failed', statusCode, error, nextAttemptAt }, ctx);
     throw new TransientError(nextAttemptAt ? `webhook attempt ${base.attempt} failed: ${error}` : `webhook attempts exhausted: ${error}`);
   }
 
   private async finish(
+    job: JobFacts,
     base: AttemptBase,
     started: number,
     result: Pick<DeliveryAttempt, 'outcome' | 'statusCode' | 'error'> & { nextAttemptAt?: Date | null },
@@ -159,6 +167,7 @@ export class WebhookDeliveryWorker {
     const error = result.error && result.error.length > MAX_ERROR_LENGTH ? `${result.error.slice(0, MAX_ERROR_LENGTH - 1)}…` : result.error;
     await this.deps.deliveries.record({ ...base, ...result, error, durationMs, nextAttemptAt: result.nextAttemptAt ?? null });
     this.metrics.observe(result.outcome, durationMs / 1000);
+    this.publishEvent(job, base, result, durationMs);
     // The URL's path and query may hold the client's own tokens: log the origin only. Never the signature.
     const level = result.outcome === 'delivered' ? 'info' : 'warn';
     ctx.log[level](
@@ -171,6 +180,24 @@ export class WebhookDeliveryWorker {
         ...(error ? { reason: error } : {}),
       },
       'webhook attempt',
+    );
+  }
+
+  /** `webhook.delivered`, or `webhook.failed` for every other outcome (`final` when no attempt follows). */
+  private publishEvent(job: JobFacts, base: AttemptBase, result: Pick<DeliveryAttempt, 'outcome' | 'statusCode'> & { nextAttemptAt?: Date | null }, durationMs: number): void {
+    const delivered = result.outcome === 'delivered';
+    this.deps.events?.publish(
+      delivered ? 'event.webhook.delivered' : 'event.webhook.failed',
+      {
+        agent: job.agent,
+        userId: job.userId,
+        attempt: base.attempt,
+        outcome: result.outcome,
+        statusCode: result.statusCode,
+        durationMs,
+        final: result.outcome !== 'failed' || !result.nextAttemptAt,
+      },
+      { jobId: base.jobId, correlationId: currentLogContext().correlationId ?? base.jobId },
     );
   }
 

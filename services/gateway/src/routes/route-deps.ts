@@ -3,6 +3,7 @@ import type { Network } from '@oca/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Release } from '../limits/concurrency-limiter';
 import type { AccountAdmin } from '../services/account-admin';
+import type { AnalyticsClient } from '../services/analytics-client';
 import type { AuthClient } from '../services/auth-client';
 import type { CacheClient } from '../services/cache-client';
 import type { DeadLetterAdmin } from '../services/dead-letter-admin';
@@ -34,6 +35,8 @@ export interface RouteDeps {
   auth: AuthClient;
   /** Commands to the cache service (invalidate, stats) */
   cacheService: Pick<CacheClient, 'call'>;
+  /** Usage reports from the analytics service */
+  analyticsService: Pick<AnalyticsClient, 'call'>;
   jobs: JobService;
   webhookSecrets: WebhookSecretStore;
   authenticate: (request: FastifyRequest) => Promise<void>;

@@ -1,6 +1,7 @@
 import type { Logger } from '@oca/observability';
 import type { GatewayMetrics } from '../metrics';
 import type { FinishedJob, Job } from './job';
+import { publishFinished, type JobEvents } from './job-events';
 import type { RequestCoalescer } from './request-coalescer';
 
 /** The seam the webhook module provides: queues a delivery for a finished job. */
@@ -18,6 +19,8 @@ export interface JobLifecycleOptions {
   logger: Logger;
   /** Followers of a finished leader take its outcome; a canceled leader's follower is promoted */
   coalescer?: Pick<RequestCoalescer, 'finished'>;
+  /** job.completed / job.cache_hit events for analytics; none when absent */
+  events?: JobEvents;
 }
 
 export interface FinishedHow {
@@ -31,7 +34,7 @@ export interface FinishedHow {
  * The one place where "a job finished" has its effects, whatever ended it — a completion from the
  * executor, the stalled-job sweeper, a cancel by its owner, an admin disabling the account. Each
  * caller first wins the guarded transition in the store (so this runs once per job), then calls
- * `finished`. Order: quota back → metrics → webhook (succeeded/failed only; there is no event for
+ * `finished`. Order: quota back → metrics and analytics events (buffered, never awaited) → webhook (succeeded/failed only; there is no event for
  * a cancel) → long-poll wake-up, so a woken client already sees its quota freed → the jobs that
  * followed it (request coalescing) finish with it, each through this same path.
  * Throws when a step fails; callers decide whether to retry (completions) or log (sweeper).
@@ -44,6 +47,7 @@ export class JobLifecycle {
     await quota.finished(job.userId);
     metrics.jobsCompleted.inc({ agent: job.agent, status: job.status });
     if (how.durationMs !== undefined) metrics.jobDuration.observe({ agent: job.agent, status: job.status }, how.durationMs / 1000);
+    publishFinished(this.options.events, job, how.correlationId ?? job.correlationId);
     if (job.webhookUrl && job.status !== 'canceled') await webhooks.enqueue(job, how.correlationId ?? job.correlationId);
     await waiter.notify(job.id);
     await this.followersOf(job);

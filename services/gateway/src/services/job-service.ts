@@ -22,6 +22,7 @@ import type { GatewayMetrics } from '../metrics';
 import type { ReleaseJobs } from '../limits/active-job-quota';
 import type { DeliveryStore } from '../webhooks/delivery-store';
 import type { FinishedJob, Job } from './job';
+import { publishSubmitted, type JobEvents } from './job-events';
 import type { JobLifecycle } from './job-lifecycle';
 import type { JobPublisher } from './job-publisher';
 import type { JobStore } from './job-store';
@@ -53,6 +54,8 @@ export interface JobServiceOptions {
   networks: readonly Network[];
   metrics: GatewayMetrics;
   logger: Logger;
+  /** job.submitted events for analytics; none when absent */
+  events?: JobEvents;
 }
 
 export interface SubmitInput {
@@ -159,6 +162,7 @@ export class JobService {
     }
     const accepted = (submitted: Submitted) => {
       this.options.metrics.jobsSubmitted.inc({ agent: job.agent });
+      publishSubmitted(this.options.events, submitted.job, principal.role);
       return submitted;
     };
     if (lookup.status === 'hit') {

@@ -20,6 +20,7 @@ export function stubDeps(overrides: Partial<RouteDeps> = {}): RouteDeps {
   return {
     auth: { call: jest.fn(async () => ({})) },
     cacheService: { call: jest.fn(async () => ({})) },
+    analyticsService: { call: jest.fn(async () => ({ items: [], totals: { submitted: 0, succeeded: 0, failed: 0, cacheHits: 0, computeMs: 0 } })) },
     jobs: { submit: jest.fn(), submitAll: jest.fn(), get: jest.fn(), list: jest.fn(async () => ({ jobs: [], nextCursor: null })), cancel: jest.fn(), deliveries: jest.fn(async () => []) },
     accounts: { updateUser: jest.fn(), revokeOwnApiKey: jest.fn(), revokeAnyApiKey: jest.fn() },
     deadLetters: { list: jest.fn(async () => ({ items: [], total: 0 })), replay: jest.fn(), drop: jest.fn() },

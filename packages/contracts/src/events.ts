@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { JobCache } from './api';
+import { JobErrorCode, Network, Role } from './common';
+import { envelope } from './envelope-schema';
+
+/**
+ * Domain events on the `oca.events` topic exchange, for analytics. The envelope `type` is
+ * `event.<name>` (`job.completed` already names the completions-fanout message) and the routing
+ * key is `<name>` (EVENT_ROUTING_KEY): bind `job.#`, `webhook.#`, `auth.#` or `#`.
+ * Publishers never let an event block or fail a request (EventPublisher in @oca/amqp): events are
+ * best-effort telemetry, never the source of truth for billing or quotas.
+ */
+
+/** Who and what a job event is about: the tags of the `jobs` time series. */
+const JobFacts = {
+  agent: z.string().min(1).max(64),
+  /** The params' network; absent for agents without one */
+  network: Network.optional(),
+  userId: z.uuid(),
+  /** The caller's role (plan) when the publisher knows it (submission time); absent otherwise */
+  plan: Role.optional(),
+  /** How the result cache answered the job */
+  cache: JobCache.shape.status.optional(),
+};
+
+export const JobSubmittedEvent = envelope('event.job.submitted', z.object(JobFacts));
+export type JobSubmittedEvent = z.infer<typeof JobSubmittedEvent>;
+
+export const JobCompletedEvent = envelope(
+  'event.job.completed',
+  z.object({
+    ...JobFacts,
+    status: z.enum(['succeeded', 'failed', 'canceled']),
+    errorCode: JobErrorCode.optional(),
+    /** startedAt − createdAt, in ms; absent when the job never started (cache hit, cancel while queued) */
+    queueMs: z.number().nonnegative().optional(),
+    /** finishedAt − startedAt, in ms; absent when the job never started */
+    runMs: z.number().nonnegative().optional(),
+    /** Chain RPC calls the run made, when the executor reported them */
+    rpcCalls: z.number().int().min(0).optional(),
+  }),
+);
+export type JobCompletedEvent = z.infer<typeof JobCompletedEvent>;
+
+export const JobCacheHitEvent = envelope(
+  'event.job.cache_hit',
+  z.object({ ...JobFacts, sourceJobId: z.uuid().optional(), ageSeconds: z.number().int().min(0).optional() }),
+);
+export type JobCacheHitEvent = z.infer<typeof JobCacheHitEvent>;
+
+const WebhookFacts = z.object({
+  agent: z.string().min(1).max(64),
+  userId: z.uuid(),
+  /** 1-based delivery attempt */
+  attempt: z.number().int().min(1),
+  /** delivered; failed (will be retried unless `final`), rejected (SSRF rules), gone (HTTP 410) */
+  outcome: z.enum(['delivered', 'failed', 'rejected', 'gone']),
+  statusCode: z.number().int().nullable(),
+  durationMs: z.number().nonnegative(),
+  /** No further attempt follows */
+  final: z.boolean(),
+});
+export const WebhookDeliveredEvent = envelope('event.webhook.delivered', WebhookFacts);
+export type WebhookDeliveredEvent = z.infer<typeof WebhookDeliveredEvent>;
+export const WebhookFailedEvent = envelope('event.webhook.failed', WebhookFacts);
+export type WebhookFailedEvent = z.infer<typeof WebhookFailedEvent>;
+
+export const AuthRegisteredEvent = envelope('event.auth.registered', z.object({ userId: z.uuid(), plan: Role }));
+export type AuthRegisteredEvent = z.infer<typeof AuthRegisteredEvent>;
+
+/** No user id or email: a failed login may name an account that does not exist, or someone else's. */
+export const AuthLoginFailedEvent = envelope('event.auth.login_failed', z.object({ reason: z.string().min(1).max(64) }));
+export type AuthLoginFailedEvent = z.infer<typeof AuthLoginFailedEvent>;
+
+export const EVENT_CATALOG = {
+  'event.job.submitted': JobSubmittedEvent,
+  'event.job.completed': JobCompletedEvent,
+  'event.job.cache_hit': JobCacheHitEvent,
+  'event.webhook.delivered': WebhookDeliveredEvent,
+  'event.webhook.failed': WebhookFailedEvent,
+  'event.auth.registered': AuthRegisteredEvent,
+  'event.auth.login_failed': AuthLoginFailedEvent,
+} as const;
+export type EventType = keyof typeof EVENT_CATALOG;
+export type DomainEvent = z.infer<(typeof EVENT_CATALOG)[EventType]>;
+
+/** Every event, by its envelope type: what `analytics.events` carries. */
+export const DomainEvent = z.discriminatedUnion('type', [
+  JobSubmittedEvent,
+  JobCompletedEvent,
+  JobCacheHitEvent,
+  WebhookDeliveredEvent,
+  WebhookFailedEvent,
+  AuthRegisteredEvent,
+  AuthLoginFailedEvent,
+]);
+
+/** The routing key of an event on `oca.events`: its type without the `event.` prefix (`job.completed`). */
+export function eventRoutingKey(type: EventType): string {
+  return type.slice('event.'.length);
+}
