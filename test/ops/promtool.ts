@@ -50,6 +50,8 @@ export function ruleTestFiles(dir = TESTS_DIR): string[] {
 
 export interface AlertBlock {
   name: string;
+  /** The PromQL expression (a one-line `expr:` or an `expr: |` block) */
+  expr: string;
   /** The block's lines, from `- alert:` to the next rule or group */
   text: string;
 }
@@ -58,7 +60,27 @@ export function alertBlocks(yaml = readFileSync(ALERTS_FILE, 'utf8')): AlertBloc
   return yaml
     .split(/^(?=[ \t]*- alert: )/m)
     .slice(1)
-    .map((text) => ({ name: /- alert: (\S+)/.exec(text)?.[1] ?? '', text: text.split(/^[ \t]*- name: /m)[0] ?? text }));
+    .map((block) => {
+      const text = block.split(/^[ \t]*- name: /m)[0] ?? block;
+      return { name: /- alert: (\S+)/.exec(text)?.[1] ?? '', expr: exprOf(text), text };
+    });
+}
+
+function exprOf(text: string): string {
+  const inline = /^[ \t]*expr: (?!\|)(.+)$/m.exec(text)?.[1];
+  if (inline !== undefined) return inline.trim();
+  const block = /^([ \t]*)expr: \|\n((?:\1[ \t]+.*\n?)+)/m.exec(text)?.[2] ?? '';
+  return block.trim();
+}
+
+/**
+ * Metric names an expression reads: snake_case words that are not label names (followed by a
+ * matcher; `==` is a comparison) or functions (followed by a parenthesis), plus `up`.
+ */
+export function metricNamesOf(expr: string): string[] {
+  const names = new Set<string>();
+  for (const m of expr.matchAll(/\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+|up)\b(?!\s*(?:=(?!=)|!=|!~|\())/g)) names.add(m[1] ?? '');
+  return [...names].sort();
 }
 
 /**
