@@ -1,7 +1,8 @@
 /**
  * deploy/prometheus/prometheus.yml rewritten for a test stack: the same jobs, relabelling and rule
  * file, with the stack's ports instead of the VM's, its AMQP prefix in the (otherwise commented)
- * prefix relabelling, and 1 s intervals. Each rewrite must find its text, so a change to the real
+ * prefix relabelling, and 2 s intervals
+ * (a scrape times out after one interval: 1 s is too tight on a loaded machine). Each rewrite must find its text, so a change to the real
  * file that this no longer matches fails loudly instead of testing something else.
  */
 export interface LiveConfigOptions {
@@ -20,8 +21,8 @@ function replaceExactly(text: string, pattern: RegExp, replacement: string, time
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function liveConfig(yaml: string, options: LiveConfigOptions): string {
-  let text = replaceExactly(yaml, /scrape_interval: 15s/, 'scrape_interval: 1s', 1);
-  text = replaceExactly(text, /evaluation_interval: 15s/, 'evaluation_interval: 1s', 1);
+  let text = replaceExactly(yaml, /scrape_interval: 15s/, 'scrape_interval: 2s', 1);
+  text = replaceExactly(text, /evaluation_interval: 15s/, 'evaluation_interval: 2s', 1);
   for (const [from, to] of Object.entries(options.ports)) {
     text = replaceExactly(text, new RegExp(`'127\\.0\\.0\\.1:${from}'`), `'127.0.0.1:${to}'`, 1);
   }
