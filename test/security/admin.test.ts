@@ -87,7 +87,8 @@ describe('disabling a user', () => {
     try {
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
-        const res = await call(base, 'POST', '/v1/jobs', { apiKey: user.apiKey, body: { agent: 'address', params: { network: 'devnet', address: h.scenario.erc20 } } });
+        // bypass: each job must be queued on its own (not answered from the cache nor coalesced).
+        const res = await call(base, 'POST', '/v1/jobs', { apiKey: user.apiKey, body: { agent: 'address', params: { network: 'devnet', address: h.scenario.erc20 }, cache: 'bypass' } });
         expect(res.status).toBe(202);
         ids.push(res.body.id);
       }
@@ -113,7 +114,7 @@ describe('disabling a user', () => {
 describe('changing a role (the plan)', () => {
   it('refuses tokens that claim the old role; a refresh carries the new role and its limits', async () => {
     const user = await newUser(base, 'upgrade');
-    const job = { agent: 'address', params: { network: 'devnet', address: h.scenario.eoa }, priority: 8 };
+    const job = { agent: 'address', params: { network: 'devnet', address: h.scenario.eoa }, priority: 8, cache: 'bypass' };
     expect((await call(base, 'POST', '/v1/jobs', { token: user.token, body: job })).body.error.code).toBe('priority_not_allowed');
 
     expect((await asAdmin('PATCH', `/v1/admin/users/${user.userId}`, { role: 'premium' })).body).toMatchObject({ role: 'premium' });
@@ -215,7 +216,7 @@ describe('the dead-letter queue', () => {
       const submit = async () => {
         const res = await call(base, 'POST', '/v1/jobs', {
           apiKey: user.apiKey,
-          body: { agent: 'address', params: { network: 'devnet', address: h.scenario.erc20 }, webhook: { url: receiver.url } },
+          body: { agent: 'address', params: { network: 'devnet', address: h.scenario.erc20 }, webhook: { url: receiver.url }, cache: 'bypass' },
         });
         expect(res.status).toBe(202);
         return res.body.id as string;
