@@ -7,3 +7,4 @@ export * from './ops-server';
 export * from './shutdown';
 export * from './signals';
 export * from './run-service';
+export * from './periodic';

@@ -4,13 +4,12 @@ import { Broker, type BrokerOptions, type Consumer } from '@oca/amqp';
 import { amqpTlsOptions } from '@oca/config';
 import { ANALYTICS_EVENTS_MAX_LENGTH, QUEUES } from '@oca/contracts';
 import { createPool, migrate, pingPool, type Pool } from '@oca/db';
-import { createMetricsRegistry, ShutdownManager, startOnce, startOpsServer, type Logger, type OpsServer } from '@oca/observability';
+import { createMetricsRegistry, Periodic, ShutdownManager, startOnce, startOpsServer, type Logger, type OpsServer } from '@oca/observability';
 import type { AnalyticsEnv } from './env';
 import { AnalyticsRpcHandler } from './handlers/analytics-rpc.handler';
 import { EventHandler } from './handlers/event.handler';
 import { createAnalyticsMetrics } from './metrics';
 import { InfluxWriter } from './services/influx-writer';
-import { Periodic } from './services/periodic';
 import { UsageStore } from './services/usage-store';
 
 /** `migrations/` beside `src/` and `dist/`, so this resolves from either. */

@@ -1,4 +1,4 @@
-import type { Logger } from '@oca/observability';
+import type { Logger } from 'pino';
 
 export interface PeriodicOptions {
   name: string;
