@@ -73,6 +73,9 @@ describe('the npm V3 periphery on the devnet DEX core', () => {
         ...npm(),
         functionName: 'mint',
         args: [{ token0, token1, fee: FEE, tickLower: lower, tickUpper: upper, amount0Desired: amounts[0]!, amount1Desired: amounts[1]!, amount0Min: 0n, amount1Min: 0n, recipient: DEVNET_ADMIN, deadline }],
+        // Fixed gas: an estimate made in the previous second can fall short once the block's
+        // timestamp moves on (the pool then writes a new oracle observation), and the mint reverts.
+        gas: 5_000_000n,
       }),
     );
     const [increase] = parseEventLogs({ abi: UNISWAP_V3.positionManager.abi, logs: receipt.logs, eventName: 'IncreaseLiquidity' }) as unknown as [{ args: { tokenId: bigint; liquidity: bigint } }];
@@ -98,6 +101,7 @@ describe('the npm V3 periphery on the devnet DEX core', () => {
         address: core.uniswapV3SwapRouter,
         abi: UNISWAP_V3.swapRouter.abi,
         functionName: 'exactInputSingle',
+        gas: 1_000_000n, // fixed for the same reason as the mint's
         args: [{ tokenIn: core.weth, tokenOut: token, fee: FEE, recipient, deadline, amountIn, amountOutMinimum: 1n, sqrtPriceLimitX96: 0n }],
       }),
     );
