@@ -15,7 +15,7 @@ import { UsageStore } from './services/usage-store';
 /** `migrations/` beside `src/` and `dist/`, so this resolves from either. */
 export const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
 
-export interface AnalyticsAppConfig {
+export interface AnalyticsAppOptions {
   env: AnalyticsEnv;
   logger: Logger;
   /**
@@ -39,7 +39,7 @@ export interface AnalyticsApp {
 }
 
 /** Composition root of the analytics service: every dependency is built here and nowhere else. */
-export function createAnalyticsApp(config: AnalyticsAppConfig): AnalyticsApp {
+export function createAnalyticsApp(config: AnalyticsAppOptions): AnalyticsApp {
   const { env, logger } = config;
   const registry = createMetricsRegistry('analytics');
   const metrics = createAnalyticsMetrics(registry);

@@ -1,2 +1,2 @@
-export { createAnalyticsApp, MIGRATIONS_DIR, type AnalyticsApp, type AnalyticsAppConfig } from './app';
+export { createAnalyticsApp, MIGRATIONS_DIR, type AnalyticsApp, type AnalyticsAppOptions } from './app';
 export { loadEnv, type AnalyticsEnv } from './env';
