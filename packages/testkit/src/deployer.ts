@@ -13,6 +13,7 @@ import {
 } from 'viem';
 import { foundry } from 'viem/chains';
 import type { Artifact } from './artifacts';
+import { receiptOf } from './receipts';
 
 /** Sends transactions from anvil's first unlocked account and waits for each to be mined. */
 export interface Deployer {
@@ -50,7 +51,7 @@ export async function connectDeployer(rpcUrl: string): Promise<Deployer> {
   if (!account) throw new Error(`no unlocked accounts at ${rpcUrl}; is it anvil?`);
 
   async function mined(hash: Hash, what: string) {
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    const receipt = await receiptOf(publicClient, hash);
     if (receipt.status !== 'success') throw new Error(`${what} reverted (tx ${hash})`);
     return receipt;
   }

@@ -11,6 +11,7 @@ export {
 } from './scenario';
 export { ARTIFACTS, type Artifact } from './artifacts';
 export { connectDeployer, type Deployer } from './deployer';
+export { receiptOf } from './receipts';
 export { serviceUrls, DEFAULT_SERVICE_URLS, type ServiceUrls } from './service-urls';
 export { findFreePort } from './free-port';
 export {

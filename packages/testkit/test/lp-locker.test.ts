@@ -1,6 +1,6 @@
 import { createWalletClient, http, parseAbi, type Address } from 'viem';
 import { foundry } from 'viem/chains';
-import { ARTIFACTS, connectDeployer, deployLpTimeLock } from '../src';
+import { ARTIFACTS, connectDeployer, deployLpTimeLock, receiptOf } from '../src';
 import { useScenarioDevnet } from './scenario-devnet';
 
 jest.setTimeout(60_000);
@@ -36,7 +36,7 @@ it('locks LP tokens until a time, refuses early and foreign withdrawals, and sto
   const before = await lp(devnet.scenario.deployer);
   const wallet = createWalletClient({ chain: foundry, transport: http(devnet.anvil.rpcUrl), account: devnet.scenario.deployer });
   const hash = await wallet.writeContract({ address: locker.address, abi: locker.contract.abi, functionName: 'withdraw', args: [0n] });
-  expect((await devnet.rpc.waitForTransactionReceipt({ hash, pollingInterval: 20 })).status).toBe('success');
+  expect((await receiptOf(devnet.rpc, hash)).status).toBe('success');
   expect(await lp(devnet.scenario.deployer)).toBe(before + amount);
   expect(await lp(locker.address)).toBe(0n);
 });

@@ -1,6 +1,6 @@
 import { createWalletClient, getAddress, http, parseAbi, parseAbiItem, parseEther } from 'viem';
 import { foundry } from 'viem/chains';
-import { ARTIFACTS, deployTokenScenario } from '../src';
+import { ARTIFACTS, deployTokenScenario, receiptOf } from '../src';
 import { useScenarioDevnet } from './scenario-devnet';
 
 jest.setTimeout(60_000);
@@ -50,7 +50,7 @@ describe('UniswapV2Router02 from npm', () => {
     const [, trader] = (await createWalletClient({ chain: foundry, transport: http(devnet.anvil.rpcUrl) }).getAddresses()) as [unknown, `0x${string}`];
     const wallet = createWalletClient({ chain: foundry, transport: http(devnet.anvil.rpcUrl), account: trader });
     const deadline = (await devnet.rpc.getBlock()).timestamp + 600n;
-    const wait = async (hash: `0x${string}`) => expect((await devnet.rpc.waitForTransactionReceipt({ hash, pollingInterval: 20 })).status).toBe('success');
+    const wait = async (hash: `0x${string}`) => expect((await receiptOf(devnet.rpc, hash)).status).toBe('success');
 
     const before = await reserves();
     const ethIn = parseEther('0.5');

@@ -1,6 +1,6 @@
 import { createPublicClient, createWalletClient, getAddress, http, keccak256, parseAbi, parseEther, encodePacked, parseEventLogs, type Address, type Hash } from 'viem';
 import { foundry } from 'viem/chains';
-import { ARTIFACTS, compileMarketContracts, deployDexCore, DEVNET_ADMIN, startAnvil, UNISWAP_V3, type AnvilInstance, type DexCore } from '../src';
+import { ARTIFACTS, compileMarketContracts, deployDexCore, DEVNET_ADMIN, receiptOf, startAnvil, UNISWAP_V3, type AnvilInstance, type DexCore } from '../src';
 import { DevnetDriver } from '../src/markets/devnet-driver';
 import { fullRangeTicks, TICK_SPACING } from '../src/markets/v3-math';
 
@@ -15,7 +15,7 @@ let core: DexCore;
 const rpc = () => createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl) });
 const wallet = () => createWalletClient({ chain: foundry, transport: http(anvil.rpcUrl), account: DEVNET_ADMIN });
 const mined = async (hash: Hash) => {
-  const receipt = await rpc().waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  const receipt = await receiptOf(rpc(), hash);
   expect(receipt.status).toBe('success');
   return receipt;
 };

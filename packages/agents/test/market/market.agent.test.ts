@@ -1,5 +1,5 @@
 import { ChainClients } from '@oca/chain';
-import { ARTIFACTS, BURN_ADDRESS, deployMarketScenario, startAnvil, startRpcProxy, type AnvilInstance, type MarketScenario, type ScenarioPool } from '@oca/testkit';
+import { ARTIFACTS, BURN_ADDRESS, deployMarketScenario, receiptOf, startAnvil, startRpcProxy, type AnvilInstance, type MarketScenario, type ScenarioPool } from '@oca/testkit';
 import pino from 'pino';
 import { createPublicClient, createWalletClient, http, toHex, type Address, type PublicClient } from 'viem';
 import { foundry } from 'viem/chains';
@@ -208,7 +208,7 @@ describe('market agent on a traded Uniswap V2/V3 devnet', () => {
 
     const wallet = createWalletClient({ chain: foundry, transport: http(anvil.rpcUrl) });
     const hash = await wallet.deployContract({ abi: ARTIFACTS.erc20.abi, bytecode: ARTIFACTS.erc20.bytecode, args: ['Lonely', 'LONE'], account: scenario.deployer });
-    const receipt = await rpc.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+    const receipt = await receiptOf(rpc, hash);
     const lonely = await analyse({ address: receipt.contractAddress as Address });
     expect(lonely.data).toMatchObject({ pools: [], priceUsd: null, priceNative: null, fdv: null, marketCap: null, primaryPool: null });
     expect(lonely.findings).toEqual([expect.objectContaining({ severity: 'medium', title: 'No DEX pool found' })]);

@@ -1,6 +1,6 @@
 import { ChainClients } from '@oca/chain';
 import { GoPlusTokenSecurityResponse, toGoPlus } from '@oca/contracts';
-import { ARTIFACTS, compileMarketContracts, deployTokenScenario, UNISWAP_V3, REWRITTEN_BALANCE, SECURITY_TOKEN_KEYS, startAnvil, type AnvilInstance, type SecurityFlag, type SecurityTokenKey, type TokenScenario } from '@oca/testkit';
+import { ARTIFACTS, compileMarketContracts, deployTokenScenario, receiptOf, UNISWAP_V3, REWRITTEN_BALANCE, SECURITY_TOKEN_KEYS, startAnvil, type AnvilInstance, type SecurityFlag, type SecurityTokenKey, type TokenScenario } from '@oca/testkit';
 import pino from 'pino';
 import { concatHex, createPublicClient, createTestClient, createWalletClient, encodePacked, erc20Abi, getAddress, http, keccak256, parseAbi, parseAbiItem, parseEther, toHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { foundry } from 'viem/chains';
@@ -196,7 +196,7 @@ describe('proxy kinds', () => {
     const wallet = createWalletClient({ chain: foundry, transport: http(anvil.rpcUrl), account: scenario.deployer });
     const deploy = async (artifact: { abi: readonly unknown[]; bytecode: Hex }, args: unknown[]) => {
       const hash = await wallet.deployContract({ abi: artifact.abi as never, bytecode: artifact.bytecode, args: args as never });
-      return getAddress((await rpc.waitForTransactionReceipt({ hash, pollingInterval: 20 })).contractAddress!);
+      return getAddress((await receiptOf(rpc, hash)).contractAddress!);
     };
     const implementation = getAddress(`0x${(await rpc.getStorageAt({ address: scenario.tokens.proxy.address, slot: EIP1967_IMPLEMENTATION }))!.slice(-40)}`);
     const beacon = await deploy(ARTIFACTS.upgradeableBeacon, [implementation]);
@@ -501,11 +501,11 @@ describe('Uniswap V3 pools', () => {
     const poolAddress = scenario.v3Locks.pool;
     const test = createTestClient({ chain: foundry, mode: 'anvil', transport: http(anvil.rpcUrl) });
     const wallet = createWalletClient({ chain: foundry, transport: http(anvil.rpcUrl), account: scenario.deployer });
-    const send = async (hash: Hex) => expect((await rpc.waitForTransactionReceipt({ hash, pollingInterval: 20 })).status).toBe('success');
+    const send = async (hash: Hex) => expect((await receiptOf(rpc, hash)).status).toBe('success');
     const trader = compileMarketContracts().marketTrader;
     const v3Factory = () => ({ address: scenario.uniswapV3Factory, abi: UNISWAP_V3.factory.abi }) as const;
     let second: Address = zeroAddress;
-    const traderAddress = getAddress((await rpc.waitForTransactionReceipt({ hash: await wallet.deployContract({ abi: trader.abi, bytecode: trader.bytecode }), pollingInterval: 20 })).contractAddress!);
+    const traderAddress = getAddress((await receiptOf(rpc, await wallet.deployContract({ abi: trader.abi, bytecode: trader.bytecode }))).contractAddress!);
     await test.setBalance({ address: contract, value: parseEther('10') });
     await send(await wallet.writeContract({ address: token, abi: erc20Abi, functionName: 'transfer', args: [contract, parseEther('1000')] }));
     await test.impersonateAccount({ address: contract });
@@ -560,7 +560,7 @@ describe('Uniswap V3 pools', () => {
 
   it('simulates through the deepest pool, V2 or V3: a shallow V2 pair does not displace a V3 pool, nor a shallow V3 pool a V2 pair', async () => {
     const wallet = createWalletClient({ chain: foundry, transport: http(anvil.rpcUrl), account: scenario.deployer });
-    const send = async (hash: Hex) => expect((await rpc.waitForTransactionReceipt({ hash, pollingInterval: 20 })).status).toBe('success');
+    const send = async (hash: Hex) => expect((await receiptOf(rpc, hash)).status).toBe('success');
     const deadline = (await rpc.getBlock()).timestamp + 600n;
     // A V2 pair for the V3 token, a tenth as deep, added through the router.
     const v3Token = scenario.tokens.v3Clean.address;

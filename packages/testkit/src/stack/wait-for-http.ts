@@ -4,7 +4,8 @@ export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void
   let last = '';
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(url);
+      // Bounded per attempt: a process that accepts but never answers must not outlast the deadline.
+      const res = await fetch(url, { signal: AbortSignal.timeout(Math.max(1_000, Math.min(5_000, deadline - Date.now()))) });
       if (res.ok) return;
       last = `HTTP ${res.status}`;
     } catch (err) {
