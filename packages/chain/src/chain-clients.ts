@@ -28,6 +28,12 @@ export type ChainClient = PublicClient<Transport, Chain>;
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRY_COUNT = 1;
+/**
+ * Most calls in one JSON-RPC batch. viem's default (1,000) is over what many providers accept
+ * (public nodes refuse batches past a few dozen); a larger batch is sent as several HTTP requests
+ * at once, which costs requests, not round trips.
+ */
+const MAX_BATCH = 50;
 
 /**
  * One viem public client per configured network, created on first use and then shared: viem
@@ -71,7 +77,7 @@ export class ChainClients {
     const timeout = this.config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // Each http transport gives up at once so the fallback moves on to the next URL; the
     // fallback owns the retry budget across all of them.
-    const transports = urls.map((url) => http(url, { batch: true, timeout, retryCount: 0 }));
+    const transports = urls.map((url) => http(url, { batch: { batchSize: MAX_BATCH }, timeout, retryCount: 0 }));
     const reads = fallback(transports, { retryCount: this.config.retryCount ?? DEFAULT_RETRY_COUNT });
     // A range refusal is an answer, not an outage: it goes to the pager rather than to the next
     // URL. Both fallbacks share the http transports, and so their batch queues.

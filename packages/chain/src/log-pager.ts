@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AbiEvent, Address, Chain, GetLogsReturnType, PublicClient, Transport } from 'viem';
-import { isLogRangeError, isTransientRpcError } from './rpc-errors';
+import { isLogRangeError, isTransientRpcError, logRangeLimitOf, retryAfterMsOf } from './rpc-errors';
 
 /**
  * The one `eth_getLogs` pager. Providers cap a query by result count (Infura, Alchemy: 10,000
@@ -12,8 +12,12 @@ import { isLogRangeError, isTransientRpcError } from './rpc-errors';
  * same tick travel in one JSON-RPC batch, so a scan costs one HTTP round trip per split level.
  *
  * A refusal is split at once, never asked again (`ChainClients` sends getLogs without viem's
- * retries for that reason); other transient failures (429, 5xx, timeouts, overloaded nodes) are
- * asked again after a back-off, a bounded number of times, within the same request budget.
+ * retries for that reason). When the refusal names the span the node would answer (QuickNode,
+ * Infura and public nodes name their cap, Alchemy a range that fits its result cap), the piece is
+ * cut into pages of that span in one step, and later pieces of the scan start at that span, instead
+ * of being halved level by level. Other transient failures (429, 5xx, timeouts, overloaded nodes)
+ * are asked again after a back-off (the node's `Retry-After` when it sends one), a bounded number
+ * of times, within the same request budget.
  */
 
 /** Options for `pageLogs`. */
@@ -97,6 +101,8 @@ const DEFAULT_MAX_REQUESTS = 512;
 const DEFAULT_MAX_LOGS = 200_000;
 const DEFAULT_RETRIES = 2;
 const DEFAULT_RETRY_DELAY_MS = 250;
+/** Longest `Retry-After` honoured; a node asking for more is treated as failing. */
+const MAX_RETRY_AFTER_MS = 10_000;
 
 /**
  * Reads `[fromBlock, toBlock]` with `fetchRange`, paged and split as described above. Any error
@@ -125,6 +131,8 @@ async function scanLogs<T>(fetches: readonly FetchLogRange<T>[], fromBlock: bigi
   let requests = 0;
   let collected = 0;
   let deepest = 0;
+  /** The widest span a refusal named; pieces wider than it are cut to it before being asked. */
+  let learnedSpan: bigint | undefined;
   let failure: { error: unknown } | undefined;
 
   /** Records the scan's first failure, so pieces still in flight make no new requests. */
@@ -155,12 +163,15 @@ async function scanLogs<T>(fetches: readonly FetchLogRange<T>[], fromBlock: bigi
         return await request(fetchRange, from, to, depth);
       } catch (err) {
         if (failure || attempt >= retries || isLogRangeError(err) || !isTransientRpcError(err)) throw err;
-        await sleep(retryDelayMs * 2 ** attempt, undefined, { signal: options.signal });
+        const asked = retryAfterMsOf(err);
+        if (asked !== undefined && asked > MAX_RETRY_AFTER_MS) throw err;
+        await sleep(asked ?? retryDelayMs * 2 ** attempt, undefined, { signal: options.signal });
       }
     }
   }
 
   async function read(fetchRange: FetchLogRange<T>, from: bigint, to: bigint, depth: number): Promise<T[]> {
+    if (learnedSpan !== undefined && to - from + 1n > learnedSpan) return readPages(fetchRange, from, to, learnedSpan, depth);
     let logs: T[];
     try {
       logs = await fetchWithRetries(fetchRange, from, to, depth);
@@ -170,6 +181,11 @@ async function scanLogs<T>(fetches: readonly FetchLogRange<T>[], fromBlock: bigi
       if (options.signal?.aborted) fail(options.signal.reason);
       if (!isLogRangeError(err)) fail(err);
       if (from >= to) fail(new LogBlockTooLargeError(from, { cause: err }));
+      const named = logRangeLimitOf(err);
+      if (named !== undefined && named >= 1n && named < to - from + 1n) {
+        learnedSpan = learnedSpan === undefined || named < learnedSpan ? named : learnedSpan;
+        return readPages(fetchRange, from, to, named, depth + 1);
+      }
       const mid = from + (to - from) / 2n;
       const [left, right] = await Promise.all([read(fetchRange, from, mid, depth + 1), read(fetchRange, mid + 1n, to, depth + 1)]);
       return left.concat(right);
@@ -179,14 +195,14 @@ async function scanLogs<T>(fetches: readonly FetchLogRange<T>[], fromBlock: bigi
     return logs;
   }
 
-  const pages: Promise<T[]>[] = [];
-  for (const fetchRange of fetches) {
-    for (let from = fromBlock; from <= toBlock; from += pageSpan) {
-      const to = from + pageSpan - 1n < toBlock ? from + pageSpan - 1n : toBlock;
-      pages.push(read(fetchRange, from, to, 1));
-    }
+  /** `[from, to]` cut into pages of `span` blocks, all asked at once; logs in block order. */
+  async function readPages(fetchRange: FetchLogRange<T>, from: bigint, to: bigint, span: bigint, depth: number): Promise<T[]> {
+    const pages: Promise<T[]>[] = [];
+    for (let start = from; start <= to; start += span) pages.push(read(fetchRange, start, start + span - 1n < to ? start + span - 1n : to, depth));
+    return (await Promise.all(pages)).flat();
   }
-  const logs = (await Promise.all(pages)).flat();
+
+  const logs = (await Promise.all(fetches.map((fetchRange) => readPages(fetchRange, fromBlock, toBlock, pageSpan, 1)))).flat();
   return { logs, requests, depth: deepest };
 }
 

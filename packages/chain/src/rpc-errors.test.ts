@@ -15,7 +15,7 @@ import {
   erc20Abi,
 } from 'viem';
 import { LogBlockTooLargeError } from './log-pager';
-import { isExecutionError, isLogRangeError, isTransientRpcError } from './rpc-errors';
+import { isExecutionError, isLogRangeError, isTransientRpcError, logRangeLimitOf, retryAfterMsOf } from './rpc-errors';
 
 const url = 'https://rpc.example';
 const rpc = (code: number, message: string) => new RpcRequestError({ body: {}, error: { code, message }, url });
@@ -109,5 +109,49 @@ describe('isLogRangeError', () => {
     expect(isLogRangeError({ code: -32005, message: 'daily request limit of 100000 exceeded, rate limit' })).toBe(false);
     expect(isLogRangeError(new LimitExceededRpcError(rpc(-32005, 'rate limited')))).toBe(false);
     expect(isLogRangeError({ code: 3, message: 'execution reverted' })).toBe(false);
+  });
+});
+
+describe('logRangeLimitOf', () => {
+  it.each([
+    ['eth_getLogs is limited to a 10,000 range', 10_000n],
+    ['range 18000400 exceeds limit of 10000', 10_000n],
+    ['block range exceeds max block range of 1000', 1_000n],
+    [
+      'Log response size exceeded. You can make eth_getLogs requests with up to a 2K block range and no limit on the response size, or you can request any block range with a cap of 10K logs in the response. Based on your parameters, this block range should work: [0x112a880, 0x112a8e3]',
+      100n,
+    ],
+  ])('reads the span from "%s"', (message, span) => {
+    expect(logRangeLimitOf(new LimitExceededRpcError(rpc(-32005, message)))).toBe(span);
+    // QuickNode sends its refusal with HTTP 413: viem puts the body's error in `details`.
+    expect(logRangeLimitOf(new HttpRequestError({ url, status: 413, details: JSON.stringify({ code: -32614, message }) }))).toBe(span);
+  });
+
+  it('names no span for refusals that do not say one', () => {
+    expect(logRangeLimitOf(new LimitExceededRpcError(rpc(-32005, 'query returned more than 10000 results')))).toBeUndefined();
+    expect(logRangeLimitOf(new Error('block range is too wide'))).toBeUndefined();
+    expect(logRangeLimitOf(undefined)).toBeUndefined();
+  });
+
+  it('ignores an inverted suggestion', () => {
+    expect(logRangeLimitOf(new Error('this block range should work: [0x10, 0x5]'))).toBeUndefined();
+  });
+});
+
+describe('retryAfterMsOf', () => {
+  const limited = (value: string) => new HttpRequestError({ url, status: 429, headers: new Headers({ 'retry-after': value }) });
+
+  it('reads seconds and HTTP dates', () => {
+    expect(retryAfterMsOf(limited('2'))).toBe(2_000);
+    const now = Date.parse('2026-12-03T12:00:00Z');
+    expect(retryAfterMsOf(limited('Thu, 03 Dec 2026 12:00:05 GMT'), now)).toBe(5_000);
+    expect(retryAfterMsOf(limited('Thu, 03 Dec 2026 11:59:00 GMT'), now)).toBe(0);
+  });
+
+  it('finds the header on a cause and ignores what is not a wait', () => {
+    expect(retryAfterMsOf({ name: 'RpcRequestError', cause: limited('1') })).toBe(1_000);
+    expect(retryAfterMsOf(limited('soon'))).toBeUndefined();
+    expect(retryAfterMsOf(new HttpRequestError({ url, status: 429 }))).toBeUndefined();
+    expect(retryAfterMsOf(new Error('no headers'))).toBeUndefined();
   });
 });

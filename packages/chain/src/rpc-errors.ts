@@ -171,3 +171,44 @@ function* causeChain(err: unknown): Generator<Record<string, unknown>> {
     current = e.cause;
   }
 }
+
+/** Spans providers name in their refusals: "limited to a 10,000 range", "exceeds limit of 10000", "max block range of 1000". */
+const NAMED_SPAN = /limited to an? ([\d,]+) (?:block )?range|range \d+ exceeds limit of (\d+)|max(?:imum)? block range (?:of |is )?([\d,]+)/i;
+/** Alchemy names a range that would work: "this block range should work: [0x…, 0x…]". */
+const SUGGESTED_RANGE = /range should work: \[(0x[0-9a-f]+), ?(0x[0-9a-f]+)\]/i;
+
+/**
+ * The widest block span the node says it would answer, when its `eth_getLogs` refusal names one
+ * (QuickNode, Infura and public nodes name their span cap; Alchemy names a range that fits its
+ * result cap). Undefined when the refusal names none: the pager then halves the range.
+ */
+export function logRangeLimitOf(err: unknown): bigint | undefined {
+  for (const e of causeChain(err)) {
+    for (const text of [e.message, e.details, e.shortMessage]) {
+      if (typeof text !== 'string') continue;
+      const suggested = SUGGESTED_RANGE.exec(text);
+      if (suggested) {
+        const span = BigInt(suggested[2]!) - BigInt(suggested[1]!) + 1n;
+        return span > 0n ? span : undefined;
+      }
+      const named = NAMED_SPAN.exec(text);
+      const digits = named?.slice(1).find((group) => group !== undefined);
+      if (digits) return BigInt(digits.replaceAll(',', ''));
+    }
+  }
+  return undefined;
+}
+
+/** The wait an HTTP 429/503 asked for in `Retry-After` (seconds or an HTTP date), in milliseconds. */
+export function retryAfterMsOf(err: unknown, now = Date.now()): number | undefined {
+  for (const e of causeChain(err)) {
+    const headers = e.headers as { get?: (name: string) => string | null } | undefined;
+    const value = typeof headers?.get === 'function' ? headers.get('retry-after') : null;
+    if (!value) continue;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const date = Date.parse(value);
+    if (Number.isFinite(date)) return Math.max(0, date - now);
+  }
+  return undefined;
+}

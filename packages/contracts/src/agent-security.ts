@@ -150,6 +150,13 @@ export const SecurityHolders = z.object({
   creatorPercent: Percent.nullable(),
   /** Transfer (and WETH-style Deposit) logs read to find the holders. */
   logsScanned: z.number().int(),
+  /** First block of the scan: where the token got its code (found on the chain, not assumed). */
+  scannedFromBlock: z.string(),
+  /**
+   * False when the node could not show that nothing lies before `scannedFromBlock` (pruned state,
+   * or a chain whose history starts later): holders are then counted from that block on.
+   */
+  historyComplete: z.boolean(),
 });
 export type SecurityHolders = z.infer<typeof SecurityHolders>;
 

@@ -88,6 +88,8 @@ function result(pools: SecurityPool[] = [pool({})]): SecurityResult {
         creatorBalance: null,
         creatorPercent: null,
         logsScanned: 2,
+        scannedFromBlock: '1',
+        historyComplete: true,
       },
       liquidity: { pools, lpBurnedPercent: 30, lpLockedPercent: 50 },
       score: 50,

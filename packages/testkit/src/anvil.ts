@@ -25,6 +25,12 @@ export interface StartAnvilOptions {
    * @default 10_000
    */
   startTimeoutMs?: number;
+  /**
+   * A genesis file (`anvil --init`): sets the first block's number and timestamp, the chain id
+   * (`config.chainId`, which then wins over `chainId`) and pre-deployed code (`alloc`).
+   * @default anvil's own genesis at block 0
+   */
+  genesisFile?: string;
 }
 
 /** A running anvil node. `stop()` is safe to call more than once. */
@@ -59,6 +65,7 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<Anvil
   const chainId = options.chainId ?? DEFAULT_CHAIN_ID;
   const args = ['--host', '127.0.0.1', '--port', String(options.port ?? 0), '--chain-id', String(chainId)];
   if (options.blockTime !== undefined) args.push('--block-time', String(options.blockTime));
+  if (options.genesisFile !== undefined) args.push('--init', options.genesisFile);
 
   const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

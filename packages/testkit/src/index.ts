@@ -21,7 +21,9 @@ export {
   type RecordedCall,
   type RecordedRequest,
   type InjectedResponse,
+  type RateLimit,
 } from './rpc-proxy';
+export * from './mainnet';
 export * from './tokens';
 export * from './markets';
 export * from './solc';

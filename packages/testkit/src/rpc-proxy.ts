@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ProviderProfile } from './mainnet/provider-profiles';
 
 /** One JSON-RPC call as it crossed the proxy. */
 export interface RecordedCall {
@@ -29,6 +30,17 @@ export interface RpcProxyOptions {
    * @default forward everything
    */
   intercept?: (request: RecordedRequest) => InjectedResponse | undefined;
+  /** Refuse what this provider refuses (getLogs spans and result counts, batch sizes); switchable with `setProfile`. */
+  profile?: ProviderProfile;
+  /** Answer HTTP 429 with `Retry-After` past `requests` HTTP requests per `windowMs`. */
+  rateLimit?: RateLimit;
+}
+
+export interface RateLimit {
+  requests: number;
+  windowMs: number;
+  /** @default 1 */
+  retryAfterSeconds?: number;
 }
 
 export interface RpcProxy {
@@ -37,7 +49,19 @@ export interface RpcProxy {
   requests: RecordedRequest[];
   /** Flattened calls of all requests. */
   calls(): RecordedCall[];
+  /** Answers the proxy refused: by the profile (getLogs, batch size) or the rate limit. */
+  refusals: { logs: number; batch: number; rateLimited: number };
+  setProfile(profile: ProviderProfile | undefined): void;
+  setRateLimit(limit: RateLimit | undefined): void;
   stop(): Promise<void>;
+}
+
+interface RpcMessage {
+  id?: unknown;
+  method?: unknown;
+  params?: unknown;
+  result?: unknown;
+  error?: unknown;
 }
 
 /**
@@ -47,6 +71,10 @@ export interface RpcProxy {
  */
 export async function startRpcProxy(options: RpcProxyOptions): Promise<RpcProxy> {
   const requests: RecordedRequest[] = [];
+  const refusals = { logs: 0, batch: 0, rateLimited: 0 };
+  let profile = options.profile;
+  let rateLimit = options.rateLimit;
+  let window = { start: 0, count: 0 };
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
       res.writeHead(502).end(String(err));
@@ -72,9 +100,78 @@ export async function startRpcProxy(options: RpcProxyOptions): Promise<RpcProxy>
       res.end(JSON.stringify(injected.body ?? { error: 'injected' }));
       return;
     }
+    if (rateLimit && overRateLimit(rateLimit)) {
+      refusals.rateLimited++;
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(rateLimit.retryAfterSeconds ?? 1) });
+      res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: 429, message: 'Too Many Requests' } }));
+      return;
+    }
+    const messages = (batch ? parsed : [parsed]) as RpcMessage[];
+    if (profile && batch && messages.length > profile.maxBatch) {
+      refusals.batch++;
+      const message = `batch of ${messages.length} requests exceeds the limit of ${profile.maxBatch}`;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(messages.map((m) => ({ jsonrpc: '2.0', id: m.id ?? null, error: { code: -32600, message } }))));
+      return;
+    }
     const upstream = await fetch(options.upstream, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw });
-    res.writeHead(upstream.status, { 'content-type': 'application/json' });
-    res.end(await upstream.text());
+    const text = await upstream.text();
+    if (!profile || !upstream.ok || !messages.some((m) => m.method === 'eth_getLogs')) {
+      res.writeHead(upstream.status, { 'content-type': 'application/json' });
+      res.end(text);
+      return;
+    }
+    const answer = await applyProfile(profile, messages, JSON.parse(text) as RpcMessage | RpcMessage[]);
+    res.writeHead(answer.status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(batch ? answer.body : answer.body[0]));
+  }
+
+  function overRateLimit(limit: RateLimit): boolean {
+    const now = Date.now();
+    if (now - window.start >= limit.windowMs) window = { start: now, count: 0 };
+    window.count++;
+    return window.count > limit.requests;
+  }
+
+  /** The node's answers with the getLogs answers this provider would refuse replaced by its refusal. */
+  async function applyProfile(active: ProviderProfile, messages: RpcMessage[], answered: RpcMessage | RpcMessage[]): Promise<{ status: number; body: RpcMessage[] }> {
+    const answers = Array.isArray(answered) ? answered : [answered];
+    let latest: bigint | undefined;
+    const blockOf = async (tag: unknown): Promise<bigint> => {
+      if (typeof tag === 'string' && tag.startsWith('0x')) return BigInt(tag);
+      if (tag === 'earliest') return 0n;
+      latest ??= BigInt(((await rpc('eth_blockNumber', [])) as { result: string }).result);
+      return latest;
+    };
+    let status = 200;
+    const body: RpcMessage[] = [];
+    for (const answer of answers) {
+      const call = messages.find((m) => m.id === answer.id);
+      if (call?.method !== 'eth_getLogs' || !Array.isArray(answer.result)) {
+        body.push(answer);
+        continue;
+      }
+      const filter = ((call.params as unknown[] | undefined)?.[0] ?? {}) as { fromBlock?: unknown; toBlock?: unknown };
+      const logs = answer.result as Array<{ blockNumber: string }>;
+      const refusal = active.refuseLogs({
+        fromBlock: await blockOf(filter.fromBlock ?? 'latest'),
+        toBlock: await blockOf(filter.toBlock ?? 'latest'),
+        logBlocks: logs.map((log) => BigInt(log.blockNumber)),
+      });
+      if (!refusal) {
+        body.push(answer);
+        continue;
+      }
+      refusals.logs++;
+      if (messages.length === 1) status = refusal.httpStatus;
+      body.push({ jsonrpc: '2.0', id: answer.id, error: { code: refusal.code, message: refusal.message } } as RpcMessage);
+    }
+    return { status, body };
+  }
+
+  async function rpc(method: string, params: unknown[]): Promise<unknown> {
+    const res = await fetch(options.upstream, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+    return res.json();
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -87,6 +184,14 @@ export async function startRpcProxy(options: RpcProxyOptions): Promise<RpcProxy>
     url: `http://127.0.0.1:${port}`,
     requests,
     calls: () => requests.flatMap((r) => r.calls),
+    refusals,
+    setProfile(next) {
+      profile = next;
+    },
+    setRateLimit(next) {
+      rateLimit = next;
+      window = { start: 0, count: 0 };
+    },
     stop() {
       stopping ??= new Promise<void>((resolve) => {
         server.closeAllConnections();

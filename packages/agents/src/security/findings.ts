@@ -162,7 +162,7 @@ function holderFindings({ holders, holdersUnavailable, contract }: SecurityFacts
   out.push({
     severity: 'info',
     title: `${holders.holderCount} holders`,
-    evidence: `From ${holders.logsScanned} Transfer/Deposit logs and balanceOf at the pinned block; the top 10 hold ${pct(holders.top10Percent)}.${holders.creatorAddress ? '' : ' No mint Transfer was found, so the creator is unknown.'}`,
+    evidence: `From ${holders.logsScanned} Transfer/Deposit logs since block ${holders.scannedFromBlock}${holders.historyComplete ? " (the token's creation)" : ' (the earliest block the node could show; history before it is unknown)'} and balanceOf at the pinned block; the top 10 hold ${pct(holders.top10Percent)}.${holders.creatorAddress ? '' : ' No mint Transfer was found, so the creator is unknown.'}`,
   });
   return out;
 }

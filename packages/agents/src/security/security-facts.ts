@@ -8,6 +8,7 @@ import { describePool, describeV3Pool, liquidityOf, type V3Reading } from './liq
 import type { SecurityHolders } from './schemas';
 import type { HolderReading, LpReading, PinnedRead, TokenPools, TokenReading, TradeReading } from './security-reads';
 import { tradingFromSimulation, transferFailure, UNKNOWN_TRADING } from './trading';
+import type { TransferScan } from './transfer-scan';
 
 /** Everything the security agent read of one token, step by step. */
 export interface SecurityReadings {
@@ -37,7 +38,7 @@ export function securityFacts(
     codeSizes: [...read.inspection.codeSizes, ...(trade.creatorInspection?.codeSizes ?? [])],
   };
   const poolSet = new Set(read.inspection.pools.map((p) => p.pair));
-  const holders = scan.ok ? holdersOf(sheet, totalSupply, { owner, creator, pools: poolSet }, scan.value.logs) : null;
+  const holders = scan.ok ? holdersOf(sheet, totalSupply, { owner, creator, pools: poolSet }, scan.value) : null;
   const liquidity = liquidityOf(
     pools.oriented.map((p, i) =>
       p.pool.version === 3 ? describeV3Pool(p, v3.get(p.pool.pair) ?? null, { owner, creator }, lockers) : describePool(p, lp.lpSheets[i]!, { owner, creator }, lp.lockerReadings[i]),
@@ -61,7 +62,7 @@ export function securityFacts(
   };
 }
 
-function holdersOf(sheet: BalanceSheet, supply: bigint, roles: { owner: Address | null; creator: Address | null; pools: Set<Address> }, logs: number): SecurityHolders {
+function holdersOf(sheet: BalanceSheet, supply: bigint, roles: { owner: Address | null; creator: Address | null; pools: Set<Address> }, scan: TransferScan): SecurityHolders {
   const dist = distribution(sheet, supply, roles);
   const { owner, creator } = roles;
   return {
@@ -73,6 +74,8 @@ function holdersOf(sheet: BalanceSheet, supply: bigint, roles: { owner: Address 
     creatorAddress: creator,
     creatorBalance: creator ? dist.balanceOf(creator).toString() : null,
     creatorPercent: creator ? dist.percentOf(creator) : null,
-    logsScanned: logs,
+    logsScanned: scan.logs,
+    scannedFromBlock: scan.fromBlock.toString(),
+    historyComplete: scan.complete,
   };
 }

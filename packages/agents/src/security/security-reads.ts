@@ -7,7 +7,7 @@ import { readContract, resolveProxy, type ContractFacts, type ResolvedProxy } fr
 import { DEAD_ADDRESS, type BalanceSheet } from './holder-stats';
 import { orientPools, type LockerReading, type OrientedPool, type V3Reading } from './liquidity';
 import { inspect, simulate, type Inspection, type ProbePool, type Simulation } from './probe/security-probe';
-import { scanTransfers, type TransferScan } from './transfer-scan';
+import { scanTransfers, type HistoryStart, type TransferScan } from './transfer-scan';
 import { readCandidates, readMintHistory, readPositions, type V3Candidates, type V3MintHistory } from './v3-positions';
 
 // The security agent's reads, one function per round trip (steps 2–6 of `securityAgent`), every
@@ -19,6 +19,8 @@ export interface PinnedRead {
   target: Address;
   blockNumber: bigint;
   signal: AbortSignal;
+  /** Where the token's history starts, once known: scans of its pools start there too. */
+  historyFrom?: HistoryStart;
 }
 
 /** A Transfer history scan, or why it stopped. */
@@ -130,9 +132,9 @@ export async function readTradeAndHistories(at: PinnedRead, pools: TokenPools, h
         if (isExecutionError(err)) return null;
         throw err;
       }),
-      pools.pairs.length > 0 ? scanWithinBudget(client, pools.pairs, blockNumber, signal) : null,
+      pools.pairs.length > 0 ? scanWithinBudget(client, pools.pairs, blockNumber, signal, at.historyFrom) : null,
       holders.creatorMissing && creator ? inspect(client, { token: target, accounts: [creator], blockNumber }) : null,
-      Promise.all(pools.v3.map((pool) => readMintHistory(client, pool.pair, blockNumber, signal))),
+      Promise.all(pools.v3.map((pool) => readMintHistory(client, pool.pair, blockNumber, signal, at.historyFrom))),
     ]),
     signal,
   );
@@ -196,9 +198,9 @@ function readLockers(client: ChainClient, lockers: readonly LpLocker[], pair: Ad
 }
 
 /** The history scan, or why it stopped: a token with more history than the budget is not an error. */
-async function scanWithinBudget(client: ChainClient, contracts: Address[], blockNumber: bigint, signal: AbortSignal): Promise<Scanned> {
+async function scanWithinBudget(client: ChainClient, contracts: Address[], blockNumber: bigint, signal: AbortSignal, from?: HistoryStart): Promise<Scanned> {
   try {
-    return { ok: true, value: await scanTransfers(client, contracts, blockNumber, signal) };
+    return { ok: true, value: await scanTransfers(client, contracts, blockNumber, signal, from) };
   } catch (err) {
     if (err instanceof LogBudgetExceededError) {
       return {

@@ -2,6 +2,7 @@ import { getLogsPaged, LogBlockTooLargeError, LogBudgetExceededError, uniswapV3P
 import { encodePacked, getAbiItem, getAddress, keccak256, toEventSelector, type Address, type Hash } from 'viem';
 import { readOrNull } from '../dex';
 import { positions, type ProbePool, type ProbePosition } from './probe/security-probe';
+import { historyStart, type HistoryStart } from './transfer-scan';
 
 const MINT = getAbiItem({ abi: uniswapV3PoolPositionsAbi, name: 'Mint' });
 const INCREASE_LIQUIDITY = toEventSelector(getAbiItem({ abi: uniswapV3PositionManagerAbi, name: 'IncreaseLiquidity' }));
@@ -23,13 +24,14 @@ interface RawPosition {
 /** Step 4: the pool's Mint logs — which raw positions exist, and the transactions that made them. */
 export type V3MintHistory = { ok: true; positions: RawPosition[]; txs: Hash[]; owners: Address[] } | { ok: false; reason: string };
 
-export async function readMintHistory(client: ChainClient, pool: Address, blockNumber: bigint, signal: AbortSignal): Promise<V3MintHistory> {
+export async function readMintHistory(client: ChainClient, pool: Address, blockNumber: bigint, signal: AbortSignal, from?: HistoryStart): Promise<V3MintHistory> {
   try {
+    const start = from ?? (await historyStart(client, [pool], blockNumber, signal));
     const { logs } = await getLogsPaged(
       client,
-      { address: pool, events: [MINT], fromBlock: 0n, toBlock: blockNumber },
-      // The whole range first, as the Transfer scan does; the pager halves what a node refuses.
-      { maxBlockRange: blockNumber + 1n, maxRequests: V3_POSITION_BUDGET.maxRequests, maxLogs: V3_POSITION_BUDGET.maxLogs, signal },
+      { address: pool, events: [MINT], fromBlock: start.block, toBlock: blockNumber },
+      // The whole range first, as the Transfer scan does; the pager cuts what a node refuses.
+      { maxBlockRange: blockNumber - start.block + 1n, maxRequests: V3_POSITION_BUDGET.maxRequests, maxLogs: V3_POSITION_BUDGET.maxLogs, signal },
     );
     const byKey = new Map<Hash, RawPosition>();
     const txs = new Set<Hash>();

@@ -1,0 +1,73 @@
+import { deployTokenScenario, PROVIDER_PROFILES, startMainnetShapedAnvil, startRpcProxy, type MainnetShapedAnvil, type ProviderProfileName, type RpcProxy, type SecurityTokenKey, type TokenScenario } from '@oca/testkit';
+import type { SecurityResult } from '../../src/security/schemas';
+import { analyseSecurity } from './analyse-security';
+
+// The security agent on a chain shaped like mainnet — history from block 18,000,000, chain id 1,
+// Multicall3 present — behind a proxy that refuses what QuickNode, Infura, Alchemy and public
+// nodes refuse. On the devnet every scan from block 0 is a few hundred blocks; here it would be
+// 18 million, so the agent must find where the token's history starts.
+jest.setTimeout(120_000);
+
+/** A clean token, a honeypot for everyone but the owner, and a V3-only token (Mint-history scan). */
+const TOKENS: SecurityTokenKey[] = ['clean', 'ownerSellOnly', 'v3Clean'];
+const PROFILES = Object.keys(PROVIDER_PROFILES) as ProviderProfileName[];
+
+let anvil: MainnetShapedAnvil;
+let scenario: TokenScenario;
+let proxy: RpcProxy;
+/** Each token analysed against the node directly: what every profile must reproduce. */
+const direct = new Map<SecurityTokenKey, SecurityResult>();
+
+beforeAll(async () => {
+  anvil = await startMainnetShapedAnvil();
+  scenario = await deployTokenScenario(anvil.rpcUrl);
+  proxy = await startRpcProxy({ upstream: anvil.rpcUrl });
+  for (const key of TOKENS) direct.set(key, await analyseSecurity(anvil.rpcUrl, scenario.tokens[key].address));
+});
+
+afterAll(async () => {
+  await proxy?.stop();
+  await anvil?.stop();
+});
+
+describe('directly against the mainnet-shaped node', () => {
+  it.each(TOKENS)('%s: holders are read from the token\'s creation, not from block 0', (key) => {
+    const holders = direct.get(key)!.data.holders!;
+    expect(holders).not.toBeNull();
+    expect(BigInt(holders.scannedFromBlock)).toBeGreaterThan(anvil.firstBlock);
+    expect(holders.historyComplete).toBe(true);
+    expect(holders.holderCount).toBeGreaterThan(1);
+  });
+
+  it('still catches the honeypot', () => {
+    expect(direct.get('ownerSellOnly')!.data.trading.isHoneypot).toBe(true);
+    expect(direct.get('clean')!.data.trading.isHoneypot).toBe(false);
+  });
+});
+
+describe('behind each provider profile', () => {
+  const rows: string[] = [];
+  afterAll(() => console.log(`security agent on the 18 M-block chain: profile, token, HTTP requests, JSON-RPC calls, refusals\n${rows.join('\n')}`));
+
+  it.each(PROFILES)('%s: the same holders, liquidity and verdict as the node itself gives', async (name) => {
+    proxy.setProfile(PROVIDER_PROFILES[name]);
+    try {
+      for (const key of TOKENS) {
+        const first = proxy.requests.length;
+        const refusedBefore = proxy.refusals.logs + proxy.refusals.batch;
+        const result = await analyseSecurity(proxy.url, scenario.tokens[key].address);
+        const requests = proxy.requests.slice(first);
+        rows.push(`${name.padEnd(10)} ${key.padEnd(14)} ${String(requests.length).padStart(3)} ${String(requests.flatMap((r) => r.calls).length).padStart(5)} ${String(proxy.refusals.logs + proxy.refusals.batch - refusedBefore).padStart(3)}`);
+        const expected = direct.get(key)!;
+        expect(result.data.holders).toEqual(expected.data.holders);
+        expect(result.data.liquidity).toEqual(expected.data.liquidity);
+        expect(result.data.trading).toEqual(expected.data.trading);
+        expect(result.data.score).toEqual(expected.data.score);
+        // Within the budgets of a real provider: a handful of round trips, never thousands of pages.
+        expect(requests.length).toBeLessThanOrEqual(16);
+      }
+    } finally {
+      proxy.setProfile(undefined);
+    }
+  });
+});
