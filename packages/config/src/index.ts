@@ -3,3 +3,4 @@ export * from './fragments';
 export * from './production';
 export * from './tls';
 export * from './secret-values';
+export * from './migration-env';

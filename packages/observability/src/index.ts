@@ -7,4 +7,5 @@ export * from './ops-server';
 export * from './shutdown';
 export * from './signals';
 export * from './run-service';
+export * from './run-task';
 export * from './periodic';

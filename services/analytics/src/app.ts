@@ -14,6 +14,8 @@ import { UsageStore } from './services/usage-store';
 
 /** `migrations/` beside `src/` and `dist/`, so this resolves from either. */
 export const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
+/** The schema this service owns; its migration history lives there too (also run by cli/migrate). */
+export const DB_SCHEMA = 'analytics';
 
 export interface AnalyticsAppOptions {
   env: AnalyticsEnv;
@@ -73,7 +75,7 @@ export function createAnalyticsApp(config: AnalyticsAppOptions): AnalyticsApp {
 
   async function boot(): Promise<void> {
     const ssl = { mode: env.DATABASE_SSL, ca: env.DATABASE_SSL_CA };
-    await migrate({ databaseUrl: env.DATABASE_URL, schema: 'analytics', dir: MIGRATIONS_DIR, logger, ssl });
+    await migrate({ databaseUrl: env.DATABASE_URL, schema: DB_SCHEMA, dir: MIGRATIONS_DIR, logger, ssl });
     pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: 'oca-analytics', ssl }, (err) =>
       logger.error({ err }, 'idle postgres client error'),
     );

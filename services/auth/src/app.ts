@@ -17,6 +17,8 @@ import { AdminService } from './services/admin-service';
 
 /** `migrations/` beside `src/` and `dist/`, so this resolves from either. */
 export const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
+/** The schema this service owns; its migration history lives there too (also run by cli/migrate). */
+export const DB_SCHEMA = 'auth';
 
 export interface AuthAppOptions {
   env: AuthEnv;
@@ -74,7 +76,7 @@ export function createAuthApp(options: AuthAppOptions): AuthApp {
 
   async function boot(): Promise<void> {
     const ssl = { mode: env.DATABASE_SSL, ca: env.DATABASE_SSL_CA };
-    await migrate({ databaseUrl: env.DATABASE_URL, schema: 'auth', dir: MIGRATIONS_DIR, logger, ssl });
+    await migrate({ databaseUrl: env.DATABASE_URL, schema: DB_SCHEMA, dir: MIGRATIONS_DIR, logger, ssl });
     pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: 'oca-auth', ssl }, (err) =>
       logger.error({ err }, 'idle postgres client error'),
     );

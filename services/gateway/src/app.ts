@@ -36,6 +36,8 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
 import { WebhookSecretStore } from './webhooks/webhook-secrets';
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
+/** The schema this service owns; its migration history lives there too (also run by cli/migrate). */
+export const DB_SCHEMA = 'jobs';
 
 export interface GatewayAppOptions {
   env: GatewayEnv;
@@ -127,7 +129,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
 
   async function boot(): Promise<void> {
     const ssl = { mode: env.DATABASE_SSL, ca: env.DATABASE_SSL_CA };
-    await migrate({ databaseUrl: env.DATABASE_URL, schema: 'jobs', dir: MIGRATIONS_DIR, logger, ssl });
+    await migrate({ databaseUrl: env.DATABASE_URL, schema: DB_SCHEMA, dir: MIGRATIONS_DIR, logger, ssl });
     const db = (pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: 'oca-gateway', ssl }, (err) =>
       logger.error({ err }, 'idle postgres client error'),
     ));
