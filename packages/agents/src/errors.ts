@@ -1,5 +1,5 @@
 /** Codes of failures that retrying cannot fix; a subset of `JobErrorCode` in @oca/contracts. */
-export type PermanentAgentErrorCode = 'invalid_params' | 'agent_error';
+export type PermanentAgentErrorCode = 'invalid_params' | 'agent_error' | 'rpc_unsupported';
 
 /**
  * A failure an agent discovers at run time that no retry can fix: params that passed the schema

@@ -15,7 +15,7 @@ import {
   erc20Abi,
 } from 'viem';
 import { LogBlockTooLargeError } from './log-pager';
-import { isExecutionError, isLogRangeError, isTransientRpcError, logRangeLimitOf, retryAfterMsOf } from './rpc-errors';
+import { isExecutionError, isLogRangeError, isStateOverrideUnsupported, isTransientRpcError, logRangeLimitOf, retryAfterMsOf } from './rpc-errors';
 
 const url = 'https://rpc.example';
 const rpc = (code: number, message: string) => new RpcRequestError({ body: {}, error: { code, message }, url });
@@ -153,5 +153,16 @@ describe('retryAfterMsOf', () => {
     expect(retryAfterMsOf(limited('soon'))).toBeUndefined();
     expect(retryAfterMsOf(new HttpRequestError({ url, status: 429 }))).toBeUndefined();
     expect(retryAfterMsOf(new Error('no headers'))).toBeUndefined();
+  });
+});
+
+describe('isStateOverrideUnsupported', () => {
+  it.each(['too many arguments, want at most 2', 'state overrides are not supported', 'method does not support state override'])('recognises "%s"', (message) => {
+    expect(isStateOverrideUnsupported(new InvalidParamsRpcError(rpc(-32602, message)))).toBe(true);
+  });
+
+  it('does not mistake other refusals for it', () => {
+    expect(isStateOverrideUnsupported(new InvalidParamsRpcError(rpc(-32602, 'invalid argument 0: hex string has length 3')))).toBe(false);
+    expect(isStateOverrideUnsupported({ code: 3, message: 'execution reverted' })).toBe(false);
   });
 });

@@ -212,3 +212,18 @@ export function retryAfterMsOf(err: unknown, now = Date.now()): number | undefin
   }
   return undefined;
 }
+
+/**
+ * Node messages for an `eth_call` whose third parameter (state overrides) the node does not take:
+ * geth before overrides and nodes that never had them count the params ("too many arguments, want
+ * at most 2"), others name the feature.
+ */
+const STATE_OVERRIDE_UNSUPPORTED = /too many (arguments|params)|want at most 2|state ?overrides? (is |are )?not supported|unsupported.*state ?override|does not support state ?override/i;
+
+/** True when `err` says the node refused an `eth_call` because it does not take state overrides. */
+export function isStateOverrideUnsupported(err: unknown): boolean {
+  for (const e of causeChain(err)) {
+    if ([e.message, e.details, e.shortMessage].some((text) => typeof text === 'string' && STATE_OVERRIDE_UNSUPPORTED.test(text))) return true;
+  }
+  return false;
+}

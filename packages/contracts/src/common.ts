@@ -37,6 +37,8 @@ export const JobErrorCode = z.enum([
   'timeout',
   'rpc_error',
   'agent_error',
+  /** The RPC node lacks a feature the agent needs (e.g. eth_call state overrides); another node would do */
+  'rpc_unsupported',
   'retries_exhausted',
   /** No progress for too long (its message was lost or dead-lettered); failed by the gateway's sweeper */
   'stalled',

@@ -1,4 +1,5 @@
-import { DEX_DEPLOYMENTS, LP_LOCKERS } from '@oca/chain';
+import { DEX_DEPLOYMENTS, isStateOverrideUnsupported, LP_LOCKERS } from '@oca/chain';
+import { PermanentAgentError } from '../errors';
 import { abortable } from '../abort';
 import { checksummedAddress } from '../checksum';
 import type { Agent, AgentContext } from '../types';
@@ -37,43 +38,56 @@ export const securityAgent: Agent<SecurityParams, SecurityResult> = {
   result: SecurityResult,
 
   async run(params: SecurityParams, ctx: AgentContext): Promise<SecurityResult> {
-    const target = checksummedAddress(params.address, 'address');
-    const { signal } = ctx;
-    signal.throwIfAborted();
-    const client = ctx.chain.get(params.network);
-    const lockers = LP_LOCKERS[params.network];
-    // 1. The block every figure is read at (cacheTime 0: viem would otherwise serve a stale one).
-    const at: PinnedRead = { client, target, blockNumber: await abortable(client.getBlockNumber({ cacheTime: 0 }), signal), signal };
-    // 2. The contract, its whole Transfer history and the listed factories' pools; not a token: refused.
-    const token = await readToken(at, DEX_DEPLOYMENTS[params.network]);
-    // 3. Implementation code, creator, and every holder's balance with the pools among them.
-    const holders = await readHolders(at, token);
-    const pools = tokenPools(target, holders.inspection);
-    // 4. The trade simulation, the pools' LP and Mint histories — from the token's creation: no
-    // pool can mint LP or positions for a token before it exists.
-    const trade = await readTradeAndHistories({ ...at, historyFrom: token.scan.ok ? token.scan.value.start : undefined }, pools, holders);
-    // 5. LP balances and locks per V2 pool, V3 position candidates.
-    const lp = await readLpHolders(at, pools, { owner: token.facts.owner, creator: holders.creator }, lockers, trade);
-    // 6. V3 position NFTs of the managers found.
-    const v3 = await readV3Positions(at, pools, lockers, trade, lp);
-
-    const facts = securityFacts(params.network, at, { token, holders, pools, trade, lp, v3 }, lockers);
-    const findings = sortFindings(securityFindings(facts));
-    const { score, verdict } = scoreFindings(findings);
-    ctx.logger.debug({ network: params.network, target, blockNumber: at.blockNumber.toString(), score, verdict }, 'security agent read');
-    const { contract, capabilities, trading, holders: holderFigures, liquidity } = facts;
-    return {
-      agent: 'security',
-      network: params.network,
-      target,
-      blockNumber: at.blockNumber.toString(),
-      generatedAt: ctx.now().toISOString(),
-      summary: summaryOf(facts, score, verdict, findings),
-      findings,
-      data: { token: facts.token, contract, capabilities, trading, holders: holderFigures, liquidity, score, verdict },
-    };
+    try {
+      return await analyse(params, ctx);
+    } catch (err) {
+      // Without state overrides there is no probe: no balances, no trade simulation, no verdict.
+      if (isStateOverrideUnsupported(err)) throw new PermanentAgentError('rpc_unsupported', STATE_OVERRIDES_NEEDED);
+      throw err;
+    }
   },
 };
+
+const STATE_OVERRIDES_NEEDED =
+  'Simulation not supported by this node: the security agent reads balances and simulates trades with eth_call state overrides, which this RPC node refuses. Use a node or provider that supports them (geth, Erigon, Reth, Nethermind and anvil do).';
+
+async function analyse(params: SecurityParams, ctx: AgentContext): Promise<SecurityResult> {
+  const target = checksummedAddress(params.address, 'address');
+  const { signal } = ctx;
+  signal.throwIfAborted();
+  const client = ctx.chain.get(params.network);
+  const lockers = LP_LOCKERS[params.network];
+  // 1. The block every figure is read at (cacheTime 0: viem would otherwise serve a stale one).
+  const at: PinnedRead = { client, target, blockNumber: await abortable(client.getBlockNumber({ cacheTime: 0 }), signal), signal };
+  // 2. The contract, its whole Transfer history and the listed factories' pools; not a token: refused.
+  const token = await readToken(at, DEX_DEPLOYMENTS[params.network]);
+  // 3. Implementation code, creator, and every holder's balance with the pools among them.
+  const holders = await readHolders(at, token);
+  const pools = tokenPools(target, holders.inspection);
+  // 4. The trade simulation, the pools' LP and Mint histories — from the token's creation: no
+  // pool can mint LP or positions for a token before it exists.
+  const trade = await readTradeAndHistories({ ...at, historyFrom: token.scan.ok ? token.scan.value.start : undefined }, pools, holders);
+  // 5. LP balances and locks per V2 pool, V3 position candidates.
+  const lp = await readLpHolders(at, pools, { owner: token.facts.owner, creator: holders.creator }, lockers, trade);
+  // 6. V3 position NFTs of the managers found.
+  const v3 = await readV3Positions(at, pools, lockers, trade, lp);
+
+  const facts = securityFacts(params.network, at, { token, holders, pools, trade, lp, v3 }, lockers);
+  const findings = sortFindings(securityFindings(facts));
+  const { score, verdict } = scoreFindings(findings);
+  ctx.logger.debug({ network: params.network, target, blockNumber: at.blockNumber.toString(), score, verdict }, 'security agent read');
+  const { contract, capabilities, trading, holders: holderFigures, liquidity } = facts;
+  return {
+    agent: 'security',
+    network: params.network,
+    target,
+    blockNumber: at.blockNumber.toString(),
+    generatedAt: ctx.now().toISOString(),
+    summary: summaryOf(facts, score, verdict, findings),
+    findings,
+    data: { token: facts.token, contract, capabilities, trading, holders: holderFigures, liquidity, score, verdict },
+  };
+}
 
 function summaryOf(facts: SecurityFacts, score: number, verdict: string, findings: SecurityResult['findings']): string {
   const name = facts.token.symbol ?? facts.token.name ?? 'Token';

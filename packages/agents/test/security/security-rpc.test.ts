@@ -107,3 +107,22 @@ describe('adaptive getLogs paging', () => {
     }
   });
 });
+
+describe('a node without eth_call state overrides', () => {
+  it('fails the job as rpc_unsupported with a message that says what to do, not a generic agent error', async () => {
+    // What geth-style nodes without overrides answer to a 3-parameter eth_call; a batch carrying
+    // one is answered with that refusal for each of its calls.
+    const refusing = await startRpcProxy({
+      upstream: anvil.rpcUrl,
+      intercept: (request) =>
+        request.calls.some((c) => c.method === 'eth_call' && c.params.length > 2)
+          ? { status: 200, body: request.batch ? request.calls.map((_, i) => ({ jsonrpc: '2.0', id: i, error: { code: -32602, message: 'too many arguments, want at most 2' } })) : { jsonrpc: '2.0', id: 0, error: { code: -32602, message: 'too many arguments, want at most 2' } } }
+          : undefined,
+    });
+    try {
+      await expect(analyseSecurity(refusing.url, scenario.tokens.clean.address)).rejects.toMatchObject({ code: 'rpc_unsupported', message: expect.stringMatching(/^Simulation not supported by this node/) });
+    } finally {
+      await refusing.stop();
+    }
+  });
+});
