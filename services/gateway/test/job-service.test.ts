@@ -246,8 +246,11 @@ describe('stalled-job sweeper', () => {
     await completions.handle(completedMessage(done.id));
     const webhooksBefore = enqueuedWebhooks.length;
 
+    const sweeperMetrics = createGatewayMetrics(new Registry());
+    const stalledCount = async () => (await sweeperMetrics.jobsStalled.get()).values.map((v) => [v.labels.agent, v.value]);
     const sweeper = new StalledJobSweeper({
       store,
+      metrics: sweeperMetrics,
       lifecycle: new JobLifecycle({
         quota,
         waiter: waiterB,
@@ -274,11 +277,14 @@ describe('stalled-job sweeper', () => {
     expect((await byId(fresh.id)).status).toBe('queued');
     expect((await byId(done.id)).status).toBe('succeeded');
     expect(enqueuedWebhooks.slice(webhooksBefore).map((j) => j.id)).toEqual([lostRunning.id]);
+    // oca_gateway_jobs_stalled_total: one per job failed, by agent
+    expect(await stalledCount()).toEqual([['address', 2]]);
 
     // A late completion for a swept job changes nothing, and a second round finds nothing.
     await completions.handle(completedMessage(lostRunning.id));
     expect((await byId(lostRunning.id)).status).toBe('failed');
     expect(await sweeper.sweep()).toBe(0);
+    expect(await stalledCount()).toEqual([['address', 2]]);
   });
 });
 
