@@ -200,6 +200,27 @@ it('checks a completion’s result against the agent’s schema: an invalid one 
   expect((await store.get(other.id))?.status).toBe('queued');
 });
 
+it('keeps the plan on the job, so job.completed carries it with the RPC calls the executor reported', async () => {
+  const sent: { type: string; payload: Record<string, unknown> }[] = [];
+  const events = { publish: ((type: string, payload: Record<string, unknown>) => void sent.push({ type, payload })) as never };
+  const withEvents = new JobLifecycle({ ...(lifecycle as any).options, events });
+  const premium: Principal = { ...user, userId: randomUUID(), role: 'premium' };
+  const submitted = await new JobService({ ...serviceOptions, lifecycle: withEvents, events }).submit({
+    principal: premium,
+    body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } },
+    correlationId: 'plan-1',
+  });
+  expect((await store.get(submitted.job.id))?.plan).toBe('premium');
+
+  const message = completedMessage(submitted.job.id);
+  await new CompletionHandler({ broker, store, lifecycle: withEvents, logger, prefetch: 1 }).handle({ ...message, payload: { ...message.payload, rpcCalls: 6 } });
+  expect(sent.map((e) => [e.type, e.payload.plan])).toEqual([
+    ['event.job.submitted', 'premium'],
+    ['event.job.completed', 'premium'],
+  ]);
+  expect(sent[1]!.payload).toMatchObject({ status: 'succeeded', rpcCalls: 6, agent: 'address', userId: premium.userId });
+});
+
 it('does not let a completion overwrite a canceled job', async () => {
   const { job: row } = await service.submit({ principal: user, body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } }, correlationId: 'c' });
   await service.cancel(row.id, user);
