@@ -219,6 +219,12 @@ it('keeps the plan on the job, so job.completed carries it with the RPC calls th
     ['event.job.completed', 'premium'],
   ]);
   expect(sent[1]!.payload).toMatchObject({ status: 'succeeded', rpcCalls: 6, agent: 'address', userId: premium.userId });
+
+  // A job from before plans were kept, or with a role this build does not know: no plan.
+  for (const plan of [null, 'enterprise']) {
+    await pool.query('UPDATE jobs.jobs SET plan = $2 WHERE id = $1', [submitted.job.id, plan]);
+    expect((await store.get(submitted.job.id))?.plan).toBeNull();
+  }
 });
 
 it('does not let a completion overwrite a canceled job', async () => {
@@ -415,6 +421,7 @@ describe('batched job inserts', () => {
     correlationId: `batch-${id}`,
     idempotencyKey: null,
     requestHash: null,
+    plan: null,
   });
 
   it('writes concurrent submissions with one INSERT and hands each caller its own row', async () => {

@@ -81,7 +81,7 @@ export interface NewJob {
   /** The cached result of a hit */
   result?: unknown;
   /** The owner's plan at submission, carried by the job's events */
-  plan?: Role | null;
+  plan: Role | null;
 }
 
 /** The columns every insert writes, in VALUES order; enqueued_at/started_at/finished_at follow. */
@@ -105,7 +105,7 @@ function insertValues(job: NewJob): unknown[] {
     job.cache?.status ?? 'miss',
     job.cache?.sourceJobId ?? null,
     job.cache?.ageSeconds ?? null,
-    job.plan ?? null,
+    job.plan,
   ];
 }
 
