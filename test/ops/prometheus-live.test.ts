@@ -1,10 +1,13 @@
 /**
- * The alerts against live data: a real Prometheus (Debian's binary) scrapes a running stack
- * (@oca/testkit's startLocalStack) and RabbitMQ's rabbitmq_prometheus plugin with
- * deploy/prometheus/prometheus.yml, rewritten only for the stack's ports and AMQP prefix
- * (live-config.ts). After a few jobs — a run with a webhook, the same question again — every
- * alert expression evaluates without error, and every metric an alert reads exists, except the
- * ones listed below with the reason. Traffic stays on 127.0.0.1.
+ * The alerts and the Grafana dashboards against live data: a real Prometheus (Debian's binary)
+ * scrapes a running stack (@oca/testkit's startLocalStack) and RabbitMQ's rabbitmq_prometheus
+ * plugin with deploy/prometheus/prometheus.yml, rewritten only for the stack's ports and AMQP
+ * prefix (live-config.ts). After traffic of every kind the panels show — a run with a webhook,
+ * the same question again (a cache hit), a job that fails with a webhook whose receiver fails
+ * once — every alert expression evaluates without error, every metric an alert reads exists
+ * (except the ones listed below with the reason), every dashboard panel's PromQL returns data,
+ * and every Usage panel's SQL returns rows from the stack's rollups, run as a role granted exactly
+ * what docs/operations.md grants grafana_reader. One stack for all of it. Traffic stays on 127.0.0.1.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +15,10 @@ import { findFreePort } from '@oca/testkit';
 import { api, startHarness, type Harness } from '../e2e/harness';
 import { startReceiver, until } from '../e2e/webhook-receiver';
 import { liveConfig } from './live-config';
-import { alertBlocks, metricNamesOf, PROMETHEUS_DIR } from './promtool';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { promqlQueries, sqlQueries } from './grafana';
+import { alertBlocks, metricNamesOf, PROMETHEUS_DIR, ROOT } from './promtool';
 import { startPrometheus, type PrometheusServer, type QueryAnswer } from './prometheus-server';
 
 // Starting a stack (anvil scenario, five services) takes minutes on a loaded 2-core machine.
@@ -23,12 +29,14 @@ const NOT_IN_THIS_STACK: Record<string, string> = {
   redis_up: 'the Redis exporter is not run by tests',
   pg_up: 'the PostgreSQL exporter is not run by tests',
   oca_amqp_events_dropped_total: 'a labelled counter: no series until an event is dropped, which this run never does',
+  oca_gateway_jobs_stalled_total: 'a labelled counter: no series until the sweeper fails a job, after 30 min at the least',
 };
 
 const alerts = alertBlocks();
 let h: Harness;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let prometheus: PrometheusServer;
+let token: string;
 
 beforeAll(async () => {
   h = await startHarness();
@@ -72,6 +80,32 @@ async function latest(expr: string): Promise<Series> {
   return answer.status === 'success' ? answer.data.result : [];
 }
 
+/** Submits a job and waits for it to finish; returns its final status. */
+async function finished(body: Record<string, unknown>, accepted = [200, 202]): Promise<string> {
+  const submit = await api(h.gatewayUrl, 'POST', '/v1/jobs', { token, body });
+  expect(accepted).toContain(submit.status);
+  const done = await api(h.gatewayUrl, 'GET', `/v1/jobs/${submit.body.id as string}?wait=30`, { token });
+  return done.body.status as string;
+}
+
+const addressJob = () => ({ agent: 'address', params: { network: 'devnet', address: h.scenario.erc20 }, webhook: { url: receiver.url } });
+
+/**
+ * A job that fails (the security agent finds no token at an EOA), notified to a receiver that
+ * fails the first attempt: a failure by code, a failed webhook attempt and its retried delivery.
+ */
+async function failedJobWithFlakyWebhook(): Promise<void> {
+  const flaky = await startReceiver([500]);
+  try {
+    const body = { agent: 'security', params: { network: 'devnet', address: h.scenario.deployer }, webhook: { url: flaky.url } };
+    expect(await finished(body, [202])).toBe('failed');
+    await until(() => (flaky.received.length >= 2 ? true : undefined), 30_000);
+    expect(flaky.received.map((r) => r.status)).toEqual([500, 200]);
+  } finally {
+    await flaky.close();
+  }
+}
+
 const SERVICES = ['agent-executor', 'analytics', 'auth', 'cache', 'gateway'];
 const servicesOf = (series: Series) => series.map((s) => s.metric.service).sort();
 
@@ -81,19 +115,17 @@ describe('alerts against a live stack', () => {
     const password = 'correct horse battery staple';
     expect((await api(h.gatewayUrl, 'POST', '/v1/auth/register', { body: { email, password } })).status).toBe(201);
     const login = await api(h.gatewayUrl, 'POST', '/v1/auth/login', { body: { email, password } });
-    const token = login.body.accessToken as string;
-    const body = { agent: 'address', params: { network: 'devnet', address: h.scenario.erc20 }, webhook: { url: receiver.url } };
+    token = login.body.accessToken as string;
     // a run (202), then the same question answered from the result cache (200)
-    for (const status of [202, 200]) {
-      const submit = await api(h.gatewayUrl, 'POST', '/v1/jobs', { token, body });
-      expect(submit.status).toBe(status);
-      const done = await api(h.gatewayUrl, 'GET', `/v1/jobs/${submit.body.id as string}?wait=20`, { token });
-      expect(done.body.status).toBe('succeeded');
-    }
+    expect(await finished(addressJob(), [202])).toBe('succeeded');
+    expect(await finished(addressJob(), [200])).toBe('succeeded');
+    await failedJobWithFlakyWebhook();
     await until(() => receiver.received.length >= 2);
     // the last of it has been scraped
-    await scraped('oca_gateway_webhook_deliveries_total{outcome="delivered"} >= 2');
-    await scraped('sum(oca_gateway_jobs_completed_total) >= 2');
+    await scraped('oca_gateway_webhook_deliveries_total{outcome="delivered"} >= 3');
+    await scraped('oca_gateway_webhook_deliveries_total{outcome="failed"} >= 1');
+    await scraped('sum(oca_gateway_jobs_completed_total) >= 3');
+    await scraped('sum(oca_executor_agent_failures_total{agent="security"}) >= 1');
   });
 
   it('scrapes every stack service, with the service label the services set', async () => {
@@ -137,3 +169,90 @@ describe('alerts against a live stack', () => {
     expect(rules.filter((r) => r.health === 'err').map((r) => r.name)).toEqual([]);
   });
 });
+
+describe('dashboards against a live stack', () => {
+  const panelQueries = promqlQueries();
+  const panelSql = sqlQueries();
+
+  beforeAll(async () => {
+    // The same traffic again, now that every series exists and has been scraped: rate() sees an
+    // increase only between two samples of a series (a counter's first appearance is none), and
+    // panels are checked within the 1 m window of this second round.
+    await Promise.all([
+      finished({ ...addressJob(), cache: 'bypass' }).then((status) => expect(status).toBe('succeeded')),
+      finished(addressJob()).then((status) => expect(status).toBe('succeeded')), // a lookup: hit or miss
+      failedJobWithFlakyWebhook(),
+    ]);
+    await scraped('sum(oca_executor_agent_failures_total{agent="security"}) >= 2');
+    await scraped('sum(oca_gateway_webhook_deliveries_total{outcome="failed"}) >= 2');
+    await scraped('sum(oca_executor_agent_runs_total{agent="address", outcome="succeeded"}) >= 2');
+  });
+
+  it('has queries to check', () => {
+    expect(panelQueries.length).toBeGreaterThan(50);
+    expect(panelSql.length).toBeGreaterThan(5);
+  });
+
+  it.each(panelQueries.map((q) => [`${q.dashboard}: ${q.panel} (${q.refId})`, q.query]))('%s returns data', async (_name, expr) => {
+    const answer = await prometheus.query(expr);
+    expect(answer.status === 'error' ? `${answer.error}: ${expr}` : 'ok').toBe('ok');
+    // Data is a number: NaN (a quantile of no requests, 0/0) shows as "No data" in Grafana too.
+    const values = answer.status === 'success' ? answer.data.result.map((s) => Number(s.value[1])) : [];
+    expect([expr, values.some(Number.isFinite)]).toEqual([expr, true]);
+  });
+
+  describe('Usage panels, as the read-only role of docs/operations.md', () => {
+    const role = `grafana_reader_${randomBytes(4).toString('hex')}`;
+    let admin: Client;
+    let reader: Client;
+
+    beforeAll(async () => {
+      admin = new Client({ connectionString: h.db.url });
+      await admin.connect();
+      // the rollups of this run's jobs are in
+      await until(async () => {
+        const { rows } = await admin.query<{ n: number }>('SELECT coalesce(sum(submitted), 0)::int AS n FROM analytics.usage_daily');
+        return rows[0]!.n >= 3 ? true : undefined;
+      }, 30_000, 250);
+      for (const statement of readerGrants(role, h.db.name)) await admin.query(statement);
+      const url = new URL(h.db.url);
+      url.username = role;
+      url.password = '';
+      reader = new Client({ connectionString: url.toString() });
+      await reader.connect();
+    });
+
+    afterAll(async () => {
+      await reader?.end();
+      // the database is dropped with the stack; the role is cluster-wide
+      await admin?.query(`DROP OWNED BY ${role}`);
+      await admin?.query(`DROP ROLE IF EXISTS ${role}`);
+      await admin?.end();
+    });
+
+    it.each(panelSql.map((q) => [`${q.dashboard}: ${q.panel} (${q.refId})`, q.query]))('%s returns rows', async (_name, sql) => {
+      const { rows } = await reader.query(sql);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(Object.entries(rows[0] as Record<string, unknown>).filter(([, value]) => value === null)).toEqual([]);
+    });
+
+    it('the role reads the rollups and nothing else, and writes nothing', async () => {
+      await expect(reader.query('SELECT count(*) FROM jobs.jobs')).rejects.toThrow(/permission denied/);
+      await expect(reader.query('SELECT count(*) FROM analytics.processed_events')).rejects.toThrow(/permission denied/);
+      await expect(reader.query(`UPDATE analytics.usage_daily SET submitted = submitted + 1`)).rejects.toThrow(/read-only transaction|permission denied/);
+    });
+  });
+});
+
+/** The SQL block of docs/operations.md that sets up grafana_reader, for `role` in `database`. */
+function readerGrants(role: string, database: string): string[] {
+  const docs = readFileSync(path.join(ROOT, 'docs/operations.md'), 'utf8');
+  const block = /```sql\n(CREATE ROLE grafana_reader[\s\S]*?)```/.exec(docs)?.[1];
+  if (!block) throw new Error('docs/operations.md: no ```sql block creating grafana_reader');
+  return block
+    .replace(/\bgrafana_reader\b/g, role)
+    .replace(/ON DATABASE oca\b/, `ON DATABASE "${database}"`)
+    .split(';')
+    .map((statement) => statement.trim())
+    .filter(Boolean);
+}

@@ -2,6 +2,7 @@ import { NETWORKS, type Network } from '@oca/contracts';
 import { createPublicClient, custom, fallback, http, shouldThrow, type Chain, type PublicClient, type Transport } from 'viem';
 import { NetworkNotConfiguredError } from './errors';
 import { CHAINS, hasMulticall3 } from './networks';
+import { countRpcCall } from './rpc-call-counter';
 import { isLogRangeError } from './rpc-errors';
 
 /** Which RPC endpoints to use and how patiently. Built by a service's env.ts (see `parseRpcUrls`). */
@@ -90,14 +91,23 @@ export class ChainClients {
   }
 }
 
-/** A transport that sends the methods in `routes` through their own transport, the rest through `rest`. */
+/**
+ * A transport that sends the methods in `routes` through their own transport, the rest through
+ * `rest`. Every call passes here once, above the retries and the HTTP batching: where an
+ * RpcCallCounter counts it.
+ */
 function routeByMethod(routes: Record<string, Transport>, rest: Transport): Transport {
   return (params) => {
     const fallthrough = rest(params);
     const routed = new Map(Object.entries(routes).map(([method, transport]) => [method, transport(params)]));
     // retryCount 0: the inner transports own every retry, so this layer must not add its own.
     return custom(
-      { request: (args: { method: string }, options?: unknown) => (routed.get(args.method) ?? fallthrough).request(args as never, options as never) },
+      {
+        request: (args: { method: string }, options?: unknown) => {
+          countRpcCall();
+          return (routed.get(args.method) ?? fallthrough).request(args as never, options as never);
+        },
+      },
       { key: 'routed', name: 'Routed by method', retryCount: 0 },
     )(params);
   };

@@ -1,5 +1,6 @@
 export { ChainClients, type ChainClient, type ChainConfig } from './chain-clients';
 export { NetworkNotConfiguredError } from './errors';
+export { RpcCallCounter } from './rpc-call-counter';
 export { parseRpcUrls, rpcUrlVariable } from './rpc-urls';
 export { CHAINS, hasMulticall3 } from './networks';
 export { isExecutionError, isLogRangeError, isStateOverrideUnsupported, isTransientRpcError, logRangeLimitOf, retryAfterMsOf } from './rpc-errors';

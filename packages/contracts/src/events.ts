@@ -17,7 +17,7 @@ const JobFacts = {
   /** The params' network; absent for agents without one */
   network: Network.optional(),
   userId: z.uuid(),
-  /** The caller's role (plan) when the publisher knows it (submission time); absent otherwise */
+  /** The owner's role (plan) at submission, kept on the job for its later events; absent for jobs from before it was kept */
   plan: Role.optional(),
   /** How the result cache answered the job */
   cache: JobCache.shape.status.optional(),
@@ -36,7 +36,7 @@ export const JobCompletedEvent = envelope(
     queueMs: z.number().nonnegative().optional(),
     /** finishedAt − startedAt, in ms; absent when the job never started */
     runMs: z.number().nonnegative().optional(),
-    /** Chain RPC calls the run made, when the executor reported them */
+    /** Chain JSON-RPC calls of the run (its last attempt), when the executor reported them; absent for cache hits, followers, cancels and sweeps */
     rpcCalls: z.number().int().min(0).optional(),
   }),
 );

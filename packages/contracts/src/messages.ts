@@ -32,6 +32,8 @@ export const JobCompleted = envelope(
     params: z.unknown().optional(),
     /** AGENT_CATALOG[agent].version of the executor that ran it */
     agentVersion: z.number().int().min(1).optional(),
+    /** Chain JSON-RPC calls of this (the last) attempt; absent from executors that do not count */
+    rpcCalls: z.number().int().min(0).optional(),
   }),
 );
 export type JobCompleted = z.infer<typeof JobCompleted>;

@@ -10,6 +10,18 @@ export function createExecutorMetrics(registry: Registry) {
       labelNames: ['agent', 'outcome'],
       registers: [registry],
     }),
+    failures: new Counter({
+      name: 'oca_executor_agent_failures_total',
+      help: 'Agent runs that ended in an error, by agent and job error code (a transient one that will be retried counts too)',
+      labelNames: ['agent', 'code'],
+      registers: [registry],
+    }),
+    rpcCalls: new Counter({
+      name: 'oca_executor_rpc_calls_total',
+      help: 'Chain JSON-RPC calls made by agent runs (every attempt), by agent',
+      labelNames: ['agent'],
+      registers: [registry],
+    }),
     duration: new Histogram({
       name: 'oca_executor_agent_run_duration_seconds',
       help: 'Wall time of one agent execution',

@@ -85,6 +85,11 @@ it('runs a job for the scenario ERC-20: job.started, then job.completed succeede
   });
   expect(attemptsLogged(job.jobId!)).toEqual([1]);
   expect(await h.metric('oca_executor_agent_runs_total', { agent: 'address', outcome: 'succeeded' })).toBe(1);
+  // The run's JSON-RPC calls: on the completion, on the counter, and as many as reached the node.
+  expect(done.payload.rpcCalls).toBeGreaterThan(0);
+  expect(await h.metric('oca_executor_rpc_calls_total', { agent: 'address' })).toBe(done.payload.rpcCalls);
+  expect(proxy.calls()).toHaveLength(done.payload.rpcCalls!);
+  expect(await h.metric('oca_executor_agent_failures_total')).toBe(0);
   // The done marker guards against redelivery for longer than any retry schedule.
   const doneKey = REDIS_KEYS.jobDone(h.redisPrefix, job.jobId!);
   expect(await h.redis.get(doneKey)).toBe('1');
@@ -140,6 +145,10 @@ it('answers a job whose RPC always fails with ONE failed rpc_error completion af
   expect(h.startedOf(job.jobId!)).toHaveLength(MAX_ATTEMPTS);
   expect(await h.metric('oca_executor_agent_runs_total', { outcome: 'retry' })).toBe(RETRY_DELAYS_MS.length);
   expect(await h.metric('oca_executor_agent_runs_total', { outcome: 'failed' })).toBe(1);
+  // every attempt ended in rpc_error; each one's calls count, though none was answered
+  expect(await h.metric('oca_executor_agent_failures_total', { agent: 'address', code: 'rpc_error' })).toBe(MAX_ATTEMPTS);
+  expect(done.payload.rpcCalls).toBeGreaterThan(0);
+  expect(await h.metric('oca_executor_rpc_calls_total', { agent: 'address' })).toBeGreaterThanOrEqual(MAX_ATTEMPTS * done.payload.rpcCalls!);
 
   await sleep(QUIET_MS);
   expect(h.completedOf(job.jobId!)).toHaveLength(1);
@@ -187,6 +196,8 @@ it.each([
   expect(await h.metric('oca_executor_agent_runs_total', { outcome: 'retry' })).toBe(0);
   expect(await h.metric('oca_amqp_messages_retried_total')).toBe(0);
   expect(proxy.requests).toHaveLength(0);
+  expect(done.payload.rpcCalls).toBe(0);
+  expect(await h.metric('oca_executor_agent_failures_total', { agent, code })).toBe(1);
   await expectDeadLetterQueueEmpty();
 });
 

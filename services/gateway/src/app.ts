@@ -238,6 +238,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
     sweeper = new StalledJobSweeper({
       store,
       lifecycle,
+      metrics,
       logger,
       runningSeconds: env.JOB_STALLED_RUNNING_SECONDS,
       queuedSeconds: env.JOB_STALLED_QUEUED_SECONDS,

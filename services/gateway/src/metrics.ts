@@ -36,6 +36,12 @@ export function createGatewayMetrics(registry: Registry) {
       labelNames: ['agent', 'status'],
       registers: [registry],
     }),
+    jobsStalled: new Counter({
+      name: 'oca_gateway_jobs_stalled_total',
+      help: 'Jobs the stalled-job sweeper failed (error code stalled: their execution was lost), by agent',
+      labelNames: ['agent'],
+      registers: [registry],
+    }),
     longPollsOpen: new Gauge({
       name: 'oca_gateway_long_polls_open',
       help: 'Long-poll requests currently waiting on this instance',

@@ -200,6 +200,33 @@ it('checks a completion’s result against the agent’s schema: an invalid one 
   expect((await store.get(other.id))?.status).toBe('queued');
 });
 
+it('keeps the plan on the job, so job.completed carries it with the RPC calls the executor reported', async () => {
+  const sent: { type: string; payload: Record<string, unknown> }[] = [];
+  const events = { publish: ((type: string, payload: Record<string, unknown>) => void sent.push({ type, payload })) as never };
+  const withEvents = new JobLifecycle({ ...(lifecycle as any).options, events });
+  const premium: Principal = { ...user, userId: randomUUID(), role: 'premium' };
+  const submitted = await new JobService({ ...serviceOptions, lifecycle: withEvents, events }).submit({
+    principal: premium,
+    body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } },
+    correlationId: 'plan-1',
+  });
+  expect((await store.get(submitted.job.id))?.plan).toBe('premium');
+
+  const message = completedMessage(submitted.job.id);
+  await new CompletionHandler({ broker, store, lifecycle: withEvents, logger, prefetch: 1 }).handle({ ...message, payload: { ...message.payload, rpcCalls: 6 } });
+  expect(sent.map((e) => [e.type, e.payload.plan])).toEqual([
+    ['event.job.submitted', 'premium'],
+    ['event.job.completed', 'premium'],
+  ]);
+  expect(sent[1]!.payload).toMatchObject({ status: 'succeeded', rpcCalls: 6, agent: 'address', userId: premium.userId });
+
+  // A job from before plans were kept, or with a role this build does not know: no plan.
+  for (const plan of [null, 'enterprise']) {
+    await pool.query('UPDATE jobs.jobs SET plan = $2 WHERE id = $1', [submitted.job.id, plan]);
+    expect((await store.get(submitted.job.id))?.plan).toBeNull();
+  }
+});
+
 it('does not let a completion overwrite a canceled job', async () => {
   const { job: row } = await service.submit({ principal: user, body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } }, correlationId: 'c' });
   await service.cancel(row.id, user);
@@ -246,8 +273,11 @@ describe('stalled-job sweeper', () => {
     await completions.handle(completedMessage(done.id));
     const webhooksBefore = enqueuedWebhooks.length;
 
+    const sweeperMetrics = createGatewayMetrics(new Registry());
+    const stalledCount = async () => (await sweeperMetrics.jobsStalled.get()).values.map((v) => [v.labels.agent, v.value]);
     const sweeper = new StalledJobSweeper({
       store,
+      metrics: sweeperMetrics,
       lifecycle: new JobLifecycle({
         quota,
         waiter: waiterB,
@@ -274,11 +304,14 @@ describe('stalled-job sweeper', () => {
     expect((await byId(fresh.id)).status).toBe('queued');
     expect((await byId(done.id)).status).toBe('succeeded');
     expect(enqueuedWebhooks.slice(webhooksBefore).map((j) => j.id)).toEqual([lostRunning.id]);
+    // oca_gateway_jobs_stalled_total: one per job failed, by agent
+    expect(await stalledCount()).toEqual([['address', 2]]);
 
     // A late completion for a swept job changes nothing, and a second round finds nothing.
     await completions.handle(completedMessage(lostRunning.id));
     expect((await byId(lostRunning.id)).status).toBe('failed');
     expect(await sweeper.sweep()).toBe(0);
+    expect(await stalledCount()).toEqual([['address', 2]]);
   });
 });
 
@@ -388,6 +421,7 @@ describe('batched job inserts', () => {
     correlationId: `batch-${id}`,
     idempotencyKey: null,
     requestHash: null,
+    plan: null,
   });
 
   it('writes concurrent submissions with one INSERT and hands each caller its own row', async () => {

@@ -53,6 +53,9 @@ export class ExecuteHandler {
     const outcome = await this.deps.runner.run(message.payload.agent, message.payload.params, ctx.log);
     const finishedAt = new Date();
     const seconds = (finishedAt.getTime() - startedAt.getTime()) / 1000;
+    // Every attempt's calls load the RPC provider; the completion carries the last attempt's.
+    metrics.rpcCalls.inc({ agent: message.payload.agent }, outcome.rpcCalls);
+    if (outcome.kind !== 'succeeded') metrics.failures.inc({ agent: message.payload.agent, code: outcome.error.code });
 
     if (outcome.kind === 'transient' && ctx.attempt < this.deps.maxAttempts) {
       metrics.runs.inc({ agent: message.payload.agent, outcome: 'retry' });
@@ -79,6 +82,7 @@ export class ExecuteHandler {
           startedAt: startedAt.toISOString(),
           finishedAt: finishedAt.toISOString(),
           durationMs: finishedAt.getTime() - startedAt.getTime(),
+          rpcCalls: outcome.rpcCalls,
         },
         meta,
       ),

@@ -69,7 +69,7 @@ describe('JobRunner', () => {
 
     const outcome = await runner.run('address', PARAMS, logger);
 
-    expect(outcome).toEqual({ kind: 'succeeded', result: RESULT, params: PARAMS });
+    expect(outcome).toEqual({ rpcCalls: 0, kind: 'succeeded', result: RESULT, params: PARAMS });
     expect(agent.run).toHaveBeenCalledTimes(1);
     const [params, ctx] = agent.run.mock.calls[0]!;
     expect(params).toEqual(PARAMS);
@@ -85,6 +85,7 @@ describe('JobRunner', () => {
     const outcome = await runner.run('address', { ...PARAMS, address: '0x1234' }, logger);
 
     expect(outcome).toEqual({
+      rpcCalls: 0,
       kind: 'failed',
       error: { code: 'invalid_params', message: expect.stringMatching(/^params\.address: /), retryable: false },
     });
@@ -108,6 +109,7 @@ describe('JobRunner', () => {
     const outcome = await runner.run('no-such-agent', PARAMS, logger);
 
     expect(outcome).toEqual({
+      rpcCalls: 0,
       kind: 'failed',
       error: { code: 'unknown_agent', message: 'Unknown agent "no-such-agent"', retryable: false },
     });
@@ -128,7 +130,7 @@ describe('JobRunner', () => {
 
     const outcome = await runner.run('address', PARAMS, logger);
 
-    expect(outcome).toEqual({ kind: 'failed', error: { code, message: 'address has an invalid checksum', retryable: false } });
+    expect(outcome).toEqual({ rpcCalls: 0, kind: 'failed', error: { code, message: 'address has an invalid checksum', retryable: false } });
   });
 
   it('fails a network without an RPC URL as network_not_configured', async () => {
@@ -151,7 +153,7 @@ describe('JobRunner', () => {
 
     const outcome = await runner.run('address', PARAMS, logger);
 
-    expect(outcome).toEqual({ kind: 'transient', error: { code: 'rpc_error', message: expect.any(String), retryable: true } });
+    expect(outcome).toEqual({ rpcCalls: 0, kind: 'transient', error: { code: 'rpc_error', message: expect.any(String), retryable: true } });
     if (outcome.kind !== 'transient') throw new Error('unreachable');
     expect(outcome.error.message).not.toContain('429');
   });
@@ -166,7 +168,7 @@ describe('JobRunner', () => {
 
     const outcome = await runner.run('address', PARAMS, logger);
 
-    expect(outcome).toEqual({ kind: 'failed', error: { code: 'agent_error', message: expect.any(String), retryable: false } });
+    expect(outcome).toEqual({ rpcCalls: 0, kind: 'failed', error: { code: 'agent_error', message: expect.any(String), retryable: false } });
     expect(JSON.stringify(outcome)).not.toContain('secret-internal-detail');
   });
 
@@ -179,6 +181,7 @@ describe('JobRunner', () => {
     const elapsed = Date.now() - started;
 
     expect(outcome).toEqual({
+      rpcCalls: 0,
       kind: 'transient',
       error: { code: 'timeout', message: 'The agent did not finish within 100 ms', retryable: true },
     });
@@ -197,6 +200,7 @@ describe('JobRunner', () => {
     stop.abort();
 
     expect(await running).toEqual({
+      rpcCalls: 0,
       kind: 'transient',
       error: { code: 'timeout', message: 'The executor stopped before the agent finished', retryable: true },
     });
@@ -209,6 +213,7 @@ describe('JobRunner', () => {
     const outcome = await runner.run('address', PARAMS, logger);
 
     expect(outcome).toEqual({
+      rpcCalls: 0,
       kind: 'failed',
       error: { code: 'agent_error', message: 'The agent produced an invalid result', retryable: false },
     });

@@ -1,14 +1,17 @@
 import { abortable, getAgent, PermanentAgentError, type AgentContext, type AnyAgent } from '@oca/agents';
-import { isTransientRpcError, NetworkNotConfiguredError, type ChainClients } from '@oca/chain';
+import { isTransientRpcError, NetworkNotConfiguredError, RpcCallCounter, type ChainClients } from '@oca/chain';
 import { AGENT_CATALOG, isAgentName, type AgentName, type JobError } from '@oca/contracts';
 import type { Logger } from 'pino';
 
-export type RunOutcome =
+type Verdict =
   /** `params` as the agent's schema parsed them (defaults applied): what the result answers */
   | { kind: 'succeeded'; result: unknown; params: unknown }
   | { kind: 'failed'; error: JobError }
   /** Worth another attempt later (RPC trouble, timeout) */
   | { kind: 'transient'; error: JobError };
+
+/** The verdict, and the chain JSON-RPC calls this run made (RpcCallCounter: this run's only, whatever ran beside it). */
+export type RunOutcome = Verdict & { rpcCalls: number };
 
 export interface RunnerOptions {
   chain: ChainClients;
@@ -37,6 +40,13 @@ export class JobRunner {
   constructor(private readonly options: RunnerOptions) {}
 
   async run(agentName: string, rawParams: unknown, logger: Logger, stop?: AbortSignal): Promise<RunOutcome> {
+    const counter = new RpcCallCounter();
+    const verdict = await counter.run(() => this.judge(agentName, rawParams, logger, stop));
+    // Read once the verdict is in: calls an agent still makes after its timeout are not this run's answer.
+    return { ...verdict, rpcCalls: counter.calls };
+  }
+
+  private async judge(agentName: string, rawParams: unknown, logger: Logger, stop?: AbortSignal): Promise<Verdict> {
     if (!isAgentName(agentName)) return unknownAgent(agentName);
     const agent = (this.options.getAgent ?? getAgent)(agentName);
     if (!agent) return unknownAgent(agentName);
@@ -84,6 +94,6 @@ export class JobRunner {
   }
 }
 
-function unknownAgent(name: string): RunOutcome {
+function unknownAgent(name: string): Verdict {
   return { kind: 'failed', error: { code: 'unknown_agent', message: `Unknown agent "${name}"`, retryable: false } };
 }

@@ -60,7 +60,7 @@ export class CompletionHandler {
     const outcome = checkedOutcome(payload, this.options.logger, message.jobId);
     const job = await store.complete(message.jobId, { ...outcome, agent: payload.agent, startedAt: payload.startedAt, finishedAt: payload.finishedAt });
     if (job) {
-      await lifecycle.finished(job, { correlationId: message.correlationId, durationMs: payload.durationMs });
+      await lifecycle.finished(job, { correlationId: message.correlationId, durationMs: payload.durationMs, rpcCalls: payload.rpcCalls });
       return;
     }
     // Already terminal: a duplicate, or the job was canceled. Only a retry of this very message

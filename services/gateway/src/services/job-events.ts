@@ -5,9 +5,13 @@ import type { FinishedJob, Job } from './job';
 /** Where the gateway's domain events go (EventPublisher: never blocks, never throws). */
 export type JobEvents = Pick<EventPublisher, 'publish'>;
 
-/** The facts every job event carries: agent, network (when its params name one), user, cache status. */
-function factsOf(job: Job, plan?: Role) {
+/**
+ * The facts every job event carries: agent, network (when its params name one), user, plan (the
+ * one given, else the job's own from submission time), cache status.
+ */
+function factsOf(job: Job, planNow?: Role) {
   const network = Network.safeParse((job.params as { network?: unknown } | null)?.network);
+  const plan = planNow ?? job.plan;
   return {
     agent: job.agent,
     userId: job.userId,
@@ -27,11 +31,12 @@ export function publishSubmitted(events: JobEvents | undefined, job: Job, plan: 
 /**
  * `job.completed` for every finished job, and `job.cache_hit` when the cache answered it. Queue
  * wait is startedAt − createdAt and run time finishedAt − startedAt; both absent for a job that
- * never started (a cache hit, a cancel while queued).
+ * never started (a cache hit, a cancel while queued). RPC calls only when the executor reported
+ * them (a run's completion; not followers, cancels or sweeps).
  */
-export function publishFinished(events: JobEvents | undefined, job: FinishedJob, correlationId: string): void {
+export function publishFinished(events: JobEvents | undefined, job: FinishedJob, how: { correlationId: string; rpcCalls?: number }): void {
   if (!events) return;
-  const ids = { jobId: job.id, correlationId };
+  const ids = { jobId: job.id, correlationId: how.correlationId };
   const queueMs = msBetween(job.createdAt, job.startedAt);
   const runMs = msBetween(job.startedAt, job.finishedAt);
   events.publish(
@@ -42,6 +47,7 @@ export function publishFinished(events: JobEvents | undefined, job: FinishedJob,
       ...(job.error ? { errorCode: job.error.code } : {}),
       ...(queueMs !== undefined ? { queueMs } : {}),
       ...(runMs !== undefined ? { runMs } : {}),
+      ...(how.rpcCalls !== undefined ? { rpcCalls: how.rpcCalls } : {}),
     },
     ids,
   );

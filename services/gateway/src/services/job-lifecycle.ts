@@ -28,6 +28,8 @@ export interface FinishedHow {
   correlationId?: string;
   /** Run time the executor reported, for the duration histogram (absent for cancels and sweeps) */
   durationMs?: number;
+  /** Chain RPC calls the executor reported for the run, carried by the job.completed event */
+  rpcCalls?: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export class JobLifecycle {
     await quota.finished(job.userId);
     metrics.jobsCompleted.inc({ agent: job.agent, status: job.status });
     if (how.durationMs !== undefined) metrics.jobDuration.observe({ agent: job.agent, status: job.status }, how.durationMs / 1000);
-    publishFinished(this.options.events, job, how.correlationId ?? job.correlationId);
+    publishFinished(this.options.events, job, { correlationId: how.correlationId ?? job.correlationId, rpcCalls: how.rpcCalls });
     if (job.webhookUrl && job.status !== 'canceled') await webhooks.enqueue(job, how.correlationId ?? job.correlationId);
     await waiter.notify(job.id);
     await this.followersOf(job);

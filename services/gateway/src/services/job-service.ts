@@ -152,6 +152,7 @@ export class JobService {
       requestHash,
       cache: jobCacheOf(lookup),
       ...(lookup.status === 'hit' ? { result: lookup.entry.result } : {}),
+      plan: principal.role,
     });
     if (!created) {
       if (job.requestHash !== requestHash) {

@@ -1,4 +1,4 @@
-import type { JobCache, JobError, JobStatus } from '@oca/contracts';
+import { Role, type JobCache, type JobError, type JobStatus } from '@oca/contracts';
 import { decodeCursor, keysetAfter, keysetOrder, keysetPage, keysetSelect, type Pool } from '@oca/db';
 import type { FinishedJob, Job } from './job';
 
@@ -24,10 +24,11 @@ interface JobRow {
   cache_source_job_id: string | null;
   cache_age_seconds: number | null;
   leader_job_id: string | null;
+  plan: string | null;
 }
 
 const JOB_COLUMNS =
-  'id, user_id, agent, params, priority, status, result, error, webhook_url, correlation_id, idempotency_key, request_hash, created_at, enqueued_at, started_at, finished_at, cache_status, cache_source_job_id, cache_age_seconds, leader_job_id';
+  'id, user_id, agent, params, priority, status, result, error, webhook_url, correlation_id, idempotency_key, request_hash, created_at, enqueued_at, started_at, finished_at, cache_status, cache_source_job_id, cache_age_seconds, leader_job_id, plan';
 
 function cacheOf(row: JobRow): JobCache | null {
   if (!row.cache_status) return null;
@@ -58,6 +59,8 @@ function toJob(row: JobRow): Job {
     finishedAt: row.finished_at,
     cache: cacheOf(row),
     leaderJobId: row.leader_job_id,
+    // A role this build does not know (rolled back past a new one) is no plan, not an error.
+    plan: Role.safeParse(row.plan).data ?? null,
   };
 }
 
@@ -77,10 +80,12 @@ export interface NewJob {
   cache?: JobCache;
   /** The cached result of a hit */
   result?: unknown;
+  /** The owner's plan at submission, carried by the job's events */
+  plan: Role | null;
 }
 
 /** The columns every insert writes, in VALUES order; enqueued_at/started_at/finished_at follow. */
-const INSERT_COLUMNS = ['id', 'user_id', 'agent', 'params', 'priority', 'status', 'result', 'webhook_url', 'correlation_id', 'idempotency_key', 'request_hash', 'cache_status', 'cache_source_job_id', 'cache_age_seconds'];
+const INSERT_COLUMNS = ['id', 'user_id', 'agent', 'params', 'priority', 'status', 'result', 'webhook_url', 'correlation_id', 'idempotency_key', 'request_hash', 'cache_status', 'cache_source_job_id', 'cache_age_seconds', 'plan'];
 
 /** One job's INSERT values, in INSERT_COLUMNS order. A hit is born succeeded, with its result. */
 function insertValues(job: NewJob): unknown[] {
@@ -100,6 +105,7 @@ function insertValues(job: NewJob): unknown[] {
     job.cache?.status ?? 'miss',
     job.cache?.sourceJobId ?? null,
     job.cache?.ageSeconds ?? null,
+    job.plan,
   ];
 }
 

@@ -1,4 +1,4 @@
-import type { JobCache, JobError, JobStatus } from '@oca/contracts';
+import type { JobCache, JobError, JobStatus, Role } from '@oca/contracts';
 
 /** A job as the gateway's domain sees it (the store maps its rows to this; nothing else sees SQL rows). */
 export interface Job {
@@ -24,6 +24,8 @@ export interface Job {
   cache: JobCache | null;
   /** A follower's leader: the identical job whose outcome it takes (request coalescing) */
   leaderJobId: string | null;
+  /** The owner's plan (role) when it was submitted; null for jobs from before plans were kept */
+  plan: Role | null;
 }
 
 /** A job in a terminal state: nothing changes it any more. */

@@ -1,10 +1,13 @@
 import type { Logger } from '@oca/observability';
+import type { GatewayMetrics } from '../metrics';
 import type { JobLifecycle } from './job-lifecycle';
 import type { JobStore } from './job-store';
 
 export interface StalledJobSweeperOptions {
   store: Pick<JobStore, 'failStalled'>;
   lifecycle: Pick<JobLifecycle, 'finished'>;
+  /** oca_gateway_jobs_stalled_total, one per job this instance fails (alert JobsStalled) */
+  metrics: Pick<GatewayMetrics, 'jobsStalled'>;
   logger: Logger;
   /** A running job with no completion after this long has been lost. */
   runningSeconds: number;
@@ -50,12 +53,14 @@ export class StalledJobSweeper {
   }
 
   private async round(): Promise<number> {
-    const { store, lifecycle, logger, runningSeconds, queuedSeconds } = this.options;
+    const { store, lifecycle, metrics, logger, runningSeconds, queuedSeconds } = this.options;
     const jobs = await store.failStalled(
       { runningSeconds, queuedSeconds, batch: this.options.batch ?? 100 },
       { code: 'stalled', message: 'The job stopped making progress (its execution was lost); submit it again', retryable: true },
     );
     for (const job of jobs) {
+      // Counted as soon as the job is failed: the transition is what happened, notification or not.
+      metrics.jobsStalled.inc({ agent: job.agent });
       logger.warn({ jobId: job.id, agent: job.agent, startedAt: job.startedAt }, 'stalled job failed by the sweeper');
       try {
         await lifecycle.finished(job);
