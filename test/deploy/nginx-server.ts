@@ -5,7 +5,7 @@
  * test does not know about fails the test instead of silently testing something else.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
@@ -113,6 +113,7 @@ export async function startNginx(options: Omit<NginxTestConfig, 'dir'>): Promise
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGQUIT'); // graceful: finish open requests, then exit
       await exited;
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -5,6 +5,7 @@
  * by proxy_next_upstream), and the gateway keys per-IP limits on the address nginx saw, never on
  * an X-Forwarded-For the client wrote.
  */
+import { rmSync } from 'node:fs';
 import https from 'node:https';
 import { Redis } from 'ioredis';
 import { createTestPki, findFreePort, scrapeMetric, serviceUrls, sleep, Stack, startLocalStack, waitForHttp, type LocalStack, type TestPki } from '@oca/testkit';
@@ -70,6 +71,7 @@ afterAll(async () => {
   await nginx?.stop();
   await second?.stopAll('SIGKILL');
   await local?.close();
+  if (pki) rmSync(pki.dir, { recursive: true, force: true });
 });
 
 describe('nginx in front of the gateways (deploy/nginx/nginx.conf)', () => {

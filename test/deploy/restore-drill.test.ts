@@ -9,7 +9,7 @@
  * The broker side runs in a throw-away vhost with its own user: importing definitions on the shared
  * broker never touches another suite's queues.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -133,6 +133,7 @@ afterAll(async () => {
   await local?.close();
   await receiver?.close();
   await broker?.close();
+  if (backupRoot) rmSync(backupRoot, { recursive: true, force: true });
 });
 
 describe('backup and restore drill (scripts/backup.sh, scripts/restore.sh)', () => {
