@@ -16,7 +16,7 @@ import { createTestDatabase, type TestDatabase } from '../test-database';
 import { deployTokenScenario, type TokenScenario } from '../tokens';
 import { startVictoriaMetrics, victoriaMetricsBinary, type VictoriaMetricsInstance } from '../victoria-metrics';
 import { ensureSigningKey } from './local-setup';
-import { Stack, type ServiceName } from './stack';
+import { SERVICES, Stack, type ServiceName } from './stack';
 import { waitForHttp } from './wait-for-http';
 
 export interface LocalStack {
@@ -30,10 +30,15 @@ export interface LocalStack {
   /** Risky and clean tokens with V2 pools and holders (security agent) */
   tokens: TokenScenario;
   db: TestDatabase;
-  /** The InfluxDB stand-in analytics writes to; absent when victoria-metrics is not installed */
+  /** The InfluxDB stand-in analytics writes to; absent when victoria-metrics is not installed or analytics is not started */
   victoriaMetrics?: VictoriaMetricsInstance;
   amqpPrefix: string;
   redisPrefix: string;
+  /**
+   * The environment every service runs with (on top of process.env): start another instance of a
+   * service against the same stack with `new Stack({ env: { ...env, <its ports> } })`.
+   */
+  env: Readonly<Record<string, string>>;
   logs: string[];
   restart(name: ServiceName): Promise<void>;
   close(): Promise<void>;
@@ -45,6 +50,12 @@ export interface LocalStackOptions {
    * the most recent lines. The log-redaction test greps all of them.
    */
   onLine?: (service: ServiceName, line: string) => void;
+  /**
+   * The services to start (each gets its ports either way). A suite that needs only part of the
+   * product (the gateway, auth and the executor for jobs) starts faster without the rest.
+   * @default all of SERVICES
+   */
+  services?: readonly ServiceName[];
 }
 
 export async function startLocalStack(
@@ -54,6 +65,7 @@ export async function startLocalStack(
   options: LocalStackOptions = {},
 ): Promise<LocalStack> {
   const urls = serviceUrls();
+  const services = options.services ?? SERVICES;
   const anvil = await startAnvil();
   let scenario: Scenario, market: MarketScenario, tokens: TokenScenario, db: TestDatabase;
   let victoriaMetrics: VictoriaMetricsInstance | undefined;
@@ -64,7 +76,7 @@ export async function startLocalStack(
     const adminUrl = new URL(urls.postgresUrl);
     adminUrl.pathname = '/postgres';
     db = await createTestDatabase(adminUrl.toString(), label);
-    if (victoriaMetricsBinary()) victoriaMetrics = await startVictoriaMetrics();
+    if (victoriaMetricsBinary() && services.includes('analytics')) victoriaMetrics = await startVictoriaMetrics();
   } catch (err) {
     await anvil.stop(); // a running anvil would keep the test runner alive
     throw err;
@@ -79,51 +91,46 @@ export async function startLocalStack(
     findFreePort(),
   ]);
   const logs: string[] = [];
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    AMQP_URL: urls.amqpUrl,
+    AMQP_PREFIX: `${label}-${tag}.`,
+    REDIS_URL: urls.redisUrl,
+    REDIS_PREFIX: `oca-${label}-${tag}:`,
+    DATABASE_URL: db.url,
+    RPC_URL_DEVNET: anvil.rpcUrl,
+    GATEWAY_NETWORKS: 'devnet',
+    GATEWAY_PORT: String(gatewayPort),
+    GATEWAY_METRICS_PORT: String(gatewayOps),
+    EXECUTOR_METRICS_PORT: String(executorOps),
+    AUTH_METRICS_PORT: String(authOps),
+    CACHE_METRICS_PORT: String(cacheOps),
+    ANALYTICS_METRICS_PORT: String(analyticsOps),
+    ANALYTICS_FLUSH_INTERVAL_MS: '50',
+    ...(victoriaMetrics ? { INFLUX_URL: victoriaMetrics.url } : {}),
+    AUTH_SIGNING_KEY_FILE: ensureSigningKey(mkdtempSync(`${tmpdir()}/oca-${label}-key-`)),
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    WEBHOOK_RETRY_DELAYS_MS: '300,300,300',
+    EXECUTOR_RETRY_DELAYS_MS: '300,600',
+    COMPLETION_RETRY_DELAYS_MS: '300,600',
+    SHUTDOWN_DEADLINE_MS: '10000',
+    ...extraEnv,
+  };
   const stack = new Stack({
     nodeArgs,
-    env: {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      AMQP_URL: urls.amqpUrl,
-      AMQP_PREFIX: `${label}-${tag}.`,
-      REDIS_URL: urls.redisUrl,
-      REDIS_PREFIX: `oca-${label}-${tag}:`,
-      DATABASE_URL: db.url,
-      RPC_URL_DEVNET: anvil.rpcUrl,
-      GATEWAY_NETWORKS: 'devnet',
-      GATEWAY_PORT: String(gatewayPort),
-      GATEWAY_METRICS_PORT: String(gatewayOps),
-      EXECUTOR_METRICS_PORT: String(executorOps),
-      AUTH_METRICS_PORT: String(authOps),
-      CACHE_METRICS_PORT: String(cacheOps),
-      ANALYTICS_METRICS_PORT: String(analyticsOps),
-      ANALYTICS_FLUSH_INTERVAL_MS: '50',
-      ...(victoriaMetrics ? { INFLUX_URL: victoriaMetrics.url } : {}),
-      AUTH_SIGNING_KEY_FILE: ensureSigningKey(mkdtempSync(`${tmpdir()}/oca-${label}-key-`)),
-      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-      WEBHOOK_RETRY_DELAYS_MS: '300,300,300',
-      EXECUTOR_RETRY_DELAYS_MS: '300,600',
-      COMPLETION_RETRY_DELAYS_MS: '300,600',
-      SHUTDOWN_DEADLINE_MS: '10000',
-      ...extraEnv,
-    },
+    env,
     onLine: (service, line) => {
       options.onLine?.(service, line);
       logs.push(`[${service}] ${line}`);
       if (logs.length > 20_000) logs.splice(0, 10_000); // bounded for long runs
     },
   });
-  stack.startAll();
+  for (const name of services) stack.start(name);
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   const opsPorts = { gateway: gatewayOps, 'agent-executor': executorOps, auth: authOps, cache: cacheOps, analytics: analyticsOps };
   try {
-    await Promise.all([
-      waitForHttp(`${gatewayUrl}/ready`, 60_000),
-      waitForHttp(`http://127.0.0.1:${executorOps}/ready`, 60_000),
-      waitForHttp(`http://127.0.0.1:${authOps}/ready`, 60_000),
-      waitForHttp(`http://127.0.0.1:${cacheOps}/ready`, 60_000),
-      waitForHttp(`http://127.0.0.1:${analyticsOps}/ready`, 60_000),
-    ]);
+    await Promise.all(services.map((name) => waitForHttp(`http://127.0.0.1:${opsPorts[name]}/ready`, 60_000)));
   } catch (err) {
     process.stderr.write(logs.slice(-60).join('\n'));
     await stack.stopAll('SIGKILL');
@@ -144,6 +151,7 @@ export async function startLocalStack(
     victoriaMetrics,
     amqpPrefix: `${label}-${tag}.`,
     redisPrefix: `oca-${label}-${tag}:`,
+    env,
     logs,
     restart: async (name) => {
       await stack.stop(name, 'SIGTERM');
