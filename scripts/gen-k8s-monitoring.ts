@@ -57,14 +57,17 @@ function dashboards(root: string): string {
 }
 
 /** scripts/backup.sh for the backup CronJob; until it exists, a script that fails loudly. */
+/** The scripts the backup CronJob runs, from scripts/. */
+export const BACKUP_SCRIPTS = ['backup.sh', 'backup-lib.sh'] as const;
+
 function backupScript(root: string): string {
-  const file = path.join(root, 'scripts/backup.sh');
-  const script = existsSync(file) ? readFileSync(file, 'utf8') : '#!/usr/bin/env bash\necho "scripts/backup.sh was missing when this was generated" >&2\nexit 1\n';
-  return document('scripts/backup.sh', {
+  // backup.sh sources backup-lib.sh from its own directory: both go into the ConfigMap.
+  const scripts = Object.fromEntries(BACKUP_SCRIPTS.map((name) => [name, readFileSync(path.join(root, 'scripts', name), 'utf8')]));
+  return document('scripts/backup.sh, scripts/backup-lib.sh', {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: 'oca-backup-script', labels: { ...LABELS, 'app.kubernetes.io/name': 'backup' } },
-    data: { 'backup.sh': script },
+    data: scripts,
   });
 }
 

@@ -69,7 +69,7 @@ const SHUTDOWN_DEADLINE_MS = gatewayEnv({}).SHUTDOWN_DEADLINE_MS;
  * Files other parts of issue 11 add (Dockerfile, nginx, backups, dashboards). Until they are
  * merged the existence check skips them; once they are, empty this list.
  */
-const PROVIDED_ELSEWHERE = ['deploy/nginx/nginx.conf', 'scripts/backup.sh', 'deploy/docker/Dockerfile'];
+const PROVIDED_ELSEWHERE = ['deploy/docker/Dockerfile'];
 
 function dockerCompose(args: string[]) {
   // OCA_VERSION unset: the file's own default tag is what is checked.

@@ -20,7 +20,8 @@ export const NGINX_BINARY = '/usr/sbin/nginx';
 export interface Substitution {
   why: string;
   from: string | RegExp;
-  to: string;
+  /** The replacement; a function gets the match and its groups, as String.replace gives them */
+  to: string | ((match: string, ...groups: string[]) => string);
   count: number;
 }
 
@@ -32,7 +33,7 @@ export function substitute(source: string, substitutions: readonly Substitution[
     if (!pattern.global) throw new Error(`substitution "${why}": the RegExp needs the g flag`);
     const found = text.match(pattern)?.length ?? 0;
     if (found !== count) throw new Error(`${NGINX_CONF}: expected ${count} × ${String(from)} (${why}), found ${found}`);
-    text = text.replace(pattern, () => to);
+    text = text.replace(pattern, typeof to === 'function' ? to : () => to);
   }
   return text;
 }
@@ -45,12 +46,16 @@ export interface NginxTestConfig {
   dir: string;
 }
 
-/** The real config rewritten for this machine: two local gateways instead of three compose services. */
+/** The real config rewritten for this machine: two local gateways instead of the compose service's replicas. */
 export function testConfig({ upstreams, httpPort, httpsPort, pki, dir }: NginxTestConfig): string {
   const text = substitute(readFileSync(NGINX_CONF, 'utf8'), [
-    { why: 'first gateway', from: 'server gateway-1:3000 ', to: `server 127.0.0.1:${upstreams[0]} `, count: 1 },
-    { why: 'second gateway', from: 'server gateway-2:3000 ', to: `server 127.0.0.1:${upstreams[1]} `, count: 1 },
-    { why: 'the test runs two gateways', from: /^ *server gateway-3:3000 [^;\n]*;$/gm, to: '', count: 1 },
+    {
+      // The compose name resolves to every replica; here, one server line per local gateway.
+      why: 'the gateways',
+      from: /^( *)server gateway:3000 ([^;\n]*);$/gm,
+      to: (_line: string, indent: string, options: string) => upstreams.map((port) => `${indent}server 127.0.0.1:${port} ${options};`).join('\n'),
+      count: 1,
+    },
     { why: 'plain HTTP port, loopback only', from: 'listen 80 ', to: `listen 127.0.0.1:${httpPort} `, count: 1 },
     { why: 'HTTPS port, loopback only', from: 'listen 443 ', to: `listen 127.0.0.1:${httpsPort} `, count: 1 },
     { why: 'certificate', from: '/etc/nginx/tls/tls.crt', to: pki.files.serverCert, count: 1 },
@@ -61,7 +66,7 @@ export function testConfig({ upstreams, httpPort, httpsPort, pki, dir }: NginxTe
   ]);
   // Nothing that only exists in the container may be left in a directive (comments aside).
   const directives = text.replace(/#.*$/gm, '');
-  for (const leftover of ['gateway-', '/etc/nginx', '/dev/std', '/var/run']) {
+  for (const leftover of ['gateway:', '/etc/nginx', '/dev/std', '/var/run']) {
     if (directives.includes(leftover)) throw new Error(`the test config still mentions ${leftover}: add a substitution`);
   }
   return text;
