@@ -74,7 +74,7 @@ describe('analytics service (real RabbitMQ, PostgreSQL, VictoriaMetrics)', () =>
       { name: 'jobs_count', labels: { ...aliceMarket, event: 'submitted' }, value: 1, ts: t(DAY1) },
       { name: 'jobs_count', labels: { ...aliceMarket, event: 'completed', status: 'succeeded' }, value: 1, ts: t(DAY1, '10:00:01.000') },
       { name: 'jobs_queueMs', labels: { ...aliceMarket, event: 'completed', status: 'succeeded' }, value: 12, ts: t(DAY1, '10:00:01.000') },
-      { name: 'jobs_rpc_calls', labels: { ...aliceMarket, event: 'completed', status: 'succeeded' }, value: 7, ts: t(DAY1, '10:00:01.000') },
+      { name: 'jobs_rpcCalls', labels: { ...aliceMarket, event: 'completed', status: 'succeeded' }, value: 7, ts: t(DAY1, '10:00:01.000') },
       { name: 'jobs_runMs', labels: { ...aliceMarket, event: 'completed', status: 'succeeded' }, value: 340, ts: t(DAY1, '10:00:01.000') },
       { name: 'jobs_count', labels: { ...aliceSecurity, event: 'submitted' }, value: 1, ts: t(DAY1, '10:00:02.000') },
       { name: 'jobs_count', labels: { agent: 'security', network: 'ethereum', event: 'completed', status: 'failed', errorCode: 'rpc_error' }, value: 1, ts: t(DAY1, '10:00:03.000') },

@@ -35,7 +35,7 @@ export function pointOf(event: DomainEvent): EventPoint {
       const point = tagged('jobs', event, { agent, network, plan, cache, status, errorCode });
       if (queueMs !== undefined) point.floatField('queueMs', queueMs);
       if (runMs !== undefined) point.floatField('runMs', runMs);
-      if (rpcCalls !== undefined) point.intField('rpc_calls', rpcCalls);
+      if (rpcCalls !== undefined) point.intField('rpcCalls', rpcCalls);
       return { measurement: 'jobs', point };
     }
     case 'event.webhook.delivered':
