@@ -1,5 +1,6 @@
 import type { Finding, Network, Severity } from '@oca/contracts';
-import type { Address } from 'viem';
+import type { Address, Hex } from 'viem';
+import { RISKY_SELECTORS } from './risky-functions';
 import type { RiskyFunction, RiskyFunctionCategory, SecurityCapabilities, SecurityContract, SecurityHolders, SecurityLiquidity, SecurityToken, SecurityTrading } from './schemas';
 
 /** Everything the findings are written from. */
@@ -75,7 +76,8 @@ function contractFindings({ contract, blockNumber }: SecurityFacts): Finding[] {
   return out;
 }
 
-function capabilityFindings({ contract, capabilities }: SecurityFacts): Finding[] {
+/** Capability findings from the dispatcher's catalogued functions (exported for its unit test). */
+export function capabilityFindings({ contract, capabilities }: Pick<SecurityFacts, 'contract' | 'capabilities'>): Finding[] {
   const byCategory = new Map<RiskyFunctionCategory, RiskyFunction[]>();
   for (const fn of contract.riskyFunctions) byCategory.set(fn.category, [...(byCategory.get(fn.category) ?? []), fn]);
   const out: Finding[] = [];
@@ -87,11 +89,16 @@ function capabilityFindings({ contract, capabilities }: SecurityFacts): Finding[
     if (category === 'anti-whale' && capabilities.antiWhaleModifiable) severity = 'high';
     const renounced = contract.ownershipRenounced === true;
     if (renounced) severity = LOWER[severity];
+    // A getter (`isBlacklisted`, `cooldownEnabled`, `maxTxAmount`) shows the feature is in the
+    // code, not that anyone can still switch it: without a setter it is not HIGH on its own (the
+    // trading simulation reports its effect when it is active).
+    const gettersOnly = fns.every((f) => RISKY_SELECTORS.get(f.selector as Hex)?.setter === false);
+    if (gettersOnly && (severity === 'high' || severity === 'critical')) severity = 'medium';
     const list = fns.map((f) => `${f.signature} (${f.selector}${f.foundIn === 'implementation' ? ', in the implementation' : ''})`).join(', ');
     out.push({
       severity,
       title: spec.title,
-      evidence: `Dispatcher exposes ${list}: ${spec.why}.${renounced ? ' Ownership is renounced, so only another privileged role could still call it.' : ''}`,
+      evidence: `Dispatcher exposes ${list}: ${spec.why}.${gettersOnly ? ' Only a getter was found, no catalogued function that changes it; the simulated trade shows whether it is active.' : ''}${renounced ? ' Ownership is renounced, so only another privileged role could still call it.' : ''}`,
     });
   }
   return out;
@@ -167,7 +174,8 @@ function holderFindings({ holders, holdersUnavailable, contract }: SecurityFacts
   return out;
 }
 
-function liquidityFindings({ liquidity, trading, lpHoldersIncomplete, holders }: SecurityFacts): Finding[] {
+/** Liquidity findings from the deepest pool (exported for its unit test). */
+export function liquidityFindings({ liquidity, trading, lpHoldersIncomplete, holders }: Pick<SecurityFacts, 'liquidity' | 'trading' | 'lpHoldersIncomplete' | 'holders'>): Finding[] {
   const deepest = liquidity.pools[0];
   if (!deepest) {
     const evidence = holders
@@ -189,7 +197,15 @@ function liquidityFindings({ liquidity, trading, lpHoldersIncomplete, holders }:
   const v3 = deepest.dex === 'uniswap-v3';
   const lp = v3 ? 'position liquidity (position-manager NFTs)' : 'LP tokens';
   const out: Finding[] = [];
-  if (top && top.percent > 50) {
+  if (top && top.percent > 50 && top.isContract && top.tag !== 'owner' && top.tag !== 'creator') {
+    // A contract that is not a listed locker: a multisig, a vault, a locker the agent does not
+    // know. What it lets its owners do is not known from its balance, so not HIGH by itself.
+    out.push({
+      severity: 'medium',
+      title: 'Liquidity held by a contract of unknown lock status',
+      evidence: `${top.address}, a contract that is not a known LP locker, holds ${pct(top.percent)} of pool ${deepest.address}'s ${lp}. Whether it can withdraw at will (a multisig, a vault, an unlisted locker) cannot be told from its balance: check that contract before trusting the liquidity.`,
+    });
+  } else if (top && top.percent > 50) {
     const role = top.tag === 'owner' || top.tag === 'creator' ? ` (the token’s ${top.tag})` : '';
     out.push({
       severity: 'high',
