@@ -16,7 +16,7 @@ import { createTestDatabase, type TestDatabase } from '../test-database';
 import { deployTokenScenario, type TokenScenario } from '../tokens';
 import { startVictoriaMetrics, victoriaMetricsBinary, type VictoriaMetricsInstance } from '../victoria-metrics';
 import { ensureSigningKey } from './local-setup';
-import { Stack, type ServiceName } from './stack';
+import { Stack, type ServiceName, type StackOptions } from './stack';
 import { waitForHttp } from './wait-for-http';
 
 export interface LocalStack {
@@ -45,6 +45,8 @@ export interface LocalStackOptions {
    * the most recent lines. The log-redaction test greps all of them.
    */
   onLine?: (service: ServiceName, line: string) => void;
+  /** Sources through tsx, or the production build (`pnpm build` first); see StackOptions */
+  runFrom?: StackOptions['runFrom'];
 }
 
 export async function startLocalStack(
@@ -81,6 +83,7 @@ export async function startLocalStack(
   const logs: string[] = [];
   const stack = new Stack({
     nodeArgs,
+    runFrom: options.runFrom,
     env: {
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
