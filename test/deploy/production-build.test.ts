@@ -30,11 +30,10 @@ import {
   type ServiceName,
   type TestDatabase,
 } from '@oca/testkit';
+import { BUILD_SERVICE_SCRIPT, DEV_ONLY_PACKAGES, SERVICE_PORTS } from './recipe';
 
 const run = promisify(execFile);
-const BUILD_SCRIPT = path.join(REPO_ROOT, 'scripts', 'build-service.sh');
-/** Build, test and lint tools and the test fixtures: none may reach a service's folder. */
-const DEV_ONLY = ['typescript', 'tsx', 'esbuild', 'jest', 'ts-jest', '@types/jest', 'eslint', 'typescript-eslint', '@oca/testkit', 'solc', '@foundry-rs/anvil-linux-amd64'];
+const BUILD_SCRIPT = path.join(REPO_ROOT, BUILD_SERVICE_SCRIPT);
 
 jest.setTimeout(120_000);
 
@@ -118,11 +117,8 @@ async function productionEnv(): Promise<Record<string, string>> {
     GATEWAY_NETWORKS: 'devnet',
     GATEWAY_HOST: '127.0.0.1',
     GATEWAY_PORT: String(gatewayPort),
-    GATEWAY_METRICS_PORT: String(opsPorts.gateway),
-    EXECUTOR_METRICS_PORT: String(opsPorts['agent-executor']),
-    AUTH_METRICS_PORT: String(opsPorts.auth),
-    CACHE_METRICS_PORT: String(opsPorts.cache),
-    ANALYTICS_METRICS_PORT: String(opsPorts.analytics),
+    // The variables the Dockerfile's health checks read: a wrong name leaves /ready unanswered here.
+    ...Object.fromEntries(SERVICES.map((service) => [SERVICE_PORTS[service].opsVariable, String(opsPorts[service])])),
     AUTH_SIGNING_KEY_FILE: ensureSigningKey(path.join(workDir, 'keys')),
     SHUTDOWN_DEADLINE_MS: '10000',
   };
@@ -164,7 +160,7 @@ describe('each service folder (scripts/build-service.sh)', () => {
     const entries = storeEntries(folder);
     expect(entries.length).toBeGreaterThan(10);
     const flat = (name: string) => name.replace('/', '+');
-    expect(entries.filter((entry) => DEV_ONLY.some((name) => entry.startsWith(`${flat(name)}@`)))).toEqual([]);
+    expect(entries.filter((entry) => DEV_ONLY_PACKAGES.some((name) => entry.startsWith(`${flat(name)}@`)))).toEqual([]);
     expect(readdirSync(path.join(folder, 'node_modules', '@oca'))).not.toContain('testkit');
     // Workspace packages arrive as their packed files: dist/, no sources.
     for (const pkg of readdirSync(path.join(folder, 'node_modules', '@oca'))) {
