@@ -48,7 +48,7 @@ function chain(name: string): Stage[] {
   const result: Stage[] = [];
   for (let stage: Stage | undefined = stageNamed(name); stage; ) {
     result.push(stage);
-    const base = stage.from.getImage() ?? '';
+    const base: string = stage.from.getImage() ?? '';
     stage = stageNames.has(base) ? stageNamed(base) : undefined;
   }
   return result;
