@@ -10,16 +10,34 @@
  * BENCH_ROWS=paused runs only the executor-paused rows (the gateway's own ceiling; what the
  * before/after comparisons in docs/benchmarks.md use). BENCH_NODE_ARGS passes node flags to every
  * service, e.g. `--max-semi-space-size=64`.
+ *
+ * `--mode development` (default) runs the services from their TypeScript sources through tsx;
+ * `--mode production` runs the production build, `node services/<name>/dist/main.js` (run
+ * `pnpm build` first). docs/benchmarks.md says which mode each figure comes from.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { startLocalStack } from '@oca/testkit';
+import { REPO_ROOT, SERVICES, startLocalStack } from '@oca/testkit';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,1000').split(',').map(Number);
 const PAUSED_ONLY = process.env.BENCH_ROWS === 'paused';
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+type Mode = 'development' | 'production';
+
+function modeFromArgs(): Mode {
+  const { values } = parseArgs({ options: { mode: { type: 'string', default: 'development' } } });
+  if (values.mode !== 'development' && values.mode !== 'production') throw new Error(`--mode must be development or production, not ${values.mode}`);
+  if (values.mode === 'production') {
+    const missing = SERVICES.filter((name) => !existsSync(path.join(REPO_ROOT, 'services', name, 'dist', 'main.js')));
+    if (missing.length > 0) throw new Error(`no production build of ${missing.join(', ')}: run pnpm build first`);
+  }
+  return values.mode;
+}
 
 interface Row {
   target: string;
@@ -62,6 +80,7 @@ async function helloWorldCeiling(connections: number): Promise<Row> {
 }
 
 async function main(): Promise<void> {
+  const mode = modeFromArgs();
   // Limits sized for the load: the benchmark measures throughput, not the rate limiter.
   const local = await startLocalStack(
     {
@@ -75,6 +94,7 @@ async function main(): Promise<void> {
     },
     'bench',
     NODE_ARGS,
+    { runFrom: mode === 'production' ? 'dist' : 'source' },
   );
   const rows: Row[] = [];
   try {
@@ -105,7 +125,7 @@ async function main(): Promise<void> {
     await local.close();
   }
 
-  process.stdout.write(`\nsubmissions benchmark: ${SECONDS}s per run, ${new Date().toISOString()}\n\n`);
+  process.stdout.write(`\nsubmissions benchmark: ${mode} mode, ${SECONDS}s per run, ${new Date().toISOString()}\n\n`);
   process.stdout.write('| target | connections | req/s | p50 ms | p99 ms | non-2xx | errors |\n|---|---|---|---|---|---|---|\n');
   for (const r of rows) process.stdout.write(`| ${r.target} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |\n`);
   for (const connections of CONNECTIONS) {

@@ -16,7 +16,7 @@ import { createTestDatabase, type TestDatabase } from '../test-database';
 import { deployTokenScenario, type TokenScenario } from '../tokens';
 import { startVictoriaMetrics, victoriaMetricsBinary, type VictoriaMetricsInstance } from '../victoria-metrics';
 import { ensureSigningKey } from './local-setup';
-import { SERVICES, Stack, type ServiceName } from './stack';
+import { SERVICES, Stack, type ServiceName, type StackOptions } from './stack';
 import { waitForHttp } from './wait-for-http';
 
 export interface LocalStack {
@@ -56,6 +56,8 @@ export interface LocalStackOptions {
    * @default all of SERVICES
    */
   services?: readonly ServiceName[];
+  /** Sources through tsx, or the production build (`pnpm build` first); see StackOptions */
+  runFrom?: StackOptions['runFrom'];
 }
 
 export async function startLocalStack(
@@ -119,6 +121,7 @@ export async function startLocalStack(
   };
   const stack = new Stack({
     nodeArgs,
+    runFrom: options.runFrom,
     env,
     onLine: (service, line) => {
       options.onLine?.(service, line);

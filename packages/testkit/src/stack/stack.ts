@@ -1,7 +1,8 @@
 /**
  * Starts the product's services as separate processes (the way production runs them) for the
- * dev stack, the end-to-end tests and the benchmarks. Each service is `node --import tsx` on its
- * src/main.ts with workspace packages resolved to their sources.
+ * dev stack, the end-to-end tests and the benchmarks. By default each service is `node --import
+ * tsx` on its src/main.ts with workspace packages resolved to their sources; `runFrom: 'dist'`
+ * runs the production build instead (`node dist/main.js`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -17,6 +18,18 @@ export interface StackOptions {
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Extra node flags for every service, e.g. ['--cpu-prof'] when profiling */
   nodeArgs?: string[];
+  /**
+   * `source`: TypeScript sources through tsx, workspace packages from their sources (no build
+   * needed). `dist`: the compiled `dist/main.js` with workspace packages from their `dist/`, as in
+   * production; needs `pnpm build` first.
+   * @default 'source'
+   */
+  runFrom?: 'source' | 'dist';
+  /**
+   * Per-service folder holding `dist/main.js` when `runFrom` is `dist`, e.g. a folder made by
+   * scripts/build-service.sh; default: `services/<name>` of this repository.
+   */
+  serviceDirs?: Partial<Record<ServiceName, string>>;
   /** Where each output line goes; default: prefixed onto this process's stdout */
   onLine?: (service: ServiceName, line: string) => void;
 }
@@ -37,9 +50,20 @@ export class Stack {
     });
   }
 
+  /** node's arguments and working directory for one service */
+  private commandOf(name: ServiceName): { args: string[]; cwd: string } {
+    const nodeArgs = this.options.nodeArgs ?? [];
+    if (this.options.runFrom === 'dist') {
+      const dir = this.options.serviceDirs?.[name] ?? path.join(REPO_ROOT, 'services', name);
+      return { args: [...nodeArgs, path.join('dist', 'main.js')], cwd: dir };
+    }
+    return { args: [...nodeArgs, '--conditions=development', '--import', 'tsx', path.join('services', name, 'src', 'main.ts')], cwd: REPO_ROOT };
+  }
+
   start(name: ServiceName): RunningService {
-    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), '--conditions=development', '--import', 'tsx', path.join('services', name, 'src', 'main.ts')], {
-      cwd: REPO_ROOT,
+    const { args, cwd } = this.commandOf(name);
+    const child = spawn(process.execPath, args, {
+      cwd,
       env: { ...process.env, ...this.options.env, ...this.options.serviceEnv?.[name] },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
