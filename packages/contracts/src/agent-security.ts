@@ -99,6 +99,34 @@ export const SecurityCapabilities = z.object({
 export type SecurityCapabilities = z.infer<typeof SecurityCapabilities>;
 
 /** Buy, wallet transfer and sell simulated in one eth_call; null fields were not measurable. */
+/** One real holder's own sale, simulated from its address with its real balance. */
+export const HolderSale = z.object({
+  address: Address,
+  balance: RawAmount,
+  /** `all`: the whole balance sold at once; `part`: only a small amount (0.1 % of the pool) sold; `none`: neither. */
+  sold: z.enum(['all', 'part', 'none']),
+  /** Like `sellTax`, measured on the small sale (no price impact to mistake for a tax); null when nothing sold. */
+  sellTax: Fraction.nullable(),
+  /** Why the sale failed (the token's or the pool's revert reason). */
+  reason: z.string().nullable(),
+});
+export type HolderSale = z.infer<typeof HolderSale>;
+
+/**
+ * The largest real holders' own sales (honeypot.is's holder analysis): tokens exist that let a fresh
+ * wallet buy and sell and trap everyone who already holds. Sampled: EOAs only — not pools, the
+ * burn addresses, contracts (lockers, vaults) or the owner (who can exempt himself).
+ */
+export const HolderSaleAnalysis = z.object({
+  sampled: z.number().int(),
+  canSell: z.number().int(),
+  cannotSell: z.number().int(),
+  averageTax: Fraction.nullable(),
+  highestTax: Fraction.nullable(),
+  sales: z.array(HolderSale),
+});
+export type HolderSaleAnalysis = z.infer<typeof HolderSaleAnalysis>;
+
 export const SecurityTrading = z.object({
   /**
    * `v2-pair` / `v3-pool`: swapped through `pool` (the deepest pool, V2 or V3, against a wrapped
@@ -119,6 +147,8 @@ export const SecurityTrading = z.object({
   honeypotReason: z.string().nullable(),
   buyGas: z.number().int().nullable(),
   sellGas: z.number().int().nullable(),
+  /** null when there was no pool to sell into, no holder to sample, or the token is a wrapped native coin. */
+  holderAnalysis: HolderSaleAnalysis.nullable(),
 });
 export type SecurityTrading = z.infer<typeof SecurityTrading>;
 

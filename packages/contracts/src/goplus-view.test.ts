@@ -77,6 +77,7 @@ function result(pools: SecurityPool[] = [pool({})]): SecurityResult {
         honeypotReason: null,
         buyGas: 1,
         sellGas: 1,
+        holderAnalysis: null,
       },
       holders: {
         holderCount: 2,

@@ -1,7 +1,8 @@
 import type { Finding, Network, Severity } from '@oca/contracts';
 import type { Address, Hex } from 'viem';
 import { RISKY_SELECTORS } from './risky-functions';
-import type { RiskyFunction, RiskyFunctionCategory, SecurityCapabilities, SecurityContract, SecurityHolders, SecurityLiquidity, SecurityToken, SecurityTrading } from './schemas';
+import { HONEYPOT_SELL_TAX } from './trading';
+import type { HolderSaleAnalysis, RiskyFunction, RiskyFunctionCategory, SecurityCapabilities, SecurityContract, SecurityHolders, SecurityLiquidity, SecurityToken, SecurityTrading } from './schemas';
 
 /** Everything the findings are written from. */
 export interface SecurityFacts {
@@ -129,7 +130,17 @@ function tradingFindings({ trading, transferFailure, holders, simulationReverted
     return [{ severity: 'high', title: 'Buying fails', evidence: `A simulated buy ${where} did not deliver tokens: ${trading.honeypotReason}.` }];
   }
   const out: Finding[] = [];
-  if (trading.isHoneypot) {
+  const sales = trading.holderAnalysis;
+  const trapped = sales !== null && sales.sampled > 0 && sales.cannotSell * 2 >= sales.sampled;
+  // A fresh sell went through (with a tax below confiscatory): the trap only shows in the holders' sales.
+  const freshSold = trading.sellTax !== null && trading.sellTax < HONEYPOT_SELL_TAX;
+  if (trading.isHoneypot && trapped && freshSold) {
+    out.push({
+      severity: 'critical',
+      title: 'Honeypot: existing holders cannot sell',
+      evidence: `A fresh wallet bought and sold ${where}, but ${sales.cannotSell} of the ${sales.sampled} largest holders cannot sell their own tokens from their own addresses (${blockedSales(sales)}): the token traps those who already hold it.`,
+    });
+  } else if (trading.isHoneypot) {
     out.push({ severity: 'critical', title: 'Honeypot: selling fails', evidence: `A simulated buy ${where} worked, then the sell failed: ${trading.honeypotReason}.` });
   } else if (trading.cannotSellAll) {
     out.push({ severity: 'high', title: 'Cannot sell the whole balance', evidence: `Selling the whole bought amount ${where} reverted; a tenth of it sold.` });
@@ -143,10 +154,26 @@ function tradingFindings({ trading, transferFailure, holders, simulationReverted
     out.push({ severity: taxSeverity(value), title: `${name} tax ${pct(value * 100)}`, evidence: `Simulated ${name.toLowerCase()} ${where}: ${pct(value * 100)} of the amount the reserves promise did not arrive.` });
   }
   if (transferFailure) out.push({ severity: 'high', title: 'Wallet-to-wallet transfers fail', evidence: `A simulated transfer to a fresh address failed: ${transferFailure}.` });
+  if (sales && sales.cannotSell > 0 && !trapped) {
+    out.push({ severity: 'high', title: 'Some holders cannot sell', evidence: `${sales.cannotSell} of the ${sales.sampled} largest holders cannot sell their own tokens ${where} (${blockedSales(sales)}).` });
+  }
   if (out.length === 0) {
     out.push({ severity: 'info', title: 'Buy and sell simulated without tax', evidence: `Bought, transferred and sold the whole amount ${where}; every step delivered what the reserves promised.` });
   }
+  if (sales && sales.cannotSell === 0) {
+    const taxes = sales.highestTax ? `; sell tax ${pct((sales.averageTax ?? 0) * 100)} on average, ${pct(sales.highestTax * 100)} at most` : ', without tax';
+    out.push({ severity: 'info', title: `The ${sales.sampled} largest holders can sell`, evidence: `Each sold its own tokens from its own address ${where} (${sales.sales.filter((s) => s.sold === 'all').length} its whole balance at once)${taxes}.` });
+  }
   return out;
+}
+
+/** The holders whose sale failed, with the reason, for evidence. */
+function blockedSales(sales: HolderSaleAnalysis): string {
+  return sales.sales
+    .filter((s) => s.sold === 'none')
+    .slice(0, 3)
+    .map((s) => `${s.address}: ${s.reason ?? 'reverted'}`)
+    .join('; ');
 }
 
 function taxSeverity(tax: number): Severity {

@@ -3,6 +3,8 @@ export {
   SecurityData,
   SecurityParams,
   SecurityResult,
+  type HolderSale,
+  type HolderSaleAnalysis,
   type HolderTag,
   type LpLock,
   type RiskyFunction,

@@ -9,6 +9,7 @@ import type { SecurityHolders } from './schemas';
 import type { HolderReading, LpReading, PinnedRead, TokenPools, TokenReading, TradeReading } from './security-reads';
 import { tradingFromSimulation, transferFailure, UNKNOWN_TRADING } from './trading';
 import type { TransferScan } from './transfer-scan';
+import { holderSaleAnalysis, withHolderSales } from './holder-sales';
 
 /** Everything the security agent read of one token, step by step. */
 export interface SecurityReadings {
@@ -52,7 +53,7 @@ export function securityFacts(
     token: { name: facts.name, symbol: facts.symbol, decimals: facts.decimals, totalSupply: totalSupply.toString() },
     contract,
     capabilities,
-    trading: simulation ? tradingFromSimulation(simulation) : UNKNOWN_TRADING,
+    trading: withHolderSales(simulation ? tradingFromSimulation(simulation) : UNKNOWN_TRADING, holderSaleAnalysis(trade.holderSales, trade.salePool, simulation)),
     transferFailure: simulation ? transferFailure(simulation) : null,
     simulationReverted: simulation === null,
     holders,

@@ -7,6 +7,7 @@ import { readContract, resolveProxy, type ContractFacts, type ResolvedProxy } fr
 import { DEAD_ADDRESS, type BalanceSheet } from './holder-stats';
 import { orientPools, type LockerReading, type OrientedPool, type V3Reading } from './liquidity';
 import { inspect, simulate, type Inspection, type ProbePool, type Simulation } from './probe/security-probe';
+import { sampleHolders, simulateHolderSales, type HolderCandidate, type HolderSaleOutcome } from './holder-sales';
 import { scanTransfers, type HistoryStart, type TransferScan } from './transfer-scan';
 import { readCandidates, readMintHistory, readPositions, type V3Candidates, type V3MintHistory } from './v3-positions';
 
@@ -63,6 +64,9 @@ export interface TradeReading {
   creatorInspection: Inspection | null;
   /** Per V3 pool, in `TokenPools.v3` order. */
   mintHistories: V3MintHistory[];
+  /** The largest real holders' own sales into `salePool` (null without a pool or a holder to sample). */
+  holderSales: HolderSaleOutcome[] | null;
+  salePool: ProbePool | null;
 }
 
 /** Step 5: LP balances and lock readings per pool (null / [] for V3), and V3 position candidates. */
@@ -121,10 +125,13 @@ export function tokenPools(target: Address, inspection: Inspection): TokenPools 
 }
 
 /** The trade simulation, the pools' LP and Mint histories (plus the creator's balance if no log named it). */
-export async function readTradeAndHistories(at: PinnedRead, pools: TokenPools, holders: HolderReading): Promise<TradeReading> {
+export async function readTradeAndHistories(at: PinnedRead, pools: TokenPools, holders: HolderReading, owner: Address | null): Promise<TradeReading> {
   const { client, target, blockNumber, signal } = at;
   const { creator } = holders;
-  const [simulation, lpScan, creatorInspection, mintHistories] = await abortable(
+  // The holders sell into the deepest pool, the one the fresh simulation tries first.
+  const salePool = pools.oriented[0]?.pool ?? null;
+  const sampled = salePool ? sampleHolders(holderCandidates(holders), { owner, pools: pools.oriented.map((p) => p.pool.pair) }) : [];
+  const [simulation, lpScan, creatorInspection, mintHistories, holderSales] = await abortable(
     Promise.all([
       // The probe catches every failure of the token itself; the call reverting as a whole means
       // something hostile (gas exhaustion), which is a finding, not an agent failure.
@@ -135,10 +142,16 @@ export async function readTradeAndHistories(at: PinnedRead, pools: TokenPools, h
       pools.pairs.length > 0 ? scanWithinBudget(client, pools.pairs, blockNumber, signal, at.historyFrom) : null,
       holders.creatorMissing && creator ? inspect(client, { token: target, accounts: [creator], blockNumber }) : null,
       Promise.all(pools.v3.map((pool) => readMintHistory(client, pool.pair, blockNumber, signal, at.historyFrom))),
+      salePool && sampled.length > 0 ? simulateHolderSales(client, { token: target, pool: salePool, holders: sampled, blockNumber }) : null,
     ]),
     signal,
   );
-  return { simulation, lpScan, creatorInspection, mintHistories };
+  return { simulation, lpScan, creatorInspection, mintHistories, holderSales, salePool };
+}
+
+/** Every candidate with the balance and code size the probe read for it. */
+function holderCandidates({ candidates, inspection }: HolderReading): HolderCandidate[] {
+  return candidates.map((address, i) => ({ address, balance: inspection.balances[i] ?? 0n, codeSize: inspection.codeSizes[i] ?? 0 }));
 }
 
 /**

@@ -66,7 +66,7 @@ async function analyse(params: SecurityParams, ctx: AgentContext): Promise<Secur
   const pools = tokenPools(target, holders.inspection);
   // 4. The trade simulation, the pools' LP and Mint histories — from the token's creation: no
   // pool can mint LP or positions for a token before it exists.
-  const trade = await readTradeAndHistories({ ...at, historyFrom: token.scan.ok ? token.scan.value.start : undefined }, pools, holders);
+  const trade = await readTradeAndHistories({ ...at, historyFrom: token.scan.ok ? token.scan.value.start : undefined }, pools, holders, token.facts.owner);
   // 5. LP balances and locks per V2 pool, V3 position candidates.
   const lp = await readLpHolders(at, pools, { owner: token.facts.owner, creator: holders.creator }, lockers, trade);
   // 6. V3 position NFTs of the managers found.

@@ -19,6 +19,7 @@ export const UNKNOWN_TRADING: SecurityTrading = {
   honeypotReason: null,
   buyGas: null,
   sellGas: null,
+  holderAnalysis: null,
 };
 
 /**
@@ -66,6 +67,7 @@ export function tradingFromSimulation(s: Simulation): SecurityTrading {
     // Wrapping is a deposit, not a swap through the token; only the sell (withdraw) is measured.
     buyGas: s.route === 2 ? null : Number(s.buyGas),
     sellGas: s.sellOk ? Number(s.sellGas) : null,
+    holderAnalysis: null,
   };
 }
 

@@ -630,3 +630,55 @@ describe('unusable targets', () => {
     await expect(analyse(scenario.uniswapV2Factory)).rejects.toThrow(/not an ERC-20/);
   });
 });
+
+describe('the largest holders sell for real (holder analysis)', () => {
+  const sales = (key: SecurityTokenKey) => result(key).data.trading.holderAnalysis!;
+  const sampledAddresses = (key: SecurityTokenKey) => sales(key).sales.map((s) => s.address).sort();
+
+  it('samples the EOA holders only: not the owner, the pools, the burn address or contracts (the factory)', () => {
+    for (const key of ['blacklist', 'holderTrap'] as const) expect(sampledAddresses(key)).toEqual([...scenario.holders].sort());
+    // Without an owner, the deployer is a holder like any other (it kept the rest of the supply).
+    for (const key of ['clean', 'v3Clean'] as const) expect(sampledAddresses(key)).toEqual([...scenario.holders, scenario.deployer].sort());
+  });
+
+  it('a token that traps its existing holders is a honeypot, though a fresh round trip passes', () => {
+    const r = result('holderTrap');
+    // The fresh wallet's buy and sell went through, without tax...
+    expect(r.data.trading.sellTax).toBe(0);
+    expect(r.data.trading.buyTax).toBe(0);
+    // ...but none of the real holders can sell their own tokens.
+    expect(sales('holderTrap')).toMatchObject({ sampled: 3, canSell: 0, cannotSell: 3 });
+    for (const sale of sales('holderTrap').sales) expect(sale).toMatchObject({ sold: 'none', reason: 'rewards pending' });
+    expect(r.data.trading.isHoneypot).toBe(true);
+    expect(r.data.trading.honeypotReason).toMatch(/^3 of the 3 largest holders cannot sell/);
+    expect(r.findings[0]).toMatchObject({ severity: 'critical', title: 'Honeypot: existing holders cannot sell' });
+    expect(r.data.verdict).toBe('CRITICAL');
+  });
+
+  it('clean tokens: every sampled holder sells its whole balance without tax', () => {
+    for (const key of ['clean', 'v3Clean'] as const) {
+      expect(sales(key)).toMatchObject({ sampled: 4, canSell: 4, cannotSell: 0, averageTax: 0, highestTax: 0 });
+      expect(sales(key).sales.every((s) => s.sold === 'all')).toBe(true);
+      expect(result(key).findings).toContainEqual(expect.objectContaining({ severity: 'info', title: 'The 4 largest holders can sell' }));
+    }
+  });
+
+  it('the 50 % sell tax is what every holder pays too — except the fee wallet (the deployer), which the token exempts', () => {
+    for (const s of sales('sellTax').sales) expect(s.sellTax).toBeCloseTo(s.address === scenario.deployer ? 0 : 0.5, 2);
+    expect(sales('sellTax').sales.map((s) => s.address)).toContain(scenario.deployer);
+    expect(sales('sellTax').highestTax).toBeCloseTo(0.5, 2);
+  });
+
+  it('one blacklisted holder is named, without calling the token a honeypot', () => {
+    const blocked = sales('blacklist').sales.filter((s) => s.sold === 'none');
+    expect(blocked).toEqual([expect.objectContaining({ address: scenario.holders[2], reason: 'blacklisted' })]);
+    expect(result('blacklist').data.trading.isHoneypot).toBe(false);
+    expect(result('blacklist').findings).toContainEqual(expect.objectContaining({ severity: 'high', title: 'Some holders cannot sell' }));
+  });
+
+  it('a per-transaction limit stops a whole-balance sale, not a small one', async () => {
+    const maxTx = (await rpc.readContract({ address: scenario.tokens.maxTx.address, abi: parseAbi(['function maxTxAmount() view returns (uint256)']), functionName: 'maxTxAmount' })) as bigint;
+    for (const s of sales('maxTx').sales) expect(s.sold).toBe(BigInt(s.balance) > maxTx ? 'part' : 'all');
+    expect(sales('maxTx').cannotSell).toBe(0);
+  });
+});

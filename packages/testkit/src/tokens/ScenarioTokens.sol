@@ -61,6 +61,26 @@ contract OwnerSellOnlyToken is PairAwareToken {
     }
 }
 
+/// Traps everyone who held it before the owner's innocuously named `syncRewards()`: from then on,
+/// an address that first received the token earlier cannot sell into a pair, while an address that
+/// first receives it afterwards can. A fresh wallet's buy-then-sell simulation passes; the real
+/// holders' own sales revert. No catalogued selector gives it away.
+contract HolderTrapToken is PairAwareToken {
+    mapping(address => uint256) private _firstReceived;
+    uint256 private _trapFrom;
+
+    constructor(uint256 supply) PairAwareToken("Holder Trap Token", "TRAP", supply) {}
+
+    function syncRewards() external onlyOwner {
+        _trapFrom = block.number;
+    }
+
+    function _beforeTokenTransfer(address from, address to, uint256) internal override {
+        if (_trapFrom != 0 && isMarketPair[to] && from != owner() && _firstReceived[from] < _trapFrom) revert("rewards pending");
+        if (to != address(0) && _firstReceived[to] == 0) _firstReceived[to] = block.number;
+    }
+}
+
 /// Fee on transfer: a fixed 50 % of every sell goes to the fee wallet. No setter, so the tax
 /// cannot change; ownership is renounced by the scenario.
 contract SellTaxToken is PairAwareToken {

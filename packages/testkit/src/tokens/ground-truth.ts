@@ -59,6 +59,7 @@ export const SECURITY_TOKEN_KEYS = [
   'v3SellTax',
   'v3Honeypot',
   'v3Locked',
+  'holderTrap',
 ] as const;
 export type SecurityTokenKey = (typeof SECURITY_TOKEN_KEYS)[number];
 

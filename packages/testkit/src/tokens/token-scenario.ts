@@ -116,6 +116,8 @@ export async function deployTokenScenario(rpcUrl: string, options: TokenScenario
   const v3Locks = await lockV3Positions(b, v3, locker);
   const lpLocks = await lockV2Liquidity(b, locker);
   await ownerActions(b);
+  // Last, so every address deployed before it stays where it was.
+  await deployHolderTrap(b);
   return {
     rpcUrl,
     chainId: b.d.chainId,
@@ -407,6 +409,24 @@ async function ownerActions(b: TokenBuild): Promise<void> {
   await d.write(tokens.balanceRewrite.address, art('BalanceRewriteToken'), 'setBalance', [holders[0], REWRITTEN_BALANCE]);
   await d.write(tokens.sellTax.address, art('SellTaxToken'), 'renounceOwnership', []);
   tokens.weth.totalSupply = ((await d.read(b.weth, ARTIFACTS.weth9, 'totalSupply', [])) as bigint).toString();
+}
+
+/**
+ * The token that traps its existing holders: a WETH pool (LP burned), the three holders and the
+ * factory get their share, then the owner springs the trap. A fresh buy-then-sell still passes.
+ */
+async function deployHolderTrap(b: TokenBuild): Promise<void> {
+  const { d, art, pools, deployer } = b;
+  const artifact = art('HolderTrapToken');
+  const address = await d.deploy(artifact, [TOKEN_SCENARIO_SUPPLY]);
+  await addToken(b, 'holderTrap', address, artifact, owned(deployer, ['isHoneypot']));
+  await d.write(b.weth, ARTIFACTS.weth9, 'deposit', [], POOL_WETH);
+  const pair = await pools.create(address);
+  b.tokens.holderTrap.wethPair = pair;
+  await d.write(address, artifact, 'setMarketPair', [pair, true]);
+  await pools.addLiquidity(address, artifact, POOL_TOKENS, POOL_WETH, DEAD_ADDRESS);
+  await transferToHolders(b, address, artifact, true);
+  await d.write(address, artifact, 'syncRewards', []);
 }
 
 function hasMarketPairs(key: SecurityTokenKey): boolean {

@@ -1,4 +1,4 @@
-import type { ChainClient } from '@oca/chain';
+import { isExecutionError, type ChainClient } from '@oca/chain';
 import { decodeFunctionResult, encodeFunctionData, getAddress, keccak256, slice, toHex, type Address, type Hex } from 'viem';
 import { SECURITY_PROBE_ABI, SECURITY_PROBE_RUNTIME } from './security-probe.generated';
 
@@ -147,6 +147,56 @@ function decodeSimulation(data: Hex) {
  * and `account` also keep viem from folding the call into a Multicall3 batch, which would run it
  * with the multicall contract as msg.sender.
  */
+/** A real holder's sale to simulate: sells `amount` of its own tokens into `pool`. */
+export interface HolderSaleRequest {
+  token: Address;
+  pool: { pair: Address; version: 2 | 3 };
+  quote: Address;
+  holder: Address;
+  amount: bigint;
+  blockNumber: bigint;
+}
+
+/** What a holder's simulated sale did: the probe's `Sale` figures, or the revert data. */
+export type HolderSaleResult = { ok: true; sold: bigint; expected: bigint; received: bigint } | { ok: false; revertData: Hex };
+
+/**
+ * Sells `amount` of the holder's own tokens from the holder's own address: the probe's code is put
+ * at the holder's address by a state override (an EOA has none; its token balance, allowances and
+ * every flag the token keeps about it stay as they are) and the call comes from the holder itself,
+ * so the token sees exactly the sender a real sale would have. `sellStep` does the transfer into
+ * the pool and the swap, as in the fresh simulation. A revert is a result, not an error.
+ */
+export async function sellAsHolder(client: ChainClient, request: HolderSaleRequest): Promise<HolderSaleResult> {
+  const route = request.pool.version === 3 ? 3 : 1;
+  const data = encodeFunctionData({ abi: SECURITY_PROBE_ABI, functionName: 'sellStep', args: [request.token, request.pool.pair, request.quote, request.amount, route] });
+  try {
+    const { data: out } = await client.call({
+      account: request.holder,
+      to: request.holder,
+      data,
+      gas: SIMULATE_GAS,
+      blockNumber: request.blockNumber,
+      stateOverride: [{ address: request.holder, code: SECURITY_PROBE_RUNTIME }],
+    });
+    const sale = decodeFunctionResult({ abi: SECURITY_PROBE_ABI, functionName: 'sellStep', data: out ?? '0x' });
+    return { ok: true, sold: sale.sold, expected: sale.expected, received: sale.received };
+  } catch (err) {
+    if (!isExecutionError(err)) throw err;
+    return { ok: false, revertData: revertDataOf(err) };
+  }
+}
+
+/** The revert data viem attached somewhere along the error's causes; 0x when none. */
+function revertDataOf(err: unknown): Hex {
+  for (let e = err as { data?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
+    if (typeof e.data === 'string' && e.data.startsWith('0x')) return e.data as Hex;
+    const nested = (e.data as { data?: unknown } | undefined)?.data;
+    if (typeof nested === 'string' && nested.startsWith('0x')) return nested as Hex;
+  }
+  return '0x';
+}
+
 async function probeCall(client: ChainClient, data: Hex, blockNumber: bigint, gas: bigint, funded: boolean): Promise<Hex> {
   const { data: out } = await client.call({
     account: PROBE_CALLER,
