@@ -4,7 +4,7 @@
  * results, redelivery, version bumps, and a restart that loses nothing.
  */
 import { newEnvelope } from '@oca/amqp';
-import { cacheKey, REDIS_KEYS } from '@oca/contracts';
+import { AGENT_CATALOG, cacheKey, REDIS_KEYS, type AgentName } from '@oca/contracts';
 import { ADDRESS_A, ADDRESS_B, completion, sleep, startCacheHarness, until, type CacheHarness } from './helpers';
 
 let h: CacheHarness;
@@ -17,7 +17,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const keyOf = (agent: string, params: Record<string, unknown>, version = 1) => cacheKey(h.redisPrefix, agent, version, params.network as string, params);
+const keyOf = (agent: string, params: Record<string, unknown>, version: number = AGENT_CATALOG[agent as AgentName].version) => cacheKey(h.redisPrefix, agent, version, params.network as string, params);
 const skipped = (reason: string) => h.metric('oca_cache_fill_skipped_total', { reason });
 
 it('writes a succeeded completion as an entry: block number, params, target index, TTL', async () => {
@@ -99,16 +99,17 @@ it('writes the same entry again when a completion is delivered twice', async () 
 
 it('keys an agent version bump apart: the older version entry stays unreachable, not overwritten', async () => {
   const params = { network: 'devnet', lookbackHours: 24, minLiquidityUsd: 1000, limit: 20 };
+  const current = AGENT_CATALOG.trend.version;
   await h.complete(completion(params, { agent: 'trend', blockNumber: 10 }));
-  await h.complete(completion(params, { agent: 'trend', blockNumber: 11, agentVersion: 2 }));
-  const [v1, v2] = await until(async () => {
-    const both = await Promise.all([h.entry(keyOf('trend', params, 1)), h.entry(keyOf('trend', params, 2))]);
+  await h.complete(completion(params, { agent: 'trend', blockNumber: 11, agentVersion: current + 1 }));
+  const [older, newer] = await until(async () => {
+    const both = await Promise.all([h.entry(keyOf('trend', params, current)), h.entry(keyOf('trend', params, current + 1))]);
     return both.every(Boolean) && both;
   }, 'both versions');
-  expect([v1?.blockNumber, v2?.blockNumber]).toEqual([10, 11]);
-  expect(keyOf('trend', params, 2)).toMatch(/:trend:v2:devnet:/);
+  expect([older?.blockNumber, newer?.blockNumber]).toEqual([10, 11]);
+  expect(keyOf('trend', params, current + 1)).toMatch(new RegExp(`:trend:v${current + 1}:devnet:`));
   // trend params name no address: no target index entry.
-  expect(v2?.target).toBeNull();
+  expect(newer?.target).toBeNull();
 });
 
 it('fills every completion published while the app was stopped once it is back (the queue held them)', async () => {

@@ -74,7 +74,7 @@ describe('refresh-ahead', () => {
       cold: completion(security(address(4)), { agent: 'security', finishedAt: almostStale }),
       fresh: completion(security(address(5)), { agent: 'security' }),
     };
-    const keys = Object.fromEntries(Object.entries(seeds).map(([name, m]) => [name, cacheKey(redisPrefix, 'security', 1, 'devnet', m.payload.params)])) as Record<keyof typeof seeds, string>;
+    const keys = Object.fromEntries(Object.entries(seeds).map(([name, m]) => [name, cacheKey(redisPrefix, 'security', AGENT_CATALOG.security.version, 'devnet', m.payload.params)])) as Record<keyof typeof seeds, string>;
     for (const message of Object.values(seeds)) {
       const decision = entryFromCompletion(message, redisPrefix);
       if (!('entry' in decision)) throw new Error('seed not cacheable');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Broker, newEnvelope } from '@oca/amqp';
-import { EXCHANGES, parseCacheEntry, ROUTING_KEYS, type CacheEntry, type JobCompleted } from '@oca/contracts';
+import { AGENT_CATALOG, EXCHANGES, isAgentName, parseCacheEntry, ROUTING_KEYS, type CacheEntry, type JobCompleted } from '@oca/contracts';
 import { createLogger } from '@oca/observability';
 import { scrapeMetric, serviceUrls, sleep, until } from '@oca/testkit';
 import { Redis } from 'ioredis';
@@ -130,7 +130,7 @@ export function completion(
       finishedAt: finishedAt.toISOString(),
       durationMs: 50,
       params,
-      agentVersion: options.agentVersion ?? 1,
+      agentVersion: options.agentVersion ?? (isAgentName(agent) ? AGENT_CATALOG[agent].version : 1),
     },
     { jobId: options.jobId ?? randomUUID(), correlationId: options.correlationId ?? `corr-${randomUUID()}` },
   ) as JobCompleted;

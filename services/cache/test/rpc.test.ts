@@ -4,7 +4,7 @@
  * errors carry their codes; the app serves /ready and /metrics and stops in order.
  */
 import { RpcRemoteError } from '@oca/amqp';
-import { cacheKey, cacheLookupField, REDIS_KEYS, type CacheStats } from '@oca/contracts';
+import { AGENT_CATALOG, cacheKey, cacheLookupField, REDIS_KEYS, type AgentName, type CacheStats } from '@oca/contracts';
 import { ADDRESS_A, ADDRESS_B, completion, startCacheHarness, until, type CacheHarness } from './helpers';
 
 let h: CacheHarness;
@@ -30,7 +30,7 @@ const SEEDS: Record<string, Seed> = {
   addressDevnetB: { agent: 'address', params: { network: 'devnet', address: ADDRESS_B } },
   trendDevnet: { agent: 'trend', params: { network: 'devnet', lookbackHours: 24, minLiquidityUsd: 1000, limit: 20 } },
 };
-const keyOf = (name: string) => cacheKey(h.redisPrefix, SEEDS[name]!.agent, 1, SEEDS[name]!.params.network as string, SEEDS[name]!.params);
+const keyOf = (name: string) => cacheKey(h.redisPrefix, SEEDS[name]!.agent, AGENT_CATALOG[SEEDS[name]!.agent as AgentName].version, SEEDS[name]!.params.network as string, SEEDS[name]!.params);
 
 /** Empties the harness's Redis keys and fills every seed through cache.completions. */
 async function seed(): Promise<void> {
