@@ -213,6 +213,12 @@ export const SecurityPool = z.object({
   address: Address,
   /** The pool's protocol (any fork whose factory maps the pool back counts as its protocol). */
   dex: z.enum(['uniswap-v2', 'uniswap-v3']),
+  /**
+   * Which DEX it is: the name of the network's listed factory that made it (`uniswap-v2`, or a
+   * fork's name where the network lists one), or `unlisted-v2` / `unlisted-v3` for a factory the
+   * agent does not list — a fork whose name it cannot know.
+   */
+  dexName: z.string(),
   factory: Address,
   token0: Address,
   token1: Address,

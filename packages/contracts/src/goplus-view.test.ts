@@ -20,6 +20,7 @@ function pool(overrides: Partial<SecurityPool>): SecurityPool {
   return {
     address: PAIR,
     dex: 'uniswap-v2',
+    dexName: 'uniswap-v2',
     factory: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512',
     token0: WETH,
     token1: TOKEN,

@@ -60,8 +60,8 @@ export function toGoPlusTokenSecurity(result: SecurityResult): GoPlusTokenSecuri
     is_in_dex: flag(liquidity.pools.length > 0),
     dex: liquidity.pools.map((p) =>
       p.dex === 'uniswap-v3'
-        ? { liquidity_type: 'UniV3', name: 'UniswapV3', pair: p.address, liquidity: '' }
-        : { liquidity_type: 'UniV2', name: 'UniswapV2', pair: p.address, liquidity: '' },
+        ? { liquidity_type: 'UniV3', name: goPlusDexName(p.dexName), pair: p.address, liquidity: '' }
+        : { liquidity_type: 'UniV2', name: goPlusDexName(p.dexName), pair: p.address, liquidity: '' },
     ),
     holders: (holders?.topHolders ?? []).map((h) => holder(h, units)),
     lp_holder_count: lpPool?.lpHolderCount != null ? String(lpPool.lpHolderCount) : '',
@@ -87,3 +87,18 @@ const tax = (value: number | null) => (value === null ? '' : trim(value));
 const fraction = (percent: number) => trim(percent / 100);
 const trim = (n: number) => String(Number(n.toFixed(8)));
 
+
+/** GoPlus's DEX names for the factories the agents list; a listed name GoPlus has no spelling for is kept as is. */
+const GOPLUS_DEX_NAMES: Record<string, string> = {
+  'uniswap-v2': 'UniswapV2',
+  'uniswap-v3': 'UniswapV3',
+  'pancakeswap-v2': 'PancakeV2',
+  'pancakeswap-v3': 'PancakeV3',
+  sushiswap: 'SushiSwap',
+  'unlisted-v2': 'Unlisted V2 fork',
+  'unlisted-v3': 'Unlisted V3 fork',
+};
+
+function goPlusDexName(dexName: string): string {
+  return GOPLUS_DEX_NAMES[dexName] ?? dexName;
+}

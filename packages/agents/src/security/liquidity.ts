@@ -1,4 +1,4 @@
-import type { LpLocker } from '@oca/chain';
+import type { DexDeployment, LpLocker } from '@oca/chain';
 import type { Address } from 'viem';
 import { BURN_ADDRESSES, distribution, percent, type BalanceSheet } from './holder-stats';
 import type { ProbePool } from './probe/security-probe';
@@ -48,13 +48,21 @@ export function orientPools(token: Address, pools: readonly ProbePool[]): Orient
 export const V3_LP_UNKNOWN =
   'Uniswap V3 liquidity is held as positions (position-manager NFTs or raw pool positions), not as a fungible LP token, and this pool’s positions belong to contracts that are not position managers (no NFT and no EOA accounts for them), so burned and locked shares are not read.';
 
+/** The listed factory's name (Uniswap or a fork), or what kind of unlisted factory made the pool. */
+export function dexNameOf(deployment: DexDeployment | undefined, pool: { factory: Address; version: 2 | 3 }): string {
+  const factories = pool.version === 3 ? (deployment?.v3Factories ?? []) : (deployment?.v2Factories ?? []);
+  const listed = factories.find((f) => f.address.toLowerCase() === pool.factory.toLowerCase());
+  return listed?.name ?? `unlisted-v${pool.version}`;
+}
+
 /** The figures every pool carries, V2 or V3. */
-function poolFigures(oriented: OrientedPool) {
+function poolFigures(oriented: OrientedPool, deployment?: DexDeployment) {
   const { pool } = oriented;
   const v3 = pool.version === 3;
   return {
     address: pool.pair,
     dex: v3 ? ('uniswap-v3' as const) : ('uniswap-v2' as const),
+    dexName: dexNameOf(deployment, pool),
     factory: pool.factory,
     token0: pool.token0,
     token1: pool.token1,
@@ -75,9 +83,9 @@ export interface V3Reading {
 }
 
 /** A V3 pool whose positions were not (or could not be) attributed: reserves and price, LP figures unknown. */
-function unknownV3Pool(oriented: OrientedPool, reason: string, positionLiquidity: bigint | null): SecurityPool {
+function unknownV3Pool(oriented: OrientedPool, reason: string, positionLiquidity: bigint | null, deployment?: DexDeployment): SecurityPool {
   return {
-    ...poolFigures(oriented),
+    ...poolFigures(oriented, deployment),
     lpTotalSupply: null,
     positionLiquidity: positionLiquidity === null ? null : positionLiquidity.toString(),
     lpHolderCount: null,
@@ -98,9 +106,15 @@ function unknownV3Pool(oriented: OrientedPool, reason: string, positionLiquidity
  * are not managers is reported as unattributed, and then (as with an unclassified contract) the
  * locked share is null: who controls it is not known.
  */
-export function describeV3Pool(oriented: OrientedPool, reading: V3Reading | null, roles: { owner: Address | null; creator: Address | null }, lockers: readonly LpLocker[] = []): SecurityPool {
-  if (!reading) return unknownV3Pool(oriented, V3_LP_UNKNOWN, null);
-  if (!reading.history.ok) return unknownV3Pool(oriented, reading.history.reason, null);
+export function describeV3Pool(
+  oriented: OrientedPool,
+  reading: V3Reading | null,
+  roles: { owner: Address | null; creator: Address | null },
+  lockers: readonly LpLocker[] = [],
+  deployment?: DexDeployment,
+): SecurityPool {
+  if (!reading) return unknownV3Pool(oriented, V3_LP_UNKNOWN, null, deployment);
+  if (!reading.history.ok) return unknownV3Pool(oriented, reading.history.reason, null, deployment);
   const candidates = reading.candidates!;
   const total = [...candidates.liquidity.values()].reduce((sum, l) => sum + l, 0n);
   const nfts = backedPositions(reading.nfts, candidates.liquidity);
@@ -120,7 +134,7 @@ export function describeV3Pool(oriented: OrientedPool, reading: V3Reading | null
     if (codeSize === 0 || BURN_ADDRESSES.has(raw.owner)) credit(raw.owner, candidates.liquidity.get(raw.key) ?? 0n, false, codeSize);
   }
   const attributed = [...byOwner.values()].reduce((sum, e) => sum + e.liquidity, 0n);
-  if (total > 0n && attributed === 0n) return unknownV3Pool(oriented, V3_LP_UNKNOWN, total);
+  if (total > 0n && attributed === 0n) return unknownV3Pool(oriented, V3_LP_UNKNOWN, total, deployment);
 
   const owners = [...byOwner.keys()];
   const sheet: BalanceSheet = { accounts: owners, balances: owners.map((o) => byOwner.get(o)!.liquidity), codeSizes: owners.map((o) => byOwner.get(o)!.codeSize) };
@@ -149,7 +163,7 @@ export function describeV3Pool(oriented: OrientedPool, reading: V3Reading | null
         ? 'Some position NFTs sit in contracts that are not known lockers, so the locked share is unknown.'
         : null;
   return {
-    ...poolFigures(oriented),
+    ...poolFigures(oriented, deployment),
     lpTotalSupply: null,
     positionLiquidity: total.toString(),
     lpHolderCount: dist.holderCount,
@@ -168,7 +182,13 @@ export function describeV3Pool(oriented: OrientedPool, reading: V3Reading | null
  * LP in a burn address is burned; in a known locker, locked as far as the locker says (expired
  * locks are not counted); in any other contract, unclassified, which makes the locked share null.
  */
-export function describePool(oriented: OrientedPool, lp: BalanceSheet, roles: { owner: Address | null; creator: Address | null }, lockers: readonly LockerReading[] = []): SecurityPool {
+export function describePool(
+  oriented: OrientedPool,
+  lp: BalanceSheet,
+  roles: { owner: Address | null; creator: Address | null },
+  lockers: readonly LockerReading[] = [],
+  deployment?: DexDeployment,
+): SecurityPool {
   const { pool } = oriented;
   const lockerSet = new Set(lockers.map((l) => l.locker.address));
   const dist = distribution(lp, pool.lpSupply, { owner: roles.owner, creator: roles.creator, lockers: lockerSet });
@@ -202,7 +222,7 @@ export function describePool(oriented: OrientedPool, lp: BalanceSheet, roles: { 
       ? 'A known locker holds LP tokens but did not answer lockedBalance(), so the locked share is unknown.'
       : null;
   return {
-    ...poolFigures(oriented),
+    ...poolFigures(oriented, deployment),
     lpTotalSupply: pool.lpSupply.toString(),
     positionLiquidity: null,
     lpHolderCount: dist.holderCount,

@@ -1,4 +1,4 @@
-import type { LpLocker } from '@oca/chain';
+import { DEX_DEPLOYMENTS, type LpLocker } from '@oca/chain';
 import type { Network } from '@oca/contracts';
 import type { Address } from 'viem';
 import { analyseCode } from './code-analysis';
@@ -42,7 +42,9 @@ export function securityFacts(
   const holders = scan.ok ? holdersOf(sheet, totalSupply, { owner, creator, pools: poolSet }, scan.value) : null;
   const liquidity = liquidityOf(
     pools.oriented.map((p, i) =>
-      p.pool.version === 3 ? describeV3Pool(p, v3.get(p.pool.pair) ?? null, { owner, creator }, lockers) : describePool(p, lp.lpSheets[i]!, { owner, creator }, lp.lockerReadings[i]),
+      p.pool.version === 3
+        ? describeV3Pool(p, v3.get(p.pool.pair) ?? null, { owner, creator }, lockers, DEX_DEPLOYMENTS[network])
+        : describePool(p, lp.lpSheets[i]!, { owner, creator }, lp.lockerReadings[i], DEX_DEPLOYMENTS[network]),
     ),
   );
   const { simulation, lpScan } = trade;

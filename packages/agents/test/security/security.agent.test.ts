@@ -601,14 +601,15 @@ describe('GoPlus view', () => {
     const lp = toGoPlus(result('lpHeld')).result[scenario.tokens.lpHeld.address.toLowerCase()]!;
     expect(lp.lp_holders[0]).toMatchObject({ address: scenario.deployer, is_locked: '0', is_contract: '0' });
     expect(Number(lp.lp_holders[0]!.percent)).toBeGreaterThan(0.9999);
-    expect(lp.dex).toEqual([{ liquidity_type: 'UniV2', name: 'UniswapV2', pair: scenario.tokens.lpHeld.wethPair, liquidity: '' }]);
+    // The scenario's own factories are not the devnet's listed DEX core: an unlisted fork, named as such.
+    expect(lp.dex).toEqual([{ liquidity_type: 'UniV2', name: 'Unlisted V2 fork', pair: scenario.tokens.lpHeld.wethPair, liquidity: '' }]);
   });
 
   it('lists V3 pools under dex; a raw V3 position’s EOA owner is an lp_holder, unlocked', () => {
     const v3 = toGoPlus(result('v3Honeypot')).result[scenario.tokens.v3Honeypot.address.toLowerCase()]!;
     expect(v3).toMatchObject({ is_in_dex: '1', lp_holder_count: '1', lp_total_supply: '' });
     expect(v3.lp_holders).toEqual([expect.objectContaining({ address: scenario.deployer, is_locked: '0', is_contract: '0', percent: '1' })]);
-    expect(v3.dex).toEqual([{ liquidity_type: 'UniV3', name: 'UniswapV3', pair: scenario.tokens.v3Honeypot.v3Pool, liquidity: '' }]);
+    expect(v3.dex).toEqual([{ liquidity_type: 'UniV3', name: 'Unlisted V3 fork', pair: scenario.tokens.v3Honeypot.v3Pool, liquidity: '' }]);
     const taxed = toGoPlus(result('v3SellTax')).result[scenario.tokens.v3SellTax.address.toLowerCase()]!;
     expect(Number(taxed.sell_tax)).toBeCloseTo(0.5, 2);
   });
