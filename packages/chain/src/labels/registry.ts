@@ -41,7 +41,7 @@ const BY_NETWORK: Readonly<Record<Network, readonly AddressLabel[]>> = {
  */
 export const ADDRESS_LABELS: Readonly<Record<Network, readonly AddressLabel[]>> = Object.fromEntries(
   (Object.keys(BY_NETWORK) as Network[]).map((network) => [network, [...BURN_LABELS, ...lockerLabels(network), ...BY_NETWORK[network]]]),
-) as Record<Network, readonly AddressLabel[]>;
+) as unknown as Record<Network, readonly AddressLabel[]>;
 
 const INDEX: ReadonlyMap<Network, ReadonlyMap<string, AddressLabel>> = new Map(
   (Object.keys(ADDRESS_LABELS) as Network[]).map((network) => [network, new Map(ADDRESS_LABELS[network].map((l) => [l.address.toLowerCase(), l]))]),
