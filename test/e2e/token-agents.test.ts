@@ -1,9 +1,11 @@
 /**
- * The token-intelligence agents (security, market, trend) as jobs through the API, against the
- * running services and an anvil chain with the token and market scenarios. The agents' own suites
- * check every figure; this proves they run end to end and answer per their result schemas.
+ * The token-intelligence agents (security, market, trend, whale) as jobs through the API, against
+ * the running services and an anvil chain with the token and market scenarios (the whale scenario
+ * is deployed by its test, last, because it moves the chain's clock by 72 hours). The agents' own
+ * suites check every figure; this proves they run end to end and answer per their result schemas.
  */
-import { MarketResult, SecurityResult, TrendResult } from '@oca/contracts';
+import { MarketResult, SecurityResult, TrendResult, WhaleResult } from '@oca/contracts';
+import { deployWhaleScenario } from '@oca/testkit';
 import { api, startHarness, type Harness } from './harness';
 
 jest.setTimeout(120_000);
@@ -36,9 +38,9 @@ async function run(agent: string, params: Record<string, unknown>) {
   return done.body.result;
 }
 
-it('lists the three agents with their params', async () => {
+it('lists the agents with their params', async () => {
   const res = await api(h.gatewayUrl, 'GET', '/v1/agents');
-  expect(res.body.items.map((a: { name: string }) => a.name)).toEqual(expect.arrayContaining(['address', 'security', 'market', 'trend']));
+  expect(res.body.items.map((a: { name: string }) => a.name)).toEqual(expect.arrayContaining(['address', 'security', 'market', 'trend', 'whale']));
 });
 
 it('security: flags a 50% sell tax and passes a clean token', async () => {
@@ -90,4 +92,14 @@ it('trend: ranks the scenario’s hot new pair first and leaves out the honeypot
   const trend = TrendResult.parse(await run('trend', { network: 'devnet', lookbackHours: 24 }));
   expect(trend.data.pools[0]?.pool.toLowerCase()).toBe(h.market.pools.hotWethV2.address.toLowerCase());
   expect(trend.data.excludedPools.some((p) => p.reason === 'honeypot')).toBe(true);
+});
+
+// Last: the whale scenario moves the chain's clock 72 hours on, past the market scenario's windows.
+it('whale: finds the scenario’s insider cluster and the whales’ deposits to the labelled exchange', async () => {
+  const whales = await deployWhaleScenario(h.anvil.rpcUrl);
+  const whale = WhaleResult.parse(await run('whale', { network: 'devnet', token: whales.token }));
+  const insider = whale.data.funding.clusters.find((k) => k.insider);
+  expect(insider?.funder).toBe(whales.insiderFunder);
+  expect(insider?.members.map((m) => m.address).sort()).toEqual([...whales.insiders].sort());
+  expect(BigInt(whale.data.cohorts.exchanges.net)).toBe(110_000n * 10n ** 18n);
 });

@@ -4,6 +4,7 @@ import { addressAgent } from './address/address.agent';
 import { marketAgent } from './market/market.agent';
 import { securityAgent } from './security';
 import { trendAgent } from './trend/trend.agent';
+import { whaleAgent } from './whale/whale.agent';
 import type { Agent } from './types';
 
 /** The agent implementing a catalog entry, typed by that entry's params and result schemas. */
@@ -24,6 +25,7 @@ export const AGENTS: { readonly [N in AgentName]: CatalogAgent<N> } = {
   security: securityAgent,
   market: marketAgent,
   trend: trendAgent,
+  whale: whaleAgent,
 };
 
 /**

@@ -21,3 +21,18 @@ export {
   type PagedLogs,
   type PagedLogsOptions,
 } from './log-pager';
+export { ADDRESS_LABELS, DEVNET_EXCHANGE_WALLET, LABEL_SOURCES, labelOf, type AddressLabel, type LabelKind } from './labels';
+export {
+  firstFunders,
+  HistoryUnavailableError,
+  isMethodUnsupported,
+  nativeTransferOf,
+  TraceFilterHistory,
+  type AddressHistory,
+  type AddressHistoryQuery,
+  type FirstFunders,
+  type NativeTransfer,
+  type NativeTransfers,
+  type RpcTrace,
+  type TraceFilterHistoryOptions,
+} from './address-history';

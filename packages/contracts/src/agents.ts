@@ -5,6 +5,7 @@ import { MarketParams, MarketResult } from './agent-market';
 import { SecurityParams, SecurityResult } from './agent-security';
 import { Address, Network } from './common';
 import { TrendParams, TrendResult } from './agent-trend';
+import { WhaleParams, WhaleResult } from './agent-whale';
 
 
 // ---- agent `address` ----
@@ -100,6 +101,17 @@ export const AGENT_CATALOG = {
     version: 1,
     /** A ranking over hours of new pools: minutes of staleness do not change it, whatever the blocks */
     cache: { maxAgeSeconds: 300 } satisfies CachePolicy,
+  },
+  whale: {
+    description:
+      'Token holders and whales: top holders with labels and kinds, concentration (top-10 share, Gini, holders for 50 %), large transfers in a window, flows of top holders, exchanges and pools, whale moves, and clusters of holders funded by the same first funder (trace_filter).',
+    params: WhaleParams,
+    result: WhaleResult,
+    /** The whole Transfer history and a trace_filter over the holders' past */
+    timeoutMs: 60_000,
+    version: 1,
+    /** Holders and flows drift slowly: a few blocks or minutes behind is fine */
+    cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
   },
 } as const;
 export type AgentName = keyof typeof AGENT_CATALOG;

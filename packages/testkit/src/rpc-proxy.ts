@@ -34,6 +34,12 @@ export interface RpcProxyOptions {
   profile?: ProviderProfile;
   /** Answer HTTP 429 with `Retry-After` past `requests` HTTP requests per `windowMs`. */
   rateLimit?: RateLimit;
+  /**
+   * Methods the proxy answers as a node without them would (JSON-RPC -32601, geth's wording), e.g.
+   * `trace_filter` to stand for a geth node; the other calls of a batch still reach the node.
+   * @default none
+   */
+  unsupportedMethods?: readonly string[];
 }
 
 export interface RateLimit {
@@ -114,6 +120,13 @@ export async function startRpcProxy(options: RpcProxyOptions): Promise<RpcProxy>
       res.end(JSON.stringify(messages.map((m) => ({ jsonrpc: '2.0', id: m.id ?? null, error: { code: -32600, message } }))));
       return;
     }
+    const unsupported = new Set(options.unsupportedMethods ?? []);
+    if (messages.some((m) => unsupported.has(String(m.method)))) {
+      const answers = await answerWithout(messages, unsupported);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(batch ? answers : answers[0]));
+      return;
+    }
     const upstream = await fetch(options.upstream, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw });
     const text = await upstream.text();
     if (!profile || !upstream.ok || !messages.some((m) => m.method === 'eth_getLogs')) {
@@ -167,6 +180,17 @@ export async function startRpcProxy(options: RpcProxyOptions): Promise<RpcProxy>
       body.push({ jsonrpc: '2.0', id: answer.id, error: { code: refusal.code, message: refusal.message } } as RpcMessage);
     }
     return { status, body };
+  }
+
+  /** Refuses the unsupported calls and forwards the rest as one batch; answers in request order. */
+  async function answerWithout(messages: RpcMessage[], unsupported: ReadonlySet<string>): Promise<RpcMessage[]> {
+    const forwarded = messages.filter((m) => !unsupported.has(String(m.method)));
+    const upstream = forwarded.length === 0 ? [] : ((await (await fetch(options.upstream, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(forwarded) })).json()) as RpcMessage[]);
+    return messages.map((m) =>
+      unsupported.has(String(m.method))
+        ? ({ jsonrpc: '2.0', id: m.id ?? null, error: { code: -32601, message: `the method ${String(m.method)} does not exist/is not available` } } as RpcMessage)
+        : (upstream.find((a) => a.id === m.id) ?? ({ jsonrpc: '2.0', id: m.id ?? null, error: { code: -32603, message: 'no answer' } } as RpcMessage)),
+    );
   }
 
   async function rpc(method: string, params: unknown[]): Promise<unknown> {

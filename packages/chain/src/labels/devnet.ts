@@ -1,0 +1,15 @@
+import type { AddressLabel } from './types';
+import { LABEL_SOURCES as S } from './sources';
+
+/**
+ * The devnet's own labelled addresses. The exchange wallet is the address of a fixed test key
+ * (`oca-testkit:whales:exchange-hot-wallet`), the routers are the CREATE2 deployments of the
+ * testkit's DEX core; `deployWhaleScenario` fails loudly if either ever moves.
+ */
+export const DEVNET_EXCHANGE_WALLET = '0x446831a1496A836D3deD862Ec70E1696FD84D41a' as const;
+
+export const DEVNET_LABELS: readonly AddressLabel[] = [
+  { address: DEVNET_EXCHANGE_WALLET, name: 'OCA devnet exchange hot wallet', kind: 'exchange', source: S.testkit },
+  { address: '0x207a7c4ED6f54a45FdEf368cafa6e2CfB6d29bb3', name: 'Uniswap V2: Router02 (devnet)', kind: 'dex-router', source: S.testkit },
+  { address: '0x9d8c1CD55509eC027E80756E4ebB464609c91ddB', name: 'Uniswap V3: SwapRouter (devnet)', kind: 'dex-router', source: S.testkit },
+];
