@@ -28,6 +28,7 @@ export * from './tokens';
 export * from './markets';
 export * from './solc';
 export * from './lockers';
+export * from './governance';
 export { metricValue, scrapeMetric, sleep, until } from './metrics';
 export { createTestDatabase, type TestDatabase } from './test-database';
 export { createTestPki, type TestPki } from './certificates';
