@@ -18,3 +18,4 @@ export {
 export { decodeSwap, fetchPoolLogs, V2_SWAP, V2_SYNC, V3_INITIALIZE, V3_SWAP, type PoolLog, type SwapFill } from './swap-logs';
 export { quoteUsd, readMarketSnapshot, type MarketSnapshot, type NativeUsd, type PricedPool } from './market-snapshot';
 export { liquidityUsd, percentChange, poolPriceUsd, quoteDepthUsd, units, usdValue } from './pool-figures';
+export { readUsdPrices, type UsdPrice } from './token-usd';

@@ -45,6 +45,8 @@ export interface ScenarioProposal {
   state: 'Active' | 'Defeated' | 'Queued' | 'Executed';
   /** What the agent must flag among its actions. */
   flags: string[];
+  /** Accounts that voted on it. */
+  voters: number;
 }
 
 /** One governance stack on the chain. */
@@ -218,10 +220,10 @@ async function playOpenZeppelin(ctx: Ctx, grantee: Address, newcomer: Address, d
     treasuryNative,
     accounts: a.slice(0, 7),
     proposals: [
-      { id: grantId, description: grant.description, state: 'Executed', flags: ['treasury-transfer'] },
-      { id: upgradeId, description: upgrade.description, state: 'Defeated', flags: ['upgrade'] },
-      { id: delayId, description: delay.description, state: 'Queued', flags: [] },
-      { id: liveId, description: live.description, state: 'Active', flags: ['role', 'treasury-transfer'] },
+      { id: grantId, description: grant.description, state: 'Executed', flags: ['treasury-transfer'], voters: 4 },
+      { id: upgradeId, description: upgrade.description, state: 'Defeated', flags: ['upgrade'], voters: 2 },
+      { id: delayId, description: delay.description, state: 'Queued', flags: [], voters: 1 },
+      { id: liveId, description: live.description, state: 'Active', flags: ['role', 'treasury-transfer'], voters: 1 },
     ],
   };
 }
@@ -299,8 +301,8 @@ async function playAlpha(ctx: Ctx, grantee: Address, newcomer: Address): Promise
     treasuryNative,
     accounts: a.slice(0, 7),
     proposals: [
-      { id: grantId, description: grantDescription, state: 'Executed', flags: ['treasury-transfer'] },
-      { id: liveId, description: liveDescription, state: 'Active', flags: ['admin', 'treasury-transfer'] },
+      { id: grantId, description: grantDescription, state: 'Executed', flags: ['treasury-transfer'], voters: 3 },
+      { id: liveId, description: liveDescription, state: 'Active', flags: ['admin', 'treasury-transfer'], voters: 1 },
     ],
   };
 }
