@@ -12,7 +12,7 @@ import { identifyGovernor, probeGovernor, probeVotesStyle, type GovernorIdentity
 import { historyStart } from './log-history';
 import { describeAction, type TreasuryHoldings } from './proposal-actions';
 import { readProposals, type ProposalFacts, type ProposalScan } from './proposals';
-import { holdingsOf, readTreasuryBalances, valueTreasury, type TreasuryBalances } from './treasury';
+import { holdingsOf, readTreasuryBalances, valueTreasury } from './treasury';
 import { nakamotoCoefficient, percentOf, readDelegates, topDelegates, type DelegateVotes } from './voting-power';
 
 /** The governor as identified in the first round trips. */
@@ -121,7 +121,7 @@ async function proposalScan(client: ChainClient, governor: Identified, fromBlock
   const clock = probe.clockMode?.includes('mode=timestamp') ? block.timestamp : block.number;
   return readProposals(
     client,
-    { address: governor.address, kind: identity.kind, token: identity.token, countingMode: probe.countingMode, quorumVotes: probe.quorumVotes },
+    { address: governor.address, kind: identity.kind, token: identity.token, countingMode: probe.countingMode ?? '', quorumVotes: probe.quorumVotes },
     { fromBlock, toBlock: block.number, clock },
     signal,
   );
@@ -139,7 +139,7 @@ function governorInfo(governor: Identified, details: GovernorDetails, proposals:
     token: identity.token,
     timelock: probe.timelock,
     timelockKind: timelock?.kind ?? null,
-    timelockDelay: timelock?.delay === null || timelock?.delay === undefined ? null : Number(timelock.delay),
+    timelockDelay: bigintToNumber(timelock?.delay),
     controlsTimelock: timelock?.controlled ?? null,
     votingDelay: probe.votingDelay?.toString() ?? null,
     votingPeriod: probe.votingPeriod?.toString() ?? null,
@@ -149,6 +149,10 @@ function governorInfo(governor: Identified, details: GovernorDetails, proposals:
     proposalCount: proposals.result.total,
     scannedFromBlock: proposals.fromBlock.toString(),
   };
+}
+
+function bigintToNumber(value: bigint | null | undefined): number | null {
+  return typeof value === 'bigint' ? Number(value) : null;
 }
 
 function votingPowerOf(meta: { address: Address; name: string | null; symbol: string | null; decimals: number | null; totalSupply: bigint | null }, delegates: DelegateVotes, fromBlock: bigint, quorum: bigint | null): VotingPower {

@@ -2,6 +2,7 @@ import type { ChainClient } from '@oca/chain';
 import { ProposalStateName, type GovernorKind } from '@oca/contracts';
 import { getAddress, type Address, type Hex } from 'viem';
 import { readOrNull } from '../dex';
+import { PermanentAgentError } from '../errors';
 import { ALPHA_VOTE_CAST, alphaGovernorAbi, bravoGovernorAbi, ozGovernorAbi, PROPOSAL_CREATED, VOTE_CAST, VOTE_CAST_WITH_PARAMS, votesTokenAbi } from './governance-abis';
 import { scanEvents } from './log-history';
 import type { RawAction } from './proposal-actions';
@@ -34,8 +35,8 @@ export interface GovernorForProposals {
   address: Address;
   kind: GovernorKind;
   token: Address;
-  /** OpenZeppelin's COUNTING_MODE(): says whether abstain counts toward quorum. */
-  countingMode: string | null;
+  /** OpenZeppelin's COUNTING_MODE() ('' for Alpha/Bravo): says whether abstain counts toward quorum. */
+  countingMode: string;
   /** Alpha/Bravo: the constant quorumVotes(). */
   quorumVotes: bigint | null;
 }
@@ -113,17 +114,19 @@ async function readOzProposal(
     past ? readOrNull(client, { address: governor.address, abi: ozGovernorAbi, functionName: 'quorum', args: [p.voteStart], blockNumber: range.toBlock }) : null,
     past ? readOrNull(client, { address: governor.token, abi: votesTokenAbi, functionName: 'getPastTotalSupply', args: [p.voteStart], blockNumber: range.toBlock }) : null,
   ]);
-  const [against, forVotes, abstain] = votes ?? [0n, 0n, 0n];
-  const abstainCounts = governor.countingMode === null || /quorum=[^&]*abstain/.test(governor.countingMode);
+  const [against, forVotes, abstain] = must(votes, 'proposalVotes', p.id);
+  // "quorum=for,abstain" (simple counting) or "quorum=for" / "quorum=bravo" (Bravo compatibility).
+  const abstainCounts = /quorum=[^&]*abstain/.test(governor.countingMode);
   return {
     state: stateName(state),
-    voteStart: snapshot ?? p.voteStart,
-    voteEnd: deadline ?? 0n,
+    voteStart: must(snapshot, 'proposalSnapshot', p.id),
+    voteEnd: must(deadline, 'proposalDeadline', p.id),
     votes: { for: forVotes, against, abstain },
     quorum,
     quorumVotes: abstainCounts ? forVotes + abstain : forVotes,
     supplyAtStart: supply,
-    eta: eta ? eta : null,
+    // proposalEta is 0 until queued, and absent on governors without a timelock extension.
+    eta: eta || null,
   };
 }
 
@@ -131,24 +134,30 @@ async function readCompoundProposal(client: ChainClient, governor: GovernorForPr
   const bravo = governor.kind === 'bravo';
   const [state, stored, supply] = await Promise.all([
     readOrNull(client, { address: governor.address, abi: alphaGovernorAbi, functionName: 'state', args: [p.id], blockNumber }),
-    bravo
-      ? readOrNull(client, { address: governor.address, abi: bravoGovernorAbi, functionName: 'proposals', args: [p.id], blockNumber })
-      : readOrNull(client, { address: governor.address, abi: alphaGovernorAbi, functionName: 'proposals', args: [p.id], blockNumber }),
+    // Bravo's proposals() has abstainVotes before canceled/executed: words 0-6 mean the same in both.
+    readOrNull(client, { address: governor.address, abi: bravo ? bravoGovernorAbi : alphaGovernorAbi, functionName: 'proposals', args: [p.id], blockNumber } as never) as Promise<
+      readonly [bigint, Address, bigint, bigint, bigint, bigint, bigint, bigint | boolean, ...unknown[]] | null
+    >,
     // Votes count at startBlock (getPriorVotes): the supply is the one after that block.
     p.voteStart < blockNumber ? readOrNull(client, { address: governor.token, abi: votesTokenAbi, functionName: 'totalSupply', blockNumber: p.voteStart }) : null,
   ]);
-  const eta = stored ? stored[2] : 0n;
-  const forVotes = stored ? stored[5] : 0n;
+  const [, , eta, startBlock, endBlock, forVotes, against, abstain] = must(stored, 'proposals', p.id);
   return {
     state: stateName(state),
-    voteStart: stored ? stored[3] : p.voteStart,
-    voteEnd: stored ? stored[4] : 0n,
-    votes: { for: forVotes, against: stored ? stored[6] : 0n, abstain: bravo && stored ? (stored[7] as bigint) : null },
+    voteStart: startBlock,
+    voteEnd: endBlock,
+    votes: { for: forVotes, against, abstain: bravo ? (abstain as bigint) : null },
     quorum: governor.quorumVotes,
     quorumVotes: forVotes,
     supplyAtStart: supply,
-    eta: eta ? eta : null,
+    eta: eta || null,
   };
+}
+
+/** A read every proposal of this governor kind answers; failing it means the governor is not what it looked like. */
+function must<T>(value: T | null, what: string, id: bigint): T {
+  if (value === null) throw new PermanentAgentError('agent_error', `governor did not answer ${what}(${id}) for a proposal it logged; its counting or storage is not one the agent reads`);
+  return value;
 }
 
 /** The state enum shared by OpenZeppelin, Bravo and Alpha (same order in all three). */

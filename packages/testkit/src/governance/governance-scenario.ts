@@ -42,7 +42,7 @@ export interface GovernanceScenarioOptions {
 export interface ScenarioProposal {
   id: bigint;
   description: string;
-  state: 'Active' | 'Defeated' | 'Queued' | 'Executed';
+  state: 'Pending' | 'Active' | 'Defeated' | 'Queued' | 'Executed';
   /** What the agent must flag among its actions. */
   flags: string[];
   /** Accounts that voted on it. */
@@ -86,7 +86,8 @@ interface Ctx {
  * - OpenZeppelin 4.9.6 `Governor` (settings, simple counting, ERC20Votes, 4 % quorum fraction,
  *   `TimelockController` with a one-hour delay), compiled from OpenZeppelin's sources. Proposals:
  *   a 1 M OCAG treasury grant (executed), a token `upgradeTo` (defeated), a timelock delay change
- *   (queued, not executed) and a proposer-role grant plus a 3 ETH payment (still active).
+ *   (queued, not executed), a proposer-role grant plus a 3 ETH payment (still active) and a
+ *   `transferOwnership` created in the scenario's last block (pending).
  * - Uniswap's published `Uni`, `GovernorAlpha` and `Timelock`. Proposals: a 100 M UNI grant
  *   (executed) and a `setPendingAdmin` plus a 6 ETH payment (still active). GovernorAlpha's voting
  *   period is a constant 40,320 blocks, and anvil mines a few hundred blocks a second, slower as
@@ -94,7 +95,8 @@ interface Ctx {
  *   write outside a transaction; the rest is the real contracts' own behaviour).
  *
  * Votes are spread over five delegates and one holder who never delegates. Automine stays on;
- * time moves with `evm_increaseTime` (one hour, then two days).
+ * time moves with `evm_increaseTime` (two days for Alpha, then one hour). Mining any block after
+ * the scenario starts the pending proposal's vote.
  */
 export async function deployGovernanceScenario(rpcUrl: string, options: GovernanceScenarioOptions = {}): Promise<GovernanceScenario> {
   const client = createPublicClient({ transport: http(rpcUrl) });
@@ -105,8 +107,9 @@ export async function deployGovernanceScenario(rpcUrl: string, options: Governan
   const grantee = ctx.a[7]!;
   const newcomer = ctx.a[8]!;
 
-  const openZeppelin = await playOpenZeppelin(ctx, grantee, newcomer, options.deposits ?? []);
+  // Alpha first: the OpenZeppelin stack ends with a proposal created in the last block, still pending.
   const alpha = await playAlpha(ctx, grantee, newcomer);
+  const openZeppelin = await playOpenZeppelin(ctx, grantee, newcomer, options.deposits ?? []);
   return { rpcUrl, openZeppelin, alpha, grantee, newcomer, endBlock: await d.blockNumber() };
 }
 
@@ -212,6 +215,14 @@ async function playOpenZeppelin(ctx: Ctx, grantee: Address, newcomer: Address, d
   const liveId = await propose(live, a[1]!);
   await mineBlocks(ctx, s.votingDelay + 1n);
   await vote(liveId, 1, 1);
+  // Created in the scenario's last block: voting has not started.
+  const handover: Plan = {
+    targets: [token],
+    values: [0n],
+    calldatas: [encodeFunctionData({ abi: OWNABLE_ABI, functionName: 'transferOwnership', args: [newcomer] })],
+    description: '# Hand the token over',
+  };
+  const pendingId = await propose(handover, a[4]!);
 
   return {
     governor,
@@ -224,11 +235,13 @@ async function playOpenZeppelin(ctx: Ctx, grantee: Address, newcomer: Address, d
       { id: upgradeId, description: upgrade.description, state: 'Defeated', flags: ['upgrade'], voters: 2 },
       { id: delayId, description: delay.description, state: 'Queued', flags: [], voters: 1 },
       { id: liveId, description: live.description, state: 'Active', flags: ['role', 'treasury-transfer'], voters: 1 },
+      { id: pendingId, description: handover.description, state: 'Pending', flags: ['ownership'], voters: 0 },
     ],
   };
 }
 
 const UPGRADE_ABI = [{ type: 'function', name: 'upgradeTo', stateMutability: 'nonpayable', inputs: [{ name: 'implementation', type: 'address' }], outputs: [] }] as const;
+const OWNABLE_ABI = [{ type: 'function', name: 'transferOwnership', stateMutability: 'nonpayable', inputs: [{ name: 'newOwner', type: 'address' }], outputs: [] }] as const;
 
 /** GovernorAlpha keeps proposals in a mapping at storage slot 3; `endBlock` is the struct's 9th word. */
 const ALPHA_PROPOSALS_SLOT = 3n;
