@@ -1,9 +1,11 @@
 /**
- * The token-intelligence agents (security, market, trend) as jobs through the API, against the
- * running services and an anvil chain with the token and market scenarios. The agents' own suites
+ * The token-intelligence agents (security, market, trend) and the governance agent as jobs through
+ * the API, against the running services and an anvil chain with the token and market scenarios
+ * (the governance scenario is deployed by its case, last: it moves the chain's clock). The agents' own suites
  * check every figure; this proves they run end to end and answer per their result schemas.
  */
-import { MarketResult, SecurityResult, TrendResult } from '@oca/contracts';
+import { GovernanceResult, MarketResult, SecurityResult, TrendResult } from '@oca/contracts';
+import { deployGovernanceScenario } from '@oca/testkit';
 import { api, startHarness, type Harness } from './harness';
 
 jest.setTimeout(120_000);
@@ -36,9 +38,9 @@ async function run(agent: string, params: Record<string, unknown>) {
   return done.body.result;
 }
 
-it('lists the three agents with their params', async () => {
+it('lists the agents with their params', async () => {
   const res = await api(h.gatewayUrl, 'GET', '/v1/agents');
-  expect(res.body.items.map((a: { name: string }) => a.name)).toEqual(expect.arrayContaining(['address', 'security', 'market', 'trend']));
+  expect(res.body.items.map((a: { name: string }) => a.name)).toEqual(expect.arrayContaining(['address', 'security', 'market', 'trend', 'governance']));
 });
 
 it('security: flags a 50% sell tax and passes a clean token', async () => {
@@ -90,4 +92,13 @@ it('trend: ranks the scenario’s hot new pair first and leaves out the honeypot
   const trend = TrendResult.parse(await run('trend', { network: 'devnet', lookbackHours: 24 }));
   expect(trend.data.pools[0]?.pool.toLowerCase()).toBe(h.market.pools.hotWethV2.address.toLowerCase());
   expect(trend.data.excludedPools.some((p) => p.reason === 'honeypot')).toBe(true);
+});
+
+// Last: the governance scenario moves the chain's clock by two days, past the trend windows above.
+it('governance: reads an OpenZeppelin governor’s proposals, delegates and treasury', async () => {
+  const gov = await deployGovernanceScenario(h.anvil.rpcUrl);
+  const result = GovernanceResult.parse(await run('governance', { network: 'devnet', governor: gov.openZeppelin.governor }));
+  expect(result.data.governor).toMatchObject({ kind: 'openzeppelin', timelock: gov.openZeppelin.timelock });
+  expect(result.data.proposals.map((p) => p.id).sort()).toEqual(gov.openZeppelin.proposals.map((p) => p.id.toString()).sort());
+  expect(result.data.votingPower.delegateCount).toBe(4);
 });
