@@ -1,11 +1,12 @@
 /**
- * The token-intelligence agents (security, market, trend, whale) as jobs through the API, against
- * the running services and an anvil chain with the token and market scenarios (the whale scenario
- * is deployed by its test, last, because it moves the chain's clock by 72 hours). The agents' own
- * suites check every figure; this proves they run end to end and answer per their result schemas.
+ * The token-intelligence agents (security, market, trend, whale) and the governance agent as jobs
+ * through the API, against the running services and an anvil chain with the token and market
+ * scenarios (the whale and governance scenarios are deployed by their cases, last: they move the
+ * chain's clock). The agents' own suites check every figure; this proves they run end to end and
+ * answer per their result schemas.
  */
-import { MarketResult, SecurityResult, TrendResult, WhaleResult } from '@oca/contracts';
-import { deployWhaleScenario } from '@oca/testkit';
+import { GovernanceResult, MarketResult, SecurityResult, TrendResult, WhaleResult } from '@oca/contracts';
+import { deployGovernanceScenario, deployWhaleScenario } from '@oca/testkit';
 import { api, startHarness, type Harness } from './harness';
 
 jest.setTimeout(120_000);
@@ -40,7 +41,7 @@ async function run(agent: string, params: Record<string, unknown>) {
 
 it('lists the agents with their params', async () => {
   const res = await api(h.gatewayUrl, 'GET', '/v1/agents');
-  expect(res.body.items.map((a: { name: string }) => a.name)).toEqual(expect.arrayContaining(['address', 'security', 'market', 'trend', 'whale']));
+  expect(res.body.items.map((a: { name: string }) => a.name)).toEqual(expect.arrayContaining(['address', 'security', 'market', 'trend', 'whale', 'governance']));
 });
 
 it('security: flags a 50% sell tax and passes a clean token', async () => {
@@ -102,4 +103,13 @@ it('whale: finds the scenario’s insider cluster and the whales’ deposits to 
   expect(insider?.funder).toBe(whales.insiderFunder);
   expect(insider?.members.map((m) => m.address).sort()).toEqual([...whales.insiders].sort());
   expect(BigInt(whale.data.cohorts.exchanges.net)).toBe(110_000n * 10n ** 18n);
+});
+
+// Last: the governance scenario moves the chain's clock by two days, past the trend windows above.
+it('governance: reads an OpenZeppelin governor’s proposals, delegates and treasury', async () => {
+  const gov = await deployGovernanceScenario(h.anvil.rpcUrl);
+  const result = GovernanceResult.parse(await run('governance', { network: 'devnet', governor: gov.openZeppelin.governor }));
+  expect(result.data.governor).toMatchObject({ kind: 'openzeppelin', timelock: gov.openZeppelin.timelock });
+  expect(result.data.proposals.map((p) => p.id).sort()).toEqual(gov.openZeppelin.proposals.map((p) => p.id.toString()).sort());
+  expect(result.data.votingPower.delegateCount).toBe(4);
 });

@@ -1,6 +1,7 @@
 import type { AGENT_CATALOG, AgentName } from '@oca/contracts';
 import type { z } from 'zod';
 import { addressAgent } from './address/address.agent';
+import { governanceAgent } from './governance/governance.agent';
 import { marketAgent } from './market/market.agent';
 import { securityAgent } from './security';
 import { trendAgent } from './trend/trend.agent';
@@ -26,6 +27,7 @@ export const AGENTS: { readonly [N in AgentName]: CatalogAgent<N> } = {
   market: marketAgent,
   trend: trendAgent,
   whale: whaleAgent,
+  governance: governanceAgent,
 };
 
 /**

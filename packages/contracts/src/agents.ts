@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentResultBase } from './agent-base';
 import type { CachePolicy } from './cache';
+import { GovernanceParams, GovernanceResult } from './agent-governance';
 import { MarketParams, MarketResult } from './agent-market';
 import { SecurityParams, SecurityResult } from './agent-security';
 import { Address, Network } from './common';
@@ -112,6 +113,16 @@ export const AGENT_CATALOG = {
     version: 1,
     /** Holders and flows drift slowly: a few blocks or minutes behind is fine */
     cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
+  },
+  governance: {
+    description:
+      'On-chain governance (Tally/Boardroom-style): OpenZeppelin Governor, Governor Bravo or GovernorAlpha; proposals with state, votes, quorum progress, timelock eta and decoded actions (upgrades, ownership and role changes, large treasury transfers flagged); delegates ranked, share of supply delegated, Nakamoto coefficients, participation; the timelock treasury valued in USD.',
+    params: GovernanceParams,
+    result: GovernanceResult,
+    timeoutMs: 60_000,
+    version: 1,
+    /** Votes move block by block while a proposal is live, but a few blocks of staleness change no conclusion */
+    cache: { maxBlocks: 25, maxAgeSeconds: 120 } satisfies CachePolicy,
   },
 } as const;
 export type AgentName = keyof typeof AGENT_CATALOG;

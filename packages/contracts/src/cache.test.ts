@@ -57,6 +57,7 @@ describe('cacheKey', () => {
   it('targets are params.address ?? params.token, lower-cased', () => {
     expect(cacheTargetOf(PARAMS)).toBe(ADDRESS.toLowerCase());
     expect(cacheTargetOf({ token: ADDRESS })).toBe(ADDRESS.toLowerCase());
+    expect(cacheTargetOf({ network: 'devnet', governor: ADDRESS })).toBe(ADDRESS.toLowerCase());
     expect(cacheTargetOf({ network: 'devnet', limit: 20 })).toBeNull();
     expect(cacheTargetOf(null)).toBeNull();
   });

@@ -42,7 +42,7 @@ export const CacheEntry = z.object({
   network: z.string(),
   /** The canonical parsed params the result was computed for (refresh jobs re-run them) */
   params: z.unknown(),
-  /** params.address ?? params.token, lower-cased: what invalidation by target matches */
+  /** params.address ?? params.token ?? params.governor, lower-cased: what invalidation by target matches */
   target: z.string().nullable(),
   /** The block every figure of the result was read at */
   blockNumber: z.number().int().min(0),
@@ -76,9 +76,9 @@ export function cacheNetworkOf(params: unknown): string {
   return typeof network === 'string' ? network : CACHE_KEY_NO_NETWORK;
 }
 
-/** What invalidation by target matches: params.address ?? params.token, lower-cased, else null. */
+/** What invalidation by target matches: params.address ?? params.token ?? params.governor, lower-cased, else null. */
 export function cacheTargetOf(params: unknown): string | null {
-  const target = fieldOf(params, 'address') ?? fieldOf(params, 'token');
+  const target = fieldOf(params, 'address') ?? fieldOf(params, 'token') ?? fieldOf(params, 'governor');
   return typeof target === 'string' ? target.toLowerCase() : null;
 }
 

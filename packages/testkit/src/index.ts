@@ -29,6 +29,7 @@ export * from './markets';
 export * from './solc';
 export * from './lockers';
 export * from './whales';
+export * from './governance';
 export { metricValue, scrapeMetric, sleep, until } from './metrics';
 export { createTestDatabase, type TestDatabase } from './test-database';
 export { createTestPki, type TestPki } from './certificates';

@@ -19,3 +19,4 @@ export { decodeSwap, fetchPoolLogs, V2_SWAP, V2_SYNC, V3_INITIALIZE, V3_SWAP, ty
 export { quoteUsd, readMarketSnapshot, type MarketSnapshot, type NativeUsd, type PricedPool } from './market-snapshot';
 export { liquidityUsd, percentChange, poolPriceUsd, quoteDepthUsd, units, usdValue } from './pool-figures';
 export { tokenPrice, type TokenPrice } from './token-price';
+export { readUsdPrices, type UsdPrice } from './token-usd';
