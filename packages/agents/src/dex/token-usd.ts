@@ -1,7 +1,7 @@
 import { dexQuoteTokens, ratio, type ChainClient, type DexDeployment, type Ratio } from '@oca/chain';
 import { getAddress, type Address } from 'viem';
 import { readMarketSnapshot } from './market-snapshot';
-import { poolPriceUsd, quoteDepthUsd } from './pool-figures';
+import { tokenPrice } from './token-price';
 
 /** A USD price and where it came from; both null when no pool prices the token. */
 export interface UsdPrice {
@@ -45,9 +45,9 @@ export async function readUsdPrices(
     else if (key === native.toLowerCase()) prices.set(key, nativePrice);
   }
   others.forEach((token, i) => {
-    const pools = [...snapshots[i]!.pools].sort((a, b) => (quoteDepthUsd(b) ?? -1) - (quoteDepthUsd(a) ?? -1));
-    const primary = pools.find((p) => poolPriceUsd(p) !== null);
-    prices.set(token.toLowerCase(), primary ? { priceUsd: poolPriceUsd(primary), source: primary.ref.address } : UNPRICED);
+    // The market agent's primary pool (`tokenPrice`), as every agent prices a token.
+    const { pool, usd } = tokenPrice(snapshots[i]!, deployment);
+    prices.set(token.toLowerCase(), pool && usd ? { priceUsd: usd, source: pool.ref.address } : UNPRICED);
   });
   return { native: nativePrice, tokens: prices };
 }
