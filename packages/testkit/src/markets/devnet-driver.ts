@@ -152,3 +152,17 @@ export class DevnetDriver {
     unknown.forEach((s, i) => this.nonces.set(s, BigInt(counts[i]!)));
   }
 }
+
+/**
+ * Runs `script` with the chain's mining and clock under a driver's control (automine off), and
+ * hands them back afterwards whatever happens: how every timed scenario plays.
+ */
+export async function driveDevnet<T>(rpcUrl: string, script: (driver: DevnetDriver) => Promise<T>): Promise<T> {
+  const driver = new DevnetDriver(rpcUrl);
+  await driver.takeControl();
+  try {
+    return await script(driver);
+  } finally {
+    await driver.releaseControl();
+  }
+}

@@ -1,7 +1,7 @@
 import { encodeDeployData, keccak256, maxUint256, parseEther, toHex, type Abi, type Address, type Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import { ARTIFACTS } from '../artifacts';
-import { DevnetDriver, type TxRequest } from './devnet-driver';
+import { driveDevnet, type DevnetDriver, type TxRequest } from './devnet-driver';
 import { DEVNET_ADMIN, deployDexCore, type DexCore } from './dex-core';
 import { compileMarketContracts, type MarketContracts } from './market-contracts';
 import { PoolTimeline, queueCall } from './pool-timeline';
@@ -97,13 +97,7 @@ const TOKEN_NAMES = Object.keys(MARKET_TOKENS) as MarketTokenName[];
  */
 export async function deployMarketScenario(rpcUrl: string): Promise<MarketScenario> {
   const contracts = compileMarketContracts();
-  const driver = new DevnetDriver(rpcUrl);
-  await driver.takeControl();
-  try {
-    return await play(driver, contracts);
-  } finally {
-    await driver.releaseControl();
-  }
+  return driveDevnet(rpcUrl, (driver) => play(driver, contracts));
 }
 
 async function play(driver: DevnetDriver, contracts: MarketContracts): Promise<MarketScenario> {

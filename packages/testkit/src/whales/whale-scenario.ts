@@ -2,7 +2,7 @@ import { ADDRESS_LABELS, DEVNET_EXCHANGE_WALLET } from '@oca/chain';
 import { encodeDeployData, encodeFunctionData, getAddress, keccak256, maxUint256, parseEther, toHex, type Abi, type Address, type Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import { ARTIFACTS } from '../artifacts';
-import { DevnetDriver } from '../markets/devnet-driver';
+import { driveDevnet, type DevnetDriver } from '../markets/devnet-driver';
 import { DEVNET_ADMIN, deployDexCore, type DexCore } from '../markets/dex-core';
 import { compileMarketContracts, type MarketContracts } from '../markets/market-contracts';
 import { queueCall } from '../markets/pool-timeline';
@@ -71,13 +71,7 @@ export interface WhaleScenario {
  */
 export async function deployWhaleScenario(rpcUrl: string): Promise<WhaleScenario> {
   const contracts = compileMarketContracts();
-  const driver = new DevnetDriver(rpcUrl);
-  await driver.takeControl();
-  try {
-    return await play(driver, contracts);
-  } finally {
-    await driver.releaseControl();
-  }
+  return driveDevnet(rpcUrl, (driver) => play(driver, contracts));
 }
 
 async function play(driver: DevnetDriver, contracts: MarketContracts): Promise<WhaleScenario> {
