@@ -168,7 +168,13 @@ export const DEX_DEPLOYMENTS: Readonly<Record<Network, DexDeployment>> = {
   },
   devnet: {
     wrappedNative: { address: '0xC96820be3aaeC865532545B3CD69BEA40f34eC3D', symbol: 'WETH' },
-    usdStables: [{ address: '0x31C4F1B5eF6C7C0e8fCb15578523248850eabA42', symbol: 'dUSD' }],
+    // dUSD is the market scenario's; dUSDT and dDAI come from the stables scenario (@oca/testkit
+    // `deployStablesScenario`, CREATE2 addresses checked there), for the peg check.
+    usdStables: [
+      { address: '0x31C4F1B5eF6C7C0e8fCb15578523248850eabA42', symbol: 'dUSD' },
+      { address: '0xA600EBA8ec1DD8B3fDf86390c9289026706b3af4', symbol: 'dUSDT' },
+      { address: '0xC6DFFC46EcAd1BfE262D1f4A9b8ECa97633a7F4b', symbol: 'dDAI' },
+    ],
     v2Factories: [{ name: 'uniswap-v2', address: '0x4623AbD18312Db2Ef0637594fceA30f360c9528E' }],
     // The npm factory's constructor enables 500/3000/10000; the 100 tier needs its owner.
     v3Factories: [

@@ -83,11 +83,12 @@ export const AGENT_CATALOG = {
   },
   market: {
     description:
-      'DexScreener-style market data computed on-chain: every Uniswap V2/V3 pool of a token, price in native and USD, liquidity, 1h/6h/24h volume, buys/sells and price change, FDV and market cap.',
+      'DexScreener-style market data computed on-chain: every Uniswap V2/V3 pool (and listed fork) of a token, price in native and USD with stablecoins checked against each other (depeg over 2 % flagged), liquidity, 1h/6h/24h volume, buys/sells and price change, FDV and market cap; a Swap history too long for the request budget is narrowed to its newest part and says so.',
     params: MarketParams,
     result: MarketResult,
     timeoutMs: 30_000,
-    version: 1,
+    /** 2: stablecoin pegs, swapHistory coverage, txns null for windows not read whole */
+    version: 2,
     /** Prices move with every swap: at most one block behind the head */
     cache: { maxBlocks: 1, maxAgeSeconds: 30 } satisfies CachePolicy,
   },

@@ -70,7 +70,7 @@ export async function readLaunchPools(client: ChainClient, analysed: readonly Ra
       Promise.all(unique(analysed.map((l) => l.ref.base)).map((b) => readTokenMeta(client, b, blockNumber))),
       Promise.all(refs.map((ref) => readPoolRaw(client, ref, blockNumber))),
       Promise.all(unique(analysed.map((l) => l.createdBlock)).map(async (n) => [n, (await client.getBlock({ blockNumber: n })).timestamp] as const)),
-      fetchPoolLogs(client, refs, [V2_SWAP, V3_SWAP, V2_SYNC, V3_INITIALIZE], window.fromBlock, blockNumber, signal),
+      fetchPoolLogs(client, refs, [V2_SWAP, V3_SWAP, V2_SYNC, V3_INITIALIZE], window.fromBlock, blockNumber, { signal }),
       findBalanceSlots(client, unique(analysed.map((l) => l.ref.quote)), blockNumber),
     ]),
     signal,
@@ -102,7 +102,7 @@ export function priceLaunches(
       ref: launch.ref,
       state: poolState(raw, launch.ref, decimals),
       decimals,
-      quoteUsd: quoteUsd(deployment, anchor.nativeUsd.price, launch.ref.quote),
+      quoteUsd: quoteUsd(anchor, launch.ref.quote),
       quoteSymbol: quoteMeta?.symbol ?? null,
     };
     const liquidity = liquidityUsd(pool) ?? 0;
