@@ -94,11 +94,12 @@ export const AGENT_CATALOG = {
   },
   trend: {
     description:
-      'Emerging tokens: pools created in the lookback window ranked by a documented momentum score, with honeypots and pools under the liquidity floor excluded and counted.',
+      'Trending tokens: pools created in the lookback window (5 minutes to a week) and the busiest older pools traded in it, ranked by a documented momentum score, with honeypots, tokens taxed over the limit and pools under the liquidity floor excluded and counted; a window too long for the request budget is narrowed and says so.',
     params: TrendParams,
     result: TrendResult,
     timeoutMs: 60_000,
-    version: 1,
+    /** 2: older pools ranked too, simulated taxes, lookbackMinutes, unknown USD liquidity null, window coverage, stablecoin pegs */
+    version: 2,
     /** A ranking over hours of new pools: minutes of staleness do not change it, whatever the blocks */
     cache: { maxAgeSeconds: 300 } satisfies CachePolicy,
   },

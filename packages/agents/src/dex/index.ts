@@ -19,3 +19,4 @@ export { decodeSwap, fetchPoolLogs, PANCAKE_V3_SWAP, SWAP_EVENTS, V2_SWAP, V2_SY
 export { quoteUsd, readMarketSnapshot, type MarketSnapshot, type NativeUsd, type PricedPool } from './market-snapshot';
 export { DEPEG_THRESHOLD, PEG_MIN_DEPTH_UNITS, stablePegs, type ReadPool, type StablePeg } from './stable-pegs';
 export { liquidityUsd, percentChange, poolPriceUsd, quoteDepthUsd, units, usdValue } from './pool-figures';
+export { pegFindings } from './peg-findings';
