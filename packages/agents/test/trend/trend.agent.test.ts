@@ -204,7 +204,7 @@ describe('trend agent on a devnet with pools opened and traded over the last day
     // The last 5 minutes: only what traded then, every pool older than the window.
     const fiveMinutes = await trend({ lookbackMinutes: 5, minLiquidityUsd: 0, maxTaxPercent: 100, limit: 100 });
     const from = BigInt(fiveMinutes.data.window.fromBlock);
-    const recent = new Set(scenario.swaps.filter((s) => s.blockNumber >= from).map((s) => s.pool));
+    const recent = new Set<string>(scenario.swaps.filter((s) => s.blockNumber >= from).map((s) => s.pool));
     expect(fiveMinutes.data.window).toMatchObject({ minutes: 5, complete: true });
     expect(fiveMinutes.data.poolsCreated).toBe(0);
     expect(fiveMinutes.data.poolsActive).toBe(recent.size);
