@@ -68,7 +68,7 @@ describe('trend report', () => {
       ranked: 1,
       poolsActive: 1,
     });
-    const f = facts(narrowed, { unchecked: [{ pool: olderPool.pool, reason: 'no balance slot' }], truncated: 2 });
+    const f = facts(narrowed, { unchecked: [{ pool: olderPool.pool as `0x${string}`, reason: 'no balance slot' }], truncated: 2 });
     const titles = trendFindings(f).map((x) => [x.severity, x.title]);
     expect(titles).toEqual([
       ['low', 'Window narrowed to the last 30 min'],
