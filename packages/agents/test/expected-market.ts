@@ -11,9 +11,12 @@ export const WINDOW_SECONDS = { h1: 3_600n, h6: 21_600n, h24: 86_400n } as const
 export type Window = keyof typeof WINDOW_SECONDS;
 export const WINDOW_NAMES = Object.keys(WINDOW_SECONDS) as Window[];
 
-/** Last block whose timestamp is ≤ t, by reading every header (the devnet has a few hundred). */
-export async function linearWindowStarts(rpc: PublicClient, endBlock: bigint, endTimestamp: bigint): Promise<Record<Window, bigint>> {
-  const blocks = await Promise.all(Array.from({ length: Number(endBlock) + 1 }, (_, i) => rpc.getBlock({ blockNumber: BigInt(i) })));
+/**
+ * Last block whose timestamp is ≤ t, by reading every header from `firstBlock` (the devnet has a
+ * few hundred; a mainnet-shaped chain's history starts at its first block).
+ */
+export async function linearWindowStarts(rpc: PublicClient, endBlock: bigint, endTimestamp: bigint, firstBlock = 0n): Promise<Record<Window, bigint>> {
+  const blocks = await Promise.all(Array.from({ length: Number(endBlock - firstBlock) + 1 }, (_, i) => rpc.getBlock({ blockNumber: firstBlock + BigInt(i) })));
   const start = (w: Window) => {
     const t = endTimestamp - WINDOW_SECONDS[w];
     let found = -1n;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { findBlocksByTimestamp, type TimestampReader } from './block-time';
+import { BlockNotFoundError, createPublicClient, custom, type EIP1193RequestFn } from 'viem';
+import { blockTimestampReader, findBlocksByTimestamp, type TimestampReader } from './block-time';
 
 /** A chain as a list of timestamps (index = block number) and a reader that counts its calls. */
 function chain(timestamps: bigint[]) {
@@ -80,5 +81,32 @@ describe('findBlocksByTimestamp', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('blockTimestampReader', () => {
+  /** A node whose history starts at block 1,000 (timestamps 10 s apart from there). */
+  const node = createPublicClient({
+    transport: custom({
+      request: (async ({ method, params }: { method: string; params: unknown[] }) => {
+        if (method !== 'eth_getBlockByNumber') throw new Error(`unexpected ${method}`);
+        const n = BigInt(params[0] as string);
+        if (n === 999_999n) throw new Error('node down');
+        return n < 1_000n ? null : { number: `0x${n.toString(16)}`, timestamp: `0x${(1_700_000_000n + n * 10n).toString(16)}`, hash: `0x${'11'.repeat(32)}`, transactions: [] };
+      }) as EIP1193RequestFn,
+    }),
+  });
+
+  it('reads a block the node lacks as time 0, so a window reaching past its history starts at its first block', async () => {
+    expect(await blockTimestampReader(node)([5n, 1_000n])).toEqual([0n, 1_700_010_000n]);
+    const latest = { number: 2_000n, timestamp: 1_700_020_000n };
+    const found = await findBlocksByTimestamp(blockTimestampReader(node), latest, [1_700_015_000n, 1_600_000_000n]);
+    expect(found.blocks[0]).toBe(1_500n);
+    // Before the node's history: the block before its first, so the window starts at block 1,000.
+    expect(found.blocks[1]).toBe(999n);
+  });
+
+  it('passes other failures on', async () => {
+    await expect(blockTimestampReader(node)([999_999n])).rejects.not.toBeInstanceOf(BlockNotFoundError);
   });
 });

@@ -1,4 +1,4 @@
-import type { Chain, PublicClient, Transport } from 'viem';
+import { BlockNotFoundError, type Chain, type PublicClient, type Transport } from 'viem';
 
 /** A block number with its header timestamp (seconds). */
 export interface BlockStamp {
@@ -141,7 +141,22 @@ function range(from: bigint, to: bigint): bigint[] {
 /**
  * A `TimestampReader` over a viem client: one `eth_getBlockByNumber` per block, issued together so
  * the client's JSON-RPC batching sends them as one request.
+ *
+ * A block the node does not have (below the first block of a node synced from a snapshot, or of
+ * one that expired old history) reads as timestamp 0: before every target, so a window reaching
+ * past the node's history starts at its first block instead of failing the search. Probes are
+ * always below the latest block, so "not found" never means "not mined yet".
  */
 export function blockTimestampReader<T extends Transport, C extends Chain | undefined>(client: PublicClient<T, C>): TimestampReader {
-  return (blocks) => Promise.all(blocks.map(async (blockNumber) => (await client.getBlock({ blockNumber })).timestamp));
+  return (blocks) =>
+    Promise.all(
+      blocks.map(async (blockNumber) => {
+        try {
+          return (await client.getBlock({ blockNumber })).timestamp;
+        } catch (err) {
+          if (err instanceof BlockNotFoundError) return 0n;
+          throw err;
+        }
+      }),
+    );
 }

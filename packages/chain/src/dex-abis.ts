@@ -39,6 +39,14 @@ export const uniswapV3PoolAbi = parseAbi([
   'event Initialize(uint160 sqrtPriceX96, int24 tick)',
 ]);
 
+/**
+ * PancakeSwap V3 pool events that differ from Uniswap's: its `Swap` adds the protocol fees taken,
+ * so its topic0 differs while `amount0`/`amount1`/`recipient` mean the same.
+ */
+export const pancakeV3PoolAbi = parseAbi([
+  'event Swap(address indexed sender, address indexed recipient, int256 amount0, int256 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick, uint128 protocolFeesToken0, uint128 protocolFeesToken1)',
+]);
+
 /** A V3 pool's positions: `positions(keccak256(abi.encodePacked(owner, tickLower, tickUpper)))` and the Mint that creates or grows one. */
 export const uniswapV3PoolPositionsAbi = parseAbi([
   'function factory() view returns (address)',
@@ -62,4 +70,5 @@ export const DEX_TOPICS = {
   v3PoolCreated: toEventSelector('PoolCreated(address,address,uint24,int24,address)'),
   v3Swap: toEventSelector('Swap(address,address,int256,int256,uint160,uint128,int24)'),
   v3Initialize: toEventSelector('Initialize(uint160,int24)'),
+  pancakeV3Swap: toEventSelector('Swap(address,address,int256,int256,uint160,uint128,int24,uint128,uint128)'),
 } as const satisfies Record<string, Hex>;

@@ -1,13 +1,33 @@
 import { getAddress } from 'viem';
-import { DEX_DEPLOYMENTS, dexQuoteTokens } from './dex-deployments';
+import { DEX_DEPLOYMENTS, dexQuoteTokens, type DexDeployment } from './dex-deployments';
+
+function listedAddresses(d: DexDeployment) {
+  return [
+    ...dexQuoteTokens(d).map((q) => q.address),
+    ...d.v2Factories.map((f) => f.address),
+    ...d.v3Factories.map((f) => f.address),
+    ...(d.solidlyFactories ?? []).map((f) => f.address),
+  ];
+}
 
 describe('DEX_DEPLOYMENTS', () => {
   it('lists checksummed, distinct addresses for every network', () => {
     for (const [network, d] of Object.entries(DEX_DEPLOYMENTS)) {
-      const addresses = [...dexQuoteTokens(d).map((q) => q.address), ...d.v2Factories.map((f) => f.address), ...d.v3Factories.map((f) => f.address)];
-      for (const address of addresses) expect({ network, address }).toEqual({ network, address: getAddress(address) });
-      expect(new Set(dexQuoteTokens(d).map((q) => q.address)).size).toBe(dexQuoteTokens(d).length);
+      // A typo in one character breaks the EIP-55 checksum; getAddress would fix the case, not the digit.
+      for (const address of listedAddresses(d)) expect({ network, address }).toEqual({ network, address: getAddress(address) });
+      expect(new Set(listedAddresses(d)).size).toBe(listedAddresses(d).length);
       expect(d.usdStables.length).toBeGreaterThan(0);
     }
+  });
+
+  it('lists the bridged stablecoins and the fork factories users trade on', () => {
+    const symbols = (network: keyof typeof DEX_DEPLOYMENTS) => DEX_DEPLOYMENTS[network].usdStables.map((s) => s.symbol);
+    expect(symbols('polygon')).toEqual(expect.arrayContaining(['USDC', 'USDC.e', 'USDT']));
+    expect(symbols('arbitrum')).toEqual(expect.arrayContaining(['USDC', 'USDC.e', 'USDT']));
+    expect(symbols('optimism')).toEqual(expect.arrayContaining(['USDC', 'USDC.e', 'USDT']));
+    expect(DEX_DEPLOYMENTS.bsc.v2Factories).toContainEqual(expect.objectContaining({ name: 'pancakeswap-v2', feeBps: 25 }));
+    expect(DEX_DEPLOYMENTS.bsc.v3Factories).toContainEqual(expect.objectContaining({ name: 'pancakeswap-v3', flavour: 'pancakeswap', feeTiers: [100, 500, 2500, 10000] }));
+    expect(DEX_DEPLOYMENTS.base.solidlyFactories?.map((f) => f.kind)).toEqual(['solidly', 'slipstream']);
+    expect(DEX_DEPLOYMENTS.optimism.solidlyFactories?.map((f) => f.kind)).toEqual(['solidly', 'slipstream']);
   });
 });

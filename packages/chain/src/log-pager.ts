@@ -52,6 +52,16 @@ export interface LogPagerOptions {
   retryDelayMs?: number;
   /** Checked before every request; an aborted scan stops splitting and throws the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * When the budget runs out, return the newest part of the range that was read whole instead of
+   * throwing `LogBudgetExceededError`: pages are asked newest first, and `coveredFrom` says where
+   * the returned logs start. For trailing windows (volume over 24 h, pools opened in a week) a
+   * shorter window that says so beats a failed job. When the range needs several pages, the
+   * newest one is asked alone first, so that a refusal naming the node's span sizes all the others
+   * instead of each of them being refused in turn (one more round trip, budget saved).
+   * @default false
+   */
+  keepNewest?: boolean;
 }
 
 /** The range could not be read within `maxRequests`/`maxLogs`; carries how far it got. */
@@ -92,6 +102,11 @@ export interface LogScan<T> {
   requests: number;
   /** Largest split depth reached: the number of sequential round trips the scan needed. */
   depth: number;
+  /**
+   * First block whose logs are all in `logs`: the range's start, unless a `keepNewest` scan ran
+   * out of budget (then `logs` holds exactly the logs of `[coveredFrom, toBlock]`).
+   */
+  coveredFrom: bigint;
 }
 
 /** One `eth_getLogs` over `[fromBlock, toBlock]`, whatever the filter. */
@@ -121,11 +136,12 @@ export function pageLogs<T>(fetchRange: FetchLogRange<T>, fromBlock: bigint, toB
  * filter follow those of the previous one.
  */
 async function scanLogs<T>(fetches: readonly FetchLogRange<T>[], fromBlock: bigint, toBlock: bigint, options: LogPagerOptions): Promise<LogScan<T>> {
-  if (toBlock < fromBlock || fetches.length === 0) return { logs: [], requests: 0, depth: 0 };
+  if (toBlock < fromBlock || fetches.length === 0) return { logs: [], requests: 0, depth: 0, coveredFrom: fromBlock };
   const maxRequests = options.maxRequests ?? DEFAULT_MAX_REQUESTS;
   const maxLogs = options.maxLogs ?? DEFAULT_MAX_LOGS;
   const retries = options.retries ?? DEFAULT_RETRIES;
   const retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+  const keepNewest = options.keepNewest ?? false;
   const pageSpan = options.maxBlockRange ?? toBlock - fromBlock + 1n;
   if (pageSpan < 1n) throw new RangeError(`maxBlockRange must be at least 1, got ${pageSpan}`);
   let requests = 0;
@@ -134,6 +150,8 @@ async function scanLogs<T>(fetches: readonly FetchLogRange<T>[], fromBlock: bigi
   /** The widest span a refusal named; pieces wider than it are cut to it before being asked. */
   let learnedSpan: bigint | undefined;
   let failure: { error: unknown } | undefined;
+  /** keepNewest only: the budget ran out, so pieces not yet read are given up, not failed. */
+  let exhausted = false;
 
   /** Records the scan's first failure, so pieces still in flight make no new requests. */
   function fail(error: unknown): never {
@@ -146,18 +164,26 @@ async function scanLogs<T>(fetches: readonly FetchLogRange<T>[], fromBlock: bigi
     if (failure) throw failure.error;
   }
 
+  /** Out of budget: fails the scan, or (keepNewest) gives up the piece so the scan can end short. */
+  function overBudget(limit: 'requests' | 'logs'): typeof GIVEN_UP {
+    if (!keepNewest) fail(new LogBudgetExceededError(requests, collected, limit));
+    exhausted = true;
+    return GIVEN_UP;
+  }
+
   /** One request, counted against the budget; none once the scan has failed or been aborted. */
-  async function request(fetchRange: FetchLogRange<T>, from: bigint, to: bigint, depth: number): Promise<T[]> {
+  async function request(fetchRange: FetchLogRange<T>, from: bigint, to: bigint, depth: number): Promise<T[] | typeof GIVEN_UP> {
     throwIfFailed();
     if (options.signal?.aborted) fail(options.signal.reason);
-    if (requests >= maxRequests) fail(new LogBudgetExceededError(requests, collected, 'requests'));
+    if (exhausted) return GIVEN_UP;
+    if (requests >= maxRequests) return overBudget('requests');
     requests += 1;
     deepest = Math.max(deepest, depth);
     return fetchRange(from, to);
   }
 
   /** `request`, asked again after a back-off while it fails transiently for another reason than the range. */
-  async function fetchWithRetries(fetchRange: FetchLogRange<T>, from: bigint, to: bigint, depth: number): Promise<T[]> {
+  async function fetchWithRetries(fetchRange: FetchLogRange<T>, from: bigint, to: bigint, depth: number): Promise<T[] | typeof GIVEN_UP> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await request(fetchRange, from, to, depth);
@@ -170,9 +196,9 @@ async function scanLogs<T>(fetches: readonly FetchLogRange<T>[], fromBlock: bigi
     }
   }
 
-  async function read(fetchRange: FetchLogRange<T>, from: bigint, to: bigint, depth: number): Promise<T[]> {
+  async function read(fetchRange: FetchLogRange<T>, from: bigint, to: bigint, depth: number): Promise<Segment<T>[]> {
     if (learnedSpan !== undefined && to - from + 1n > learnedSpan) return readPages(fetchRange, from, to, learnedSpan, depth);
-    let logs: T[];
+    let logs: T[] | typeof GIVEN_UP;
     try {
       logs = await fetchWithRetries(fetchRange, from, to, depth);
     } catch (err) {
@@ -190,21 +216,53 @@ async function scanLogs<T>(fetches: readonly FetchLogRange<T>[], fromBlock: bigi
       const [left, right] = await Promise.all([read(fetchRange, from, mid, depth + 1), read(fetchRange, mid + 1n, to, depth + 1)]);
       return left.concat(right);
     }
+    if (logs !== GIVEN_UP && collected + logs.length > maxLogs) {
+      // Failing reports the count that broke the budget; a kept-newest scan drops this piece.
+      if (!keepNewest) collected += logs.length;
+      logs = overBudget('logs');
+    }
+    if (logs === GIVEN_UP) return [{ from, to, logs: null }];
     collected += logs.length;
-    if (collected > maxLogs) fail(new LogBudgetExceededError(requests, collected, 'logs'));
-    return logs;
+    return [{ from, to, logs }];
   }
 
-  /** `[from, to]` cut into pages of `span` blocks, all asked at once; logs in block order. */
-  async function readPages(fetchRange: FetchLogRange<T>, from: bigint, to: bigint, span: bigint, depth: number): Promise<T[]> {
-    const pages: Promise<T[]>[] = [];
-    for (let start = from; start <= to; start += span) pages.push(read(fetchRange, start, start + span - 1n < to ? start + span - 1n : to, depth));
-    return (await Promise.all(pages)).flat();
+  /** `[from, to]` cut into pages of `span` blocks, all asked at once (newest first for keepNewest); in block order. */
+  async function readPages(fetchRange: FetchLogRange<T>, from: bigint, to: bigint, span: bigint, depth: number): Promise<Segment<T>[]> {
+    const bounds: [bigint, bigint][] = [];
+    for (let start = from; start <= to; start += span) bounds.push([start, start + span - 1n < to ? start + span - 1n : to]);
+    // Requests go out in the order they are made: the newest pages get the budget first.
+    if (keepNewest) bounds.reverse();
+    const pages = await Promise.all(bounds.map(([start, end]) => read(fetchRange, start, end, depth)));
+    if (keepNewest) pages.reverse();
+    return pages.flat();
   }
 
-  const logs = (await Promise.all(fetches.map((fetchRange) => readPages(fetchRange, fromBlock, toBlock, pageSpan, 1)))).flat();
-  return { logs, requests, depth: deepest };
+  /** The whole range of one filter; keepNewest asks the newest page alone first when there are several. */
+  async function readRange(fetchRange: FetchLogRange<T>): Promise<Segment<T>[]> {
+    if (!keepNewest || toBlock - fromBlock + 1n <= pageSpan) return readPages(fetchRange, fromBlock, toBlock, pageSpan, 1);
+    const newestFrom = toBlock - pageSpan + 1n;
+    const newest = await read(fetchRange, newestFrom, toBlock, 1);
+    const older = await readPages(fetchRange, fromBlock, newestFrom - 1n, learnedSpan !== undefined && learnedSpan < pageSpan ? learnedSpan : pageSpan, 2);
+    return older.concat(newest);
+  }
+
+  const perFilter = await Promise.all(fetches.map(readRange));
+  // The newest block range every filter read whole; older logs are dropped so the answer is exact for it.
+  let coveredFrom = fromBlock;
+  for (const segments of perFilter) for (const s of segments) if (s.logs === null && s.to + 1n > coveredFrom) coveredFrom = s.to + 1n;
+  const logs = perFilter.flatMap((segments) => segments.filter((s) => s.from >= coveredFrom).flatMap((s) => s.logs ?? []));
+  return { logs, requests, depth: deepest, coveredFrom };
 }
+
+/** A piece of the range and its logs; null when a keepNewest scan gave it up for the budget. */
+interface Segment<T> {
+  from: bigint;
+  to: bigint;
+  logs: T[] | null;
+}
+
+/** A piece given up because the budget ran out (keepNewest). */
+const GIVEN_UP = Symbol('given up');
 
 /** Options for `getLogsPaged`: the pager's, with a default page and an address group size. */
 export interface PagedLogsOptions extends LogPagerOptions {
@@ -229,6 +287,8 @@ export interface PagedLogs<E extends readonly AbiEvent[]> {
   requests: number;
   /** Sequential getLogs round trips (1 unless the node refused pages as too large). */
   depth: number;
+  /** First block whose logs are all in `logs` (see `LogScan.coveredFrom`). */
+  coveredFrom: bigint;
 }
 
 const DEFAULT_MAX_BLOCK_RANGE = 5_000n;
@@ -260,7 +320,7 @@ export async function getLogsPaged<E extends readonly AbiEvent[], T extends Tran
   const scan = await scanLogs(fetches, query.fromBlock, query.toBlock, { ...options, maxBlockRange: options.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE });
   // Each address group comes in block order; interleave them into chain order.
   scan.logs.sort((a, b) => (a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1));
-  return { logs: scan.logs as PagedLogs<E>['logs'], requests: scan.requests, depth: scan.depth };
+  return { logs: scan.logs as PagedLogs<E>['logs'], requests: scan.requests, depth: scan.depth, coveredFrom: scan.coveredFrom };
 }
 
 function chunk<T>(items: T[], size: number): T[][] {

@@ -251,8 +251,71 @@ describe('pageLogs', () => {
 
   it('returns nothing for an empty range without asking the node', async () => {
     const { client, getLogsRanges } = await provider();
-    expect(await pageLogs(rawFetch(client), 5n, 4n)).toEqual({ logs: [], requests: 0, depth: 0 });
+    expect(await pageLogs(rawFetch(client), 5n, 4n)).toEqual({ logs: [], requests: 0, depth: 0, coveredFrom: 5n });
     expect(getLogsRanges()).toEqual([]);
+  });
+});
+
+describe('pageLogs with keepNewest: a budget overrun narrows the range instead of failing', () => {
+  it('reads the whole range when the budget allows, saying it covered all of it', async () => {
+    const { client } = await provider(tooManyResults(16n));
+    const scan = await pageLogs(rawFetch(client), FIRST, LAST, { keepNewest: true });
+    expect(scan.logs.map((l) => BigInt(l.blockNumber))).toEqual(blocks(FIRST, LAST));
+    expect(scan).toMatchObject({ requests: 7, coveredFrom: FIRST });
+  });
+
+  it('returns exactly the logs of the newest blocks it could read whole, newest pages first', async () => {
+    const { client, getLogsRequests, getLogsRanges } = await provider();
+    // 8 pages of 8 blocks; 5 requests allowed: the newest page alone, then the next four.
+    const scan = await pageLogs(rawFetch(client), FIRST, LAST, { keepNewest: true, maxBlockRange: 8n, maxRequests: 5 });
+    expect(scan.coveredFrom).toBe(25n);
+    expect(scan.logs.map((l) => BigInt(l.blockNumber))).toEqual(blocks(25n, LAST));
+    expect(scan.requests).toBe(5);
+    expect(getLogsRanges()).toEqual([
+      [57n, 64n],
+      [49n, 56n],
+      [41n, 48n],
+      [33n, 40n],
+      [25n, 32n],
+    ]);
+    // The newest page alone, then the rest in one batch.
+    expect(getLogsRequests().map((r) => r.calls.length)).toEqual([1, 4]);
+  });
+
+  it('learns the span a refusal names from the newest page, so the older pages are not refused one by one', async () => {
+    // A public node: spans over 4 blocks refused with the cap named.
+    const { client, getLogsRanges } = await provider((from, to) => (to - from + 1n > 4n ? { code: -32000, message: 'block range exceeds max block range of 4' } : undefined));
+    const scan = await pageLogs(rawFetch(client), FIRST, LAST, { keepNewest: true, maxBlockRange: 16n, maxRequests: 9 });
+    // [49, 64] refused, then 8 pages of 4 newest first: blocks 33–64.
+    expect(scan.coveredFrom).toBe(33n);
+    expect(scan.logs.map((l) => BigInt(l.blockNumber))).toEqual(blocks(33n, LAST));
+    expect(getLogsRanges().filter(([from, to]) => to - from + 1n > 4n)).toEqual([[49n, 64n]]);
+  });
+
+  it('drops a page that would break the log budget, and everything older', async () => {
+    const { client } = await provider();
+    const scan = await pageLogs(rawFetch(client), FIRST, LAST, { keepNewest: true, maxBlockRange: 10n, maxLogs: 30 });
+    // 55–64 alone first, then the rest in pages of 10 from block 1, newest first: 51–54, 41–50
+    // make 24 logs; 31–40 would make 34.
+    expect(scan.coveredFrom).toBe(41n);
+    expect(scan.logs.map((l) => BigInt(l.blockNumber))).toEqual(blocks(41n, LAST));
+  });
+
+  it('still fails on errors that are not the budget', async () => {
+    const { client } = await provider(() => INVALID_PARAMS);
+    await expect(pageLogs(rawFetch(client), FIRST, LAST, { keepNewest: true })).rejects.toThrow(/invalid argument/);
+  });
+
+  it('narrows every address group to the newest range all of them read whole (getLogsPaged)', async () => {
+    const { client } = await provider();
+    const paged = await getLogsPaged(
+      client,
+      { address: EMITTERS, events: [PING], fromBlock: FIRST, toBlock: LAST },
+      { keepNewest: true, maxBlockRange: 8n, maxAddresses: 1, maxRequests: 7 },
+    );
+    // Two groups share 7 requests: each reads its newest page alone, then five more go to whichever asks first.
+    expect(paged.coveredFrom).toBeGreaterThan(FIRST);
+    expect(paged.logs.map((l) => l.blockNumber)).toEqual(blocks(paged.coveredFrom, LAST));
   });
 });
 

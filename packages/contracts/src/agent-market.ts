@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentResultBase } from './agent-base';
 import { Address, Network } from './common';
+import { LogCoverage, StablecoinPeg } from './dex-common';
 
 // ---- agent `market`: DexScreener-parity pair data, computed from the chain ----
 
@@ -24,9 +25,13 @@ function windows<T extends z.ZodType>(figure: T) {
 export const TxnCounts = z.object({ buys: z.number().int(), sells: z.number().int() });
 export type TxnCounts = z.infer<typeof TxnCounts>;
 
-/** USD volume per window; null when the quote token has no USD price. */
+/**
+ * USD volume per window; null when the quote token has no USD price, or when the window starts
+ * before the Swap logs read (`swapHistory`).
+ */
 export const VolumeWindows = windows(z.number().nullable());
-export const TxnWindows = windows(TxnCounts);
+/** Null when the window starts before the Swap logs read (`swapHistory`). */
+export const TxnWindows = windows(TxnCounts.nullable());
 /** Percent change (+12.5 = up 12.5 %); null when there is no price at the window's start. */
 export const PriceChangeWindows = windows(z.number().nullable());
 
@@ -34,7 +39,7 @@ export const MarketQuoteToken = z.object({
   address: Address,
   symbol: z.string().nullable(),
   decimals: z.number().int(),
-  /** USD price used for this quote: 1 for stablecoins, the anchor price for the wrapped native token. */
+  /** USD price used for this quote: a stablecoin's (see `stablecoins`), the anchor price for the wrapped native token. */
   priceUsd: z.string().nullable(),
 });
 export type MarketQuoteToken = z.infer<typeof MarketQuoteToken>;
@@ -58,8 +63,8 @@ export const MarketPool = z.object({
   /** The same, in raw token units (decimal strings). */
   reserves: z.object({ base: z.string(), quote: z.string() }),
   volume: VolumeWindows,
-  /** Volume in quote-token units (whole tokens), exact from the Swap logs. */
-  volumeQuote: windows(z.number()),
+  /** Volume in quote-token units (whole tokens), exact from the Swap logs; null as `txns`. */
+  volumeQuote: windows(z.number().nullable()),
   txns: TxnWindows,
   /** Change of this pool's price in its quote token. */
   priceChange: PriceChangeWindows,
@@ -71,6 +76,8 @@ export const MarketWindow = z.object({
   fromBlock: z.string(),
   /** Unix seconds: the analysed block's timestamp minus the window length. */
   fromTimestamp: z.number().int(),
+  /** False when the Swap logs read start after this window does: its volume and trades are null. */
+  complete: z.boolean(),
 });
 
 export const MarketData = z.object({
@@ -108,6 +115,10 @@ export const MarketData = z.object({
     excluded: z.array(z.object({ address: Address, balance: z.string() })),
   }),
   windows: z.object({ h1: MarketWindow, h6: MarketWindow, h24: MarketWindow }),
+  /** The blocks whose Swap logs were read: the 24 h window, or its newest part when the budget ran out. */
+  swapHistory: LogCoverage,
+  /** The network's stablecoins, each priced against the others (the USD anchor of every figure). */
+  stablecoins: z.array(StablecoinPeg),
   /** Every pool found, deepest first. */
   pools: z.array(MarketPool),
 });

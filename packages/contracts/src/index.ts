@@ -2,6 +2,7 @@ export * from './topology';
 export * from './common';
 export * from './agent-base';
 export * from './agents';
+export * from './dex-common';
 export * from './agent-market';
 export * from './agent-trend';
 export * from './agent-security';

@@ -26,6 +26,7 @@ export {
 export * from './mainnet';
 export * from './tokens';
 export * from './markets';
+export * from './stables';
 export * from './solc';
 export * from './lockers';
 export * from './whales';

@@ -15,8 +15,10 @@ export {
   type PoolRef,
   type PoolState,
 } from './pools';
-export { decodeSwap, fetchPoolLogs, V2_SWAP, V2_SYNC, V3_INITIALIZE, V3_SWAP, type PoolLog, type SwapFill } from './swap-logs';
+export { decodeSwap, fetchPoolLogs, PANCAKE_V3_SWAP, SWAP_EVENTS, V2_SWAP, V2_SYNC, V3_INITIALIZE, V3_SWAP, type PoolLog, type PoolLogOptions, type SwapFill } from './swap-logs';
 export { quoteUsd, readMarketSnapshot, type MarketSnapshot, type NativeUsd, type PricedPool } from './market-snapshot';
+export { DEPEG_THRESHOLD, PEG_MIN_DEPTH_UNITS, stablePegs, type ReadPool, type StablePeg } from './stable-pegs';
 export { liquidityUsd, percentChange, poolPriceUsd, quoteDepthUsd, units, usdValue } from './pool-figures';
 export { tokenPrice, type TokenPrice } from './token-price';
 export { readUsdPrices, type UsdPrice } from './token-usd';
+export { pegFindings } from './peg-findings';

@@ -1,4 +1,4 @@
-import { DEX_TOPICS, getLogsPaged, uniswapV2PairAbi, uniswapV3PoolAbi, type ChainClient } from '@oca/chain';
+import { DEX_TOPICS, getLogsPaged, pancakeV3PoolAbi, uniswapV2PairAbi, uniswapV3PoolAbi, type ChainClient, type LogPagerOptions } from '@oca/chain';
 import { getAbiItem, getAddress, type AbiEvent, type Address, type Hash, type Log } from 'viem';
 import type { PoolRef } from './pools';
 
@@ -20,13 +20,22 @@ export const V2_SWAP = getAbiItem({ abi: uniswapV2PairAbi, name: 'Swap' });
 export const V2_SYNC = getAbiItem({ abi: uniswapV2PairAbi, name: 'Sync' });
 export const V3_SWAP = getAbiItem({ abi: uniswapV3PoolAbi, name: 'Swap' });
 export const V3_INITIALIZE = getAbiItem({ abi: uniswapV3PoolAbi, name: 'Initialize' });
+/** PancakeSwap V3's Swap: Uniswap's fields plus the protocol fees, so another topic0. */
+export const PANCAKE_V3_SWAP = getAbiItem({ abi: pancakeV3PoolAbi, name: 'Swap' });
+/** Every Swap event the DEX agents decode. */
+export const SWAP_EVENTS = [V2_SWAP, V3_SWAP, PANCAKE_V3_SWAP] as const;
 
 /** A decoded pool log, whichever of the events above it is. */
 export type PoolLog = Log<bigint, number, false, AbiEvent, true>;
 
+/** Budget and behaviour of a pool log scan (the pager's options). */
+export type PoolLogOptions = Pick<LogPagerOptions, 'maxRequests' | 'maxLogs' | 'keepNewest' | 'signal'> & { maxBlockRange?: bigint };
+
 /**
  * Logs of `events` emitted by `pools` in [fromBlock, toBlock], paged and in chain order. Both V2
  * and V3 events go in one filter (topic0 is any of them), so mixed pool sets cost one query.
+ * With `keepNewest`, a scan that runs out of budget returns the newest blocks it read whole
+ * (`coveredFrom`).
  */
 export async function fetchPoolLogs(
   client: ChainClient,
@@ -34,12 +43,11 @@ export async function fetchPoolLogs(
   events: readonly AbiEvent[],
   fromBlock: bigint,
   toBlock: bigint,
-  /** Stops paging when the job is cancelled or times out */
-  signal?: AbortSignal,
-): Promise<{ logs: PoolLog[]; requests: number }> {
-  if (pools.length === 0 || toBlock < fromBlock) return { logs: [], requests: 0 };
-  const { logs, requests } = await getLogsPaged(client, { address: pools.map((p) => p.address), events, fromBlock, toBlock }, { signal });
-  return { logs: logs as unknown as PoolLog[], requests };
+  options: PoolLogOptions = {},
+): Promise<{ logs: PoolLog[]; requests: number; coveredFrom: bigint }> {
+  if (pools.length === 0 || toBlock < fromBlock) return { logs: [], requests: 0, coveredFrom: fromBlock };
+  const { logs, requests, coveredFrom } = await getLogsPaged(client, { address: pools.map((p) => p.address), events, fromBlock, toBlock }, options);
+  return { logs: logs as unknown as PoolLog[], requests, coveredFrom };
 }
 
 const abs = (n: bigint) => (n < 0n ? -n : n);
@@ -59,7 +67,7 @@ export function decodeSwap(log: PoolLog, pool: PoolRef): SwapFill | null {
       : [a.amount1In, a.amount1Out, a.amount0In, a.amount0Out];
     return { ...ref, side: baseOut > baseIn ? 'buy' : 'sell', baseRaw: abs(baseOut - baseIn), quoteRaw: abs(quoteIn - quoteOut), recipient: getAddress(a.to) };
   }
-  if (topic === DEX_TOPICS.v3Swap) {
+  if (topic === DEX_TOPICS.v3Swap || topic === DEX_TOPICS.pancakeV3Swap) {
     const a = log.args as unknown as { amount0: bigint; amount1: bigint; recipient: Address };
     const [baseDelta, quoteDelta] = pool.baseIsToken0 ? [a.amount0, a.amount1] : [a.amount1, a.amount0];
     return { ...ref, side: baseDelta < 0n ? 'buy' : 'sell', baseRaw: abs(baseDelta), quoteRaw: abs(quoteDelta), recipient: getAddress(a.recipient) };

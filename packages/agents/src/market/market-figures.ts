@@ -18,6 +18,8 @@ export interface PoolHistory {
   fromBlocks: PerWindow<bigint>;
   /** This pool's price in its quote token at each window's start block. */
   pastPrices: PerWindow<PastPrice>;
+  /** False for a window that starts before the Swap logs read: its volume and trades are unknown. */
+  complete: PerWindow<boolean>;
 }
 
 /** Swap count and volume over one window of one pool. */
@@ -77,12 +79,24 @@ export function poolFigures(pool: PricedPool, fills: readonly SwapFill[], histor
       quote: units(pool.state.quoteRaw, pool.decimals.quote),
     },
     reserves: { base: pool.state.baseRaw.toString(), quote: pool.state.quoteRaw.toString() },
-    volume: map((w) => usdValue(stats[w].quoteRaw, pool.decimals.quote, pool.quoteUsd)),
-    volumeQuote: map((w) => units(stats[w].quoteRaw, pool.decimals.quote)),
-    txns: map((w): TxnCounts => ({ buys: stats[w].buys, sells: stats[w].sells })),
+    volume: map((w) => (history.complete[w] ? usdValue(stats[w].quoteRaw, pool.decimals.quote, pool.quoteUsd) : null)),
+    volumeQuote: map((w) => (history.complete[w] ? units(stats[w].quoteRaw, pool.decimals.quote) : null)),
+    txns: map((w): TxnCounts | null => (history.complete[w] ? { buys: stats[w].buys, sells: stats[w].sells } : null)),
     priceChange: map((w) => percentChange(pool.state.price, history.pastPrices[w])),
   };
   return { figures, stats };
+}
+
+/** Buys and sells summed over pools; null when any pool's are unknown. */
+export function sumTxns(values: readonly (TxnCounts | null)[]): TxnCounts | null {
+  let buys = 0;
+  let sells = 0;
+  for (const v of values) {
+    if (v === null) return null;
+    buys += v.buys;
+    sells += v.sells;
+  }
+  return { buys, sells };
 }
 
 /** Sum of nullable numbers; null as soon as one is null (a partial USD total would mislead). */

@@ -48,10 +48,12 @@ export async function readMarketHistory(
   return result;
 }
 
-/** A pool's USD price at a window start: its price then times its quote's USD price then. */
-export function pastUsd(poolThen: PastPrice, nativeThen: PastPrice, isStableQuote: boolean): Ratio | null {
-  if (!poolThen) return null;
-  const quoteThen = isStableQuote ? { num: 1n, den: 1n } : nativeThen;
-  if (!quoteThen) return null;
-  return { num: poolThen.num * quoteThen.num, den: poolThen.den * quoteThen.den };
+/**
+ * A pool's USD price at a window start: its price then times its quote's USD price then. A
+ * stablecoin's peg is taken as it is now; the wrapped native token's price then comes from the
+ * anchor pool's state then (in the anchor's stablecoin, at that stablecoin's price now).
+ */
+export function pastUsd(poolThen: PastPrice, quoteUsdThen: Ratio | null): Ratio | null {
+  if (!poolThen || !quoteUsdThen) return null;
+  return { num: poolThen.num * quoteUsdThen.num, den: poolThen.den * quoteUsdThen.den };
 }

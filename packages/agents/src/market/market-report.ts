@@ -1,5 +1,6 @@
 import type { DexDeployment } from '@oca/chain';
 import type { Finding, Network } from '@oca/contracts';
+import { pegFindings } from '../dex';
 import type { MarketData } from './market-contract';
 
 /** What the findings and the summary are written from. */
@@ -25,13 +26,26 @@ export function marketSummary({ network, blockNumber, data }: MarketFacts): stri
   const price = data.priceUsd !== null ? `$${data.priceUsd}` : 'no USD price';
   const native = data.priceNative !== null ? ` (${data.priceNative} ${data.nativeUsd.symbol})` : '';
   const liquidity = data.liquidity.usd !== null ? `$${round(data.liquidity.usd)}` : 'unknown USD';
-  const volume = data.volume.h24 !== null ? `$${round(data.volume.h24)}` : 'unknown USD';
   const change = data.priceChange.h24 !== null ? `, ${signed(data.priceChange.h24)} over 24 h` : '';
-  const t = data.txns.h24;
   return (
     `${name} on ${network} at block ${blockNumber}: ${price}${native}; liquidity ${liquidity} across ${data.pools.length} ` +
-    `pool${data.pools.length === 1 ? '' : 's'}; 24 h volume ${volume} in ${t.buys} buys and ${t.sells} sells${change}.`
+    `pool${data.pools.length === 1 ? '' : 's'}; ${volumeText(data)}${change}.`
   );
+}
+
+/** The widest window whose trades are known: 24 h unless the Swap history was narrowed. */
+function volumeText(data: MarketData): string {
+  const label = { h24: '24 h', h6: '6 h', h1: '1 h' } as const;
+  const w = (['h24', 'h6', 'h1'] as const).find((x) => data.txns[x] !== null);
+  if (!w) return `trades unknown (Swap logs read for the last ${hoursSince(data)} only)`;
+  const t = data.txns[w]!;
+  const volume = data.volume[w] !== null ? `$${round(data.volume[w])}` : 'unknown USD';
+  const narrowed = w === 'h24' ? '' : ` (24 h unknown: Swap logs read for the last ${hoursSince(data)} only)`;
+  return `${label[w]} volume ${volume} in ${t.buys} buys and ${t.sells} sells${narrowed}`;
+}
+
+function hoursSince(data: MarketData): string {
+  return `${round((data.blockTimestamp - data.swapHistory.fromTimestamp) / 3600)} h`;
 }
 
 export function marketFindings(facts: MarketFacts): Finding[] {
@@ -47,7 +61,34 @@ export function marketFindings(facts: MarketFacts): Finding[] {
       },
     ];
   }
-  return [...anchorFindings(facts), ...primaryFindings(facts), ...liquidityFindings(facts), ...divergenceFindings(facts), ...historyFindings(facts), supplyFinding(facts)];
+  return [
+    ...anchorFindings(facts),
+    ...pegFindings(facts.data.stablecoins),
+    ...primaryFindings(facts),
+    ...liquidityFindings(facts),
+    ...divergenceFindings(facts),
+    ...swapHistoryFindings(facts),
+    ...historyFindings(facts),
+    supplyFinding(facts),
+  ];
+}
+
+/** Said when the Swap scan ran out of budget and read only the newest blocks. */
+function swapHistoryFindings({ data }: MarketFacts): Finding[] {
+  const h = data.swapHistory;
+  if (h.complete) return [];
+  const unknown = (['h1', 'h6', 'h24'] as const).filter((w) => !data.windows[w].complete);
+  return [
+    {
+      severity: 'low',
+      title: `Swap history narrowed to the last ${hoursSince(data)}`,
+      evidence:
+        `The Swap logs of ${data.pools.length} pool(s) since block ${data.windows.h24.fromBlock} do not fit the scan's budget on this node (a fast chain, ` +
+        `a provider's span cap): after ${h.requests} eth_getLogs requests, logs were read for blocks ${h.fromBlock}–${h.toBlock} ` +
+        `(since ${new Date(h.fromTimestamp * 1000).toISOString()}), newest first. ` +
+        `Volume and trade counts of ${unknown.join(', ')} are null; ${(['h1', 'h6', 'h24'] as const).filter((w) => data.windows[w].complete).join(', ') || 'no window'} complete.`,
+    },
+  ];
 }
 
 function anchorFindings({ data, blockNumber }: MarketFacts): Finding[] {
@@ -65,7 +106,7 @@ function anchorFindings({ data, blockNumber }: MarketFacts): Finding[] {
     {
       severity: 'info',
       title: `${n.symbol} priced at $${n.priceUsd}`,
-      evidence: `From the deepest ${n.symbol}/stablecoin pool ${n.anchorPool} at block ${blockNumber}; stablecoins are taken at $1.00.`,
+      evidence: `From the deepest ${n.symbol}/stablecoin pool ${n.anchorPool} at block ${blockNumber}, at that stablecoin's checked price (see the stablecoin findings).`,
     },
   ];
 }

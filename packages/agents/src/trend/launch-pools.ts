@@ -1,4 +1,4 @@
-import type { ChainClient, DexDeployment } from '@oca/chain';
+import { ratioToNumber, unitsRatio, type ChainClient, type LogPagerOptions, type Ratio } from '@oca/chain';
 import type { Address } from 'viem';
 import { abortable } from '../abort';
 import {
@@ -6,12 +6,11 @@ import {
   liquidityUsd,
   poolState,
   quoteUsd,
+  readPoolPrice,
   readPoolRaw,
   readTokenMeta,
-  V2_SWAP,
   V2_SYNC,
   V3_INITIALIZE,
-  V3_SWAP,
   type MarketSnapshot,
   type PoolLog,
   type PoolRaw,
@@ -22,34 +21,49 @@ import {
 import type { PoolLaunch } from './launches';
 import { findBalanceSlots } from './sell-check';
 import type { Excluded } from './trend-report';
-import type { TrendWindow } from './trend-window';
 
-/** A launch with exactly one quote-token side, so it can be priced and ranked. */
+/** A pool with exactly one quote-token side, so it can be priced and ranked. */
 export type RankableLaunch = PoolLaunch & { ref: PoolRef };
 
-/** A launch whose pool holds at least the liquidity floor. */
+/** A pool priced at the window's end, over the liquidity floor (or of unknown USD liquidity). */
 export interface PricedLaunch {
   launch: RankableLaunch;
   pool: PricedPool;
   meta: TokenMeta;
-  liquidity: number;
+  /** Both sides in USD; null when the quote token has no USD price. */
+  liquidityUsd: number | null;
+  /** Both sides in the quote token, whole units. */
+  liquidityQuote: number;
 }
 
-/** What one round trip reads for the analysed launches, at the window's end block. */
+/** The analysed window as the reads need it: its end, and where its figures start. */
+export interface ReadWindow {
+  blockNumber: bigint;
+  /** First block of the (possibly narrowed) window. */
+  fromBlock: bigint;
+}
+
+/** What one round trip reads for the analysed pools, at the window's end block. */
 export interface LaunchReads {
   /** Keyed by the base token's lower-case address. */
   metaOf: Map<string, TokenMeta>;
-  /** Per analysed launch, in order; null when the pool could not be read. */
+  /** Per analysed pool, in order; null when the pool could not be read. */
   raws: (PoolRaw | null)[];
-  /** Creation block → its timestamp. */
+  /** Block → its timestamp: new pools' creation blocks, and the window's first block. */
   timeOf: Map<bigint, bigint>;
-  /** Swap, Sync and Initialize logs in the window, keyed by the pool's lower-case address. */
-  logsOf: Map<string, PoolLog[]>;
+  /** New pools' Sync and Initialize logs in the window (their first price), keyed by lower-case pool address. */
+  launchLogsOf: Map<string, PoolLog[]>;
+  /** Where the launch-price scan starts (later than the window when it ran out of budget), and its cost. */
+  launchPrices: { requests: number; coveredFrom: bigint };
+  /** Older pools' price at the window's start (state of the block before it), per analysed pool; undefined for new ones. */
+  startPrices: (Ratio | null | undefined)[];
   /** `balanceOf` storage slot per quote token, for the sell simulation. */
   slots: Map<Address, number | null>;
+  /** Index of each analysed pool (lower-case address) in `raws` and `startPrices`. */
+  order: Map<string, number>;
 }
 
-/** The launches to analyse (newest first, at most `max`), and those left out for their quote sides. */
+/** The pools to analyse (new ones newest first, at most `max`), and those left out for their quote sides. */
 export function selectLaunches(launches: readonly PoolLaunch[], max: number): { analysed: RankableLaunch[]; skipped: Excluded[]; truncated: number } {
   const skipped: Excluded[] = [];
   for (const launch of launches) {
@@ -61,29 +75,69 @@ export function selectLaunches(launches: readonly PoolLaunch[], max: number): { 
   return { analysed, skipped, truncated: rankable.length - analysed.length };
 }
 
-/** Pool states, token metadata, creation times, pool logs and the quote tokens' balance slots, in one round trip. */
-export async function readLaunchPools(client: ChainClient, analysed: readonly RankableLaunch[], window: TrendWindow, signal: AbortSignal): Promise<LaunchReads> {
+/**
+ * Pool states, token metadata, creation times, the new pools' first prices (Sync/Initialize logs),
+ * older pools' prices at the window's start and the quote tokens' balance slots, in one round trip.
+ */
+export async function readLaunchPools(
+  client: ChainClient,
+  analysed: readonly RankableLaunch[],
+  window: ReadWindow,
+  logBudget: Pick<LogPagerOptions, 'maxRequests' | 'maxLogs' | 'maxBlockRange'>,
+  signal: AbortSignal,
+): Promise<LaunchReads> {
   const { blockNumber } = window;
   const refs = analysed.map((l) => l.ref);
-  const [metas, raws, times, poolLogs, slots] = await abortable(
+  const fresh = analysed.filter((l) => l.createdBlock !== null).map((l) => l.ref);
+  const times = unique([window.fromBlock, ...analysed.flatMap((l) => (l.createdBlock === null ? [] : [l.createdBlock]))]);
+  const [metas, raws, stamps, launchLogs, startPrices, slots] = await abortable(
     Promise.all([
       Promise.all(unique(analysed.map((l) => l.ref.base)).map((b) => readTokenMeta(client, b, blockNumber))),
       Promise.all(refs.map((ref) => readPoolRaw(client, ref, blockNumber))),
-      Promise.all(unique(analysed.map((l) => l.createdBlock)).map(async (n) => [n, (await client.getBlock({ blockNumber: n })).timestamp] as const)),
-      fetchPoolLogs(client, refs, [V2_SWAP, V3_SWAP, V2_SYNC, V3_INITIALIZE], window.fromBlock, blockNumber, signal),
+      Promise.all(times.map(async (n) => [n, (await client.getBlock({ blockNumber: n })).timestamp] as const)),
+      fetchPoolLogs(client, fresh, [V2_SYNC, V3_INITIALIZE], window.fromBlock, blockNumber, { ...logBudget, keepNewest: true, signal }),
+      Promise.all(analysed.map((l) => (l.createdBlock === null ? startPrice(client, l.ref, window.fromBlock) : Promise.resolve(undefined)))),
       findBalanceSlots(client, unique(analysed.map((l) => l.ref.quote)), blockNumber),
     ]),
     signal,
   );
-  return { metaOf: new Map(metas.map((m) => [m.address.toLowerCase(), m])), raws, timeOf: new Map(times), logsOf: groupLogs(poolLogs.logs), slots };
+  return {
+    metaOf: new Map(metas.map((m) => [m.address.toLowerCase(), m])),
+    raws,
+    timeOf: new Map(stamps),
+    launchLogsOf: groupLogs(launchLogs.logs),
+    launchPrices: { requests: launchLogs.requests, coveredFrom: launchLogs.coveredFrom },
+    startPrices,
+    slots,
+    order: new Map(analysed.map((l, i) => [l.pool.toLowerCase(), i])),
+  };
 }
 
-/** Each launch's pool priced in USD; those that cannot be read or hold less than `minLiquidityUsd` are left out. */
+/**
+ * An older pool's price at the window's start, as a quote-per-base ratio needing both decimals:
+ * read raw here (reserves or slot0), turned into a price once decimals are known (`priceLaunches`).
+ */
+async function startPrice(client: ChainClient, ref: PoolRef, fromBlock: bigint): Promise<Ratio | null | undefined> {
+  if (fromBlock === 0n) return undefined;
+  // Decimals 0/0: the raw ratio, scaled by `scaleStartPrice` once the token's decimals are read.
+  return readPoolPrice(client, ref, { base: 0, quote: 0 }, fromBlock - 1n);
+}
+
+/** A raw (0/0-decimals) price scaled to whole units. */
+export function scaleStartPrice(raw: Ratio | null | undefined, decimals: { base: number; quote: number }): Ratio | null | undefined {
+  if (!raw) return raw;
+  return { num: raw.num * 10n ** BigInt(decimals.base), den: raw.den * 10n ** BigInt(decimals.quote) };
+}
+
+/**
+ * Each pool priced in USD at the window's end. Pools that cannot be read, or whose USD liquidity is
+ * under `minLiquidityUsd`, are left out; a pool whose quote token has no USD price keeps a null
+ * USD liquidity (unknown is not $0) and is not held to the floor.
+ */
 export function priceLaunches(
   analysed: readonly RankableLaunch[],
   reads: LaunchReads,
   anchor: MarketSnapshot,
-  deployment: DexDeployment,
   minLiquidityUsd: number,
 ): { priced: PricedLaunch[]; belowFloor: Excluded[] } {
   const priced: PricedLaunch[] = [];
@@ -98,21 +152,24 @@ export function priceLaunches(
       return;
     }
     const decimals = { base: meta.decimals, quote: quoteDecimals };
-    const pool: PricedPool = {
-      ref: launch.ref,
-      state: poolState(raw, launch.ref, decimals),
-      decimals,
-      quoteUsd: quoteUsd(deployment, anchor.nativeUsd.price, launch.ref.quote),
-      quoteSymbol: quoteMeta?.symbol ?? null,
-    };
-    const liquidity = liquidityUsd(pool) ?? 0;
-    if (liquidity < minLiquidityUsd) {
-      belowFloor.push({ launch, reason: 'below_liquidity_floor', detail: `liquidity $${liquidity.toFixed(2)} < $${minLiquidityUsd}` });
+    const state = poolState(raw, launch.ref, decimals);
+    const pool: PricedPool = { ref: launch.ref, state, decimals, quoteUsd: quoteUsd(anchor, launch.ref.quote), quoteSymbol: quoteMeta?.symbol ?? null };
+    const usd = liquidityUsd(pool);
+    if (usd !== null && usd < minLiquidityUsd) {
+      belowFloor.push({ launch, reason: 'below_liquidity_floor', detail: `liquidity $${usd.toFixed(2)} < $${minLiquidityUsd}` });
       return;
     }
-    priced.push({ launch, pool, meta, liquidity });
+    priced.push({ launch, pool, meta, liquidityUsd: usd, liquidityQuote: liquidityInQuote(pool) });
   });
   return { priced, belowFloor };
+}
+
+/** Both sides in the quote token: the quote held plus the base held at the pool's own price. */
+function liquidityInQuote(pool: PricedPool): number {
+  const quote = ratioToNumber(unitsRatio(pool.state.quoteRaw, pool.decimals.quote));
+  const price = pool.state.price;
+  const base = price ? ratioToNumber(unitsRatio(pool.state.baseRaw, pool.decimals.base)) * ratioToNumber(price) : 0;
+  return quote + base;
 }
 
 function unique<T>(items: readonly T[]): T[] {
@@ -123,9 +180,7 @@ function groupLogs(logs: readonly PoolLog[]): Map<string, PoolLog[]> {
   const out = new Map<string, PoolLog[]>();
   for (const log of logs) {
     const key = log.address.toLowerCase();
-    const list = out.get(key) ?? [];
-    list.push(log);
-    out.set(key, list);
+    out.set(key, [...(out.get(key) ?? []), log]);
   }
   return out;
 }

@@ -1,17 +1,21 @@
-import { getLogsPaged, uniswapV2FactoryAbi, uniswapV3FactoryAbi, type ChainClient, type DexDeployment } from '@oca/chain';
+import { getLogsPaged, uniswapV2FactoryAbi, uniswapV3FactoryAbi, type ChainClient, type DexDeployment, type LogPagerOptions } from '@oca/chain';
 import { getAbiItem, getAddress, type Address, type Hash } from 'viem';
 import { orient, type PoolRef } from '../dex';
 
 const PAIR_CREATED = getAbiItem({ abi: uniswapV2FactoryAbi, name: 'PairCreated' });
 const POOL_CREATED = getAbiItem({ abi: uniswapV3FactoryAbi, name: 'PoolCreated' });
 
-/** A pool creation event, oriented when one side is a quote token. */
+/**
+ * A pool the trend agent looks at, oriented when one side is a quote token: a new one (its
+ * creation event in the window) or an older one traded in the window (`createdBlock` null).
+ */
 export interface PoolLaunch {
   pool: Address;
   token0: Address;
   token1: Address;
-  createdBlock: bigint;
-  txHash: Hash;
+  /** Null for a pool created before the window. */
+  createdBlock: bigint | null;
+  txHash: Hash | null;
   /** Null when the pool cannot be ranked; `skip` says why. */
   ref: PoolRef | null;
   skip: 'no_quote_token' | 'quote_pair' | null;
@@ -19,48 +23,59 @@ export interface PoolLaunch {
 
 /**
  * Every `PairCreated`/`PoolCreated` of the deployment's factories in [fromBlock, toBlock]: one
- * paged `eth_getLogs` over all factories with both event signatures.
+ * paged `eth_getLogs` over all factories with both event signatures. With `keepNewest`, a scan
+ * out of budget covers `[coveredFrom, toBlock]` only.
  */
 export async function findLaunches(
   client: ChainClient,
   deployment: DexDeployment,
   fromBlock: bigint,
   toBlock: bigint,
-  /** Stops paging when the job is cancelled or times out */
-  signal?: AbortSignal,
-): Promise<{ launches: PoolLaunch[]; requests: number }> {
+  options: Pick<LogPagerOptions, 'maxRequests' | 'maxLogs' | 'maxBlockRange' | 'keepNewest' | 'signal'> = {},
+): Promise<{ launches: PoolLaunch[]; requests: number; coveredFrom: bigint }> {
   const factories = new Map<string, { name: string; version: 'v2' | 'v3' }>();
   for (const f of deployment.v2Factories) factories.set(f.address.toLowerCase(), { name: f.name, version: 'v2' });
   for (const f of deployment.v3Factories) factories.set(f.address.toLowerCase(), { name: f.name, version: 'v3' });
-  const { logs, requests } = await getLogsPaged(client, {
-    address: [...deployment.v2Factories, ...deployment.v3Factories].map((f) => f.address),
-    events: [PAIR_CREATED, POOL_CREATED],
-    fromBlock,
-    toBlock,
-  }, { signal });
-  const quotes = new Set([deployment.wrappedNative, ...deployment.usdStables].map((q) => q.address.toLowerCase()));
+  const { logs, requests, coveredFrom } = await getLogsPaged(
+    client,
+    { address: [...deployment.v2Factories, ...deployment.v3Factories].map((f) => f.address), events: [PAIR_CREATED, POOL_CREATED], fromBlock, toBlock },
+    options,
+  );
   const launches: PoolLaunch[] = [];
   for (const log of logs) {
     const factory = factories.get(log.address.toLowerCase());
     if (!factory) continue;
     const args = log.args as { token0: Address; token1: Address; pair?: Address; pool?: Address; fee?: number };
     const pool = getAddress((factory.version === 'v2' ? args.pair : args.pool) ?? '0x');
-    const token0 = getAddress(args.token0);
-    const token1 = getAddress(args.token1);
-    const q0 = quotes.has(token0.toLowerCase());
-    const q1 = quotes.has(token1.toLowerCase());
-    const base = q0 && !q1 ? token1 : q1 && !q0 ? token0 : null;
-    const quote = base === token1 ? token0 : token1;
     const feeTier = factory.version === 'v3' ? Number(args.fee) : null;
     launches.push({
-      pool,
-      token0,
-      token1,
+      ...orientByQuote(deployment, pool, factory, feeTier, getAddress(args.token0), getAddress(args.token1)),
       createdBlock: log.blockNumber,
       txHash: log.transactionHash,
-      ref: base ? orient(pool, factory.version, factory.name, feeTier, base, quote) : null,
-      skip: base ? null : q0 && q1 ? 'quote_pair' : 'no_quote_token',
     });
   }
-  return { launches, requests };
+  return { launches, requests, coveredFrom };
+}
+
+/** A pool oriented with its quote token as quote; `skip` says why when neither or both sides are quote tokens. */
+export function orientByQuote(
+  deployment: DexDeployment,
+  pool: Address,
+  factory: { name: string; version: 'v2' | 'v3' },
+  feeTier: number | null,
+  token0: Address,
+  token1: Address,
+): Pick<PoolLaunch, 'pool' | 'token0' | 'token1' | 'ref' | 'skip'> {
+  const quotes = new Set([deployment.wrappedNative, ...deployment.usdStables].map((q) => q.address.toLowerCase()));
+  const q0 = quotes.has(token0.toLowerCase());
+  const q1 = quotes.has(token1.toLowerCase());
+  const base = q0 && !q1 ? token1 : q1 && !q0 ? token0 : null;
+  const quote = base === token1 ? token0 : token1;
+  return {
+    pool,
+    token0,
+    token1,
+    ref: base ? orient(pool, factory.version, factory.name, feeTier, base, quote) : null,
+    skip: base ? null : q0 && q1 ? 'quote_pair' : 'no_quote_token',
+  };
 }

@@ -18,7 +18,7 @@ import { SWAP_PROBE_RUNTIME } from './swap-probe.bytecode';
 export const PROBE_ADDRESS: Address = '0x0000000000000000000000000000000050b0e7e5';
 
 const probeAbi = parseAbi([
-  'function probe(address pool, bool v3, address base, address quote, uint256 quoteIn) returns (bool bought, bool sold, uint256 baseReceived, uint256 quoteReturned, bytes reason)',
+  'function probe(address pool, bool v3, address base, address quote, uint256 quoteIn) returns ((bool bought, bool sold, uint256 baseReceived, uint256 quoteReturned, uint256 baseExpected, uint256 quoteExpected, bytes reason) outcome)',
 ]);
 
 /**
@@ -29,11 +29,21 @@ const probeAbi = parseAbi([
 const CANDIDATE_SLOTS = [...Array.from({ length: 21 }, (_, i) => i), 51];
 const MARKER = 0x5ca1ab1e_0000_0000_0000n;
 
-/** The outcome of one buy-then-sell simulation. */
+/**
+ * The outcome of one buy-then-sell simulation. Taxes are fractions: what the token kept of what the
+ * pool promised (`1 − received / promised`, clamped to 0–1, 6 decimals).
+ */
 export type SellCheck =
-  | { status: 'passed'; baseReceived: bigint; quoteReturned: bigint; quoteIn: bigint }
-  | { status: 'honeypot' | 'cannot_buy'; reason: string; baseReceived: bigint; quoteIn: bigint }
+  | { status: 'passed'; baseReceived: bigint; quoteReturned: bigint; quoteIn: bigint; buyTax: number; sellTax: number }
+  | { status: 'honeypot'; reason: string; baseReceived: bigint; quoteIn: bigint; buyTax: number }
+  | { status: 'cannot_buy'; reason: string; baseReceived: bigint; quoteIn: bigint }
   | { status: 'unchecked'; reason: string };
+
+/** `1 − received / promised`, clamped to [0, 1], 6 decimals. */
+export function taxOf(received: bigint, promised: bigint): number {
+  if (promised <= 0n || received >= promised) return 0;
+  return Number(((promised - received) * 1_000_000n) / promised) / 1_000_000;
+}
 
 function balanceKey(holder: Address, slot: number): Hex {
   return keccak256(encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }], [holder, BigInt(slot)]));
@@ -92,10 +102,11 @@ export async function checkSell(client: ChainClient, pool: PoolRef, quoteIn: big
     throw err;
   }
   if (!returned || returned === '0x') return { status: 'unchecked', reason: 'the probe returned no data (state overrides unsupported by the node?)' };
-  const [bought, sold, baseReceived, quoteReturned, reason] = decodeFunctionResult({ abi: probeAbi, functionName: 'probe', data: returned });
-  if (!bought) return { status: 'cannot_buy', reason: revertText(reason), baseReceived: 0n, quoteIn };
-  if (!sold) return { status: 'honeypot', reason: revertText(reason), baseReceived, quoteIn };
-  return { status: 'passed', baseReceived, quoteReturned, quoteIn };
+  const o = decodeFunctionResult({ abi: probeAbi, functionName: 'probe', data: returned });
+  if (!o.bought) return { status: 'cannot_buy', reason: revertText(o.reason), baseReceived: 0n, quoteIn };
+  const buyTax = taxOf(o.baseReceived, o.baseExpected);
+  if (!o.sold) return { status: 'honeypot', reason: revertText(o.reason), baseReceived: o.baseReceived, quoteIn, buyTax };
+  return { status: 'passed', baseReceived: o.baseReceived, quoteReturned: o.quoteReturned, quoteIn, buyTax, sellTax: taxOf(o.quoteReturned, o.quoteExpected) };
 }
 
 /** Revert data as text: `Error(string)`/`Panic` decoded, the probe's own plain-bytes reasons as text, else hex. */

@@ -25,53 +25,82 @@ interface IV3PoolMin {
 /// Never deployed: placed at an empty address by an eth_call state override, with its quote
 /// balance set the same way. Buys the base token with quoteIn, then sells all it received, and
 /// reports how far it got instead of reverting, so "cannot buy" and "cannot sell" come apart.
+/// Each step also reports what the pool promised for the whole amount (V2: getAmountOut on the
+/// reserves at 0.3 %; V3: what the pool sent), so a tax shows as received below promised.
 contract SwapProbe {
     uint160 internal constant MIN_SQRT_RATIO_PLUS_ONE = 4295128740;
     uint160 internal constant MAX_SQRT_RATIO_MINUS_ONE = 1461446703485210103287273052203988822378723970341;
 
-    function probe(address pool, bool v3, address base, address quote, uint256 quoteIn)
-        external
-        returns (bool bought, bool sold, uint256 baseReceived, uint256 quoteReturned, bytes memory reason)
-    {
+    struct Outcome {
+        bool bought;
+        bool sold;
+        uint256 baseReceived;
+        uint256 quoteReturned;
+        uint256 baseExpected;
+        uint256 quoteExpected;
+        bytes reason;
+    }
+
+    function probe(address pool, bool v3, address base, address quote, uint256 quoteIn) external returns (Outcome memory o) {
         uint256 baseBefore = IERC20Min(base).balanceOf(address(this));
-        try this.swapStep(pool, v3, quote, quoteIn) {} catch (bytes memory err) {
-            return (false, false, 0, 0, err);
+        try this.swapStep(pool, v3, quote, quoteIn) returns (uint256 promised) {
+            o.baseExpected = promised;
+        } catch (bytes memory err) {
+            o.reason = err;
+            return o;
         }
-        baseReceived = IERC20Min(base).balanceOf(address(this)) - baseBefore;
-        bought = true;
-        if (baseReceived == 0) return (true, false, 0, 0, bytes("buy delivered no tokens"));
+        o.baseReceived = IERC20Min(base).balanceOf(address(this)) - baseBefore;
+        o.bought = true;
+        if (o.baseReceived == 0) {
+            o.reason = bytes("buy delivered no tokens");
+            return o;
+        }
         uint256 quoteBefore = IERC20Min(quote).balanceOf(address(this));
-        try this.swapStep(pool, v3, base, baseReceived) {} catch (bytes memory err) {
-            return (true, false, baseReceived, 0, err);
+        try this.swapStep(pool, v3, base, o.baseReceived) returns (uint256 promised) {
+            o.quoteExpected = promised;
+        } catch (bytes memory err) {
+            o.reason = err;
+            return o;
         }
-        quoteReturned = IERC20Min(quote).balanceOf(address(this)) - quoteBefore;
-        sold = true;
+        o.quoteReturned = IERC20Min(quote).balanceOf(address(this)) - quoteBefore;
+        o.sold = true;
     }
 
     /// One exact-input swap into this contract. External so that probe() can catch its revert.
-    function swapStep(address pool, bool v3, address tokenIn, uint256 amountIn) external {
+    /// Returns what the pool promised for the whole amountIn.
+    function swapStep(address pool, bool v3, address tokenIn, uint256 amountIn) external returns (uint256 promised) {
         require(msg.sender == address(this), "self only");
         if (v3) {
             bool zeroForOne = IV3PoolMin(pool).token0() == tokenIn;
-            IV3PoolMin(pool).swap(
+            (int256 d0, int256 d1) = IV3PoolMin(pool).swap(
                 address(this), zeroForOne, int256(amountIn), zeroForOne ? MIN_SQRT_RATIO_PLUS_ONE : MAX_SQRT_RATIO_MINUS_ONE, abi.encode(tokenIn)
             );
-            return;
+            return uint256(-(zeroForOne ? d1 : d0));
         }
         (uint112 r0, uint112 r1, ) = IV2PairMin(pool).getReserves();
         bool zeroIn = IV2PairMin(pool).token0() == tokenIn;
         (uint256 reserveIn, uint256 reserveOut) = zeroIn ? (uint256(r0), uint256(r1)) : (uint256(r1), uint256(r0));
+        promised = _amountOut(amountIn, reserveIn, reserveOut);
         _transfer(tokenIn, pool, amountIn);
         // What the pair actually received, so fee-on-transfer tokens are swapped, not failed.
-        uint256 received = IERC20Min(tokenIn).balanceOf(pool) - reserveIn;
-        uint256 withFee = received * 997;
-        uint256 amountOut = (withFee * reserveOut) / (reserveIn * 1000 + withFee);
+        uint256 amountOut = _amountOut(IERC20Min(tokenIn).balanceOf(pool) - reserveIn, reserveIn, reserveOut);
         IV2PairMin(pool).swap(zeroIn ? 0 : amountOut, zeroIn ? amountOut : 0, address(this), "");
     }
 
-    function uniswapV3SwapCallback(int256 amount0Delta, int256 amount1Delta, bytes calldata data) external {
+    function uniswapV3SwapCallback(int256 amount0Delta, int256 amount1Delta, bytes calldata data) public {
         address tokenIn = abi.decode(data, (address));
         _transfer(tokenIn, msg.sender, uint256(amount0Delta > 0 ? amount0Delta : amount1Delta));
+    }
+
+    /// PancakeSwap V3 pools call this name; the payment is the same.
+    function pancakeV3SwapCallback(int256 amount0Delta, int256 amount1Delta, bytes calldata data) external {
+        uniswapV3SwapCallback(amount0Delta, amount1Delta, data);
+    }
+
+    /// Uniswap V2's getAmountOut at its 0.3 % fee; forks charging less accept it too.
+    function _amountOut(uint256 amountIn, uint256 reserveIn, uint256 reserveOut) private pure returns (uint256) {
+        uint256 withFee = amountIn * 997;
+        return (withFee * reserveOut) / (reserveIn * 1000 + withFee);
     }
 
     /// transfer() for tokens with and without a bool return; a revert keeps the token's reason.

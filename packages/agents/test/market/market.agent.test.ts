@@ -5,7 +5,7 @@ import { createPublicClient, createWalletClient, http, toHex, type Address, type
 import { foundry } from 'viem/chains';
 import { PermanentAgentError, type AgentContext } from '../../src';
 import { MarketResult, type MarketParams } from '../../src/market/market-contract';
-import { marketAgent } from '../../src/market/market.agent';
+import { createMarketAgent, marketAgent } from '../../src/market/market.agent';
 import { linearWindowStarts, nativeUsd, readPool, relativeError, swapsInWindow, WINDOW_NAMES, type Window } from '../expected-market';
 
 // Deploying and trading the scenario takes a few seconds on a loaded 2-core runner.
@@ -126,10 +126,16 @@ describe('market agent on a traded Uniswap V2/V3 devnet', () => {
       expectClose(data.priceChange[w], (primary.priceUsd / primary.windows[w].usdThen - 1) * 100, `priceChange.${w}`);
     }
     // The scenario must exercise the windows: buys and sells in each, and more in wider ones.
-    expect(data.txns.h1.buys).toBeGreaterThan(0);
-    expect(data.txns.h1.sells).toBeGreaterThan(0);
-    expect(data.txns.h6.buys + data.txns.h6.sells).toBeGreaterThan(data.txns.h1.buys + data.txns.h1.sells);
-    expect(data.txns.h24.buys + data.txns.h24.sells).toBeGreaterThan(data.txns.h6.buys + data.txns.h6.sells);
+    const { h1, h6, h24 } = data.txns;
+    if (!h1 || !h6 || !h24) throw new Error('every window should be complete on the devnet');
+    expect(h1.buys).toBeGreaterThan(0);
+    expect(h1.sells).toBeGreaterThan(0);
+    expect(h6.buys + h6.sells).toBeGreaterThan(h1.buys + h1.sells);
+    expect(h24.buys + h24.sells).toBeGreaterThan(h6.buys + h6.sells);
+    expect(data.swapHistory).toMatchObject({ complete: true, fromBlock: (starts.h24 + 1n).toString(), toBlock: scenario.endBlock.toString(), requests: 1 });
+    // dUSD is the devnet's only deployed stablecoin here: nothing to check it against, and the result says so.
+    expect(data.stablecoins.find((s) => s.address === scenario.core.usd)).toMatchObject({ status: 'unverified', priceUsd: '1', measuredUsd: null });
+    expect(result.findings.map((f) => f.title)).toContain('dUSD, dUSDT, dDAI taken at $1.00 unchecked');
     expect(scenario.swaps.some((s) => alphaPools.some((p) => p.address === s.pool) && s.timestamp <= scenario.endTimestamp - 86_400n)).toBe(true);
 
     // FDV on total supply; market cap leaves out what was sent to 0x…dEaD.
@@ -201,6 +207,39 @@ describe('market agent on a traded Uniswap V2/V3 devnet', () => {
     } finally {
       await proxy.stop();
     }
+  });
+
+  it('narrows the Swap history to what the budget can read, newest first, and says which windows are complete', async () => {
+    // One request of exactly the 1 h window's blocks: the 6 h and 24 h windows cannot be read whole.
+    const h1Blocks = scenario.endBlock - starts.h1;
+    const narrow = createMarketAgent({ swapLogs: { maxRequests: 1, maxBlockRange: h1Blocks } });
+    const parsed = narrow.params.parse({ network: 'devnet', address: scenario.tokens.alpha.address });
+    const result = MarketResult.parse(await narrow.run(parsed, ctx()));
+    const full = await analyse({ address: scenario.tokens.alpha.address });
+    const { data } = result;
+    const h1Start = await rpc.getBlock({ blockNumber: starts.h1 + 1n });
+    expect(data.swapHistory).toEqual({
+      fromBlock: (starts.h1 + 1n).toString(),
+      toBlock: scenario.endBlock.toString(),
+      fromTimestamp: Number(h1Start.timestamp),
+      complete: false,
+      requests: 1,
+    });
+    expect(data.windows).toMatchObject({ h1: { complete: true }, h6: { complete: false }, h24: { complete: false } });
+    // The complete window is exact (the same as an unlimited scan); the others are unknown, not undercounted.
+    expect(data.txns.h1).toEqual(full.data.txns.h1);
+    expect(data.volume.h1).toBe(full.data.volume.h1);
+    expect(data.txns).toMatchObject({ h6: null, h24: null });
+    expect(data.volume).toMatchObject({ h6: null, h24: null });
+    for (const pool of data.pools) expect({ txns: pool.txns, volumeQuote: pool.volumeQuote }).toMatchObject({ txns: { h6: null, h24: null }, volumeQuote: { h6: null, h24: null } });
+    // Prices come from state, not logs: untouched.
+    expect(data.priceChange).toEqual(full.data.priceChange);
+    expect(data.priceUsd).toBe(full.data.priceUsd);
+    const finding = result.findings.find((f) => f.title.startsWith('Swap history narrowed'));
+    expect(finding).toMatchObject({ severity: 'low' });
+    expect(finding!.evidence).toContain(`blocks ${starts.h1 + 1n}–${scenario.endBlock}`);
+    expect(result.summary).toContain('1 h volume');
+    expect(result.summary).toContain('24 h unknown');
   });
 
   it('rejects an address that is not an ERC-20, and says so when a token has no pool', async () => {

@@ -5,6 +5,7 @@ export {
   BURN_ADDRESS,
   MARKET_SCENARIO_HOURS,
   MARKET_TOKENS,
+  TAXED_SELL_TAX_BPS,
   type MarketScenario,
   type MarketPoolName,
   type MarketTokenName,

@@ -54,6 +54,38 @@ contract HoneypotToken is ERC20 {
     }
 }
 `,
+  'TaxedToken.sol': `// SPDX-License-Identifier: MIT
+pragma solidity 0.8.26;
+import "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+
+/// Sells work but the token keeps sellTaxBps of every transfer into the pair (from anyone but the
+/// owner): a sell simulation that only asks "did it revert?" passes it.
+contract TaxedToken is ERC20 {
+    address public immutable owner;
+    uint256 public immutable sellTaxBps;
+    address public pair;
+
+    constructor(string memory name_, string memory symbol_, uint256 supply, uint256 sellTaxBps_) ERC20(name_, symbol_) {
+        owner = msg.sender;
+        sellTaxBps = sellTaxBps_;
+        _mint(msg.sender, supply);
+    }
+
+    function setPair(address pair_) external {
+        require(msg.sender == owner, "not owner");
+        pair = pair_;
+    }
+
+    function _transfer(address from, address to, uint256 amount) internal override {
+        if (to == pair && pair != address(0) && from != owner) {
+            uint256 tax = (amount * sellTaxBps) / 10000;
+            super._transfer(from, owner, tax);
+            amount -= tax;
+        }
+        super._transfer(from, to, amount);
+    }
+}
+`,
   'MarketTrader.sol': `// SPDX-License-Identifier: MIT
 pragma solidity 0.8.26;
 
@@ -131,6 +163,7 @@ contract MarketTrader {
 export interface MarketContracts {
   devnetUsd: CompiledContract;
   honeypotToken: CompiledContract;
+  taxedToken: CompiledContract;
   marketTrader: CompiledContract;
 }
 
@@ -141,5 +174,5 @@ export function compileMarketContracts(): MarketContracts {
     if (!contract) throw new Error(`solc output has no ${name}`);
     return contract;
   };
-  return { devnetUsd: pick('DevnetUsd'), honeypotToken: pick('HoneypotToken'), marketTrader: pick('MarketTrader') };
+  return { devnetUsd: pick('DevnetUsd'), honeypotToken: pick('HoneypotToken'), taxedToken: pick('TaxedToken'), marketTrader: pick('MarketTrader') };
 }

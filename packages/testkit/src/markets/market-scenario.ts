@@ -26,7 +26,11 @@ export const MARKET_TOKENS = {
   dust: { name: 'Dust Token', symbol: 'DUST', supply: 1_000_000n * E18, burned: 0n },
   hot: { name: 'Hot New Token', symbol: 'HOT', supply: 100_000_000n * E18, burned: 0n },
   honey: { name: 'Honey Token', symbol: 'HONEY', supply: 10_000_000n * E18, burned: 0n },
+  taxed: { name: 'Taxed Token', symbol: 'TAXED', supply: 10_000_000n * E18, burned: 0n },
 } as const;
+
+/** TAXED keeps this share of every sell (basis points): sells go through, holders get 1 %. */
+export const TAXED_SELL_TAX_BPS = 9_900n;
 export type MarketTokenName = keyof typeof MARKET_TOKENS;
 
 export interface MarketToken {
@@ -49,7 +53,8 @@ export type MarketPoolName =
   | 'warmWethV3'
   | 'dustWethV2'
   | 'hotWethV2'
-  | 'honeyWethV2';
+  | 'honeyWethV2'
+  | 'taxedWethV2';
 
 /** Everything `deployMarketScenario` put on the chain and every swap it made. */
 export interface MarketScenario {
@@ -149,6 +154,7 @@ async function deployTraderAndTokens(driver: DevnetDriver, contracts: MarketCont
   for (const name of TOKEN_NAMES) {
     const t = MARKET_TOKENS[name];
     if (name === 'honey') driver.queue(deployTx(contracts.honeypotToken.abi, contracts.honeypotToken.bytecode, [t.name, t.symbol, t.supply]));
+    else if (name === 'taxed') driver.queue(deployTx(contracts.taxedToken.abi, contracts.taxedToken.bytecode, [t.name, t.symbol, t.supply, TAXED_SELL_TAX_BPS]));
     else driver.queue(deployTx(ARTIFACTS.erc20.abi, ARTIFACTS.erc20.bytecode, [t.name, t.symbol]));
   }
   const deployed = await driver.mine(at);
@@ -185,7 +191,7 @@ async function fundAccounts(
   const call = (from: Address, to: Address, abi: Abi, functionName: string, args: readonly unknown[], value?: bigint) => queueCall(driver, from, to, abi, functionName, args, value);
   const perTrader = 20_000n * E18;
   for (const name of TOKEN_NAMES) {
-    if (name === 'honey') continue;
+    if (name === 'honey' || name === 'taxed') continue;
     const t = MARKET_TOKENS[name];
     call(deployer, tokens[name].address, erc20, 'mint', [deployer, t.supply - perTrader * BigInt(TRADER_COUNT)]);
     for (const account of traders) call(deployer, tokens[name].address, erc20, 'mint', [account, perTrader]);
@@ -299,5 +305,24 @@ function planNewPools({ timeline, draw, traders, tokens, core, end }: TradePlan)
   // Sell attempts a little after the buys they follow; each reverts on chain.
   for (const [k, at] of spreadTimes(random, 6, opened(2n) + 40n * MINUTE, end - 5n * MINUTE).entries()) {
     timeline.swap('honeyWethV2', clear(at) + 6n, honeyTraders[k]!, 'sell', 1_000n * E18, true);
+  }
+  planTaxedPool({ timeline, draw, traders, tokens, core, start: end, end });
+}
+
+/**
+ * TAXED/WETH (90 min): 30 buys by 12 traders and 4 sells that go through on chain, each losing
+ * 99 % to the token. Opened after every other pool's draws, so they keep their values.
+ */
+function planTaxedPool({ timeline, draw, traders, tokens, core, end }: TradePlan): void {
+  const { random, pick, between, clear } = draw;
+  const opened = end - 90n * MINUTE;
+  timeline.openV2('taxedWethV2', opened, tokens.taxed.address, core.weth, 1_000_000n * E18, 10n * E18);
+  const taxedTraders = traders.slice(8, 20);
+  spreadTimes(random, 30, opened + 5n * MINUTE, end - 4n * MINUTE).forEach((at, k) => {
+    const who = k < taxedTraders.length ? taxedTraders[k]! : pick(taxedTraders);
+    timeline.swap('taxedWethV2', clear(at), who, 'buy', between(0.1, 0.5, E18));
+  });
+  for (const [k, at] of spreadTimes(random, 4, opened + 40n * MINUTE, end - 6n * MINUTE).entries()) {
+    timeline.swap('taxedWethV2', clear(at) + 6n, taxedTraders[k]!, 'sell', 1_000n * E18);
   }
 }

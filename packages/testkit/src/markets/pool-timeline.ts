@@ -46,6 +46,7 @@ export class PoolTimeline {
       run: () => {
         const pair = this.pools[name].address;
         if (base === this.tokens.honey.address) queueCall(driver, deployer, base, this.contracts.honeypotToken.abi, 'setPair', [pair]);
+        if (base === this.tokens.taxed.address) queueCall(driver, deployer, base, this.contracts.taxedToken.abi, 'setPair', [pair]);
         queueCall(driver, deployer, base, ARTIFACTS.erc20.abi, 'transfer', [pair, baseAmount]);
         queueCall(driver, deployer, quote, ARTIFACTS.erc20.abi, 'transfer', [pair, quoteAmount]);
         queueCall(driver, deployer, pair, ARTIFACTS.uniswapV2Pair.abi, 'mint', [deployer]);
