@@ -36,6 +36,6 @@ module.exports = {
     '!**/*.d.ts',
   ],
   coverageReporters: ['text-summary'],
-  // Measured 2026-12-03: lines 89.81 %, branches 80.25 % (README, "Tests"). Goal: 80 % or more.
-  coverageThreshold: { global: { lines: 89, branches: 80 } },
+  // Measured 2026-12-03 (session 4): lines 91.21 %, branches 83.5 % (README, "Tests"). Goal: 80 % or more.
+  coverageThreshold: { global: { lines: 91, branches: 83 } },
 };

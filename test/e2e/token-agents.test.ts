@@ -63,7 +63,8 @@ it('security: simulates through a V3-only pool and shows still-locked LP (V2 and
   expect(v3.data.trading.sellTax).toBeCloseTo(0.5, 1);
   const v3View = await api(h.gatewayUrl, 'GET', `/v1/jobs/${lastJobId}?format=goplus`, { apiKey });
   expect(v3View.body.result[h.tokens.tokens.v3SellTax.address.toLowerCase()].dex).toEqual([
-    { liquidity_type: 'UniV3', name: 'UniswapV3', pair: h.tokens.tokens.v3SellTax.v3Pool, liquidity: '' },
+    // The token scenario's own V3 factory is not the devnet's listed one: an unlisted fork, said as such.
+    { liquidity_type: 'UniV3', name: 'Unlisted V3 fork', pair: h.tokens.tokens.v3SellTax.v3Pool, liquidity: '' },
   ]);
 
   const locked = SecurityResult.parse(await run('security', { network: 'devnet', address: h.tokens.tokens.lpLocked.address }));
