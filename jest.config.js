@@ -36,6 +36,7 @@ module.exports = {
     '!**/*.d.ts',
   ],
   coverageReporters: ['text-summary'],
-  // Measured 2026-12-03 (session 4): lines 91.21 %, branches 83.5 % (README, "Tests"). Goal: 80 % or more.
-  coverageThreshold: { global: { lines: 91, branches: 83 } },
+  // Measured 2026-12-03 (session 4): lines 91.21 %, branches 83.5 % (README, "Tests"); the threshold
+  // keeps a point below it, as timing-dependent paths (reconnects, retries) vary run to run. Goal: 80 %+.
+  coverageThreshold: { global: { lines: 90, branches: 82 } },
 };
