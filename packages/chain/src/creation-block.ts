@@ -1,4 +1,5 @@
 import type { Address, Chain, PublicClient, Transport } from 'viem';
+import { isHistoryUnavailable } from './rpc-errors';
 
 /** Where a contract's history starts, and how sure that is. */
 export interface CreationBlock {
@@ -91,14 +92,4 @@ export async function findCreationBlock<C extends Chain | undefined>(
     }
   }
   return { block: high, proven: low < 0n || lowReadable, requests, rounds };
-}
-
-/** Node messages for "I do not have the state of that block" (pruned, or before the node's first block). */
-const HISTORY_UNAVAILABLE = /missing trie node|state (is )?not available|historical state|pruned|block ?out ?of ?range|block height is|header not found|unknown block|requires an archive|not (an )?archive/i;
-
-function isHistoryUnavailable(err: unknown): boolean {
-  for (let e = err as { message?: unknown; details?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
-    if ([e.message, e.details].some((text) => typeof text === 'string' && HISTORY_UNAVAILABLE.test(text))) return true;
-  }
-  return false;
 }

@@ -15,7 +15,7 @@ import {
   erc20Abi,
 } from 'viem';
 import { LogBlockTooLargeError } from './log-pager';
-import { isExecutionError, isLogRangeError, isStateOverrideUnsupported, isTransientRpcError, logRangeLimitOf, retryAfterMsOf } from './rpc-errors';
+import { isExecutionError, isHistoryUnavailable, isLogRangeError, isStateOverrideUnsupported, isTransientRpcError, logRangeLimitOf, retryAfterMsOf } from './rpc-errors';
 
 const url = 'https://rpc.example';
 const rpc = (code: number, message: string) => new RpcRequestError({ body: {}, error: { code, message }, url });
@@ -164,5 +164,16 @@ describe('isStateOverrideUnsupported', () => {
   it('does not mistake other refusals for it', () => {
     expect(isStateOverrideUnsupported(new InvalidParamsRpcError(rpc(-32602, 'invalid argument 0: hex string has length 3')))).toBe(false);
     expect(isStateOverrideUnsupported({ code: 3, message: 'execution reverted' })).toBe(false);
+  });
+});
+
+describe('isHistoryUnavailable', () => {
+  it.each(['BlockOutOfRangeError: block height is 18000000 but requested was 256', 'missing trie node abc (path )', 'historical state not available'])('recognises "%s"', (message) => {
+    expect(isHistoryUnavailable(new InvalidParamsRpcError(rpc(-32602, message)))).toBe(true);
+  });
+
+  it('does not mistake other failures for it', () => {
+    expect(isHistoryUnavailable(new LimitExceededRpcError(rpc(-32005, 'rate limited')))).toBe(false);
+    expect(isHistoryUnavailable(undefined)).toBe(false);
   });
 });

@@ -227,3 +227,14 @@ export function isStateOverrideUnsupported(err: unknown): boolean {
   }
   return false;
 }
+
+/** Node messages for "I do not have the state of that block" (pruned, or before the node's first block). */
+const HISTORY_UNAVAILABLE = /missing trie node|state (is )?not available|historical state|pruned|block ?out ?of ?range|block height is|header not found|unknown block|requires an archive|not (an )?archive/i;
+
+/** True when `err` (or a cause) is the node refusing a block's state as pruned or out of its range. */
+export function isHistoryUnavailable(err: unknown): boolean {
+  for (const e of causeChain(err)) {
+    if ([e.message, e.details].some((text) => typeof text === 'string' && HISTORY_UNAVAILABLE.test(text))) return true;
+  }
+  return false;
+}

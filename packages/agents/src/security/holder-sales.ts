@@ -2,7 +2,7 @@ import type { ChainClient } from '@oca/chain';
 import { getAddress, zeroAddress, type Address } from 'viem';
 import { sellAsHolder, type HolderSaleResult, type ProbePool, type Simulation } from './probe/security-probe';
 import type { HolderSale, HolderSaleAnalysis, SecurityTrading } from './schemas';
-import { revertReason } from './trading';
+import { revertReason, tax } from './trading';
 
 /** How many of the largest holders sell for real. */
 export const HOLDER_SAMPLE = 10;
@@ -113,9 +113,5 @@ function toHolderSale(o: HolderSaleOutcome): HolderSale {
   };
 }
 
-function tax(received: bigint, expected: bigint): number {
-  if (expected <= 0n || received >= expected) return 0;
-  return Number(((expected - received) * 1_000_000n) / expected) / 1_000_000;
-}
 
 const round6 = (x: number) => Math.round(x * 1_000_000) / 1_000_000;

@@ -77,7 +77,8 @@ export function transferFailure(s: Simulation): string | null {
   return revertReason(s.transferError) ?? 'returned false or reverted without a reason';
 }
 
-function tax(received: bigint, expected: bigint): number {
+/** `1 − received / expected`, clamped to 0–1, 6 decimals (see `tradingFromSimulation`). */
+export function tax(received: bigint, expected: bigint): number {
   if (expected <= 0n) return 0;
   if (received >= expected) return 0;
   const micro = ((expected - received) * 1_000_000n) / expected;

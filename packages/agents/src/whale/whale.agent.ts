@@ -135,7 +135,7 @@ function poolNames(snapshot: MarketSnapshot): Map<Address, string> {
   return new Map(snapshot.pools.map((p) => [p.ref.address, `${p.ref.dex}${p.ref.feeTier !== null ? ` ${p.ref.feeTier / 10_000} %` : ''} ${base}/${p.quoteSymbol ?? p.ref.quote} pool`]));
 }
 
-/** Where native transfers come from: the node's trace_filter (an Etherscan-compatible source is not implemented yet). */
+/** Where native transfers come from: the node's trace_filter, the one source this agent reads (README, "Limits"). */
 function traceHistory(client: ChainClient): TraceFilterHistory {
   return new TraceFilterHistory(client);
 }
