@@ -244,6 +244,27 @@ it('hides other users’ jobs', async () => {
   expect((await service.list(other, 10)).jobs).toEqual([]);
 });
 
+it('reads a finished job from memory after its first read, for its owner only; an unfinished one from the database each time', async () => {
+  // A second store (another gateway instance) over the real pool, counting the queries it sends.
+  let queries = 0;
+  const counted = { query: (...args: Parameters<Pool['query']>) => (queries++, pool.query(...args)) } as unknown as Pool;
+  const instance = new JobStore(counted);
+  const { job: row } = await service.submit({ principal: user, body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } }, correlationId: 'c' });
+
+  await instance.getOwned(row.id, user.userId);
+  await instance.getOwned(row.id, user.userId);
+  expect(queries).toBe(2); // queued: never kept
+
+  await completions.handle(completedMessage(row.id));
+  const [first, concurrent] = await Promise.all([instance.getOwned(row.id, user.userId), instance.getOwned(row.id, user.userId)]);
+  expect(queries).toBe(3); // two concurrent reads share one query
+  expect(first?.status).toBe('succeeded');
+  expect(concurrent).toBe(first);
+  expect((await instance.getOwned(row.id, user.userId))?.result).toEqual(first?.result);
+  expect(await instance.getOwned(row.id, randomUUID())).toBeUndefined();
+  expect(queries).toBe(3);
+});
+
 it('rolls back and answers 503 when the broker cannot confirm the job', async () => {
   const broken = new JobService({
     ...serviceOptions,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DomainError } from '../errors';
 import { principalOf } from '../plugins/authenticate';
 import { DeliveryList, errorResponses } from '../schemas/responses';
+import { viewSerializer } from '../schemas/view-serializer';
 import type { Job } from '../services/job';
 import { cacheStatusHeader, jobLinks, toGoPlusView, toJobView } from '../services/job-view';
 import { wantsFreshRun } from './cache-control';
@@ -32,6 +33,7 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
         headers: SubmitHeaders,
         response: { 200: JobView, 202: SubmitJobResponse, ...errorResponses },
       },
+      serializerCompiler: viewSerializer,
       ...access.user,
     },
     async (request, reply) => {
@@ -56,6 +58,7 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
     '/v1/jobs/:id',
     {
       schema: { tags, summary: 'Get a job; ?wait= long-polls', params: JobIdParams, querystring: GetJobQuery, response: { 200: z.union([JobView, GoPlusTokenSecurityResponse]), ...errorResponses } },
+      serializerCompiler: viewSerializer,
       ...access.user,
     },
     async (request, reply) => {
@@ -66,10 +69,10 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
         return request.query.format === 'goplus' ? toGoPlusView(job) : toJobView(job);
       };
       const wait = Math.min(request.query.wait ?? 0, ctx.longPollMaxSeconds);
+      if (wait === 0) return view(await ctx.jobs.get(request.params.id, principal));
       // A client that hangs up ends its long-poll (the response's 'close' fires on disconnect).
       const abort = new AbortController();
       reply.raw.once('close', () => abort.abort());
-      if (wait === 0) return view(await ctx.jobs.get(request.params.id, principal));
       const release = await ctx.longPolls.acquire(principal.userId, (wait + 5) * 1000);
       if (!release) {
         throw new DomainError(
@@ -89,7 +92,7 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
 
   app.get(
     '/v1/jobs',
-    { schema: { tags, summary: 'List own jobs, newest first', querystring: ListJobsQuery, response: { 200: JobPage, ...errorResponses } }, ...access.user },
+    { schema: { tags, summary: 'List own jobs, newest first', querystring: ListJobsQuery, response: { 200: JobPage, ...errorResponses } }, serializerCompiler: viewSerializer, ...access.user },
     async (request) => {
       const page = await ctx.jobs.list(principalOf(request), request.query.limit, request.query.cursor, request.query.status);
       return { items: page.jobs.map(toJobView), nextCursor: page.nextCursor };

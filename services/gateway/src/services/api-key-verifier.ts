@@ -11,12 +11,15 @@ import type { CredentialRevocations } from './credential-revocations';
  * owner (disabled, new role) makes every cached entry of theirs stale by token version.
  */
 export class ApiKeyVerifier {
+  /** Verifications by auth in flight, by cache key (a hash of the API key) */
+  private readonly verifying = new Map<string, Promise<Principal>>();
+
   constructor(
     private readonly auth: AuthClient,
     private readonly redis: Redis,
     private readonly keyPrefix: string,
     private readonly ttlSeconds: number,
-    private readonly revocations: Pick<CredentialRevocations, 'isStale'>,
+    private readonly revocations: Pick<CredentialRevocations, 'readWithVersion'>,
   ) {}
 
   private cacheKey(apiKey: string): string {
@@ -30,12 +33,24 @@ export class ApiKeyVerifier {
   async verify(apiKey: string): Promise<Principal> {
     const cacheKey = this.cacheKey(apiKey);
     if (this.ttlSeconds > 0) {
-      const cached = await this.redis.get(cacheKey);
+      // The cached verification and the owner's token version in one round trip.
+      const { cached, currentVersion } = await this.revocations.readWithVersion(cacheKey);
       const parsed = cached ? VerifiedApiKey.safeParse(JSON.parse(cached)) : undefined;
-      if (parsed?.success && !(await this.revocations.isStale(parsed.data.userId, parsed.data.tokenVersion))) {
+      if (parsed?.success && (currentVersion === null || parsed.data.tokenVersion >= currentVersion)) {
         return Principal.parse(parsed.data);
       }
     }
+    // Single flight: when the cached entry is missing (first use, expiry), the many requests a
+    // client has in flight with the same key make one call to auth, not one each.
+    let verifying = this.verifying.get(cacheKey);
+    if (!verifying) {
+      verifying = this.verifyWithAuth(apiKey, cacheKey).finally(() => this.verifying.delete(cacheKey));
+      this.verifying.set(cacheKey, verifying);
+    }
+    return verifying;
+  }
+
+  private async verifyWithAuth(apiKey: string, cacheKey: string): Promise<Principal> {
     const verified = await this.auth.call('verifyApiKey', { key: apiKey });
     if (this.ttlSeconds > 0 && verified.apiKeyId) {
       await this.redis

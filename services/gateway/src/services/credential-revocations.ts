@@ -10,21 +10,56 @@ redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 0`;
 
 /**
+ * A cached credential and its owner's current token version in one round trip: the entry is JSON
+ * with a `userId`, the version key is derived from it (a key outside KEYS: fine on one Redis or a
+ * replica set, not on Redis Cluster, which this product does not use).
+ */
+const READ_WITH_VERSION = `local v = redis.call('GET', KEYS[1])
+if not v then return nil end
+local ok, d = pcall(cjson.decode, v)
+if not ok or type(d) ~= 'table' or type(d.userId) ~= 'string' then return {v, false} end
+return {v, redis.call('GET', ARGV[1] .. d.userId .. ARGV[2])}`;
+
+/**
  * Makes a role change or a disablement take effect at once. Access tokens are verified locally
  * and API keys are cached, so after an admin changes an account the gateway records the user's new
  * token version in Redis (shared by every instance); a credential carrying an older version is
  * refused. Fails closed: when Redis cannot answer, the request gets 503 rather than skipping the
  * check.
  */
+type WithReadScript = Redis & { ocaReadWithVersion(key: string, before: string, after: string): Promise<[string, string | null] | null> };
+
 export class CredentialRevocations {
+  private readonly scripts: WithReadScript;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    // EVALSHA once loaded (ioredis falls back to EVAL after a NOSCRIPT, e.g. a restarted Redis).
+    redis.defineCommand('ocaReadWithVersion', { numberOfKeys: 1, lua: READ_WITH_VERSION });
+    this.scripts = redis as WithReadScript;
+  }
 
   /** Records the user's version after a change (from auth's answer). */
   async userChanged(userId: string, tokenVersion: number): Promise<void> {
     await this.redis.eval(RAISE, 1, REDIS_KEYS.userTokenVersion(this.prefix, userId), tokenVersion, TOKEN_VERSION_TTL_SECONDS);
+  }
+
+  /**
+   * A cached verification (JSON with the owner's `userId`) and, in the same round trip, the owner's
+   * current token version (null when no change was recorded). Fails closed like isStale.
+   */
+  async readWithVersion(cacheKey: string): Promise<{ cached: string | null; currentVersion: number | null }> {
+    let answer: [string, string | null] | null;
+    try {
+      const [before, after] = REDIS_KEYS.userTokenVersion(this.prefix, '\0').split('\0');
+      answer = await this.scripts.ocaReadWithVersion(cacheKey, before ?? '', after ?? '');
+    } catch {
+      throw new DomainError('unavailable', 'Cannot check credentials right now; retry shortly');
+    }
+    if (!answer) return { cached: null, currentVersion: null };
+    return { cached: answer[0], currentVersion: answer[1] === null ? null : Number(answer[1]) };
   }
 
   /** True when the account changed after this credential was minted or verified. */

@@ -1,4 +1,5 @@
-import { Role, type JobCache, type JobError, type JobStatus } from '@oca/contracts';
+import { Role, TERMINAL_STATUSES, type JobCache, type JobError, type JobStatus } from '@oca/contracts';
+import { LRUCache } from 'lru-cache';
 import { decodeCursor, keysetAfter, keysetOrder, keysetPage, keysetSelect, type Pool } from '@oca/db';
 import type { FinishedJob, Job } from './job';
 
@@ -125,9 +126,23 @@ interface PendingInsert {
 }
 
 /** SQL over jobs.jobs. Every read that serves a client is scoped by user_id. */
+/**
+ * Finished jobs read again (polling clients, dashboards, cache hits shared by many users) are kept
+ * in memory, bounded by the size of their results: a finished job never changes (every UPDATE
+ * matches queued or running jobs only, and nothing deletes finished ones), so the copy is exact
+ * on every gateway instance and a read of it costs no round trip.
+ */
+const FINISHED_JOBS_CACHE_BYTES = 32 * 1024 * 1024;
+
 export class JobStore {
   private pending: PendingInsert[] = [];
   private flushScheduled = false;
+  private readonly reading = new Map<string, Promise<Job | undefined>>();
+  private readonly finished = new LRUCache<string, Job>({
+    maxSize: FINISHED_JOBS_CACHE_BYTES,
+    // The result dominates a job's size; 1 KiB stands in for the rest of the row.
+    sizeCalculation: (job) => 1024 + (job.result === undefined || job.result === null ? 0 : JSON.stringify(job.result).length),
+  });
 
   /**
    * @param maxBatch Submissions without an Idempotency-Key that arrive in the same event-loop turn
@@ -214,9 +229,34 @@ export class JobStore {
     return res.rows[0] && toJob(res.rows[0]);
   }
 
+  /**
+   * The user's job; a finished one from memory (see FINISHED_JOBS_CACHE_BYTES). Concurrent reads of
+   * the same job share one query: the long-polls a completion wakes all read it at once.
+   */
   async getOwned(id: string, userId: string): Promise<Job | undefined> {
-    const res = await this.pool.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs.jobs WHERE id = $1 AND user_id = $2`, [id, userId]);
-    return res.rows[0] && toJob(res.rows[0]);
+    const known = this.finished.get(id);
+    if (known) return known.userId === userId ? known : undefined;
+    const key = `${id}:${userId}`;
+    let reading = this.reading.get(key);
+    if (!reading) {
+      reading = this.pool
+        .query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs.jobs WHERE id = $1 AND user_id = $2`, [id, userId])
+        .then((res) => {
+          const job = res.rows[0] && toJob(res.rows[0]);
+          if (job && TERMINAL_STATUSES.includes(job.status)) this.finished.set(id, job);
+          return job;
+        })
+        .finally(() => this.reading.delete(key));
+      this.reading.set(key, reading);
+    }
+    return reading;
+  }
+
+  /** A job this instance just finished (a guarded transition's RETURNING row), remembered for reads. */
+  private kept(row: JobRow): FinishedJob {
+    const job = toFinished(row);
+    this.finished.set(job.id, job);
+    return job;
   }
 
   /**
@@ -244,7 +284,7 @@ export class JobStore {
        WHERE id = $1 AND user_id = $2 AND status = 'queued' RETURNING ${JOB_COLUMNS}`,
       [id, userId],
     );
-    return res.rows[0] && toFinished(res.rows[0]);
+    return res.rows[0] && this.kept(res.rows[0]);
   }
 
   /** Every queued job of a user → canceled (an admin disabled the account); returns those jobs. */
@@ -254,7 +294,7 @@ export class JobStore {
        WHERE user_id = $1 AND status = 'queued' RETURNING ${JOB_COLUMNS}`,
       [userId],
     );
-    return res.rows.map(toFinished);
+    return res.rows.map((row) => this.kept(row));
   }
 
   /** queued → running. A redelivered or late `job.started` changes nothing. */
@@ -289,7 +329,7 @@ export class JobStore {
         outcome.agent ?? null,
       ],
     );
-    return res.rows[0] && toFinished(res.rows[0]);
+    return res.rows[0] && this.kept(res.rows[0]);
   }
 
   /**
@@ -324,7 +364,7 @@ export class JobStore {
         WHERE id = $1 AND status = 'queued' RETURNING ${JOB_COLUMNS}`,
       [id, JSON.stringify(source.result), source.id, ageSeconds],
     );
-    return res.rows[0] && toFinished(res.rows[0]);
+    return res.rows[0] && this.kept(res.rows[0]);
   }
 
   /** The leader finished (succeeded or failed): its waiting followers take the same outcome. */
@@ -334,7 +374,7 @@ export class JobStore {
         WHERE leader_job_id = $1 AND status = 'queued' RETURNING ${JOB_COLUMNS}`,
       [leader.id, leader.status, leader.result === null || leader.result === undefined ? null : JSON.stringify(leader.result), leader.error ? JSON.stringify(leader.error) : null, leader.startedAt ?? leader.finishedAt],
     );
-    return res.rows.map(toFinished);
+    return res.rows.map((row) => this.kept(row));
   }
 
   /**
@@ -387,7 +427,7 @@ export class JobStore {
        RETURNING ${JOB_COLUMNS.split(',').map((c) => `j.${c.trim()}`).join(', ')}`,
       [limits.runningSeconds, limits.queuedSeconds, limits.batch, JSON.stringify(error)],
     );
-    return res.rows.map(toFinished);
+    return res.rows.map((row) => this.kept(row));
   }
 
   /** Queued + running jobs of a user (the active-job quota's truth). */

@@ -29,8 +29,23 @@ const UNKNOWN_KID_REFETCH_INTERVAL_MS = 5_000;
  * triggers a refetch (at most every 30 s), so a new key is picked up on its first token; the
  * periodic refresh (start()) drops a retired key within `refreshIntervalMs`.
  */
+/**
+ * Verified tokens remembered per key (fast-jwt's cache, keyed by the token, each entry dropped at
+ * the token's `exp`): a client sending the same bearer token again is not re-verified. Only the
+ * signature check is skipped: revocation (token version) is still checked on every request.
+ */
+const VERIFIED_TOKENS_CACHED = 10_000;
+
+type Verify = (token: string) => unknown;
+
+interface KeyVerifier {
+  pem: string;
+  verify: Verify;
+}
+
 export class TokenVerifier {
-  private keys = new Map<string, string>();
+  /** One verifier per `kid`: the public key is imported once, when the JWKS is fetched. */
+  private verifiers = new Map<string, KeyVerifier>();
   private lastUnknownKidFetch = 0;
   private fetching: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -64,11 +79,13 @@ export class TokenVerifier {
     this.fetching ??= (async () => {
       try {
         const jwks = await this.auth.call('jwks', {});
-        const keys = new Map<string, string>();
+        const verifiers = new Map<string, KeyVerifier>();
         for (const jwk of jwks.keys) {
-          keys.set(jwk.kid, createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString());
+          const pem = createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+          const known = this.verifiers.get(jwk.kid);
+          verifiers.set(jwk.kid, known?.pem === pem ? known : { pem, verify: verifierFor(pem) });
         }
-        this.keys = keys;
+        this.verifiers = verifiers;
       } finally {
         this.fetching = undefined;
       }
@@ -76,13 +93,13 @@ export class TokenVerifier {
     return this.fetching;
   }
 
-  private async keyFor(kid: string | undefined): Promise<string | undefined> {
+  private async verifierFor(kid: string | undefined): Promise<Verify | undefined> {
     if (!kid) return undefined;
-    if (!this.keys.has(kid) && Date.now() - this.lastUnknownKidFetch > UNKNOWN_KID_REFETCH_INTERVAL_MS) {
+    if (!this.verifiers.has(kid) && Date.now() - this.lastUnknownKidFetch > UNKNOWN_KID_REFETCH_INTERVAL_MS) {
       this.lastUnknownKidFetch = Date.now();
       await this.refresh();
     }
-    return this.keys.get(kid);
+    return this.verifiers.get(kid)?.verify;
   }
 
   async verify(token: string): Promise<VerifiedToken> {
@@ -92,19 +109,9 @@ export class TokenVerifier {
     } catch {
       throw new DomainError('unauthorized', 'Malformed access token');
     }
-    const key = await this.keyFor(kid);
-    if (!key) throw new DomainError('unauthorized', 'Access token signed with an unknown key');
+    const verify = await this.verifierFor(kid);
+    if (!verify) throw new DomainError('unauthorized', 'Access token signed with an unknown key');
     try {
-      const verify = createVerifier({
-        key,
-        algorithms: ['EdDSA'],
-        allowedIss: ACCESS_TOKEN_ISSUER,
-        allowedAud: ACCESS_TOKEN_AUDIENCE,
-        // Without exp a token would never expire; auth always sets these, so a token lacking one
-        // was not minted by auth's signer.
-        requiredClaims: ['exp', 'iat', 'iss', 'aud', 'sub'],
-        cache: false,
-      });
       const claims = Claims.parse(verify(token));
       return { principal: { userId: claims.sub, role: claims.role, email: claims.email, via: 'token' }, tokenVersion: claims.ver };
     } catch (err) {
@@ -114,4 +121,17 @@ export class TokenVerifier {
       throw new DomainError('unauthorized', 'Invalid access token');
     }
   }
+}
+
+function verifierFor(key: string): Verify {
+  return createVerifier({
+    key,
+    algorithms: ['EdDSA'],
+    allowedIss: ACCESS_TOKEN_ISSUER,
+    allowedAud: ACCESS_TOKEN_AUDIENCE,
+    // Without exp a token would never expire; auth always sets these, so a token lacking one
+    // was not minted by auth's signer.
+    requiredClaims: ['exp', 'iat', 'iss', 'aud', 'sub'],
+    cache: VERIFIED_TOKENS_CACHED,
+  });
 }

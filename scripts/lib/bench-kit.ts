@@ -1,0 +1,158 @@
+/**
+ * What the benchmark scripts share: the mode flag, the hello-world ceiling, one autocannon run as
+ * a table row, and the CPU each process spent during a row (read from /proc, Linux only).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { REPO_ROOT, SERVICES } from '@oca/testkit';
+
+export type BenchMode = 'development' | 'production';
+
+/** `--mode development|production`; production needs `pnpm build` first. */
+export function benchModeFromArgs(): BenchMode {
+  const { values } = parseArgs({ options: { mode: { type: 'string', default: 'development' } }, strict: false });
+  const mode = values.mode;
+  if (mode !== 'development' && mode !== 'production') throw new Error(`--mode must be development or production, not ${String(mode)}`);
+  if (mode === 'production') {
+    const missing = SERVICES.filter((name) => !existsSync(path.join(REPO_ROOT, 'services', name, 'dist', 'main.js')));
+    if (missing.length > 0) throw new Error(`no production build of ${missing.join(', ')}: run pnpm build first`);
+  }
+  return mode;
+}
+
+export interface Row {
+  target: string;
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  /** CPU share per process during the row, in percent of one core */
+  cpu?: Record<string, number>;
+}
+
+export interface LoadOptions {
+  duration: number;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** autocannon worker threads (0: the load runs on this process's own event loop) */
+  workers?: number;
+}
+
+/** One autocannon run as a row (keep-alive connections, no pipelining). */
+export async function load(target: string, url: string, connections: number, options: LoadOptions): Promise<Row> {
+  const result = await autocannon({
+    url,
+    connections,
+    duration: options.duration,
+    pipelining: 1,
+    timeout: 30,
+    method: options.method ?? 'GET',
+    headers: options.headers,
+    body: options.body,
+    ...(options.workers ? { workers: options.workers } : {}),
+  });
+  return {
+    target,
+    connections,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/** A bare fastify app in its own process (scripts/bench-hello-world.ts): the ceiling of this box. */
+export async function helloWorldCeiling(method: 'GET' | 'POST', connections: number, duration: number, workers = 0): Promise<Row> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'bench-hello-world.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`hello-world exited with ${code}`)));
+  });
+  try {
+    const url = `http://127.0.0.1:${port}/v1/jobs${method === 'GET' ? '/00000000-0000-4000-8000-000000000000' : ''}`;
+    return await load(`fastify hello-world (${method})`, url, connections, {
+      duration,
+      method,
+      workers,
+      ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}),
+    });
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime of a process in clock ticks, or 0 when it is gone */
+function cpuTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+function pidsOf(name: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-x', name], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU per process over a row, as a percentage of one core: the named service processes, Redis,
+ * every PostgreSQL backend, RabbitMQ, and this process (the load generator and its workers).
+ */
+export function cpuSampler(services: Record<string, number | undefined>) {
+  const groups = (): Record<string, number[]> => ({
+    ...Object.fromEntries(Object.entries(services).flatMap(([name, pid]) => (pid ? [[name, [pid]]] : []))),
+    redis: pidsOf('redis-server'),
+    postgres: pidsOf('postgres'),
+    rabbitmq: pidsOf('beam.smp'),
+  });
+  const read = (): Record<string, number> => {
+    const ticks: Record<string, number> = {};
+    for (const [name, pids] of Object.entries(groups())) ticks[name] = pids.reduce((sum, pid) => sum + cpuTicks(pid), 0);
+    const own = process.cpuUsage();
+    ticks['load generator'] = ((own.user + own.system) / 1e6) * TICKS_PER_SECOND;
+    return ticks;
+  };
+  return {
+    start() {
+      const before = read();
+      return {
+        stop(seconds: number): Record<string, number> {
+          const after = read();
+          const share: Record<string, number> = {};
+          for (const name of Object.keys(after)) share[name] = Math.round((100 * ((after[name] ?? 0) - (before[name] ?? 0))) / TICKS_PER_SECOND / seconds);
+          return share;
+        },
+      };
+    },
+  };
+}
+
+/** Prints the rows as a Markdown table, each stack row's ratio to the ceiling above it, and the CPU split. */
+export function printRows(title: string, rows: Row[]): void {
+  const out = process.stdout;
+  out.write(`\n${title}, ${new Date().toISOString()}\n\n`);
+  out.write('| target | connections | req/s | % of ceiling | p50 ms | p99 ms | non-2xx | errors | CPU % (one core = 100) |\n|---|---|---|---|---|---|---|---|---|\n');
+  let ceiling: Row | undefined;
+  for (const r of rows) {
+    if (r.target.startsWith('fastify')) ceiling = r;
+    const ratio = ceiling && r !== ceiling && ceiling.connections === r.connections ? `${((100 * r.rps) / ceiling.rps).toFixed(1)} %` : '';
+    const cpu = r.cpu ? Object.entries(r.cpu).map(([name, pct]) => `${name} ${pct}`).join(', ') : '';
+    out.write(`| ${r.target} | ${r.connections} | ${r.rps} | ${ratio} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} | ${cpu} |\n`);
+  }
+  out.write('\n');
+}
