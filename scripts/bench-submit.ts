@@ -15,72 +15,19 @@
  * `--mode production` runs the production build, `node services/<name>/dist/main.js` (run
  * `pnpm build` first). docs/benchmarks.md says which mode each figure comes from.
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
-import { REPO_ROOT, SERVICES, startLocalStack } from '@oca/testkit';
+import { performance } from 'node:perf_hooks';
+import { startLocalStack, type ServiceName } from '@oca/testkit';
+import { benchModeFromArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row } from './lib/bench-kit';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,1000').split(',').map(Number);
 const PAUSED_ONLY = process.env.BENCH_ROWS === 'paused';
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-
-type Mode = 'development' | 'production';
-
-function modeFromArgs(): Mode {
-  const { values } = parseArgs({ options: { mode: { type: 'string', default: 'development' } } });
-  if (values.mode !== 'development' && values.mode !== 'production') throw new Error(`--mode must be development or production, not ${values.mode}`);
-  if (values.mode === 'production') {
-    const missing = SERVICES.filter((name) => !existsSync(path.join(REPO_ROOT, 'services', name, 'dist', 'main.js')));
-    if (missing.length > 0) throw new Error(`no production build of ${missing.join(', ')}: run pnpm build first`);
-  }
-  return values.mode;
-}
-
-interface Row {
-  target: string;
-  connections: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-}
-
-async function run(target: string, url: string, connections: number, init: Partial<autocannon.Options> = {}): Promise<Row> {
-  const result = await autocannon({ url, connections, duration: SECONDS, pipelining: 1, timeout: 30, ...init });
-  return {
-    target,
-    connections,
-    rps: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
-}
-
-async function helloWorldCeiling(connections: number): Promise<Row> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'bench-hello-world.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
-    child.once('exit', (code) => reject(new Error(`hello-world exited with ${code}`)));
-  });
-  try {
-    return await run('fastify hello-world', `http://127.0.0.1:${port}/v1/jobs`, connections, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
-  } finally {
-    child.kill('SIGTERM');
-  }
-}
+/** BENCH_SERVICES=auth,agent-executor,gateway runs without the others (default: all five) */
+const SERVICES_RUN = process.env.BENCH_SERVICES?.split(',') as ServiceName[] | undefined;
 
 async function main(): Promise<void> {
-  const mode = modeFromArgs();
+  const mode = benchModeFromArgs();
   // Limits sized for the load: the benchmark measures throughput, not the rate limiter.
   const local = await startLocalStack(
     {
@@ -94,7 +41,7 @@ async function main(): Promise<void> {
     },
     'bench',
     NODE_ARGS,
-    { runFrom: mode === 'production' ? 'dist' : 'source' },
+    { runFrom: mode === 'production' ? 'dist' : 'source', ...(SERVICES_RUN ? { services: SERVICES_RUN } : {}) },
   );
   const rows: Row[] = [];
   try {
@@ -105,16 +52,26 @@ async function main(): Promise<void> {
     await post('/v1/auth/register', { email, password });
     const { accessToken } = (await (await post('/v1/auth/login', { email, password })).json()) as { accessToken: string };
     const { key } = (await (await post('/v1/api-keys', { name: 'bench' }, { authorization: `Bearer ${accessToken}` })).json()) as { key: string };
-    const body = JSON.stringify({ agent: 'address', params: { network: 'devnet', address: local.scenario.erc20 } });
 
-    const submit = (target: string, connections: number) =>
-      run(target, `${local.gatewayUrl}/v1/jobs`, connections, {
+    const pidOf = (name: 'gateway' | 'auth' | 'agent-executor') => local.stack.services.get(name)?.process.pid;
+    const cpu = cpuSampler({ gateway: pidOf('gateway'), executor: pidOf('agent-executor'), auth: pidOf('auth') });
+    let offset = 0;
+    const submit = async (target: string, connections: number) => {
+      offset += 10_000_000;
+      const started = cpu.start();
+      const t0 = performance.now();
+      const row = await load(target, `${local.gatewayUrl}/v1/jobs`, connections, {
+        duration: SECONDS,
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': key },
-        body,
+        // A distinct account per submission: every one misses the result cache and has no
+        // identical job to follow (identical bodies would measure coalescing instead).
+        bodyOf: (n) => JSON.stringify({ agent: 'address', params: { network: 'devnet', address: `0x${(0x400000 + n + offset).toString(16).padStart(40, '0')}` } }),
       });
+      return { ...row, cpu: started.stop((performance.now() - t0) / 1000) };
+    };
     for (const connections of PAUSED_ONLY ? [] : CONNECTIONS) {
-      rows.push(await helloWorldCeiling(connections));
+      rows.push(await helloWorldCeiling('POST', connections, SECONDS));
       rows.push(await submit('POST /v1/jobs (stack)', connections));
     }
     // The same with the executor stopped: jobs pile up in the queue (a burst), so the figure is the
@@ -125,17 +82,7 @@ async function main(): Promise<void> {
     await local.close();
   }
 
-  process.stdout.write(`\nsubmissions benchmark: ${mode} mode, ${SECONDS}s per run, ${new Date().toISOString()}\n\n`);
-  process.stdout.write('| target | connections | req/s | p50 ms | p99 ms | non-2xx | errors |\n|---|---|---|---|---|---|---|\n');
-  for (const r of rows) process.stdout.write(`| ${r.target} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |\n`);
-  for (const connections of CONNECTIONS) {
-    const ceiling = rows.find((r) => r.connections === connections && r.target.startsWith('fastify'));
-    for (const stack of rows.filter((r) => r.connections === connections && r.target.startsWith('POST'))) {
-      if (!ceiling) continue;
-      process.stdout.write(`\n${connections} connections, ${stack.target}: ${stack.rps}/s = ${((100 * stack.rps) / ceiling.rps).toFixed(1)}% of the hello-world ceiling (${ceiling.rps}/s)`);
-    }
-  }
-  process.stdout.write('\n');
+  printRows(`submissions benchmark: ${mode} mode, ${SECONDS}s per run`, rows);
 }
 
 main().catch((err: unknown) => {

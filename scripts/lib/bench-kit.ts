@@ -42,6 +42,8 @@ export interface LoadOptions {
   body?: string;
   /** autocannon worker threads (0: the load runs on this process's own event loop) */
   workers?: number;
+  /** A body per request (n counts up from 0): distinct submissions. Not with workers. */
+  bodyOf?: (n: number) => string;
 }
 
 /** One autocannon run as a row (keep-alive connections, no pipelining). */
@@ -56,6 +58,7 @@ export async function load(target: string, url: string, connections: number, opt
     headers: options.headers,
     body: options.body,
     ...(options.workers ? { workers: options.workers } : {}),
+    ...(options.bodyOf ? { requests: [{ setupRequest: distinctBodies(options.bodyOf) }] } : {}),
   });
   return {
     target,
@@ -66,6 +69,11 @@ export async function load(target: string, url: string, connections: number, opt
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };
+}
+
+function distinctBodies(bodyOf: (n: number) => string) {
+  let n = 0;
+  return (request: autocannon.Request): autocannon.Request => ({ ...request, body: bodyOf(n++) });
 }
 
 /** A bare fastify app in its own process (scripts/bench-hello-world.ts): the ceiling of this box. */
@@ -142,15 +150,14 @@ export function cpuSampler(services: Record<string, number | undefined>) {
   };
 }
 
-/** Prints the rows as a Markdown table, each stack row's ratio to the ceiling above it, and the CPU split. */
+/** Prints the rows as a Markdown table, each row's ratio to the ceiling at its connection count, and the CPU split. */
 export function printRows(title: string, rows: Row[]): void {
   const out = process.stdout;
   out.write(`\n${title}, ${new Date().toISOString()}\n\n`);
   out.write('| target | connections | req/s | % of ceiling | p50 ms | p99 ms | non-2xx | errors | CPU % (one core = 100) |\n|---|---|---|---|---|---|---|---|---|\n');
-  let ceiling: Row | undefined;
   for (const r of rows) {
-    if (r.target.startsWith('fastify')) ceiling = r;
-    const ratio = ceiling && r !== ceiling && ceiling.connections === r.connections ? `${((100 * r.rps) / ceiling.rps).toFixed(1)} %` : '';
+    const ceiling = rows.find((c) => c.target.startsWith('fastify') && c.connections === r.connections);
+    const ratio = ceiling && r !== ceiling ? `${((100 * r.rps) / ceiling.rps).toFixed(1)} %` : '';
     const cpu = r.cpu ? Object.entries(r.cpu).map(([name, pct]) => `${name} ${pct}`).join(', ') : '';
     out.write(`| ${r.target} | ${r.connections} | ${r.rps} | ${ratio} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} | ${cpu} |\n`);
   }

@@ -26,35 +26,120 @@ function countsOf(row: CountsRow): UsageCounts {
   };
 }
 
-/** Usage rollups in schema `analytics`: applied once per event id, read per range. */
+interface PendingChange {
+  eventId: string;
+  change: UsageChange;
+  resolve: (outcome: 'counted' | 'duplicate') => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Usage rollups in schema `analytics`: applied once per event id, read per range.
+ *
+ * The events a consumer has in flight (its prefetch) that reach `apply` in the same event-loop turn
+ * are written by one transaction: one INSERT of their ids (the duplicates come back absent from
+ * RETURNING), one upsert per (user, day, agent) of the summed changes of the new ones, one commit.
+ * One event per transaction cost a commit, and a row lock on the user's one hot row, per
+ * submission (docs/benchmarks.md, submissions with analytics).
+ */
 export class UsageStore {
-  constructor(private readonly pool: Pool) {}
+  private pending: PendingChange[] = [];
+  private flushScheduled = false;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly maxBatch = 500,
+  ) {}
 
   /**
    * Adds `change` to its row unless event `eventId` was applied before; the id and the rollup
    * change commit together, so a redelivery (or a crash between the two) never counts twice.
    */
-  async apply(eventId: string, change: UsageChange): Promise<'counted' | 'duplicate'> {
+  apply(eventId: string, change: UsageChange): Promise<'counted' | 'duplicate'> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ eventId, change, resolve, reject });
+      if (this.pending.length >= this.maxBatch) void this.flush();
+      else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const batch = this.pending.splice(0, this.maxBatch);
+    if (this.pending.length > 0 && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => void this.flush());
+    }
+    if (batch.length === 0) return;
+    try {
+      const counted = await this.write(batch);
+      for (const item of batch) item.resolve(counted.has(item) ? 'counted' : 'duplicate');
+    } catch (err) {
+      for (const item of batch) item.reject(err);
+    }
+  }
+
+  /** One transaction for the batch; returns the items that counted (first of their event id, not seen before). */
+  private async write(batch: PendingChange[]): Promise<Set<PendingChange>> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const seen = await client.query('INSERT INTO analytics.processed_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING', [eventId]);
-      if (seen.rowCount === 0) {
-        await client.query('ROLLBACK');
-        return 'duplicate';
-      }
-      const { userId, day, agent, delta } = change;
-      await client.query(
-        `INSERT INTO analytics.usage_daily AS u (user_id, day, agent, submitted, succeeded, failed, cache_hits, compute_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (user_id, day, agent) DO UPDATE SET
-           submitted = u.submitted + EXCLUDED.submitted, succeeded = u.succeeded + EXCLUDED.succeeded,
-           failed = u.failed + EXCLUDED.failed, cache_hits = u.cache_hits + EXCLUDED.cache_hits,
-           compute_ms = u.compute_ms + EXCLUDED.compute_ms`,
-        [userId, day, agent, delta.submitted, delta.succeeded, delta.failed, delta.cacheHits, delta.computeMs],
+      const inserted = await client.query<{ event_id: string }>(
+        'INSERT INTO analytics.processed_events (event_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id',
+        [batch.map((item) => item.eventId)],
       );
+      const fresh = new Set(inserted.rows.map((row) => row.event_id));
+      const counted = new Set<PendingChange>();
+      const rows = new Map<string, UsageChange>();
+      for (const item of batch) {
+        // The same id twice in one batch (a redelivery racing its original) counts once.
+        if (!fresh.delete(item.eventId.toLowerCase())) continue;
+        counted.add(item);
+        const { userId, day, agent, delta } = item.change;
+        const key = `${userId}|${day}|${agent}`;
+        const sum = rows.get(key)?.delta;
+        rows.set(key, {
+          userId,
+          day,
+          agent,
+          delta: sum
+            ? {
+                submitted: sum.submitted + delta.submitted,
+                succeeded: sum.succeeded + delta.succeeded,
+                failed: sum.failed + delta.failed,
+                cacheHits: sum.cacheHits + delta.cacheHits,
+                computeMs: sum.computeMs + delta.computeMs,
+              }
+            : { ...delta },
+        });
+      }
+      if (rows.size > 0) {
+        const changes = [...rows.values()];
+        const column = (pick: (c: UsageChange) => unknown) => changes.map(pick);
+        await client.query(
+          `INSERT INTO analytics.usage_daily AS u (user_id, day, agent, submitted, succeeded, failed, cache_hits, compute_ms)
+           SELECT * FROM unnest($1::uuid[], $2::date[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
+           ON CONFLICT (user_id, day, agent) DO UPDATE SET
+             submitted = u.submitted + EXCLUDED.submitted, succeeded = u.succeeded + EXCLUDED.succeeded,
+             failed = u.failed + EXCLUDED.failed, cache_hits = u.cache_hits + EXCLUDED.cache_hits,
+             compute_ms = u.compute_ms + EXCLUDED.compute_ms`,
+          [
+            column((c) => c.userId),
+            column((c) => c.day),
+            column((c) => c.agent),
+            column((c) => c.delta.submitted),
+            column((c) => c.delta.succeeded),
+            column((c) => c.delta.failed),
+            column((c) => c.delta.cacheHits),
+            column((c) => c.delta.computeMs),
+          ],
+        );
+      }
       await client.query('COMMIT');
-      return 'counted';
+      return counted;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
