@@ -8,7 +8,7 @@ import { authenticateIfPresent, requireAdmin } from './plugins/authenticate';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/error-handler';
 import { DEFAULT_OVERLOAD, registerLoadShedding, type OverloadConfig } from './plugins/load-shedding';
 import { registerOpenApi } from './plugins/openapi';
-import { DEFAULT_RATE_LIMITS, registerRateLimits, type RateLimitConfig } from './plugins/rate-limit';
+import { DEFAULT_RATE_LIMITS, ipCeilingFirst, registerRateLimits, type RateLimitConfig } from './plugins/rate-limit';
 import { DebugRequestLog } from './plugins/request-log';
 import { registerSecurityHeaders } from './plugins/security-headers';
 import { adminRoutes } from './routes/admin.routes';
@@ -99,9 +99,9 @@ export async function buildServer(options: ServerOptions) {
   });
   const { deps } = options;
   const access: RouteAccess = {
-    user: { onRequest: deps.authenticate, config: { access: 'user', rateLimit: limits.caller } },
-    admin: { onRequest: requireAdmin(deps.authenticate), config: { access: 'admin', rateLimit: limits.caller } },
-    optionalUser: { onRequest: authenticateIfPresent(deps.authenticate), config: { access: 'optional-user', rateLimit: limits.caller } },
+    user: { onRequest: ipCeilingFirst(deps.authenticate), config: { access: 'user', rateLimit: limits.caller } },
+    admin: { onRequest: ipCeilingFirst(requireAdmin(deps.authenticate)), config: { access: 'admin', rateLimit: limits.caller } },
+    optionalUser: { onRequest: ipCeilingFirst(authenticateIfPresent(deps.authenticate)), config: { access: 'optional-user', rateLimit: limits.caller } },
     credentials: { config: { access: 'credentials', rateLimit: limits.credentials } },
     public: { config: { access: 'public', rateLimit: limits.public } },
   };

@@ -27,22 +27,28 @@ export interface Authenticators {
  */
 export function authenticate(auth: Authenticators) {
   return async (request: FastifyRequest): Promise<void> => {
-    const header = request.headers.authorization;
-    const apiKeyHeader = request.headers['x-api-key'];
-    let credential: string | undefined;
-    if (typeof apiKeyHeader === 'string' && apiKeyHeader.length > 0) {
-      credential = apiKeyHeader;
-    } else if (typeof header === 'string') {
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match?.[1]) throw new DomainError('unauthorized', 'Authorization header must be "Bearer <token or API key>"');
-      credential = match[1];
-    }
-    if (!credential) {
-      throw new DomainError('unauthorized', 'Authentication required: send "Authorization: Bearer <token>" or "X-API-Key: <key>"');
-    }
-    if (credential.length > 4096) throw new DomainError('unauthorized', 'Credential too long');
-    request.principal = JWT_SHAPE.test(credential) ? await verifyToken(auth, credential) : await auth.apiKeys.verify(credential);
+    // An uncached API key waits for the request's per-IP verdict before auth is asked
+    // (rate-limit.ts: a refused client never reaches auth).
+    request.principal = await principalFrom(auth, request, request.ipCeiling ?? undefined);
   };
+}
+
+async function principalFrom(auth: Authenticators, request: FastifyRequest, ipAllowed: Promise<void> | undefined): Promise<Principal> {
+  const header = request.headers.authorization;
+  const apiKeyHeader = request.headers['x-api-key'];
+  let credential: string | undefined;
+  if (typeof apiKeyHeader === 'string' && apiKeyHeader.length > 0) {
+    credential = apiKeyHeader;
+  } else if (typeof header === 'string') {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) throw new DomainError('unauthorized', 'Authorization header must be "Bearer <token or API key>"');
+    credential = match[1];
+  }
+  if (!credential) {
+    throw new DomainError('unauthorized', 'Authentication required: send "Authorization: Bearer <token>" or "X-API-Key: <key>"');
+  }
+  if (credential.length > 4096) throw new DomainError('unauthorized', 'Credential too long');
+  return JWT_SHAPE.test(credential) ? verifyToken(auth, credential) : auth.apiKeys.verify(credential, ipAllowed);
 }
 
 /** A token minted before an admin changed the account (role, disabled) is refused at once. */

@@ -46,6 +46,13 @@ export interface RateLimitPolicies {
 
 const WINDOW_MS = 60_000;
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The per-IP ceiling's verdict for this request: resolves when allowed, rejects with the 429 */
+    ipCeiling: Promise<void> | null;
+  }
+}
+
 /** The headers of a 429 from a limiter checked by hand (the plugin sets them for route policies). */
 function exceededHeaders(reply: FastifyReply, state: { max: number; ttlInSeconds: number }): void {
   void reply.headers({
@@ -54,6 +61,19 @@ function exceededHeaders(reply: FastifyReply, state: { max: number; ttlInSeconds
     'ratelimit-remaining': '0',
     'ratelimit-reset': String(state.ttlInSeconds),
   });
+}
+
+/**
+ * A route's authentication hook, run beside the request's per-IP verdict (registerRateLimits):
+ * the verdict is awaited first, so an IP over its ceiling gets 429 before any 401.
+ */
+export function ipCeilingFirst(hook: (request: FastifyRequest) => Promise<void>) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const authenticating = hook(request);
+    authenticating.catch(() => undefined); // awaited below, after the verdict
+    await request.ipCeiling;
+    await authenticating;
+  };
 }
 
 /** IPv4 as is; IPv6 by /64, since one host usually owns a whole /64. */
@@ -95,12 +115,24 @@ export async function registerRateLimits(
     errorResponseBuilder: limited('ip'),
   });
 
+  // The per-IP ceiling is asked at once and decided later: a route's authentication runs meanwhile
+  // (ipCeilingFirst: its Redis lookup shares the round trip) and an uncached API key waits for
+  // the verdict before auth is asked; every other request waits for it before validation. A
+  // request over the ceiling is refused as before, with 429 whatever it sent.
   const ipCeiling = app.createRateLimit();
-  app.addHook('onRequest', async (request, reply) => {
-    const state = await ipCeiling(request);
-    if (state.isAllowed || !state.isExceeded) return;
-    exceededHeaders(reply, state);
-    throw limited('ip')(request, { max: state.max, ttl: state.ttl, after: `${state.ttlInSeconds} s` });
+  app.decorateRequest('ipCeiling', null);
+  app.addHook('onRequest', (request, reply, done) => {
+    const verdict = ipCeiling(request).then((state) => {
+      if (state.isAllowed || !state.isExceeded) return;
+      exceededHeaders(reply, state);
+      throw limited('ip')(request, { max: state.max, ttl: state.ttl, after: `${state.ttlInSeconds} s` });
+    });
+    verdict.catch(() => undefined); // awaited later (authentication or preValidation); never unhandled
+    request.ipCeiling = verdict;
+    done();
+  });
+  app.addHook('preValidation', async (request) => {
+    await request.ipCeiling;
   });
 
   const perRole = config.perRolePerMinute;

@@ -30,7 +30,11 @@ export class ApiKeyVerifier {
     return `${this.keyPrefix}apikey-id:${keyId}`;
   }
 
-  async verify(apiKey: string): Promise<Principal> {
+  /**
+   * @param before awaited before auth is asked (the key not cached): the request's per-IP verdict,
+   *   so a refused client cannot make the gateway call auth
+   */
+  async verify(apiKey: string, before?: Promise<void>): Promise<Principal> {
     const cacheKey = this.cacheKey(apiKey);
     if (this.ttlSeconds > 0) {
       // The cached verification and the owner's token version in one round trip.
@@ -42,6 +46,7 @@ export class ApiKeyVerifier {
     }
     // Single flight: when the cached entry is missing (first use, expiry), the many requests a
     // client has in flight with the same key make one call to auth, not one each.
+    await before;
     let verifying = this.verifying.get(cacheKey);
     if (!verifying) {
       verifying = this.verifyWithAuth(apiKey, cacheKey).finally(() => this.verifying.delete(cacheKey));
