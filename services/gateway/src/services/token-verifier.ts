@@ -1,12 +1,13 @@
 import { createPublicKey } from 'node:crypto';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, Role, type Principal } from '@oca/contracts';
 import { createDecoder, createVerifier, TokenError } from 'fast-jwt';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { DomainError } from '../errors';
 import type { AuthClient } from './auth-client';
 
 /** `ver` is the user's token version (tokens minted before it existed count as version 0). */
-const Claims = z.object({ sub: z.uuid(), role: Role, email: z.string(), ver: z.number().int().min(0).default(0) });
+const Claims = z.object({ sub: z.uuid(), role: Role, email: z.string(), ver: z.number().int().min(0).default(0), exp: z.number() });
 
 /** A verified access token: who, and the token version it was minted with. */
 export interface VerifiedToken {
@@ -30,9 +31,10 @@ const UNKNOWN_KID_REFETCH_INTERVAL_MS = 5_000;
  * periodic refresh (start()) drops a retired key within `refreshIntervalMs`.
  */
 /**
- * Verified tokens remembered per key (fast-jwt's cache, keyed by the token, each entry dropped at
- * the token's `exp`): a client sending the same bearer token again is not re-verified. Only the
- * signature check is skipped: revocation (token version) is still checked on every request.
+ * Verified tokens remembered (by the token itself, each until its `exp`): a client sending the
+ * same bearer token again is not decoded, verified and parsed again. Only that is skipped: the
+ * revocation check (token version) still runs on every request, and a change of auth's keys
+ * (rotation, a retired key) forgets them all.
  */
 const VERIFIED_TOKENS_CACHED = 10_000;
 
@@ -46,6 +48,7 @@ interface KeyVerifier {
 export class TokenVerifier {
   /** One verifier per `kid`: the public key is imported once, when the JWKS is fetched. */
   private verifiers = new Map<string, KeyVerifier>();
+  private readonly verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS_CACHED });
   private lastUnknownKidFetch = 0;
   private fetching: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -85,6 +88,8 @@ export class TokenVerifier {
           const known = this.verifiers.get(jwk.kid);
           verifiers.set(jwk.kid, known?.pem === pem ? known : { pem, verify: verifierFor(pem) });
         }
+        const unchanged = verifiers.size === this.verifiers.size && [...verifiers].every(([kid, v]) => this.verifiers.get(kid) === v);
+        if (!unchanged) this.verified.clear();
         this.verifiers = verifiers;
       } finally {
         this.fetching = undefined;
@@ -103,6 +108,8 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<VerifiedToken> {
+    const known = this.verified.get(token);
+    if (known) return known;
     let kid: string | undefined;
     try {
       kid = (this.decode(token) as { header: { kid?: string } }).header.kid;
@@ -113,7 +120,10 @@ export class TokenVerifier {
     if (!verify) throw new DomainError('unauthorized', 'Access token signed with an unknown key');
     try {
       const claims = Claims.parse(verify(token));
-      return { principal: { userId: claims.sub, role: claims.role, email: claims.email, via: 'token' }, tokenVersion: claims.ver };
+      const verified: VerifiedToken = { principal: { userId: claims.sub, role: claims.role, email: claims.email, via: 'token' }, tokenVersion: claims.ver };
+      const ttl = claims.exp * 1000 - Date.now();
+      if (ttl > 0) this.verified.set(token, verified, { ttl });
+      return verified;
     } catch (err) {
       if (err instanceof TokenError && err.code === TokenError.codes.expired) {
         throw new DomainError('token_expired', 'Access token expired; refresh it');
@@ -132,6 +142,6 @@ function verifierFor(key: string): Verify {
     // Without exp a token would never expire; auth always sets these, so a token lacking one
     // was not minted by auth's signer.
     requiredClaims: ['exp', 'iat', 'iss', 'aud', 'sub'],
-    cache: VERIFIED_TOKENS_CACHED,
+    cache: false,
   });
 }
