@@ -16,7 +16,7 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { startLocalStack } from '@oca/testkit';
-import { benchModeFromArgs } from './lib/bench-kit';
+import { benchModeFromArgs, benchNodeArgs } from './lib/bench-kit';
 
 const POLLS = Number(process.env.BENCH_POLLS ?? 10_000);
 const JOBS = Number(process.env.BENCH_JOBS ?? 1_000);
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
     },
     'bench-longpoll',
-    (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    benchNodeArgs(mode),
     { runFrom: mode === 'production' ? 'dist' : 'source', services: ['auth', 'gateway'] },
   );
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });

@@ -15,7 +15,7 @@
  */
 import pg from 'pg';
 import { startLocalStack } from '@oca/testkit';
-import { benchModeFromArgs } from './lib/bench-kit';
+import { benchModeFromArgs, benchNodeArgs } from './lib/bench-kit';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 500);
 const RATE = Number(process.env.BENCH_RATE ?? 50);
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       EXECUTOR_CONCURRENCY: '32',
     },
     'bench-overhead',
-    (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    benchNodeArgs(mode),
     { runFrom: mode === 'production' ? 'dist' : 'source', services: ['auth', 'agent-executor', 'gateway'] },
   );
   const db = new pg.Pool({ connectionString: local.db.url, max: 2 });

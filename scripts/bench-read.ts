@@ -14,7 +14,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { startLocalStack } from '@oca/testkit';
-import { benchModeFromArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row } from './lib/bench-kit';
+import { benchModeFromArgs, benchNodeArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row } from './lib/bench-kit';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       RATE_LIMIT_IP_PER_MINUTE: '100000000',
     },
     'bench-read',
-    (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    benchNodeArgs(mode),
     { runFrom: mode === 'production' ? 'dist' : 'source', services: ['auth', 'agent-executor', 'gateway'] },
   );
   const rows: Row[] = [];

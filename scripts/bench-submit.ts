@@ -9,7 +9,7 @@
  *
  * BENCH_ROWS=paused runs only the executor-paused rows (the gateway's own ceiling; what the
  * before/after comparisons in docs/benchmarks.md use). BENCH_NODE_ARGS passes node flags to every
- * service, e.g. `--max-semi-space-size=64`.
+ * service (default in production mode: the image's `--max-semi-space-size=64`).
  *
  * `--mode development` (default) runs the services from their TypeScript sources through tsx;
  * `--mode production` runs the production build, `node services/<name>/dist/main.js` (run
@@ -17,12 +17,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { startLocalStack, type ServiceName } from '@oca/testkit';
-import { benchModeFromArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row } from './lib/bench-kit';
+import { benchModeFromArgs, benchNodeArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row } from './lib/bench-kit';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,1000').split(',').map(Number);
 const PAUSED_ONLY = process.env.BENCH_ROWS === 'paused';
-const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 /** BENCH_SERVICES=auth,agent-executor,gateway runs without the others (default: all five) */
 const SERVICES_RUN = process.env.BENCH_SERVICES?.split(',') as ServiceName[] | undefined;
 
@@ -40,7 +39,7 @@ async function main(): Promise<void> {
       OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
     },
     'bench',
-    NODE_ARGS,
+    benchNodeArgs(mode),
     { runFrom: mode === 'production' ? 'dist' : 'source', ...(SERVICES_RUN ? { services: SERVICES_RUN } : {}) },
   );
   const rows: Row[] = [];

@@ -23,6 +23,16 @@ export function benchModeFromArgs(): BenchMode {
   return mode;
 }
 
+/**
+ * Node flags for every service: BENCH_NODE_ARGS when set; else, in production mode, what the image
+ * runs with (deploy/docker/Dockerfile's NODE_OPTIONS: a 64 MiB young generation).
+ */
+export function benchNodeArgs(mode: BenchMode): string[] {
+  const given = process.env.BENCH_NODE_ARGS;
+  if (given !== undefined) return given.split(' ').filter(Boolean);
+  return mode === 'production' ? ['--max-semi-space-size=64'] : [];
+}
+
 export interface Row {
   target: string;
   connections: number;
