@@ -6,8 +6,8 @@
  *   - executor end → result visible: `updated_at` (the gateway's completion UPDATE; from then a
  *     poll sees the result and long-polls are woken) − `finished_at` (the executor, when the agent
  *     returned).
- * Starts its own isolated stack (anvil, auth, agent-executor, gateway), submits BENCH_JOBS (500)
- * `address` jobs over distinct accounts at BENCH_RATE (50) per second — a steady load well under
+ * Starts its own isolated stack (anvil, auth, agent-executor, gateway), submits BENCH_JOBS (200)
+ * `address` jobs over distinct accounts at BENCH_RATE (10) per second — a steady load well under
  * capacity, so the figures are overhead and not queueing — waits for all of them, and prints
  * p50/p99/max of both, with the agent's own run time beside them. Traffic goes to 127.0.0.1 only.
  *
@@ -17,8 +17,8 @@ import pg from 'pg';
 import { startLocalStack } from '@oca/testkit';
 import { benchModeFromArgs, benchNodeArgs } from './lib/bench-kit';
 
-const JOBS = Number(process.env.BENCH_JOBS ?? 500);
-const RATE = Number(process.env.BENCH_RATE ?? 50);
+const JOBS = Number(process.env.BENCH_JOBS ?? 200);
+const RATE = Number(process.env.BENCH_RATE ?? 10);
 
 async function main(): Promise<void> {
   const mode = benchModeFromArgs();
