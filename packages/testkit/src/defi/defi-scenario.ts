@@ -53,8 +53,8 @@ export interface DefiScenario {
 }
 
 /**
- * The market scenario (Uniswap V2/V3 pools traded for 30 h, which price WETH and dUSD), then on
- * the same chain:
+ * The market scenario (Uniswap V2/V3 pools traded for 30 h, which price WETH and dUSD; pass
+ * `existingMarket` when the chain already has it, as the local stack's does), then on the same chain:
  *
  * - Aave V3 from `@aave/core-v3` (`deployAaveV3`) with WETH ($2,000 oracle price, supply cap
  *   1,000, borrow cap 100) and dUSD ($1, supply cap 2,000,000, borrow cap 400,000) reserves;
@@ -64,8 +64,8 @@ export interface DefiScenario {
  * - `DEFI_SCENARIO_HOURS` of time passing (evm_increaseTime and a block each hour), over which
  *   the loans accrue interest. The market's swaps stay inside a trailing 24 h window.
  */
-export async function deployDefiScenario(rpcUrl: string): Promise<DefiScenario> {
-  const market = await deployMarketScenario(rpcUrl);
+export async function deployDefiScenario(rpcUrl: string, existingMarket?: MarketScenario): Promise<DefiScenario> {
+  const market = existingMarket ?? (await deployMarketScenario(rpcUrl));
   const d = await connectDeployer(rpcUrl);
   const { weth, usd } = market.core;
   const [admin, wethSupplier, usdSupplier, vaultDepositor, treasury] = d.accounts as [Address, Address, Address, Address, Address];
