@@ -71,6 +71,8 @@ export const DefiDexPool = z.object({
       largest: Address.nullable(),
     })
     .nullable(),
+  /** Why `lp` is null on a V2 pool (its Transfer history is longer than the scan budget); null otherwise. */
+  lpUnavailable: z.string().nullable(),
 });
 export type DefiDexPool = z.infer<typeof DefiDexPool>;
 

@@ -108,6 +108,7 @@ function poolFindings({ data }: DefiFacts): Finding[] {
       evidence: `${p.lp.largest} holds ${pct(p.lp.top1Percent, 1)} of the LP supply (${p.lp.holders} holders, top 5 ${pct(p.lp.top5Percent, 1)}); it can withdraw that share of the pool in one transaction.`,
     });
   }
+  if (p.lpUnavailable) out.push({ severity: 'info', title: 'LP holders not counted', evidence: p.lpUnavailable });
   if (p.impermanentLossPercent !== null && Math.abs(p.impermanentLossPercent) >= NOTABLE_IL_PERCENT) {
     out.push({
       severity: 'low',

@@ -162,12 +162,14 @@ describe('findings and summary (synthetic data: the report builder alone)', () =
       priceChangePercent: -50,
       impermanentLossPercent: -5.72,
       lp: { holders: 3, top1Percent: 40, top5Percent: 100, largest: A(3) },
+      lpUnavailable: null,
     };
     const data = base({ kind: 'uniswap-v2-pool', pool, admin: [{ contract: A(4), role: 'pool', owner: null, paused: true, implementation: A(5), upgradeAdmin: null }] });
     expect(titles(data)).toEqual(['low: Impermanent loss -5.72 % over 24 h', 'medium: Upgradeable pool', 'high: Paused pool']);
     expect(defiSummary(facts(data))).toContain('price -50.00 %');
     expect(defiSummary(facts(base({ kind: 'uniswap-v3-pool', pool: { ...pool, priceChangePercent: null, lp: null } })))).toContain('price change n/a');
     expect(titles(base({ kind: 'uniswap-v2-pool', pool: { ...pool, impermanentLossPercent: null, lp: { ...pool.lp, top1Percent: 60 } } }))).toEqual(['medium: Concentrated liquidity: one LP holds 60.0 %']);
+    expect(titles(base({ kind: 'uniswap-v2-pool', pool: { ...pool, impermanentLossPercent: null, lp: null, lpUnavailable: 'budget' } }))).toEqual(['info: LP holders not counted']);
   });
 
   it('vault and unknown summaries', () => {

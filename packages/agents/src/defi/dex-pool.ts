@@ -1,4 +1,4 @@
-import { erc20Abi, formatRatio, getLogsPaged, ratioToNumber, uniswapV3PoolAbi, type ChainClient, type DexDeployment, type LogPagerOptions } from '@oca/chain';
+import { erc20Abi, formatRatio, getLogsPaged, LogBudgetExceededError, ratioToNumber, uniswapV3PoolAbi, type ChainClient, type DexDeployment, type LogPagerOptions } from '@oca/chain';
 import type { DefiDexPool, DefiTvlAsset } from '@oca/contracts';
 import { parseAbiItem, zeroAddress, type Address } from 'viem';
 import { decodeSwap, fetchPoolLogs, orient, percentChange, readOrNull, readPoolPrice, readTokenMeta, readUsdPrices, usdValue, V2_SWAP, V3_SWAP, type PoolRef } from '../dex';
@@ -124,7 +124,8 @@ export async function readDexPool(
       priceNow: now ? formatRatio(now) : null,
       priceChangePercent: change,
       impermanentLossPercent: il,
-      lp: lp?.summary ?? null,
+      lp: (lp && 'summary' in lp ? lp.summary : null) ?? null,
+      lpUnavailable: (lp && 'unavailable' in lp ? lp.unavailable : null) ?? null,
     },
     tvlAssets,
     logRequests: swapScan.requests + (lp?.requests ?? 0),
@@ -136,9 +137,22 @@ export async function readDexPool(
  * A V2 LP token's holders from its whole Transfer history (from its creation block), within the
  * security agent's scan budget; address(0) (the locked MINIMUM_LIQUIDITY) is not a holder.
  */
-export async function lpHolders(client: ChainClient, pair: Address, blockNumber: bigint, signal: AbortSignal) {
+export async function lpHolders(
+  client: ChainClient,
+  pair: Address,
+  blockNumber: bigint,
+  signal: AbortSignal,
+  budget: Pick<LogPagerOptions, 'maxRequests' | 'maxLogs' | 'maxBlockRange'> = TRANSFER_SCAN_BUDGET,
+) {
   const start = await historyStart(client, [pair], blockNumber, signal);
-  const paged = await getLogsPaged(client, { address: pair, events: [TRANSFER], fromBlock: start.block, toBlock: blockNumber }, { ...TRANSFER_SCAN_BUDGET, signal });
+  let paged;
+  try {
+    paged = await getLogsPaged(client, { address: pair, events: [TRANSFER], fromBlock: start.block, toBlock: blockNumber }, { ...budget, signal });
+  } catch (err) {
+    // A long-lived pair behind a provider's range cap: say so, and keep every other figure.
+    if (err instanceof LogBudgetExceededError) return { unavailable: `LP Transfer history from block ${start.block} not read: ${err.message}`, requests: err.requests + start.requests };
+    throw err;
+  }
   const balances = new Map<Address, bigint>();
   for (const log of paged.logs as unknown as { args: { from: Address; to: Address; value: bigint } }[]) {
     const { from, to, value } = log.args;

@@ -5,6 +5,7 @@ import { createPublicClient, http, type Address, type PublicClient } from 'viem'
 import { foundry } from 'viem/chains';
 import type { AgentContext } from '../../src';
 import { defiAgent } from '../../src/defi/defi.agent';
+import { lpHolders } from '../../src/defi/dex-pool';
 import { DefiResult, type DefiParams } from '../../src/defi/defi-contract';
 import { nativeUsd, readPool, relativeError } from '../expected-market';
 import { apyPercent, lpBalances, readReserves, windowFromBlock } from './expected-defi';
@@ -203,16 +204,21 @@ describe('defi agent on Aave V3, Uniswap pools and an ERC-4626 vault (devnet)', 
     // The scenario's deployer provided all of the pool's liquidity.
     expect(holders.map(([a]) => a)).toEqual([s.market.deployer]);
     expect(r.findings.find((f) => f.title.startsWith('Concentrated liquidity'))).toMatchObject({ severity: 'high', title: `Concentrated liquidity: one LP holds ${r.data.pool!.lp!.top1Percent.toFixed(1)} %` });
+    expect(r.data.pool!.lpUnavailable).toBeNull();
     expect(r.data.admin.map((a) => [a.role, a.owner, a.implementation])).toEqual([
       ['pool', null, null],
       ['factory', null, null],
     ]);
+    // Past the scan budget (10-block pages, 2 requests) the LP book is left out, and why is said.
+    const client = ctx(anvil.rpcUrl).chain.get('devnet');
+    const capped = await lpHolders(client, pool.address, BigInt(r.blockNumber), new AbortController().signal, { maxRequests: 2, maxBlockRange: 10n });
+    expect(capped).toMatchObject({ unavailable: expect.stringContaining('requests budget exceeded after') });
   });
 
   it('values a V3 pool and its fee APY at the pool’s fee tier; no IL or LP book for V3', async () => {
     const r = results.get('v3')!;
     await checkPool(r, s.market.pools.wethUsdV3, s.market.pools.wethUsdV3.fee!);
-    expect(r.data.pool).toMatchObject({ impermanentLossPercent: null, lp: null });
+    expect(r.data.pool).toMatchObject({ impermanentLossPercent: null, lp: null, lpUnavailable: null });
   });
 
   it('measures the vault’s TVL and its share-price APY between the window’s ends', async () => {
