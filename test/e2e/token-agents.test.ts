@@ -7,6 +7,8 @@
  */
 import { GovernanceResult, MarketResult, SecurityResult, TrendResult, WhaleResult } from '@oca/contracts';
 import { deployGovernanceScenario, deployWhaleScenario } from '@oca/testkit';
+import { DefiResult } from '@oca/contracts';
+import { deployDefiScenario } from '@oca/testkit';
 import { api, startHarness, type Harness } from './harness';
 
 jest.setTimeout(120_000);
@@ -113,4 +115,19 @@ it('governance: reads an OpenZeppelin governor’s proposals, delegates and trea
   expect(result.data.governor).toMatchObject({ kind: 'openzeppelin', timelock: gov.openZeppelin.timelock });
   expect(result.data.proposals.map((p) => p.id).sort()).toEqual(gov.openZeppelin.proposals.map((p) => p.id.toString()).sort());
   expect(result.data.votingPower.delegateCount).toBe(4);
+});
+
+it('defi: recognises the Aave V3 pool and the ERC-4626 vault deployed on the stack’s market, with their TVL and rates', async () => {
+  const listed = await api(h.gatewayUrl, 'GET', '/v1/agents');
+  expect(listed.body.items.map((a: { name: string }) => a.name)).toContain('defi');
+  const defi = await deployDefiScenario(h.anvil.rpcUrl, h.market);
+  const lending = DefiResult.parse(await run('defi', { network: 'devnet', address: defi.aave.pool }));
+  expect(lending.data.kind).toBe('aave-v3-pool');
+  expect(lending.data.lending!.reserves.map((r) => r.asset)).toEqual([h.market.core.weth, h.market.core.usd]);
+  expect(lending.data.lending!.reserves.every((r) => r.supplyApyPercent > 0 && r.variableBorrowApyPercent > r.supplyApyPercent)).toBe(true);
+  expect(lending.data.tvl!.usd).toBeGreaterThan(0);
+  expect(lending.findings.map((f) => f.title)).toContain('Borrow cap of dUSD nearly reached: 95.0 %');
+  const vault = DefiResult.parse(await run('defi', { network: 'devnet', address: defi.vault, windowHours: 5 }));
+  expect(vault.data.kind).toBe('erc4626-vault');
+  expect(vault.data.vault!.apyPercent).toBeGreaterThan(0);
 });

@@ -11,3 +11,4 @@ export { abortable } from './abort';
 export { checksummedAddress } from './checksum';
 // The GoPlus view moved to @oca/contracts; re-exported until the gateway imports it from there.
 export { toGoPlus, toGoPlusTokenSecurity } from '@oca/contracts';
+export { defiAgent } from './defi/defi.agent';

@@ -1,6 +1,7 @@
 import type { AGENT_CATALOG, AgentName } from '@oca/contracts';
 import type { z } from 'zod';
 import { addressAgent } from './address/address.agent';
+import { defiAgent } from './defi/defi.agent';
 import { governanceAgent } from './governance/governance.agent';
 import { marketAgent } from './market/market.agent';
 import { securityAgent } from './security';
@@ -28,6 +29,7 @@ export const AGENTS: { readonly [N in AgentName]: CatalogAgent<N> } = {
   trend: trendAgent,
   whale: whaleAgent,
   governance: governanceAgent,
+  defi: defiAgent,
 };
 
 /**

@@ -7,6 +7,7 @@ import { SecurityParams, SecurityResult } from './agent-security';
 import { Address, Network } from './common';
 import { TrendParams, TrendResult } from './agent-trend';
 import { WhaleParams, WhaleResult } from './agent-whale';
+import { DefiParams, DefiResult } from './agent-defi';
 
 
 // ---- agent `address` ----
@@ -125,6 +126,17 @@ export const AGENT_CATALOG = {
     version: 1,
     /** Votes move block by block while a proposal is live, but a few blocks of staleness change no conclusion */
     cache: { maxBlocks: 25, maxAgeSeconds: 120 } satisfies CachePolicy,
+  },
+  defi: {
+    description:
+      'DeFi protocol intelligence (DefiLlama-style): recognises a Uniswap V2/V3 pool, an Aave V3 pool (or fork) or an ERC-4626 vault; TVL from what the contracts hold valued through DEX prices (lending: supplied minus borrowed per reserve); fee APY from the window\'s swaps, supply and borrow APY and utilization per reserve, vault APY from its share price; risks: caps, oracle sources, admin powers (owner, pause, upgradeable proxies), LP concentration, impermanent loss.',
+    params: DefiParams,
+    result: DefiResult,
+    /** A V2 pool's LP Transfer history and a window of swaps */
+    timeoutMs: 60_000,
+    version: 1,
+    /** Rates and balances move with every block, but a few blocks behind changes no conclusion */
+    cache: { maxBlocks: 10, maxAgeSeconds: 60 } satisfies CachePolicy,
   },
 } as const;
 export type AgentName = keyof typeof AGENT_CATALOG;
