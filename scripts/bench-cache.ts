@@ -9,9 +9,12 @@
  * on every request (the same draws). Prints, per run: hit and coalesced shares, agent runs (the
  * executor's own counter, read after the queue drained), submissions/s and p50/p99 of hits and of
  * misses. Traffic goes to 127.0.0.1 only; every run is bounded.
+ *
+ * `--mode production` runs the production build (`pnpm build` first), as `pnpm bench` does.
  */
 import { performance } from 'node:perf_hooks';
 import { scrapeMetric, startLocalStack, type LocalStack } from '@oca/testkit';
+import { benchModeFromArgs, benchNodeArgs } from './lib/bench-kit';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const USERS = Number(process.env.BENCH_USERS ?? 50);
@@ -150,6 +153,7 @@ async function run(local: LocalStack, keys: string[], label: string, noCache: bo
 }
 
 async function main(): Promise<void> {
+  const mode = benchModeFromArgs();
   const local = await startLocalStack(
     {
       LOG_LEVEL: 'warn',
@@ -162,6 +166,8 @@ async function main(): Promise<void> {
       OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
     },
     'bench-cache',
+    benchNodeArgs(mode),
+    { runFrom: mode === 'production' ? 'dist' : 'source' },
   );
   const rows = [];
   try {
@@ -174,7 +180,7 @@ async function main(): Promise<void> {
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   const f = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(1));
   process.stdout.write(
-    `\ncache benchmark, ${new Date().toISOString()}: ${REQUESTS} submissions, ${USERS} users, ${TARGETS} targets (Zipf s=${ZIPF_S}), ${CONNECTIONS} connections\n\n`,
+    `\ncache benchmark, ${mode} mode, ${new Date().toISOString()}: ${REQUESTS} submissions, ${USERS} users, ${TARGETS} targets (Zipf s=${ZIPF_S}), ${CONNECTIONS} connections\n\n`,
   );
   process.stdout.write('| run | hit | coalesced | hit + coalesced | agent runs | runs / submissions | submissions/s | hit p50 ms | hit p99 ms | miss p50 ms | miss p99 ms | errors |\n');
   process.stdout.write('|---|---|---|---|---|---|---|---|---|---|---|---|\n');
