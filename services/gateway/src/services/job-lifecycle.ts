@@ -30,6 +30,11 @@ export interface FinishedHow {
   durationMs?: number;
   /** Chain RPC calls the executor reported for the run, carried by the job.completed event */
   rpcCalls?: number;
+  /**
+   * A cache hit finished by the submission that created it: it held no unit of the active-job
+   * quota, and no client can be long-polling an id it has not been given yet.
+   */
+  answeredAtSubmit?: boolean;
 }
 
 /**
@@ -46,12 +51,12 @@ export class JobLifecycle {
 
   async finished(job: FinishedJob, how: FinishedHow = {}): Promise<void> {
     const { quota, metrics, webhooks, waiter } = this.options;
-    await quota.finished(job.userId);
+    if (!how.answeredAtSubmit) await quota.finished(job.userId);
     metrics.jobsCompleted.inc({ agent: job.agent, status: job.status });
     if (how.durationMs !== undefined) metrics.jobDuration.observe({ agent: job.agent, status: job.status }, how.durationMs / 1000);
     publishFinished(this.options.events, job, { correlationId: how.correlationId ?? job.correlationId, rpcCalls: how.rpcCalls });
     if (job.webhookUrl && job.status !== 'canceled') await webhooks.enqueue(job, how.correlationId ?? job.correlationId);
-    await waiter.notify(job.id);
+    if (!how.answeredAtSubmit) await waiter.notify(job.id);
     await this.followersOf(job);
   }
 

@@ -93,14 +93,18 @@ export class JobService {
   constructor(private readonly options: JobServiceOptions) {}
 
   /**
-   * Reserves a unit of the caller's active-job quota, checks the request, writes the job, then
-   * publishes it; resolves once the broker confirmed. The unit is given back when no job was
+   * Checks the request and looks its result up in the cache. A fresh hit is written finished and
+   * answered at once: it never becomes active, so it takes no unit of the caller's active-job quota
+   * (and answers even when the caller is at the bound). Otherwise reserves a unit, writes the job,
+   * then publishes it; resolves once the broker confirmed. The unit is given back when no job was
    * created (a refusal, a failure, an idempotent replay: the original job holds its own).
    */
   async submit(input: SubmitInput): Promise<Submitted> {
+    const prepared = await this.prepare(input);
+    if (prepared.lookup.status === 'hit') return this.write(input, prepared, false);
     const release = await this.options.quota.reserve(input.principal);
     try {
-      const submitted = await this.submitReserved(input);
+      const submitted = await this.write(input, prepared, true);
       if (!submitted.created) await release();
       return submitted;
     } catch (err) {
@@ -116,7 +120,12 @@ export class JobService {
    */
   async submitAll(principal: Principal, bodies: readonly SubmitJobBody[], correlationId: string, options: { bypassCache?: boolean } = {}): Promise<Job[]> {
     const release = await this.options.quota.reserve(principal, bodies.length);
-    const outcomes = await Promise.allSettled(bodies.map((body) => this.submitReserved({ principal, body, correlationId, bypassCache: options.bypassCache })));
+    const outcomes = await Promise.allSettled(
+      bodies.map(async (body) => {
+        const input = { principal, body, correlationId, bypassCache: options.bypassCache };
+        return this.write(input, await this.prepare(input), true);
+      }),
+    );
     const failed = outcomes.filter((o) => o.status === 'rejected');
     if (failed.length > 0) {
       await release(failed.length);
@@ -125,18 +134,23 @@ export class JobService {
     return outcomes.map((o) => (o as PromiseFulfilledResult<Submitted>).value.job);
   }
 
-  /**
-   * Checks, looks the result up in the cache, writes the job, then: a hit is finished at once (it
-   * never reaches the executor; its webhook still fires); a miss follows an identical job in flight
-   * or is published.
-   */
-  private async submitReserved(input: SubmitInput): Promise<Submitted> {
-    const { principal } = input;
-    const request = await this.check(principal, input.body);
+  /** Checks the request against the catalog, the plan and the SSRF rules, and looks it up in the cache. */
+  private async prepare(input: SubmitInput): Promise<{ request: CheckedRequest; lookup: CacheLookup }> {
+    const request = await this.check(input.principal, input.body);
     const lookup = await this.options.cache.lookup(request.agent, request.params, {
       bypass: input.bypassCache === true || input.body.cache === 'bypass',
       maxAgeSeconds: input.body.maxAgeSeconds,
     });
+    return { request, lookup };
+  }
+
+  /**
+   * Writes the job, then: a hit is finished at once (it never reaches the executor; its webhook
+   * still fires); a miss follows an identical job in flight or is published. `quotaHeld`: a unit of
+   * the active-job quota was reserved for it (misses), to be given back when it finishes.
+   */
+  private async write(input: SubmitInput, { request, lookup }: { request: CheckedRequest; lookup: CacheLookup }, quotaHeld: boolean): Promise<Submitted> {
+    const { principal } = input;
     const requestHash = input.idempotencyKey
       ? createHash('sha256').update(canonicalJson({ agent: request.agent, params: request.params, priority: request.priority, webhook: request.webhookUrl ?? undefined })).digest('hex')
       : null;
@@ -167,7 +181,7 @@ export class JobService {
       return submitted;
     };
     if (lookup.status === 'hit') {
-      await this.options.lifecycle.finished({ ...job, status: 'succeeded' });
+      await this.options.lifecycle.finished({ ...job, status: 'succeeded' }, { answeredAtSubmit: !quotaHeld });
       return accepted({ job, created: true, cacheTtlSeconds: lookup.freshness.ttlSeconds });
     }
     if (lookup.status === 'miss') {
