@@ -118,11 +118,11 @@ export const AGENT_CATALOG = {
   },
   governance: {
     description:
-      'On-chain governance (Tally/Boardroom-style): OpenZeppelin Governor, Governor Bravo or GovernorAlpha; proposals with state, votes, quorum progress, timelock eta and decoded actions (upgrades, ownership and role changes, large treasury transfers flagged); delegates ranked, share of supply delegated, Nakamoto coefficients, participation; the timelock treasury valued in USD.',
+      'On-chain governance (Tally/Boardroom-style): OpenZeppelin Governor, Governor Bravo or GovernorAlpha; proposals with state, votes, quorum progress, timelock eta and decoded actions (upgrades, ownership and role changes, large treasury transfers flagged); delegates ranked, share of supply delegated, Nakamoto coefficients, participation; the timelock treasury valued in USD, and a Safe holding treasury (owners, threshold, modules, balances).',
     params: GovernanceParams,
     result: GovernanceResult,
     timeoutMs: 60_000,
-    version: 1,
+    version: 2,
     /** Votes move block by block while a proposal is live, but a few blocks of staleness change no conclusion */
     cache: { maxBlocks: 25, maxAgeSeconds: 120 } satisfies CachePolicy,
   },
