@@ -112,7 +112,7 @@ export const AGENT_CATALOG = {
     result: WhaleResult,
     /** The whole Transfer history and a trace_filter over the holders' past */
     timeoutMs: 60_000,
-    version: 1,
+    version: 2,
     /** Holders and flows drift slowly: a few blocks or minutes behind is fine */
     cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
   },
