@@ -30,7 +30,7 @@ describe('identifyGovernor', () => {
   });
 
   it('Bravo on OpenZeppelin: the bravo counting mode with quorumVotes (proposals(0) reverts there)', () => {
-    const compat = { ...nothing, countingMode: 'support=bravo&quorum=bravo', erc165: true, token: TOKEN, quorumVotes: 400n };
+    const compat: GovernorProbe = { ...nothing, countingMode: 'support=bravo&quorum=bravo', erc165: true, token: TOKEN, quorumVotes: 400n };
     expect(identifyGovernor(compat)).toMatchObject({ kind: 'bravo', token: TOKEN, evidence: expect.stringContaining('GovernorCompatibilityBravo') });
     // Without quorumVotes it is a plain OpenZeppelin Governor that happens to count Bravo-style.
     expect(identifyGovernor({ ...compat, quorumVotes: null })).toMatchObject({ kind: 'openzeppelin' });

@@ -102,7 +102,7 @@ interface Ctx {
 }
 
 /**
- * Two governance stacks on a running anvil, each with proposals played to different states:
+ * Three governance stacks on a running anvil, each with proposals played to different states:
  *
  * - OpenZeppelin 4.9.6 `Governor` (settings, simple counting, ERC20Votes, 4 % quorum fraction,
  *   `TimelockController` with a one-hour delay), compiled from OpenZeppelin's sources. Proposals:
@@ -115,8 +115,11 @@ interface Ctx {
  *   the chain grows: the executed proposal's `endBlock` is shortened in storage (the one state
  *   write outside a transaction; the rest is the real contracts' own behaviour).
  *
+ * - OpenZeppelin's GovernorCompatibilityBravo over Compound's Timelock, with a Safe 1.4.1 (1-of-3)
+ *   holding part of the treasury (see `playBravo`).
+ *
  * Votes are spread over five delegates and one holder who never delegates. Automine stays on;
- * time moves with `evm_increaseTime` (two days for Alpha, then one hour). Mining any block after
+ * time moves with `evm_increaseTime` (two days for Alpha, two for Bravo, then one hour). Mining any block after
  * the scenario starts the pending proposal's vote.
  */
 export async function deployGovernanceScenario(rpcUrl: string, options: GovernanceScenarioOptions = {}): Promise<GovernanceScenario> {
