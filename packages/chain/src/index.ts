@@ -4,6 +4,7 @@ export { RpcCallCounter } from './rpc-call-counter';
 export { parseRpcUrls, rpcUrlVariable } from './rpc-urls';
 export { CHAINS, hasMulticall3 } from './networks';
 export { isExecutionError, isLogRangeError, isStateOverrideUnsupported, isTransientRpcError, logRangeLimitOf, retryAfterMsOf } from './rpc-errors';
+export { isHistoryUnavailable } from './rpc-errors';
 export { findCreationBlock, type CreationBlock, type CreationSearchOptions } from './creation-block';
 export { beaconAbi, erc1155Abi, erc165Abi, erc20Abi, erc721Abi, INTERFACE_IDS } from './abis';
 export { EIP1967_SLOTS, slotToAddress, type Eip1967Slot } from './eip1967';

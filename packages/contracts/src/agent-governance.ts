@@ -14,6 +14,8 @@ export const GovernanceParams = z.union(
       network: Network,
       /** An OpenZeppelin Governor, a Compound Governor Bravo or a GovernorAlpha. */
       governor: Address,
+      /** A Safe (Gnosis Safe) holding part of the DAO's treasury: its owners, threshold and balances are read too. */
+      safe: Address.optional(),
     }),
     z.strictObject({
       network: Network,
@@ -147,6 +149,23 @@ export const Treasury = z.object({
 });
 export type Treasury = z.infer<typeof Treasury>;
 
+/** A Safe (Gnosis Safe) holding treasury: who can move it, and what it holds. */
+export const SafeTreasury = z.object({
+  address: Address,
+  /** VERSION(), e.g. "1.4.1". */
+  version: z.string(),
+  /** getOwners(), in the Safe's order. */
+  owners: z.array(Address),
+  /** getThreshold(): signatures needed to move anything. */
+  threshold: z.number().int(),
+  /** Enabled modules (getModulesPaginated, first 50): each can move assets without owner signatures; null when unreadable (Safe < 1.1). */
+  modules: z.array(Address).nullable(),
+  /** Whether the governor's timelock is one of the owners (governance can act through the Safe). */
+  timelockIsOwner: z.boolean().nullable(),
+  treasury: Treasury,
+});
+export type SafeTreasury = z.infer<typeof SafeTreasury>;
+
 export const GovernorInfo = z.object({
   address: Address,
   kind: GovernorKind,
@@ -184,6 +203,8 @@ export const GovernanceData = z.object({
   votingPower: VotingPower,
   /** null when there is no timelock to read. */
   treasury: Treasury.nullable(),
+  /** The Safe named in params.safe; null when none was given. */
+  safe: SafeTreasury.nullable(),
 });
 export type GovernanceData = z.infer<typeof GovernanceData>;
 

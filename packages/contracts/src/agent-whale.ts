@@ -154,8 +154,12 @@ export const WhaleData = z.object({
     available: z.boolean(),
     source: z.string().nullable(),
     reason: z.string().nullable(),
-    /** Holders whose first funder was looked up: the largest EOAs that are not labelled. */
+    /** Holders whose first funder was looked up: the largest EOAs that are not labelled (and, past block 0, fresh when the scan starts). */
     analysed: z.number().int(),
+    /** Block the native-transfer scan starts at: the token's creation block (0 on short chains). */
+    fromBlock: z.string(),
+    /** Candidates that already held ETH or had sent a transaction before `fromBlock`: their first funder predates the token and is not looked up. */
+    olderWallets: z.number().int(),
     /** Groups of two or more analysed holders sharing a first funder, largest combined share first. */
     clusters: z.array(FunderCluster),
   }),

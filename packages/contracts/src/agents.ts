@@ -113,17 +113,17 @@ export const AGENT_CATALOG = {
     result: WhaleResult,
     /** The whole Transfer history and a trace_filter over the holders' past */
     timeoutMs: 60_000,
-    version: 1,
+    version: 2,
     /** Holders and flows drift slowly: a few blocks or minutes behind is fine */
     cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
   },
   governance: {
     description:
-      'On-chain governance (Tally/Boardroom-style): OpenZeppelin Governor, Governor Bravo or GovernorAlpha; proposals with state, votes, quorum progress, timelock eta and decoded actions (upgrades, ownership and role changes, large treasury transfers flagged); delegates ranked, share of supply delegated, Nakamoto coefficients, participation; the timelock treasury valued in USD.',
+      'On-chain governance (Tally/Boardroom-style): OpenZeppelin Governor, Governor Bravo or GovernorAlpha; proposals with state, votes, quorum progress, timelock eta and decoded actions (upgrades, ownership and role changes, large treasury transfers flagged); delegates ranked, share of supply delegated, Nakamoto coefficients, participation; the timelock treasury valued in USD, and a Safe holding treasury (owners, threshold, modules, balances).',
     params: GovernanceParams,
     result: GovernanceResult,
     timeoutMs: 60_000,
-    version: 1,
+    version: 2,
     /** Votes move block by block while a proposal is live, but a few blocks of staleness change no conclusion */
     cache: { maxBlocks: 25, maxAgeSeconds: 120 } satisfies CachePolicy,
   },

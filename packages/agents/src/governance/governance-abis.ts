@@ -67,3 +67,11 @@ export const VOTE_CAST_WITH_PARAMS = parseAbiItem('event VoteCastWithParams(addr
 export const ALPHA_VOTE_CAST = parseAbiItem('event VoteCast(address voter, uint256 proposalId, bool support, uint256 votes)');
 export const DELEGATE_VOTES_CHANGED = parseAbiItem('event DelegateVotesChanged(address indexed delegate, uint256 previousBalance, uint256 newBalance)');
 export const ERC20_TRANSFER = parseAbiItem('event Transfer(address indexed from, address indexed to, uint256 value)');
+
+/** Safe (Gnosis Safe) 1.x: who signs, how many signatures, and the modules that need none. */
+export const safeAbi = parseAbi([
+  'function VERSION() view returns (string)',
+  'function getOwners() view returns (address[])',
+  'function getThreshold() view returns (uint256)',
+  'function getModulesPaginated(address start, uint256 pageSize) view returns (address[] array, address next)',
+]);

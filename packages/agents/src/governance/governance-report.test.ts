@@ -1,5 +1,5 @@
-import type { GovernanceData, GovernanceProposal, GovernorInfo } from '@oca/contracts';
-import { governanceFindings, governanceSummary, type GovernanceFacts } from './governance-report';
+import type { GovernanceData, GovernanceProposal, GovernorInfo, SafeTreasury } from '@oca/contracts';
+import { governanceFindings, governanceSummary, safeFindings, type GovernanceFacts } from './governance-report';
 
 const A = '0x1000000000000000000000000000000000000001';
 const B = '0x2000000000000000000000000000000000000002';
@@ -30,6 +30,7 @@ function data(overrides: Partial<GovernanceData> = {}, power: Partial<Governance
     governor,
     proposals: [],
     treasury: null,
+    safe: null,
     votingPower: {
       token: { address: B, name: null, symbol: null, decimals: 18, totalSupply: '10000' },
       delegateCount: 5,
@@ -90,11 +91,43 @@ describe('governanceFindings', () => {
   });
 });
 
+const D = '0x4000000000000000000000000000000000000004';
+const safe = (owners: string[], threshold: number, modules: string[] | null = []): SafeTreasury => ({
+  address: D,
+  version: '1.4.1',
+  owners,
+  threshold,
+  modules,
+  timelockIsOwner: owners.includes(C),
+  treasury: { address: D, assets: [], pricedUsd: 1234.5, unpricedAssets: 1 },
+});
+
+describe('safeFindings (timelock C)', () => {
+  const titles = (s: SafeTreasury) => safeFindings(s, C).map((f) => `${f.severity}: ${f.title}`);
+  it('1-of-N with the timelock among owners: the other owners bypass the vote', () => {
+    const [finding] = safeFindings(safe([C, A, B], 1), C);
+    expect(finding).toMatchObject({ severity: 'high', title: '1-of-3 Safe controls treasury: one owner moves it alone' });
+    expect(finding!.evidence).toContain('holds $1234.50 priced + 1 unpriced asset(s); threshold 1 of 3 owners');
+    expect(finding!.evidence).toContain('every other owner bypasses the vote');
+  });
+
+  it('a single-owner Safe: the timelock alone is governance; one wallet alone is not', () => {
+    expect(titles(safe([C], 1))).toEqual([]);
+    expect(titles(safe([A], 1))).toEqual(['high: 1-of-1 Safe controls treasury: one owner moves it alone']);
+  });
+
+  it('a multisig the timelock does not own, and modules', () => {
+    expect(titles(safe([A, B], 2, [D]))).toEqual(['medium: Treasury Safe outside governance', 'medium: Safe has 1 module(s) enabled']);
+    expect(titles(safe([A, C], 2, null))).toEqual([]);
+  });
+});
+
 describe('governanceSummary', () => {
   it('token only, and a governor without name, proposals or treasury', () => {
     expect(governanceSummary(facts(data({ governor: null })))).toBe(
       `${B} voting power: 5 delegates hold 5.00 % of ${B} supply; Nakamoto coefficient n/a for quorum, 1 for a majority.`,
     );
     expect(governanceSummary(facts(data()))).toBe('Compound Governor Bravo: 0 proposal(s); 5 delegates hold 5.00 % of ' + B + ' supply; Nakamoto coefficient n/a for quorum, 1 for a majority.');
+    expect(governanceSummary(facts(data({ safe: safe([C, A], 1) })))).toMatch(/; Safe 1-of-2 \$1234\.50 priced\.$/);
   });
 });

@@ -1,4 +1,4 @@
-import type { Finding, GovernanceData, GovernanceProposal, ProposalStateName } from '@oca/contracts';
+import type { Finding, GovernanceData, GovernanceProposal, ProposalStateName, SafeTreasury } from '@oca/contracts';
 
 /** States in which a proposal can still take effect. */
 const LIVE_STATES: readonly ProposalStateName[] = ['Pending', 'Active', 'Succeeded', 'Queued'];
@@ -49,15 +49,49 @@ export function governanceFindings(facts: GovernanceFacts): Finding[] {
       evidence: `${facts.delegatesFromLogsOnly} smaller delegates carry their last DelegateVotesChanged balance instead of a getVotes read.`,
     });
   }
-  const unpriced = data.treasury?.assets.filter((a) => a.valueUsd === null) ?? [];
+  if (data.safe) findings.push(...safeFindings(data.safe, data.governor?.timelock ?? null));
+  const unpriced = [...(data.treasury?.assets ?? []), ...(data.safe?.treasury.assets ?? [])].filter((a) => a.valueUsd === null);
   if (unpriced.length > 0) {
     findings.push({
       severity: 'info',
       title: 'Treasury assets without a USD price',
-      evidence: `No DEX pool against a priced quote token for: ${unpriced.map((a) => a.symbol ?? a.token ?? facts.nativeSymbol).join(', ')}; their value is unknown, not zero.`,
+      evidence: `No DEX pool against a priced quote token for: ${[...new Set(unpriced.map((a) => a.symbol ?? a.token ?? facts.nativeSymbol))].join(', ')}; their value is unknown, not zero.`,
     });
   }
   return findings;
+}
+
+/**
+ * Who can move a Safe's assets without a vote: with a threshold of 1 any owner alone (the timelock
+ * being an owner does not stop the others); a Safe the timelock does not own answers to its
+ * signers only; enabled modules need no signature at all.
+ */
+export function safeFindings(safe: SafeTreasury, timelock: string | null): Finding[] {
+  const out: Finding[] = [];
+  const n = safe.owners.length;
+  const held = `holds $${safe.treasury.pricedUsd.toFixed(2)} priced${safe.treasury.unpricedAssets > 0 ? ` + ${safe.treasury.unpricedAssets} unpriced asset(s)` : ''}`;
+  const others = safe.owners.filter((owner) => owner !== timelock);
+  if (safe.threshold === 1 && others.length > 0) {
+    out.push({
+      severity: 'high',
+      title: `1-of-${n} Safe controls treasury: one owner moves it alone`,
+      evidence: `${safe.address} (Safe ${safe.version}) ${held}; threshold 1 of ${n} owners (${safe.owners.join(', ')})${safe.timelockIsOwner ? '; the timelock is one owner, every other owner bypasses the vote' : ''}.`,
+    });
+  } else if (safe.timelockIsOwner === false) {
+    out.push({
+      severity: 'medium',
+      title: 'Treasury Safe outside governance',
+      evidence: `${safe.address} (Safe ${safe.version}) ${held}; ${safe.threshold} of ${n} owners sign (${safe.owners.join(', ')}), and the timelock is not one of them: no vote is needed to move it.`,
+    });
+  }
+  if (safe.modules && safe.modules.length > 0) {
+    out.push({
+      severity: 'medium',
+      title: `Safe has ${safe.modules.length} module(s) enabled`,
+      evidence: `${safe.modules.join(', ')} can execute transactions from ${safe.address} without any owner signature.`,
+    });
+  }
+  return out;
 }
 
 /** Flagged actions (high while the proposal can still pass or execute) and queued proposals ready to run. */
@@ -123,7 +157,8 @@ export function governanceSummary(facts: GovernanceFacts): string {
   const treasury = data.treasury
     ? `; treasury $${data.treasury.pricedUsd.toFixed(2)} priced${data.treasury.unpricedAssets > 0 ? ` + ${data.treasury.unpricedAssets} unpriced asset(s)` : ''}`
     : '';
-  return `${KIND_LABEL[g.kind]}${g.name ? ` "${g.name}"` : ''}: ${facts.proposalTotal} proposal(s)${stateList ? ` (${stateList})` : ''}; ${power}${treasury}.`;
+  const safe = data.safe ? `; Safe ${data.safe.threshold}-of-${data.safe.owners.length} $${data.safe.treasury.pricedUsd.toFixed(2)} priced` : '';
+  return `${KIND_LABEL[g.kind]}${g.name ? ` "${g.name}"` : ''}: ${facts.proposalTotal} proposal(s)${stateList ? ` (${stateList})` : ''}; ${power}${treasury}${safe}.`;
 }
 
 function shortId(id: string): string {

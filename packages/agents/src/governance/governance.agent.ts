@@ -1,5 +1,5 @@
 import { DEX_DEPLOYMENTS, type ChainClient } from '@oca/chain';
-import { GovernanceParams, GovernanceResult, type GovernanceData, type GovernanceProposal, type GovernorInfo, type VotingPower } from '@oca/contracts';
+import { GovernanceParams, GovernanceResult, type GovernanceData, type GovernanceProposal, type GovernorInfo, type SafeTreasury, type Treasury, type VotingPower } from '@oca/contracts';
 import type { Address } from 'viem';
 import { abortable } from '../abort';
 import { checksummedAddress } from '../checksum';
@@ -13,6 +13,7 @@ import { historyStart } from './log-history';
 import { describeAction, type TreasuryHoldings } from './proposal-actions';
 import { readProposals, type ProposalFacts, type ProposalScan } from './proposals';
 import { holdingsOf, readTreasuryBalances, valueTreasury } from './treasury';
+import { readSafe, type SafeFacts } from './safe';
 import { nakamotoCoefficient, percentOf, readDelegates, topDelegates, type DelegateVotes } from './voting-power';
 
 /** The governor as identified in the first round trips. */
@@ -25,12 +26,14 @@ interface Identified {
 /**
  * Tally/Boardroom-style governance figures from the chain at one block: which governor it is
  * (OpenZeppelin, Bravo, Alpha), its proposals with state, votes, quorum progress, eta and decoded
- * actions, the delegates' voting power and its concentration, and the timelock's treasury in USD.
+ * actions, the delegates' voting power and its concentration, and the timelock's treasury in USD
+ * (and a Safe's, with its owners and threshold, when one is named).
  *
  * Round trips: latest block; governor probes (1); the token's votes style (1); then side by side
  * the governor's quorum and timelock (1), and for each of token, governor and timelock its
  * creation block (on chains past 1,000 blocks) and log scan; then per-proposal reads, delegate
- * votes and treasury balances (1); prices (2).
+ * votes and treasury balances (1); prices (2). A Safe given in params is probed beside the token
+ * (VERSION, owners, threshold, modules) and scanned and priced beside the timelock.
  */
 export const governanceAgent: Agent<GovernanceParams, GovernanceResult> = {
   name: 'governance',
@@ -47,26 +50,33 @@ export const governanceAgent: Agent<GovernanceParams, GovernanceResult> = {
 
     const governor = 'governor' in params ? await abortable(identify(client, checksummedAddress(params.governor, 'governor'), blockNumber), signal) : null;
     const token = governor ? governor.identity.token : checksummedAddress((params as { token: string }).token, 'token');
-    const style = await abortable(probeVotesStyle(client, token, blockNumber), signal);
+    const safeAddress = 'governor' in params && params.safe ? checksummedAddress(params.safe, 'safe') : null;
+    const [style, safe] = await abortable(Promise.all([probeVotesStyle(client, token, blockNumber), safeAddress ? readSafe(client, safeAddress, blockNumber) : null]), signal);
+    if (safeAddress && safe === null) {
+      throw new PermanentAgentError('invalid_params', `safe: ${safeAddress} is not a Safe (VERSION, getOwners and a non-zero getThreshold do not all answer)`, 'safe');
+    }
     if (style === null) {
       throw new PermanentAgentError('invalid_params', `${governor ? 'governor token' : 'token'}: ${token} answers neither getVotes nor getCurrentVotes`, governor ? 'governor' : 'token');
     }
     const timelock = governor?.probe.timelock ?? null;
 
-    const [details, meta, delegates, proposals, balances] = await abortable(
+    const [details, meta, delegates, proposals, balances, safeBalances] = await abortable(
       Promise.all([
         governor ? readGovernorDetails(client, governor.address, governor.identity, governor.probe, block) : Promise.resolve(null),
         readTokenMeta(client, token, blockNumber),
         scanFrom(client, token, blockNumber, signal, (fromBlock) => readDelegates(client, token, style, { fromBlock, toBlock: blockNumber }, signal)),
         governor ? scanFrom(client, governor.address, blockNumber, signal, (fromBlock) => proposalScan(client, governor, fromBlock, block, signal)) : Promise.resolve(null),
         timelock ? scanFrom(client, timelock, blockNumber, signal, (fromBlock) => readTreasuryBalances(client, timelock, [token], { fromBlock, toBlock: blockNumber }, signal)) : Promise.resolve(null),
+        safe ? scanFrom(client, safe.address, blockNumber, signal, (fromBlock) => readTreasuryBalances(client, safe.address, [token], { fromBlock, toBlock: blockNumber }, signal)) : Promise.resolve(null),
       ]),
       signal,
     );
     if (meta.totalSupply === null) throw new PermanentAgentError('invalid_params', `token: ${token} answers no totalSupply()`, governor ? 'governor' : 'token');
 
     const nativeSymbol = client.chain.nativeCurrency.symbol;
-    const treasury = balances ? await abortable(valueTreasury(client, DEX_DEPLOYMENTS[params.network], balances.result, client.chain.nativeCurrency, blockNumber), signal) : null;
+    const value = (held: { result: Parameters<typeof valueTreasury>[2] } | null) =>
+      held ? valueTreasury(client, DEX_DEPLOYMENTS[params.network], held.result, client.chain.nativeCurrency, blockNumber) : Promise.resolve(null);
+    const [treasury, safeTreasury] = await abortable(Promise.all([value(balances), value(safeBalances)]), signal);
     const holdings = holdingsOf(balances?.result ?? null, nativeSymbol);
     const votingPower = votingPowerOf(meta, delegates.result, delegates.fromBlock, details?.quorum ?? null);
     const data: GovernanceData = {
@@ -74,6 +84,7 @@ export const governanceAgent: Agent<GovernanceParams, GovernanceResult> = {
       proposals: proposals ? proposals.result.proposals.map((p) => proposalView(p, holdings)) : [],
       votingPower,
       treasury,
+      safe: safe && safeTreasury ? safeView(safe, timelock, safeTreasury) : null,
     };
     const facts = {
       data,
@@ -148,6 +159,18 @@ function governorInfo(governor: Identified, details: GovernorDetails, proposals:
     guardian: probe.guardian,
     proposalCount: proposals.result.total,
     scannedFromBlock: proposals.fromBlock.toString(),
+  };
+}
+
+function safeView(safe: SafeFacts, timelock: Address | null, treasury: Treasury): SafeTreasury {
+  return {
+    address: safe.address,
+    version: safe.version,
+    owners: safe.owners,
+    threshold: safe.threshold,
+    modules: safe.modules,
+    timelockIsOwner: timelock === null ? null : safe.owners.includes(timelock),
+    treasury,
   };
 }
 

@@ -29,6 +29,13 @@ describe('identifyGovernor', () => {
     expect(identifyGovernor({ ...nothing, countingMode: 'support=bravo', erc165: false, token: TOKEN })).toBeNull();
   });
 
+  it('Bravo on OpenZeppelin: the bravo counting mode with quorumVotes (proposals(0) reverts there)', () => {
+    const compat: GovernorProbe = { ...nothing, countingMode: 'support=bravo&quorum=bravo', erc165: true, token: TOKEN, quorumVotes: 400n };
+    expect(identifyGovernor(compat)).toMatchObject({ kind: 'bravo', token: TOKEN, evidence: expect.stringContaining('GovernorCompatibilityBravo') });
+    // Without quorumVotes it is a plain OpenZeppelin Governor that happens to count Bravo-style.
+    expect(identifyGovernor({ ...compat, quorumVotes: null })).toMatchObject({ kind: 'openzeppelin' });
+  });
+
   it('Compound family: proposals() of ten words is Bravo, nine is Alpha', () => {
     expect(identifyGovernor({ ...compound, comp: TOKEN, proposalBytes: 320 })).toMatchObject({ kind: 'bravo', token: TOKEN, evidence: expect.stringContaining('comp()') });
     expect(identifyGovernor({ ...compound, uni: TOKEN, proposalBytes: 288 })).toMatchObject({ kind: 'alpha', evidence: expect.stringContaining('uni()') });

@@ -94,12 +94,20 @@ function nonZero(address: Address | null): Address | null {
 
 /**
  * Which governor answered, from its probes:
+ * - Bravo on OpenZeppelin (`GovernorCompatibilityBravo`): `COUNTING_MODE()` is "support=bravo&quorum=bravo"
+ *   and `quorumVotes()` answers;
  * - OpenZeppelin: `COUNTING_MODE()` answers (only OpenZeppelin's IGovernor has it) and ERC-165 too;
  * - Compound family: `quorumVotes()` and `proposalCount()` answer; `proposals(0)` then tells
  *   Bravo (ten words, with abstain votes) from GovernorAlpha (nine).
  * null when it is none of these, or when no token getter answers.
  */
 export function identifyGovernor(probe: GovernorProbe): GovernorIdentity | null {
+  // OpenZeppelin's GovernorCompatibilityBravo: Bravo's interface (proposals(), quorumVotes(), for-only
+  // quorum) on an OpenZeppelin core; read as Bravo. Its proposals(0) reverts (unknown id), so its
+  // counting mode, not the word count, tells it.
+  if (probe.countingMode?.includes('support=bravo') && probe.countingMode.includes('quorum=bravo') && probe.quorumVotes !== null && probe.token !== null) {
+    return { kind: 'bravo', token: probe.token, evidence: `COUNTING_MODE() = "${probe.countingMode}" (OpenZeppelin GovernorCompatibilityBravo), quorumVotes() answers, token() = ${probe.token}` };
+  }
   if (probe.countingMode !== null && probe.erc165 === true && probe.token !== null) {
     return { kind: 'openzeppelin', token: probe.token, evidence: `COUNTING_MODE() = "${probe.countingMode}", supportsInterface(ERC-165) = true, token() = ${probe.token}` };
   }

@@ -35,9 +35,9 @@ export interface GovernorForProposals {
   address: Address;
   kind: GovernorKind;
   token: Address;
-  /** OpenZeppelin's COUNTING_MODE() ('' for Alpha/Bravo): says whether abstain counts toward quorum. */
+  /** OpenZeppelin's COUNTING_MODE() ('' for Compound's Alpha/Bravo; set on OpenZeppelin's Bravo compatibility): says whether abstain counts toward quorum. */
   countingMode: string;
-  /** Alpha/Bravo: the constant quorumVotes(). */
+  /** Alpha/Bravo: quorumVotes() at the analysed block (a constant on Compound's own contracts). */
   quorumVotes: bigint | null;
 }
 
@@ -132,14 +132,19 @@ async function readOzProposal(
 
 async function readCompoundProposal(client: ChainClient, governor: GovernorForProposals, p: { id: bigint; voteStart: bigint }, blockNumber: bigint): Promise<ProposalReads> {
   const bravo = governor.kind === 'bravo';
-  const [state, stored, supply] = await Promise.all([
+  const past = p.voteStart < blockNumber;
+  // On OpenZeppelin's Bravo compatibility (it answers COUNTING_MODE) quorumVotes() is today's quorum;
+  // the proposal's own is quorum(startBlock), which moves with the past supply.
+  const ozQuorum = governor.countingMode !== '' && past;
+  const [state, stored, supply, quorum] = await Promise.all([
     readOrNull(client, { address: governor.address, abi: alphaGovernorAbi, functionName: 'state', args: [p.id], blockNumber }),
     // Bravo's proposals() has abstainVotes before canceled/executed: words 0-6 mean the same in both.
     readOrNull(client, { address: governor.address, abi: bravo ? bravoGovernorAbi : alphaGovernorAbi, functionName: 'proposals', args: [p.id], blockNumber } as never) as Promise<
       readonly [bigint, Address, bigint, bigint, bigint, bigint, bigint, bigint | boolean, ...unknown[]] | null
     >,
     // Votes count at startBlock (getPriorVotes): the supply is the one after that block.
-    p.voteStart < blockNumber ? readOrNull(client, { address: governor.token, abi: votesTokenAbi, functionName: 'totalSupply', blockNumber: p.voteStart }) : null,
+    past ? readOrNull(client, { address: governor.token, abi: votesTokenAbi, functionName: 'totalSupply', blockNumber: p.voteStart }) : null,
+    ozQuorum ? readOrNull(client, { address: governor.address, abi: ozGovernorAbi, functionName: 'quorum', args: [p.voteStart], blockNumber }) : null,
   ]);
   const [, , eta, startBlock, endBlock, forVotes, against, abstain] = must(stored, 'proposals', p.id);
   return {
@@ -147,7 +152,7 @@ async function readCompoundProposal(client: ChainClient, governor: GovernorForPr
     voteStart: startBlock,
     voteEnd: endBlock,
     votes: { for: forVotes, against, abstain: bravo ? (abstain as bigint) : null },
-    quorum: governor.quorumVotes,
+    quorum: governor.countingMode === '' ? governor.quorumVotes : quorum,
     quorumVotes: forVotes,
     supplyAtStart: supply,
     eta: eta || null,

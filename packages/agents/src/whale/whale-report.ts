@@ -103,6 +103,13 @@ function largeTransferFindings({ data }: WhaleFacts): Finding[] {
 function coverageFindings({ data }: WhaleFacts): Finding[] {
   const out: Finding[] = [];
   if (!data.funding.available) out.push({ severity: 'info', title: 'Funding data unavailable', evidence: data.funding.reason ?? 'No native-transfer history source.' });
+  if (data.funding.olderWallets > 0) {
+    out.push({
+      severity: 'info',
+      title: 'Some holders predate the token',
+      evidence: `${data.funding.olderWallets} of the largest unlabelled wallets held ETH or had sent a transaction before block ${data.funding.fromBlock} (the token's creation): their first funders are older than the token, not looked up, and in no cluster.`,
+    });
+  }
   if (!data.history.complete) {
     out.push({
       severity: 'info',

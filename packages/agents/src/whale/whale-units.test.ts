@@ -117,17 +117,37 @@ describe('funding clusters', () => {
     expect(clusters[0]).toMatchObject({ funder: X, funderLabel: 'Exchange', insider: false, combinedBalance: '50', combinedPercent: 50 });
   });
 
+  // Stub at the seam: which wallets were older than the scan start (the agent reads balance and nonce at that block).
+  const scope = (fromBlock = 0n, older: readonly Address[] | Error = []) => ({
+    fromBlock,
+    toBlock: 10n,
+    olderWallets: async () => {
+      if (older instanceof Error) throw older;
+      return new Set(older);
+    },
+  });
+
   it('looks up only unlabelled EOAs and says why funding is unavailable', async () => {
     const holders = [holder(A, 30n), holder(B, 20n), holder(C, 10n, 'contract'), holder(X, 5n, 'exchange')];
-    const ok = await fundingClusters(history(), holders, 100n, 10n, () => undefined);
+    const ok = await fundingClusters(history(), holders, 100n, scope(), () => undefined);
     expect(ok).toMatchObject({ available: true, analysed: 2, requests: 1 });
     expect(ok.clusters[0]?.members.map((m) => m.address)).toEqual([A, B]);
-    const none = await fundingClusters(history(new HistoryUnavailableError('test', 'no')), holders, 100n, 10n, () => undefined);
+    const none = await fundingClusters(history(new HistoryUnavailableError('test', 'no')), holders, 100n, scope(), () => undefined);
     expect(none).toMatchObject({ available: false, analysed: 0, clusters: [] });
     expect(none.reason).toContain('does not offer test');
-    const budget = await fundingClusters(history(new LogBudgetExceededError(64, 50_001, 'logs')), holders, 100n, 10n, () => undefined);
+    const budget = await fundingClusters(history(new LogBudgetExceededError(64, 50_001, 'logs')), holders, 100n, scope(), () => undefined);
     expect(budget.reason).toContain('budget (64 requests, 50001 traces)');
-    await expect(fundingClusters(history(new Error('boom')), holders, 100n, 10n, () => undefined)).rejects.toThrow('boom');
+    await expect(fundingClusters(history(new Error('boom')), holders, 100n, scope(), () => undefined)).rejects.toThrow('boom');
+  });
+
+  it('past block 0, wallets older than the token are counted and not looked up; a pruned node makes funding unavailable', async () => {
+    const holders = [holder(A, 30n), holder(B, 20n), holder(C, 10n)];
+    const scoped = await fundingClusters(history(), holders, 100n, scope(5n, [C]), () => undefined);
+    expect(scoped).toMatchObject({ available: true, analysed: 2, olderWallets: 1, fromBlock: '5' });
+    const pruned = await fundingClusters(history(), holders, 100n, scope(5n, new Error('missing trie node')), () => undefined);
+    expect(pruned).toMatchObject({ available: false, analysed: 0, olderWallets: 0 });
+    expect(pruned.reason).toContain('no state at block 4');
+    await expect(fundingClusters(history(), holders, 100n, scope(5n, new Error('socket hang up')), () => undefined)).rejects.toThrow('socket hang up');
   });
 });
 
@@ -144,7 +164,7 @@ describe('findings and summary', () => {
     largeTransfers: { basis: 'supply', minUsd: null, minPercentOfSupply: 0.1, count: 1, items: [{ blockNumber: '8', transactionHash: TX, logIndex: 0, from: A, to: B, fromLabel: null, toLabel: null, amount: '5', usd: null, percentOfSupply: 0.5 }] },
     cohorts: { topHolders: flow, exchanges: flow, pools: flow },
     whaleMoves: [],
-    funding: { available: false, source: null, reason: null, analysed: 0, clusters: [] },
+    funding: { available: false, source: null, reason: null, analysed: 0, fromBlock: '0', olderWallets: 0, clusters: [] },
     ...over,
   });
   const facts = (d: WhaleData): WhaleFacts => ({ network: 'devnet', blockNumber: 9n, data: d, exchangeInflow: { net: 0n, baseline: 0n, spike: false } });
@@ -160,6 +180,8 @@ describe('findings and summary', () => {
     ]);
     expect(findings[1]?.evidence).toContain('0.1 % of supply (no USD price)');
     expect(whaleSummary(facts(data()))).toContain('funding data unavailable');
+    const older = whaleFindings(facts(data({ funding: { available: true, source: 'trace_filter', reason: null, analysed: 1, fromBlock: '7', olderWallets: 2, clusters: [] } })));
+    expect(older.find((f) => f.title === 'Some holders predate the token')?.evidence).toMatch(/^2 of the largest unlabelled wallets .* before block 7/);
   });
 
   it('grades insider clusters by combined share and counts them in the summary', () => {
@@ -169,12 +191,12 @@ describe('findings and summary', () => {
       largeTransfers: { basis: 'usd', minUsd: 1, minPercentOfSupply: null, count: 0, items: [] },
       priceUsd: '1',
       history: { fromBlock: '0', complete: true, transfers: 0, holders: 1 },
-      funding: { available: true, source: 'trace_filter', reason: null, analysed: 3, clusters: [cluster(12), cluster(4), cluster(1), cluster(50, false)] },
+      funding: { available: true, source: 'trace_filter', reason: null, analysed: 3, fromBlock: '0', olderWallets: 0, clusters: [cluster(12), cluster(4), cluster(1), cluster(50, false)] },
     });
     expect(whaleFindings(facts(d)).map((f) => f.severity)).toEqual(['high', 'medium', 'low']);
     expect(whaleSummary(facts(d))).toContain('3 insider clusters holding 17 %');
-    const one = data({ funding: { available: true, source: 'trace_filter', reason: null, analysed: 1, clusters: [cluster(2)] } });
+    const one = data({ funding: { available: true, source: 'trace_filter', reason: null, analysed: 1, fromBlock: '0', olderWallets: 0, clusters: [cluster(2)] } });
     expect(whaleSummary(facts(one))).toContain('1 insider cluster holding 2 %');
-    expect(whaleSummary(facts(data({ funding: { available: true, source: 'trace_filter', reason: null, analysed: 1, clusters: [] } })))).toContain('no insider cluster');
+    expect(whaleSummary(facts(data({ funding: { available: true, source: 'trace_filter', reason: null, analysed: 1, fromBlock: '0', olderWallets: 0, clusters: [] } })))).toContain('no insider cluster');
   });
 });

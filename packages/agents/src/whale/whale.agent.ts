@@ -6,7 +6,7 @@ import { readMarketSnapshot, tokenPrice, type MarketSnapshot } from '../dex';
 import { PermanentAgentError } from '../errors';
 import type { Agent, AgentContext } from '../types';
 import { cohortFlow, cohorts, exchangeInflowSpike, isWallet, largeTransfers, whaleMoves, type FlowBasis } from './flows';
-import { fundingClusters } from './funding';
+import { fundingClusters, olderWalletsOn } from './funding';
 import { concentrationOf, readHolderBook, topHolders } from './holders';
 import { readTokenHistory } from './token-history';
 import { WhaleParams, WhaleResult, type WhaleData } from './whale-contract';
@@ -21,7 +21,8 @@ import { trailingWindow } from './whale-window';
  *    history from its creation block (the log pager, amounts kept) and the window's first block;
  * 3. every holder's balance (`balanceOf` at the block) and the largest holders' code, for kinds,
  *    and the creation block's time (the exchange-inflow baseline);
- * 4. the first funder of the largest unlabelled EOAs (`trace_filter`), for clusters.
+ * 4. the first funder of the largest unlabelled EOAs (`trace_filter` over the token's lifetime;
+ *    wallets older than the token are counted, not looked up), for clusters.
  *
  * Labels come from `ADDRESS_LABELS` in @oca/chain; what a source cannot answer (no trace API, no
  * USD price, a pruned node) the result says, never guesses.
@@ -64,7 +65,14 @@ export const whaleAgent: Agent<WhaleParams, WhaleResult> = {
     );
     const concentration = concentrationOf(book, totalSupply);
     // 4. First funders of the largest unlabelled EOAs.
-    const funding = await fundingClusters(traceHistory(client), book.holders, totalSupply, blockNumber, (a) => labelOf(params.network, a), signal);
+    const funding = await fundingClusters(
+      traceHistory(client),
+      book.holders,
+      totalSupply,
+      { fromBlock: history.start.block, toBlock: blockNumber, olderWallets: olderWalletsOn(client) },
+      (a) => labelOf(params.network, a),
+      signal,
+    );
 
     const inWindow = history.transfers.filter((t) => t.blockNumber >= window.fromBlock);
     const beforeWindow = history.transfers.filter((t) => t.blockNumber < window.fromBlock);
@@ -102,7 +110,15 @@ export const whaleAgent: Agent<WhaleParams, WhaleResult> = {
         pools: cohortFlow(inWindow, groups.pools, basis),
       },
       whaleMoves: whaleMoves(inWindow, book, basis, isPlumbing),
-      funding: { available: funding.available, source: funding.source, reason: funding.reason, analysed: funding.analysed, clusters: funding.clusters },
+      funding: {
+        available: funding.available,
+        source: funding.source,
+        reason: funding.reason,
+        analysed: funding.analysed,
+        fromBlock: funding.fromBlock,
+        olderWallets: funding.olderWallets,
+        clusters: funding.clusters,
+      },
     };
     const exchangeInflow = exchangeInflowSpike(
       beforeWindow,

@@ -39,6 +39,7 @@ let rpc: PublicClient;
 let c: GovernanceContracts;
 const results = new Map<string, GovernanceResult>();
 const deposits = { weth: 5n * E18, usd: 10_000n * 10n ** 6n, alpha: 50_000n * E18 };
+const safeDeposits = { weth: 2n * E18, usd: 3_000n * 10n ** 6n };
 
 function context(rpcUrl: string): AgentContext {
   return { chain: new ChainClients({ rpcUrls: { devnet: [rpcUrl] } }), logger: pino({ level: 'silent' }), signal: new AbortController().signal, now: () => NOW };
@@ -58,12 +59,17 @@ beforeAll(async () => {
       { token: market.core.usd, from: DEVNET_ADMIN, amount: deposits.usd },
       { token: market.tokens.alpha.address, from: DEVNET_ADMIN, amount: deposits.alpha },
     ],
+    safeDeposits: [
+      { token: market.core.weth, from: DEVNET_ADMIN, amount: safeDeposits.weth },
+      { token: market.core.usd, from: DEVNET_ADMIN, amount: safeDeposits.usd },
+    ],
   });
   rpc = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl, { batch: true }) });
   c = loadGovernanceContracts();
   results.set('oz', await analyse(anvil.rpcUrl, { governor: gov.openZeppelin.governor }));
   results.set('alpha', await analyse(anvil.rpcUrl, { governor: gov.alpha.governor }));
   results.set('token', await analyse(anvil.rpcUrl, { token: gov.openZeppelin.token }));
+  results.set('bravo', await analyse(anvil.rpcUrl, { governor: gov.bravo.governor, safe: gov.bravo.safe.address }));
 });
 
 afterAll(async () => {
@@ -288,6 +294,124 @@ describe('Uniswap GovernorAlpha, Timelock and Uni from @uniswap/governance', () 
   });
 });
 
+describe('Governor Bravo (OpenZeppelin 4.9.6 GovernorCompatibilityBravo over Compound’s Timelock) with a Safe 1.4.1 treasury', () => {
+  it('identifies Bravo and its Compound timelock, and reproduces every proposal from proposals(id), quorum(startBlock) and the supply', async () => {
+    const result = results.get('bravo')!;
+    const block = BigInt(result.blockNumber);
+    const g = gov.bravo;
+    const read = (functionName: string, args: readonly unknown[] = []) => rpc.readContract({ address: g.governor, abi: c.bravoGovernor.abi, functionName, args, blockNumber: block });
+    expect(await read('COUNTING_MODE')).toBe('support=bravo&quorum=bravo');
+    expect(result.data.governor).toMatchObject({
+      kind: 'bravo',
+      name: await read('name'),
+      countingMode: 'support=bravo&quorum=bravo',
+      token: g.token,
+      timelock: g.timelock,
+      timelockKind: 'compound',
+      timelockDelay: Number(await rpc.readContract({ address: g.timelock, abi: c.compoundTimelock.abi, functionName: 'delay', blockNumber: block })),
+      controlsTimelock: (await rpc.readContract({ address: g.timelock, abi: c.compoundTimelock.abi, functionName: 'admin', blockNumber: block })) === g.governor,
+      quorum: String(await read('quorumVotes')),
+      votingDelay: String(await read('votingDelay')),
+      votingPeriod: String(await read('votingPeriod')),
+      proposalThreshold: String(await read('proposalThreshold')),
+      proposalCount: g.proposals.length,
+    });
+    expect(result.data.proposals.map((p) => p.id)).toEqual([...g.proposals].reverse().map((p) => p.id.toString()));
+    for (const expected of g.proposals) {
+      const got = result.data.proposals.find((p) => p.id === expected.id.toString())!;
+      const [, proposer, eta, startBlock, endBlock, forVotes, againstVotes, abstainVotes] = (await read('proposals', [expected.id])) as [bigint, Address, bigint, bigint, bigint, bigint, bigint, bigint];
+      // Bravo counts for votes only toward a quorum fixed at the vote's start.
+      const quorum = (await read('quorum', [startBlock])) as bigint;
+      const supply = (await rpc.readContract({ address: g.token, abi: c.votesToken.abi, functionName: 'getPastTotalSupply', args: [startBlock], blockNumber: block })) as bigint;
+      expect(STATES[Number(await read('state', [expected.id]))]).toBe(expected.state);
+      expect(got).toMatchObject({
+        proposer,
+        state: expected.state,
+        voteStart: startBlock.toString(),
+        voteEnd: endBlock.toString(),
+        votes: { for: forVotes.toString(), against: againstVotes.toString(), abstain: abstainVotes.toString() },
+        voters: expected.voters,
+        quorum: quorum.toString(),
+        quorumVotes: forVotes.toString(),
+        quorumProgressPercent: percent(forVotes, quorum),
+        quorumReached: forVotes >= quorum,
+        participationPercent: percent(forVotes + againstVotes + abstainVotes, supply),
+        eta: eta === 0n ? null : Number(eta),
+      });
+      expect(flagsOf(result, expected.id)).toEqual([...expected.flags].sort());
+    }
+    // Proposed Bravo-style (signature apart); the event carries the call as the timelock sends it.
+    const grant = result.data.proposals.find((p) => p.id === g.proposals[0]!.id.toString())!;
+    expect(grant.actions[0]!.decoded).toEqual({ function: 'transfer(address,uint256)', args: [gov.grantee, (500_000n * E18).toString()] });
+    expect(await rpc.readContract({ address: g.token, abi: c.votesToken.abi, functionName: 'balanceOf', args: [gov.grantee], blockNumber: block })).toBeGreaterThanOrEqual(500_000n * E18);
+  });
+
+  it('recognises the Safe: version, owners, threshold and modules as the Safe answers them', async () => {
+    const result = results.get('bravo')!;
+    const block = BigInt(result.blockNumber);
+    const safe = gov.bravo.safe;
+    const read = (functionName: string, args: readonly unknown[] = []) => rpc.readContract({ address: safe.address, abi: c.safeSingleton.abi, functionName, args, blockNumber: block });
+    const owners = (await read('getOwners')) as Address[];
+    const [modules] = (await read('getModulesPaginated', ['0x0000000000000000000000000000000000000001', 50n])) as [Address[], Address];
+    expect(owners).toEqual(safe.owners);
+    expect(result.data.safe).toMatchObject({
+      address: safe.address,
+      version: await read('VERSION'),
+      owners,
+      threshold: Number(await read('getThreshold')),
+      modules,
+      timelockIsOwner: owners.includes(gov.bravo.timelock),
+    });
+    expect(result.data.safe!.threshold).toBe(1);
+  });
+
+  it('values the Safe’s and the timelock’s balances in USD from the chain', async () => {
+    const result = results.get('bravo')!;
+    const block = BigInt(result.blockNumber);
+    const g = gov.bravo;
+    const weth = await nativeUsd(rpc, market, block);
+    const balanceOf = async (token: Address, holder: Address) => (await rpc.readContract({ address: token, abi: ARTIFACTS.erc20.abi, functionName: 'balanceOf', args: [holder], blockNumber: block })) as bigint;
+    const native = await rpc.getBalance({ address: g.safe.address, blockNumber: block });
+    // 2 ETH in, 0.5 ETH out by one owner alone.
+    expect(native).toBe(parseEther('2') - g.safe.movedByOneOwner);
+    const expected = [
+      { token: null, balance: native, usd: (Number(native) / 1e18) * weth.price },
+      { token: market.core.weth, balance: await balanceOf(market.core.weth, g.safe.address), usd: (Number(safeDeposits.weth) / 1e18) * weth.price },
+      { token: market.core.usd, balance: await balanceOf(market.core.usd, g.safe.address), usd: Number(safeDeposits.usd) / 1e6 },
+      { token: g.token, balance: await balanceOf(g.token, g.safe.address), usd: null },
+    ];
+    const treasury = result.data.safe!.treasury;
+    expect(treasury.address).toBe(g.safe.address);
+    expect(new Set(treasury.assets.map((a) => a.token))).toEqual(new Set(expected.map((e) => e.token)));
+    for (const e of expected) {
+      const got = treasury.assets.find((a) => a.token === e.token)!;
+      expect(got.balance).toBe(e.balance.toString());
+      if (e.usd === null) expect(got.valueUsd).toBeNull();
+      else expect(relativeError(got.valueUsd!, e.usd)).toBeLessThan(1e-9);
+    }
+    expect(relativeError(treasury.pricedUsd, expected.reduce((s, e) => s + (e.usd ?? 0), 0))).toBeLessThan(1e-9);
+    expect(treasury.unpricedAssets).toBe(1);
+    const timelock = result.data.treasury!;
+    expect(timelock.address).toBe(g.timelock);
+    expect(timelock.assets.find((a) => a.token === null)?.balance).toBe((await rpc.getBalance({ address: g.timelock, blockNumber: block })).toString());
+    expect(timelock.assets.find((a) => a.token === g.token)?.balance).toBe((await balanceOf(g.token, g.timelock)).toString());
+  });
+
+  it('ranks delegates, and raises the 1-of-3 Safe and the live treasury transfer as high findings', async () => {
+    const result = results.get('bravo')!;
+    await expectVotingPower(result, gov.bravo, 'getVotes', BigInt(result.data.governor!.quorum!));
+    const titles = result.findings.map((f) => `${f.severity}: ${f.title}`);
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        'high: 1-of-3 Safe controls treasury: one owner moves it alone',
+        expect.stringMatching(/^high: Proposal .* \(Active\): treasury-transfer$/),
+        expect.stringMatching(/^info: Proposal .* \(Defeated\): upgrade$/),
+      ]),
+    );
+    expect(result.summary).toMatch(/^Compound Governor Bravo "OCA Bravo Governor": 3 proposal\(s\).*; Safe 1-of-3 \$[\d.]+ priced\.$/);
+  });
+});
+
 describe('params and targets', () => {
   it('with a token alone: voting power only, and says why', async () => {
     const result = results.get('token')!;
@@ -302,6 +426,8 @@ describe('params and targets', () => {
   it('refuses what is not a governor or not a votes token, and params with both or neither', async () => {
     await expect(analyse(anvil.rpcUrl, { governor: market.core.weth })).rejects.toMatchObject({ code: 'invalid_params', field: 'governor' });
     await expect(analyse(anvil.rpcUrl, { token: market.core.usd })).rejects.toBeInstanceOf(PermanentAgentError);
+    // The Safe singleton answers VERSION but has no owners: not a usable Safe.
+    await expect(analyse(anvil.rpcUrl, { governor: gov.bravo.governor, safe: gov.bravo.safe.singleton })).rejects.toMatchObject({ code: 'invalid_params', field: 'safe' });
     expect(governanceAgent.params.safeParse({ network: 'devnet', governor: gov.alpha.governor, token: gov.alpha.token }).success).toBe(false);
     expect(governanceAgent.params.safeParse({ network: 'devnet' }).error?.issues[0]?.message).toBe('params: give network and exactly one of governor or token');
   });
@@ -324,7 +450,8 @@ describe('through provider-limited RPC', () => {
           const requests = proxy.requests.slice(first);
           rows.push(`${label} ${profile.padEnd(9)} ${name.padEnd(6)} ${String(requests.length).padStart(3)} ${String(requests.flatMap((r) => r.calls).length).padStart(4)} ${proxy.refusals.logs + proxy.refusals.batch - refused}`);
           expect(result).toEqual(direct.get(name));
-          expect(requests.length).toBeLessThanOrEqual(24);
+          // A named Safe adds a fourth creation-block search and log scan beside the token's, governor's and timelock's.
+          expect(requests.length).toBeLessThanOrEqual('safe' in params ? 30 : 24);
         }
       }
     } finally {
@@ -333,14 +460,19 @@ describe('through provider-limited RPC', () => {
   }
 
   it('devnet: the same results behind every profile', async () => {
-    await throughProfiles('devnet  ', anvil.rpcUrl, { oz: { governor: gov.openZeppelin.governor }, alpha: { governor: gov.alpha.governor }, token: { token: gov.openZeppelin.token } }, results);
+    await throughProfiles(
+      'devnet  ',
+      anvil.rpcUrl,
+      { oz: { governor: gov.openZeppelin.governor }, alpha: { governor: gov.alpha.governor }, bravo: { governor: gov.bravo.governor, safe: gov.bravo.safe.address }, token: { token: gov.openZeppelin.token } },
+      results,
+    );
   });
 
   it('mainnet-shaped chain (history from block 18,000,000): scans start at creation blocks, same results behind every profile', async () => {
     const chain = await startMainnetShapedAnvil();
     try {
       const stacks = await deployGovernanceScenario(chain.rpcUrl);
-      const targets = { oz: { governor: stacks.openZeppelin.governor }, alpha: { governor: stacks.alpha.governor } };
+      const targets = { oz: { governor: stacks.openZeppelin.governor }, alpha: { governor: stacks.alpha.governor }, bravo: { governor: stacks.bravo.governor, safe: stacks.bravo.safe.address } };
       const direct = new Map<string, GovernanceResult>();
       for (const [name, params] of Object.entries(targets)) direct.set(name, await analyse(chain.rpcUrl, params));
       const oz = direct.get('oz')!;
@@ -348,6 +480,10 @@ describe('through provider-limited RPC', () => {
       expect(BigInt(oz.data.votingPower.scannedFromBlock)).toBeGreaterThan(chain.firstBlock);
       expect(oz.data.proposals.map((p) => p.state)).toEqual(['Pending', 'Active', 'Queued', 'Defeated', 'Executed']);
       expect(direct.get('alpha')!.data.proposals.map((p) => p.state)).toEqual(['Active', 'Executed']);
+      const bravo = direct.get('bravo')!;
+      expect(bravo.data.governor!.kind).toBe('bravo');
+      expect(bravo.data.proposals.map((p) => p.state)).toEqual(['Active', 'Defeated', 'Executed']);
+      expect(BigInt(bravo.data.safe!.treasury.assets.find((a) => a.token === null)!.balance)).toBe(parseEther('1.5'));
       await throughProfiles('mainnet ', chain.rpcUrl, targets, direct);
     } finally {
       await chain.stop();

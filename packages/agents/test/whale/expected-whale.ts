@@ -33,8 +33,9 @@ export interface Truth {
 /** 6-decimal percent, truncated like the published figures. */
 export const pct = (part: bigint, whole: bigint) => Number((part * 100_000_000n) / whole) / 1_000_000;
 
-export async function readTruth(rpc: PublicClient, s: WhaleScenario): Promise<Truth> {
-  const logs = await rpc.getLogs({ address: s.token, event: TRANSFER, fromBlock: 0n, toBlock: s.endBlock, strict: true });
+/** `firstBlock`: where the chain's history starts (block 18,000,000 on the mainnet-shaped chain). */
+export async function readTruth(rpc: PublicClient, s: WhaleScenario, firstBlock = 0n): Promise<Truth> {
+  const logs = await rpc.getLogs({ address: s.token, event: TRANSFER, fromBlock: firstBlock, toBlock: s.endBlock, strict: true });
   const transfers = logs.map((l) => ({ from: l.args.from, to: l.args.to, value: l.args.value, blockNumber: l.blockNumber, logIndex: l.logIndex, transactionHash: l.transactionHash }));
   const accounts = [...new Set(transfers.flatMap((t) => [t.from, t.to]))];
   const balanceOf = (owner: Address) => rpc.readContract({ address: s.token, abi: ARTIFACTS.erc20.abi, functionName: 'balanceOf', args: [owner], blockNumber: s.endBlock }) as Promise<bigint>;
@@ -46,7 +47,7 @@ export async function readTruth(rpc: PublicClient, s: WhaleScenario): Promise<Tr
   const supply = (await rpc.readContract({ address: s.token, abi: ARTIFACTS.erc20.abi, functionName: 'totalSupply', blockNumber: s.endBlock })) as bigint;
   const burned = holders.filter((h) => BURN.has(h.address)).reduce((sum, h) => sum + h.balance, 0n);
   const codes = await Promise.all(holders.map((h) => rpc.getCode({ address: h.address, blockNumber: s.endBlock })));
-  const blocks = await Promise.all(Array.from({ length: Number(s.endBlock) + 1 }, (_, i) => rpc.getBlock({ blockNumber: BigInt(i) })));
+  const blocks = await Promise.all(Array.from({ length: Number(s.endBlock - firstBlock) + 1 }, (_, i) => rpc.getBlock({ blockNumber: firstBlock + BigInt(i) })));
   const windowFrom = (hours: number) => {
     const start = s.endTimestamp - BigInt(hours) * 3600n;
     return blocks.find((b) => b.timestamp > start)!.number;

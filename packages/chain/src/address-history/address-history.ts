@@ -55,14 +55,15 @@ export interface FirstFunders {
 
 /**
  * The first funder of each address: the sender of the earliest non-zero native transfer into it
- * at or before `toBlock`. An address funded in the genesis block, by a block reward or a
- * withdrawal (which are not transfers) has none on record and maps to null.
+ * from `fromBlock` (default 0) to `toBlock`. An address funded in the genesis block, by a block
+ * reward or a withdrawal (which are not transfers) has none on record and maps to null. With
+ * `fromBlock` > 0 the answer is the first funder only for addresses that held nothing before it.
  */
-export async function firstFunders(history: AddressHistory, addresses: readonly Address[], toBlock: bigint, signal?: AbortSignal): Promise<FirstFunders> {
+export async function firstFunders(history: AddressHistory, addresses: readonly Address[], toBlock: bigint, signal?: AbortSignal, fromBlock = 0n): Promise<FirstFunders> {
   const funders = new Map<Address, NativeTransfer | null>(addresses.map((a) => [a, null]));
   if (addresses.length === 0) return { funders, requests: 0 };
   const byLower = new Map(addresses.map((a) => [a.toLowerCase(), a]));
-  const { transfers, requests } = await history.nativeTransfersTo({ to: addresses, fromBlock: 0n, toBlock, signal });
+  const { transfers, requests } = await history.nativeTransfersTo({ to: addresses, fromBlock, toBlock, signal });
   for (const transfer of transfers) {
     const address = byLower.get(transfer.to.toLowerCase());
     if (address !== undefined && funders.get(address) === null) funders.set(address, transfer);

@@ -2,11 +2,14 @@ import {
   createPublicClient,
   encodeAbiParameters,
   encodeFunctionData,
+  encodePacked,
+  getAddress,
   getContractAddress,
   http,
   keccak256,
   numberToHex,
   parseEther,
+  toFunctionSelector,
   toHex,
   zeroAddress,
   type Address,
@@ -36,6 +39,22 @@ export interface TreasuryDeposit {
 export interface GovernanceScenarioOptions {
   /** Extra treasury holdings, e.g. the market scenario's WETH, dUSD and ALPHA so USD values have prices. */
   deposits?: readonly TreasuryDeposit[];
+  /** Tokens sent to the Bravo stack's Safe, e.g. priced ones so its USD value can be checked. */
+  safeDeposits?: readonly TreasuryDeposit[];
+}
+
+/** Governor Bravo settings: the voting period outlasts the OpenZeppelin stack played after it. */
+export const BRAVO_GOVERNOR_SETTINGS = { votingDelay: 1n, votingPeriod: 200n, proposalThreshold: 100_000n * E18, quorumPercent: 4n } as const;
+
+/** The Safe (1.4.1) holding part of the Bravo stack's treasury: a 1-of-3 with the timelock among its owners. */
+export interface ScenarioSafe {
+  address: Address;
+  owners: Address[];
+  threshold: bigint;
+  singleton: Address;
+  factory: Address;
+  /** Native sent out of the Safe by one owner alone (execTransaction with a single approval), wei. */
+  movedByOneOwner: bigint;
 }
 
 /** One proposal the scenario made, with the state it leaves it in. */
@@ -65,6 +84,8 @@ export interface GovernanceScenario {
   rpcUrl: string;
   openZeppelin: ScenarioGovernance;
   alpha: ScenarioGovernance;
+  /** OpenZeppelin's GovernorCompatibilityBravo over Compound's Timelock, with a Safe holding treasury. */
+  bravo: ScenarioGovernance & { safe: ScenarioSafe };
   /** Where the treasury grants went. */
   grantee: Address;
   /** The account the live proposals would empower. */
@@ -81,7 +102,7 @@ interface Ctx {
 }
 
 /**
- * Two governance stacks on a running anvil, each with proposals played to different states:
+ * Three governance stacks on a running anvil, each with proposals played to different states:
  *
  * - OpenZeppelin 4.9.6 `Governor` (settings, simple counting, ERC20Votes, 4 % quorum fraction,
  *   `TimelockController` with a one-hour delay), compiled from OpenZeppelin's sources. Proposals:
@@ -94,8 +115,11 @@ interface Ctx {
  *   the chain grows: the executed proposal's `endBlock` is shortened in storage (the one state
  *   write outside a transaction; the rest is the real contracts' own behaviour).
  *
+ * - OpenZeppelin's GovernorCompatibilityBravo over Compound's Timelock, with a Safe 1.4.1 (1-of-3)
+ *   holding part of the treasury (see `playBravo`).
+ *
  * Votes are spread over five delegates and one holder who never delegates. Automine stays on;
- * time moves with `evm_increaseTime` (two days for Alpha, then one hour). Mining any block after
+ * time moves with `evm_increaseTime` (two days for Alpha, two for Bravo, then one hour). Mining any block after
  * the scenario starts the pending proposal's vote.
  */
 export async function deployGovernanceScenario(rpcUrl: string, options: GovernanceScenarioOptions = {}): Promise<GovernanceScenario> {
@@ -109,8 +133,9 @@ export async function deployGovernanceScenario(rpcUrl: string, options: Governan
 
   // Alpha first: the OpenZeppelin stack ends with a proposal created in the last block, still pending.
   const alpha = await playAlpha(ctx, grantee, newcomer);
+  const bravo = await playBravo(ctx, grantee, newcomer, options.safeDeposits ?? []);
   const openZeppelin = await playOpenZeppelin(ctx, grantee, newcomer, options.deposits ?? []);
-  return { rpcUrl, openZeppelin, alpha, grantee, newcomer, endBlock: await d.blockNumber() };
+  return { rpcUrl, openZeppelin, alpha, bravo, grantee, newcomer, endBlock: await d.blockNumber() };
 }
 
 async function mineBlocks(ctx: Ctx, count: bigint): Promise<void> {
@@ -150,9 +175,7 @@ async function playOpenZeppelin(ctx: Ctx, grantee: Address, newcomer: Address, d
   const treasuryNative = parseEther('5');
   await d.sendValue(timelock, treasuryNative);
   for (const deposit of deposits) {
-    await ctx.rpc('anvil_impersonateAccount', [deposit.from]);
-    await d.write(deposit.token, c.votesToken, 'transfer', [timelock, deposit.amount], undefined, deposit.from);
-    await ctx.rpc('anvil_stopImpersonatingAccount', [deposit.from]);
+    await depositTo(ctx, timelock, deposit);
   }
 
   const call = (abi: GovernanceContracts['votesToken']['abi'], functionName: string, args: readonly unknown[]) => encodeFunctionData({ abi, functionName, args } as never);
@@ -238,6 +261,137 @@ async function playOpenZeppelin(ctx: Ctx, grantee: Address, newcomer: Address, d
       { id: pendingId, description: handover.description, state: 'Pending', flags: ['ownership'], voters: 0 },
     ],
   };
+}
+
+async function depositTo(ctx: Ctx, to: Address, deposit: TreasuryDeposit): Promise<void> {
+  await ctx.rpc('anvil_impersonateAccount', [deposit.from]);
+  await ctx.d.write(deposit.token, ctx.c.votesToken, 'transfer', [to, deposit.amount], undefined, deposit.from);
+  await ctx.rpc('anvil_stopImpersonatingAccount', [deposit.from]);
+}
+
+/**
+ * OpenZeppelin 4.9.6 GovernorCompatibilityBravo (ERC20Votes token, 4 % quorum fraction) executing
+ * through Compound's Timelock (`@uniswap/governance`'s build of it), and a Safe 1.4.1 1-of-3 (the
+ * timelock and two wallets) holding part of the treasury. Proposals: a 500 k grant proposed
+ * Bravo-style with a signature (executed), a token `upgradeTo` (defeated) and 2 of the timelock's
+ * 4 ETH to the Safe (still active when the scenario ends). One Safe owner moves 0.5 ETH out of the
+ * Safe alone: the 1-of-N risk, played on the real contract.
+ */
+async function playBravo(ctx: Ctx, grantee: Address, newcomer: Address, safeDeposits: readonly TreasuryDeposit[]): Promise<ScenarioGovernance & { safe: ScenarioSafe }> {
+  const { d, c, a } = ctx;
+  const s = BRAVO_GOVERNOR_SETTINGS;
+  const token = await d.deploy(c.votesToken, [a[0]!, OZ_TOKEN_SUPPLY]);
+  // Compound's Timelock takes its admin at construction: the governor, deployed next.
+  const nonce = BigInt((await ctx.rpc('eth_getTransactionCount', [a[0]!, 'latest'])) as Hex);
+  const predicted = getContractAddress({ from: a[0]!, nonce: nonce + 1n });
+  const timelock = await d.deploy(c.compoundTimelock, [predicted, ALPHA_TIMELOCK_DELAY]);
+  const governor = await d.deploy(c.bravoGovernor, [token, timelock, s.votingDelay, s.votingPeriod, s.proposalThreshold, s.quorumPercent]);
+  if (governor !== predicted) throw new Error(`the Bravo governor landed at ${governor}, not at the Timelock's admin ${predicted}`);
+
+  await distribute(ctx, token, [
+    [1, 2_000_000n * E18, 1],
+    [2, 1_500_000n * E18, 2],
+    [3, 1_000_000n * E18, 2],
+    [4, 500_000n * E18, 4],
+    [5, 200_000n * E18, 5],
+    [6, 300_000n * E18, null],
+  ]);
+  await d.write(token, c.votesToken, 'transfer', [timelock, 3_000_000n * E18]);
+  const treasuryNative = parseEther('4');
+  await d.sendValue(timelock, treasuryNative);
+  const safe = await deploySafe(ctx, [timelock, a[1]!, newcomer], 1n);
+  await d.write(token, c.votesToken, 'transfer', [safe.address, 1_000_000n * E18]);
+  await d.sendValue(safe.address, parseEther('2'));
+  for (const deposit of safeDeposits) await depositTo(ctx, safe.address, deposit);
+  await safeTransferByOneOwner(ctx, safe.address, newcomer, grantee, safe.movedByOneOwner);
+
+  type Plan = { targets: Address[]; values: bigint[]; signatures: string[]; args: Hex[]; description: string };
+  const calldataOf = (plan: Plan) => plan.signatures.map((sig, i) => (sig === '' ? plan.args[i]! : (`${toFunctionSelector(sig)}${plan.args[i]!.slice(2)}` as Hex)));
+  const propose = async (plan: Plan, from: Address): Promise<bigint> => {
+    await d.write(governor, c.bravoGovernor, 'propose', [plan.targets, plan.values, plan.signatures, plan.args, plan.description], undefined, from);
+    return (await d.read(governor, c.bravoGovernor, 'hashProposal', [plan.targets, plan.values, calldataOf(plan), keccak256(toHex(plan.description))])) as bigint;
+  };
+  const vote = (id: bigint, support: 0 | 1 | 2, voter: number) => d.write(governor, c.bravoGovernor, 'castVote', [id, support], undefined, a[voter]!);
+  const grant: Plan = {
+    targets: [token],
+    values: [0n],
+    signatures: ['transfer(address,uint256)'],
+    args: [encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }], [grantee, 500_000n * E18])],
+    description: '# Grant 500,000 OCAG from the Bravo treasury',
+  };
+  const upgrade: Plan = {
+    targets: [token],
+    values: [0n],
+    signatures: [''],
+    args: [encodeFunctionData({ abi: UPGRADE_ABI, functionName: 'upgradeTo', args: [newcomer] })],
+    description: '# Upgrade the Bravo token',
+  };
+  const grantId = await propose(grant, a[1]!);
+  const upgradeId = await propose(upgrade, a[2]!);
+  await mineBlocks(ctx, s.votingDelay + 1n);
+  for (const [id, support, voter] of [
+    [grantId, 1, 1],
+    [grantId, 1, 2],
+    [grantId, 0, 4],
+    [grantId, 2, 5],
+    [upgradeId, 1, 1],
+    [upgradeId, 0, 2],
+  ] as const) {
+    await vote(id, support, voter);
+  }
+  await mineBlocks(ctx, s.votingPeriod + 1n);
+  await d.write(governor, c.bravoGovernor, 'queue', [grantId]);
+  await d.increaseTime(ALPHA_TIMELOCK_DELAY + 1n);
+  await d.write(governor, c.bravoGovernor, 'execute', [grantId]);
+
+  const live: Plan = { targets: [safe.address], values: [parseEther('2')], signatures: [''], args: ['0x'], description: '# Move 2 ETH to the Safe' };
+  const liveId = await propose(live, a[4]!);
+  await mineBlocks(ctx, s.votingDelay + 1n);
+  await vote(liveId, 1, 2);
+
+  return {
+    governor,
+    token,
+    timelock,
+    treasuryNative,
+    accounts: a.slice(0, 7),
+    safe,
+    proposals: [
+      { id: grantId, description: grant.description, state: 'Executed', flags: ['treasury-transfer'], voters: 4 },
+      { id: upgradeId, description: upgrade.description, state: 'Defeated', flags: ['upgrade'], voters: 2 },
+      { id: liveId, description: live.description, state: 'Active', flags: ['treasury-transfer'], voters: 1 },
+    ],
+  };
+}
+
+/** A Safe proxy from the published singleton and factory, set up with `owners` and `threshold` (no modules, no fallback handler). */
+async function deploySafe(ctx: Ctx, owners: Address[], threshold: bigint): Promise<ScenarioSafe> {
+  const { d, c } = ctx;
+  const singleton = await d.deploy(c.safeSingleton, []);
+  const factory = await d.deploy(c.safeProxyFactory, []);
+  const initializer = encodeFunctionData({
+    abi: c.safeSingleton.abi,
+    functionName: 'setup',
+    args: [owners, threshold, zeroAddress, '0x', zeroAddress, zeroAddress, 0n, zeroAddress],
+  });
+  const args = [singleton, initializer, 0n] as const;
+  // The proxy's address: the factory's answer to the same call, then the call itself.
+  const data = encodeFunctionData({ abi: c.safeProxyFactory.abi, functionName: 'createProxyWithNonce', args });
+  const answer = (await ctx.rpc('eth_call', [{ from: ctx.a[0]!, to: factory, data }, 'latest'])) as Hex;
+  const address = getAddress(`0x${answer.slice(-40)}`);
+  await d.write(factory, c.safeProxyFactory, 'createProxyWithNonce', args);
+  const got = (await d.read(address, c.safeSingleton, 'getOwners', [])) as Address[];
+  if (got.length !== owners.length) throw new Error(`the Safe at ${address} has ${got.length} owners, set up with ${owners.length}`);
+  return { address, owners, threshold, singleton, factory, movedByOneOwner: parseEther('0.5') };
+}
+
+/**
+ * `execTransaction` sent by one owner with only its own approval: Safe's "approved by the sender"
+ * signature (r = the owner, s = 0, v = 1) counts as one of `threshold` signatures.
+ */
+async function safeTransferByOneOwner(ctx: Ctx, safe: Address, owner: Address, to: Address, value: bigint): Promise<void> {
+  const signature = encodePacked(['uint256', 'uint256', 'uint8'], [BigInt(owner), 0n, 1]);
+  await ctx.d.write(safe, ctx.c.safeSingleton, 'execTransaction', [to, value, '0x', 0, 0n, 0n, 0n, zeroAddress, zeroAddress, signature], undefined, owner);
 }
 
 const UPGRADE_ABI = [{ type: 'function', name: 'upgradeTo', stateMutability: 'nonpayable', inputs: [{ name: 'implementation', type: 'address' }], outputs: [] }] as const;
