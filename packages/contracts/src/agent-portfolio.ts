@@ -66,6 +66,7 @@ export const PortfolioHolding = z.object({
   token: Address.nullable(),
   /** V3 position NFT id. */
   tokenId: z.string().nullable(),
+  /** The token's own symbol; for an LP token or a V3 position, followed by its pool's token symbols ("UNI-V2 WETH/ALPHA"). */
   symbol: z.string().nullable(),
   decimals: z.number().int().nullable(),
   /** Raw units at the analysed block (a V3 position's liquidity). */

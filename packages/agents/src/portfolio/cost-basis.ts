@@ -91,8 +91,8 @@ export function averageCost(input: Pick<CostBasisInput, 'wallet' | 'decimals' | 
       swaps++;
       continue;
     }
-    const share = held === 0n ? 0 : Number((amount * 1_000_000_000_000n) / held) / 1e12;
-    const atCost = cost * Math.min(1, share);
+    // The share leaving, as a double: exact enough for USD, and amount ≤ held for any real token.
+    const atCost = held === 0n ? 0 : cost * Math.min(1, Number(amount) / Number(held));
     if (move?.fill) {
       realized += quoteUsd(move) - atCost;
       sold += amount;

@@ -60,6 +60,7 @@ export function tokenHolding(h: TokenHolding, book: PriceBook, deployment: DexDe
     const value = sumOf(underlying);
     return {
       ...base,
+      symbol: `${h.meta.symbol ?? 'LP'} ${underlying.map((u) => u.symbol ?? u.token).join('/')}`,
       kind: 'v2-lp',
       priceUsd: null,
       priceSource: value === null ? null : 'underlying',
