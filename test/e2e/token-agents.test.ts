@@ -7,6 +7,8 @@
  */
 import { GovernanceResult, MarketResult, SecurityResult, TrendResult, WhaleResult } from '@oca/contracts';
 import { deployGovernanceScenario, deployWhaleScenario } from '@oca/testkit';
+import { PortfolioResult } from '@oca/contracts';
+import { deployPortfolioScenario } from '@oca/testkit';
 import { api, startHarness, type Harness } from './harness';
 
 jest.setTimeout(120_000);
@@ -113,4 +115,17 @@ it('governance: reads an OpenZeppelin governor’s proposals, delegates and trea
   expect(result.data.governor).toMatchObject({ kind: 'openzeppelin', timelock: gov.openZeppelin.timelock });
   expect(result.data.proposals.map((p) => p.id).sort()).toEqual(gov.openZeppelin.proposals.map((p) => p.id.toString()).sort());
   expect(result.data.votingPower.delegateCount).toBe(4);
+});
+
+// Last: the portfolio scenario moves the chain's clock seven hours on.
+it('portfolio: values the scenario wallet’s holdings, its LP and V3 positions, and flags its honeypot', async () => {
+  const listed = await api(h.gatewayUrl, 'GET', '/v1/agents');
+  expect(listed.body.items.map((a: { name: string }) => a.name)).toContain('portfolio');
+  const p = await deployPortfolioScenario(h.anvil.rpcUrl);
+  const result = PortfolioResult.parse(await run('portfolio', { network: 'devnet', address: p.wallet }));
+  const kinds = result.data.holdings.map((x) => x.kind);
+  expect(kinds).toEqual(expect.arrayContaining(['native', 'erc20', 'v2-lp', 'v3-position']));
+  expect(result.data.holdings.find((x) => x.token === p.tokens.honey)?.risk.honeypot).toBe(true);
+  expect(result.data.holdings.find((x) => x.token === p.tokens.lost)?.valueUsd).toBeNull();
+  expect(result.data.holdings.find((x) => x.kind === 'v3-position')?.tokenId).toBe(p.positionId.toString());
 });
