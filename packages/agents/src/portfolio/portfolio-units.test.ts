@@ -1,8 +1,9 @@
 import { DEX_DEPLOYMENTS, ratio } from '@oca/chain';
 import type { PortfolioHolding } from '@oca/contracts';
-import { getAddress, pad, toHex, type Address, type Hash, type Hex } from 'viem';
+import { encodeAbiParameters, encodeEventTopics, getAddress, pad, toHex, type Address, type Hash, type Hex, type TransactionReceipt } from 'viem';
+import { uniswapV2PairAbi } from '@oca/chain';
 import { DEPOSIT_TOPIC, TRANSFER_TOPIC } from '../security/transfer-scan';
-import { averageCost, costBasisOf, type PoolMove } from './cost-basis';
+import { averageCost, costBasisOf, swapAfter, type PoolMove } from './cost-basis';
 import { lpUnderlying } from './holdings-read';
 import { portfolioFindings, portfolioSummary, type PortfolioFacts } from './portfolio-report';
 import { NOT_CHECKED } from './risk';
@@ -86,6 +87,22 @@ describe('cost basis', () => {
     expect(await costBasisOf(untouchable, d, { ...input, transfers: [transfer(A(0xbb), WALLET, 1n, 1)] })).toMatchObject({ reason: expect.stringContaining('1 of 1 incoming') });
     const many = Array.from({ length: 41 }, (_, i) => transfer(POOL, WALLET, 1n, i + 1));
     expect(await costBasisOf(untouchable, d, { ...input, pools: [pool], transfers: many })).toMatchObject({ reason: expect.stringContaining('41 swap transactions') });
+  });
+
+  it('takes the first Swap of the pool after the transfer, skipping other events and pools', () => {
+    const swapLog = (address: Address, logIndex: number) => ({
+      address,
+      logIndex,
+      topics: encodeEventTopics({ abi: uniswapV2PairAbi, eventName: 'Swap', args: { sender: A(1), to: WALLET } }),
+      data: encodeAbiParameters([{ type: 'uint256' }, { type: 'uint256' }, { type: 'uint256' }, { type: 'uint256' }], [0n, 7n, 11n, 0n]),
+      blockNumber: 1n,
+      transactionHash: tx(1),
+    });
+    const sync = { ...swapLog(POOL, 3), topics: encodeEventTopics({ abi: uniswapV2PairAbi, eventName: 'Sync' }), data: encodeAbiParameters([{ type: 'uint112' }, { type: 'uint112' }], [1n, 2n]) };
+    const receipt = { logs: [swapLog(POOL, 1), swapLog(A(0x91), 2), sync, swapLog(POOL, 4)] } as unknown as TransactionReceipt;
+    // Base is token0: 11 out of the pool for 7 of the quote in is a buy.
+    expect(swapAfter(receipt, pool, 2)).toMatchObject({ logIndex: 4, side: 'buy', baseRaw: 11n, quoteRaw: 7n, recipient: WALLET });
+    expect(swapAfter(receipt, pool, 4)).toBeNull();
   });
 
   it('walks average cost: sales realise against it, other outflows leave at cost, the end must be the balance', () => {
