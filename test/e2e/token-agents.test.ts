@@ -9,6 +9,8 @@ import { GovernanceResult, MarketResult, SecurityResult, TrendResult, WhaleResul
 import { deployGovernanceScenario, deployWhaleScenario } from '@oca/testkit';
 import { DefiResult } from '@oca/contracts';
 import { deployDefiScenario } from '@oca/testkit';
+import { PortfolioResult } from '@oca/contracts';
+import { deployPortfolioScenario } from '@oca/testkit';
 import { api, startHarness, type Harness } from './harness';
 
 jest.setTimeout(120_000);
@@ -130,4 +132,17 @@ it('defi: recognises the Aave V3 pool and the ERC-4626 vault deployed on the sta
   const vault = DefiResult.parse(await run('defi', { network: 'devnet', address: defi.vault, windowHours: 5 }));
   expect(vault.data.kind).toBe('erc4626-vault');
   expect(vault.data.vault!.apyPercent).toBeGreaterThan(0);
+});
+
+// Last: the portfolio scenario moves the chain's clock seven hours on.
+it('portfolio: values the scenario wallet’s holdings, its LP and V3 positions, and flags its honeypot', async () => {
+  const listed = await api(h.gatewayUrl, 'GET', '/v1/agents');
+  expect(listed.body.items.map((a: { name: string }) => a.name)).toContain('portfolio');
+  const p = await deployPortfolioScenario(h.anvil.rpcUrl);
+  const result = PortfolioResult.parse(await run('portfolio', { network: 'devnet', address: p.wallet }));
+  const kinds = result.data.holdings.map((x) => x.kind);
+  expect(kinds).toEqual(expect.arrayContaining(['native', 'erc20', 'v2-lp', 'v3-position']));
+  expect(result.data.holdings.find((x) => x.token === p.tokens.honey)?.risk.honeypot).toBe(true);
+  expect(result.data.holdings.find((x) => x.token === p.tokens.lost)?.valueUsd).toBeNull();
+  expect(result.data.holdings.find((x) => x.kind === 'v3-position')?.tokenId).toBe(p.positionId.toString());
 });

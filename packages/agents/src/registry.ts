@@ -7,6 +7,7 @@ import { marketAgent } from './market/market.agent';
 import { securityAgent } from './security';
 import { trendAgent } from './trend/trend.agent';
 import { whaleAgent } from './whale/whale.agent';
+import { portfolioAgent } from './portfolio/portfolio.agent';
 import type { Agent } from './types';
 
 /** The agent implementing a catalog entry, typed by that entry's params and result schemas. */
@@ -30,6 +31,7 @@ export const AGENTS: { readonly [N in AgentName]: CatalogAgent<N> } = {
   whale: whaleAgent,
   governance: governanceAgent,
   defi: defiAgent,
+  portfolio: portfolioAgent,
 };
 
 /**

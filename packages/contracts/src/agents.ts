@@ -8,6 +8,7 @@ import { Address, Network } from './common';
 import { TrendParams, TrendResult } from './agent-trend';
 import { WhaleParams, WhaleResult } from './agent-whale';
 import { DefiParams, DefiResult } from './agent-defi';
+import { PortfolioParams, PortfolioResult } from './agent-portfolio';
 
 
 // ---- agent `address` ----
@@ -137,6 +138,17 @@ export const AGENT_CATALOG = {
     version: 1,
     /** Rates and balances move with every block, but a few blocks behind changes no conclusion */
     cache: { maxBlocks: 10, maxAgeSeconds: 60 } satisfies CachePolicy,
+  },
+  portfolio: {
+    description:
+      'Wallet portfolio: native and token balances found from the address’s Transfer history, valued in USD through DEX pools (unpriced holdings listed, never counted as $0), Uniswap V2 LP tokens and V3 positions with underlying amounts and uncollected fees, allocation by asset, a risk column (honeypot, mintable, proxy) for the largest holdings, and average-cost basis and P&L from the address’s swaps.',
+    params: PortfolioParams,
+    result: PortfolioResult,
+    /** The address's whole Transfer history, a market snapshot per token and a trade simulation per top holding */
+    timeoutMs: 60_000,
+    version: 1,
+    /** Balances change only when the address transacts or prices move: a few blocks or minutes behind is fine */
+    cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
   },
 } as const;
 export type AgentName = keyof typeof AGENT_CATALOG;

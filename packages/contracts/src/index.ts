@@ -8,6 +8,7 @@ export * from './agent-trend';
 export * from './agent-security';
 export * from './agent-whale';
 export * from './agent-governance';
+export * from './agent-portfolio';
 export * from './goplus-token-security';
 export { toGoPlus, toGoPlusTokenSecurity } from './goplus-view';
 export * from './messages';
