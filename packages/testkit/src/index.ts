@@ -30,6 +30,7 @@ export * from './stables';
 export * from './solc';
 export * from './lockers';
 export * from './whales';
+export * from './forensics';
 export * from './governance';
 export { metricValue, scrapeMetric, sleep, until } from './metrics';
 export { createTestDatabase, type TestDatabase } from './test-database';
