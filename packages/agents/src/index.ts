@@ -6,6 +6,7 @@ export { securityAgent } from './security';
 export { marketAgent } from './market/market.agent';
 export { trendAgent } from './trend/trend.agent';
 export { whaleAgent } from './whale/whale.agent';
+export { forensicsAgent } from './forensics/forensics.agent';
 export { governanceAgent } from './governance/governance.agent';
 export { abortable } from './abort';
 export { checksummedAddress } from './checksum';

@@ -6,6 +6,7 @@ import { marketAgent } from './market/market.agent';
 import { securityAgent } from './security';
 import { trendAgent } from './trend/trend.agent';
 import { whaleAgent } from './whale/whale.agent';
+import { forensicsAgent } from './forensics/forensics.agent';
 import type { Agent } from './types';
 
 /** The agent implementing a catalog entry, typed by that entry's params and result schemas. */
@@ -28,6 +29,7 @@ export const AGENTS: { readonly [N in AgentName]: CatalogAgent<N> } = {
   trend: trendAgent,
   whale: whaleAgent,
   governance: governanceAgent,
+  forensics: forensicsAgent,
 };
 
 /**

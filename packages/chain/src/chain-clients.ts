@@ -1,6 +1,6 @@
 import { NETWORKS, type Network } from '@oca/contracts';
 import { createPublicClient, custom, fallback, http, shouldThrow, type Chain, type PublicClient, type Transport } from 'viem';
-import { ExplorerApiHistory, PickedHistory, TraceFilterHistory, type ExplorerApiConfig } from './address-history';
+import { ExplorerApiHistory, PickedHistory, TraceFilterHistory, type ExplorerApiHistoryOptions } from './address-history';
 import { NetworkNotConfiguredError } from './errors';
 import { CHAINS, hasMulticall3 } from './networks';
 import { countRpcCall } from './rpc-call-counter';
@@ -25,10 +25,10 @@ export type ChainConfig = {
   retryCount?: number;
   /**
    * Etherscan-compatible APIs per network (`parseExplorerApis`), read for native-transfer history
-   * when the node has no `trace_filter`.
+   * when the node has no `trace_filter` (an `ExplorerApiConfig`, tests may tune paging and back-off).
    * @default none
    */
-  explorers?: Partial<Record<Network, ExplorerApiConfig>>;
+  explorers?: Partial<Record<Network, ExplorerApiHistoryOptions>>;
 };
 
 /** A public client bound to one network's chain definition. */

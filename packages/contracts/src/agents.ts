@@ -7,6 +7,7 @@ import { SecurityParams, SecurityResult } from './agent-security';
 import { Address, Network } from './common';
 import { TrendParams, TrendResult } from './agent-trend';
 import { WhaleParams, WhaleResult } from './agent-whale';
+import { ForensicsParams, ForensicsResult } from './agent-forensics';
 
 
 // ---- agent `address` ----
@@ -125,6 +126,17 @@ export const AGENT_CATALOG = {
     version: 1,
     /** Votes move block by block while a proposal is live, but a few blocks of staleness change no conclusion */
     cache: { maxBlocks: 25, maxAgeSeconds: 120 } satisfies CachePolicy,
+  },
+  forensics: {
+    description:
+      'Wallet forensics: funding trail back 1-5 hops (first funders, amounts, times, path), counterparties ranked by value and count (native and ERC-20), contracts deployed with the security agent\'s verdict (honeypot with the same creator), sanctioned or mixer addresses within the depth with the path, exchange deposit addresses by their forwarding pattern, fresh-wallet and single-use signals, and a risk level with reasons. Native history from trace_filter or an Etherscan-compatible API.',
+    params: ForensicsParams,
+    result: ForensicsResult,
+    /** A trace_filter (or explorer) read per hop and per deposit-address candidate, token logs from block 0, up to three security checks */
+    timeoutMs: 90_000,
+    version: 1,
+    /** A wallet's past changes only at its edge: minutes behind is fine */
+    cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
   },
 } as const;
 export type AgentName = keyof typeof AGENT_CATALOG;
