@@ -8,6 +8,9 @@
 import { GovernanceResult, MarketResult, SecurityResult, TrendResult, WhaleResult } from '@oca/contracts';
 import { deployGovernanceScenario, deployWhaleScenario } from '@oca/testkit';
 import { api, startHarness, type Harness } from './harness';
+// The forensics case (added last).
+import { ForensicsResult } from '@oca/contracts';
+import { deployForensicsScenario } from '@oca/testkit';
 
 jest.setTimeout(120_000);
 
@@ -113,4 +116,16 @@ it('governance: reads an OpenZeppelin governor’s proposals, delegates and trea
   expect(result.data.governor).toMatchObject({ kind: 'openzeppelin', timelock: gov.openZeppelin.timelock });
   expect(result.data.proposals.map((p) => p.id).sort()).toEqual(gov.openZeppelin.proposals.map((p) => p.id.toString()).sort());
   expect(result.data.votingPower.delegateCount).toBe(4);
+});
+
+// Last: the forensics scenario moves the chain's clock two days on.
+it('forensics: traces a wallet through a mixer, flags its honeypot and finds its exchange deposit address', async () => {
+  const f = await deployForensicsScenario(h.anvil.rpcUrl);
+  const result = ForensicsResult.parse(await run('forensics', { network: 'devnet', address: f.subject }));
+  expect(result.data.funding.hops.map((hop) => hop.funder)).toEqual([f.layer, f.mixer]);
+  expect(result.data.flagged.map((x) => [x.kind, x.hop])).toEqual([['mixer', 2]]);
+  expect(result.data.deployed.map((d) => d.address)).toEqual([f.honeypot, f.secondToken]);
+  expect(result.data.deployed[0]?.security?.isHoneypot).toBe(true);
+  expect(result.data.depositAddresses.map((d) => [d.address, d.exchange])).toEqual([[f.depositAddress, f.exchange]]);
+  expect(result.data.risk.level).toBe('high');
 });
