@@ -7,7 +7,8 @@ import { traceFunding } from './funding-trail';
 
 // Units over a stubbed AddressActivity (the seam between the agent and its history source); the
 // devnet suite (packages/agents/test/forensics) runs the same code on real history.
-const [S, F1, F2, X, EX, MIX, OFAC] = ['51', 'f1', 'f2', 'a0', 'e0', 'm0'.replace('m', 'd'), '0f'].map((n) => getAddress(`0x${'00'.repeat(19)}${n}`));
+const addr = (n: string): Address => getAddress(`0x${'00'.repeat(19)}${n}`);
+const [S, F1, F2, X, EX, MIX, OFAC] = [addr('51'), addr('f1'), addr('f2'), addr('a0'), addr('e0'), addr('d0'), addr('0f')];
 const H = `0x${'33'.repeat(32)}` as Hash;
 const move = (from: Address, to: Address, value: bigint, block: bigint): NativeTransfer => ({ from, to, value, blockNumber: block, transactionHash: H, traceAddress: [] });
 const LABELS = new Map<string, AddressLabel>([
