@@ -12,6 +12,9 @@ import { deployDefiScenario } from '@oca/testkit';
 import { PortfolioResult } from '@oca/contracts';
 import { deployPortfolioScenario } from '@oca/testkit';
 import { api, startHarness, type Harness } from './harness';
+// The forensics case (added last).
+import { ForensicsResult } from '@oca/contracts';
+import { deployForensicsScenario } from '@oca/testkit';
 
 jest.setTimeout(120_000);
 
@@ -134,7 +137,7 @@ it('defi: recognises the Aave V3 pool and the ERC-4626 vault deployed on the sta
   expect(vault.data.vault!.apyPercent).toBeGreaterThan(0);
 });
 
-// Last: the portfolio scenario moves the chain's clock seven hours on.
+// Near the end: the portfolio scenario moves the chain's clock seven hours on.
 it('portfolio: values the scenario wallet’s holdings, its LP and V3 positions, and flags its honeypot', async () => {
   const listed = await api(h.gatewayUrl, 'GET', '/v1/agents');
   expect(listed.body.items.map((a: { name: string }) => a.name)).toContain('portfolio');
@@ -145,4 +148,16 @@ it('portfolio: values the scenario wallet’s holdings, its LP and V3 positions,
   expect(result.data.holdings.find((x) => x.token === p.tokens.honey)?.risk.honeypot).toBe(true);
   expect(result.data.holdings.find((x) => x.token === p.tokens.lost)?.valueUsd).toBeNull();
   expect(result.data.holdings.find((x) => x.kind === 'v3-position')?.tokenId).toBe(p.positionId.toString());
+});
+
+// Last: the forensics scenario moves the chain's clock two days on.
+it('forensics: traces a wallet through a mixer, flags its honeypot and finds its exchange deposit address', async () => {
+  const f = await deployForensicsScenario(h.anvil.rpcUrl);
+  const result = ForensicsResult.parse(await run('forensics', { network: 'devnet', address: f.subject }));
+  expect(result.data.funding.hops.map((hop) => hop.funder)).toEqual([f.layer, f.mixer]);
+  expect(result.data.flagged.map((x) => [x.kind, x.hop])).toEqual([['mixer', 2]]);
+  expect(result.data.deployed.map((d) => d.address)).toEqual([f.honeypot, f.secondToken]);
+  expect(result.data.deployed[0]?.security?.isHoneypot).toBe(true);
+  expect(result.data.depositAddresses.map((d) => [d.address, d.exchange])).toEqual([[f.depositAddress, f.exchange]]);
+  expect(result.data.risk.level).toBe('high');
 });

@@ -7,6 +7,7 @@ export { marketAgent } from './market/market.agent';
 export { trendAgent } from './trend/trend.agent';
 export { whaleAgent } from './whale/whale.agent';
 export { portfolioAgent } from './portfolio/portfolio.agent';
+export { forensicsAgent } from './forensics/forensics.agent';
 export { governanceAgent } from './governance/governance.agent';
 export { abortable } from './abort';
 export { checksummedAddress } from './checksum';

@@ -8,6 +8,7 @@ import { securityAgent } from './security';
 import { trendAgent } from './trend/trend.agent';
 import { whaleAgent } from './whale/whale.agent';
 import { portfolioAgent } from './portfolio/portfolio.agent';
+import { forensicsAgent } from './forensics/forensics.agent';
 import type { Agent } from './types';
 
 /** The agent implementing a catalog entry, typed by that entry's params and result schemas. */
@@ -32,6 +33,7 @@ export const AGENTS: { readonly [N in AgentName]: CatalogAgent<N> } = {
   governance: governanceAgent,
   defi: defiAgent,
   portfolio: portfolioAgent,
+  forensics: forensicsAgent,
 };
 
 /**

@@ -1,5 +1,6 @@
 import { NETWORKS, type Network } from '@oca/contracts';
 import { createPublicClient, custom, fallback, http, shouldThrow, type Chain, type PublicClient, type Transport } from 'viem';
+import { ExplorerApiHistory, PickedHistory, TraceFilterHistory, type ExplorerApiHistoryOptions } from './address-history';
 import { NetworkNotConfiguredError } from './errors';
 import { CHAINS, hasMulticall3 } from './networks';
 import { countRpcCall } from './rpc-call-counter';
@@ -22,6 +23,12 @@ export type ChainConfig = {
    * @default 1
    */
   retryCount?: number;
+  /**
+   * Etherscan-compatible APIs per network (`parseExplorerApis`), read for native-transfer history
+   * when the node has no `trace_filter` (an `ExplorerApiConfig`, tests may tune paging and back-off).
+   * @default none
+   */
+  explorers?: Partial<Record<Network, ExplorerApiHistoryOptions>>;
 };
 
 /** A public client bound to one network's chain definition. */
@@ -66,6 +73,16 @@ export class ChainClients {
 
   has(network: Network): boolean {
     return (NETWORKS as readonly string[]).includes(network) && (this.config.rpcUrls[network]?.length ?? 0) > 0;
+  }
+
+  /**
+   * Where native-transfer history comes from on `network` (see `PickedHistory`): the node's
+   * `trace_filter`, else the configured explorer API, else it says it is unavailable. A new object
+   * per call: the choice it makes holds for one job.
+   */
+  history(network: Network): PickedHistory {
+    const explorer = this.config.explorers?.[network];
+    return new PickedHistory(new TraceFilterHistory(this.get(network)), explorer ? new ExplorerApiHistory({ timeoutMs: this.config.timeoutMs, ...explorer }) : undefined);
   }
 
   /** Networks with at least one RPC URL, in the order of `NETWORKS`. */

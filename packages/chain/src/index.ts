@@ -22,18 +22,30 @@ export {
   type PagedLogs,
   type PagedLogsOptions,
 } from './log-pager';
-export { ADDRESS_LABELS, DEVNET_EXCHANGE_WALLET, LABEL_SOURCES, labelOf, type AddressLabel, type LabelKind } from './labels';
+export { ADDRESS_LABELS, DEVNET_EXCHANGE_WALLET, DEVNET_MIXER, LABEL_SOURCES, labelOf, type AddressLabel, type LabelKind } from './labels';
 export {
+  creationOf,
+  ExplorerApiError,
+  ExplorerApiHistory,
   firstFunders,
   HistoryUnavailableError,
   isMethodUnsupported,
   nativeTransferOf,
+  PickedHistory,
   TraceFilterHistory,
+  type AddressActivity,
   type AddressHistory,
   type AddressHistoryQuery,
+  type ContractCreation,
+  type ExplorerApiConfig,
+  type ExplorerApiHistoryOptions,
   type FirstFunders,
   type NativeTransfer,
   type NativeTransfers,
+  type OutgoingActivity,
+  type OutgoingQuery,
   type RpcTrace,
   type TraceFilterHistoryOptions,
 } from './address-history';
+export { parseExplorerApis, explorerApiVariables } from './explorer-apis';
+export { checkOutboundUrl, OutboundUrlRejectedError, type OutboundLookup, type OutboundUrlOptions } from './outbound-url';

@@ -29,10 +29,14 @@ function urlKeysOf(url: string): string[] {
  * The secret values in a service's parsed env (connection passwords, private keys, RPC API keys),
  * for createLogger's `secrets`: scrubbed from every log line wherever they appear.
  */
-export function secretValues(env: Record<string, unknown> & { rpcUrls?: Partial<Record<string, string[]>> }): string[] {
+export function secretValues(
+  env: Record<string, unknown> & { rpcUrls?: Partial<Record<string, string[]>>; explorers?: Partial<Record<string, { baseUrl: string; apiKey?: string }>> },
+): string[] {
   const values: string[] = [];
   for (const name of SECRET_VARIABLES) if (typeof env[name] === 'string') values.push(env[name] as string);
   for (const name of URL_VARIABLES) if (typeof env[name] === 'string') values.push(...passwordOf(env[name] as string));
   for (const urls of Object.values(env.rpcUrls ?? {})) for (const url of urls ?? []) values.push(...urlKeysOf(url));
+  // Explorer API keys (EXPLORER_API_KEY_<NETWORK>) travel in the query string, whatever their length.
+  for (const explorer of Object.values(env.explorers ?? {})) if (explorer) values.push(...urlKeysOf(explorer.baseUrl), explorer.apiKey ?? '');
   return [...new Set(values.filter((v) => v.length > 0))];
 }

@@ -9,6 +9,7 @@ import { TrendParams, TrendResult } from './agent-trend';
 import { WhaleParams, WhaleResult } from './agent-whale';
 import { DefiParams, DefiResult } from './agent-defi';
 import { PortfolioParams, PortfolioResult } from './agent-portfolio';
+import { ForensicsParams, ForensicsResult } from './agent-forensics';
 
 
 // ---- agent `address` ----
@@ -148,6 +149,17 @@ export const AGENT_CATALOG = {
     timeoutMs: 60_000,
     version: 1,
     /** Balances change only when the address transacts or prices move: a few blocks or minutes behind is fine */
+    cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
+  },
+  forensics: {
+    description:
+      'Wallet forensics: funding trail back 1-5 hops (first funders, amounts, times, path), counterparties ranked by value and count (native and ERC-20), contracts deployed with the security agent\'s verdict (honeypot with the same creator), sanctioned or mixer addresses within the depth with the path, exchange deposit addresses by their forwarding pattern, fresh-wallet and single-use signals, and a risk level with reasons. Native history from trace_filter or an Etherscan-compatible API.',
+    params: ForensicsParams,
+    result: ForensicsResult,
+    /** A trace_filter (or explorer) read per hop and per deposit-address candidate, token logs from block 0, up to three security checks */
+    timeoutMs: 90_000,
+    version: 1,
+    /** A wallet's past changes only at its edge: minutes behind is fine */
     cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
   },
 } as const;

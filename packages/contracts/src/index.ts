@@ -7,6 +7,7 @@ export * from './agent-market';
 export * from './agent-trend';
 export * from './agent-security';
 export * from './agent-whale';
+export * from './agent-forensics';
 export * from './agent-governance';
 export * from './agent-portfolio';
 export * from './goplus-token-security';

@@ -31,6 +31,7 @@ export * from './solc';
 export * from './lockers';
 export * from './whales';
 export * from './portfolios';
+export * from './forensics';
 export * from './governance';
 export { metricValue, scrapeMetric, sleep, until } from './metrics';
 export { createTestDatabase, type TestDatabase } from './test-database';

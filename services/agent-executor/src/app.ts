@@ -47,7 +47,7 @@ export function createExecutorApp(options: ExecutorAppOptions): ExecutorApp {
     .add('ops server', () => ops?.close());
 
   async function boot(): Promise<void> {
-    const chain = new ChainClients({ rpcUrls: env.rpcUrls, timeoutMs: env.RPC_TIMEOUT_MS });
+    const chain = new ChainClients({ rpcUrls: env.rpcUrls, timeoutMs: env.RPC_TIMEOUT_MS, explorers: env.explorers });
     logger.info({ networks: chain.configured() }, 'networks with an RPC endpoint');
     redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, ...redisTlsOptions(env) });
     const cache = redis;

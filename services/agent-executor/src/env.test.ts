@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '@oca/config';
+import { ConfigError, secretValues } from '@oca/config';
 import { loadEnv } from './env';
 
 describe('agent-executor env', () => {
@@ -22,6 +22,16 @@ describe('agent-executor env', () => {
     writeFileSync(join(dir, 'rpc'), `${url}\n`);
     expect(loadEnv({ RPC_URL_ETHEREUM_FILE: join(dir, 'rpc') }).rpcUrls.ethereum).toEqual([url]);
     expect(() => loadEnv({ RPC_URL_ETHEREUM_FILE: join(dir, 'missing') })).toThrow(`RPC_URL_ETHEREUM_FILE: cannot read ${join(dir, 'missing')} (ENOENT)`);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads EXPLORER_API_URL/KEY_<NETWORK> (the key also as _FILE) and keeps the key out of logs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oca-exec-env-'));
+    writeFileSync(join(dir, 'key'), 'explorer-key-7a1\n');
+    const env = loadEnv({ EXPLORER_API_URL_ETHEREUM: 'https://api.example/v2/api?chainid=1', EXPLORER_API_KEY_ETHEREUM_FILE: join(dir, 'key') });
+    expect(env.explorers).toEqual({ ethereum: { baseUrl: 'https://api.example/v2/api?chainid=1', apiKey: 'explorer-key-7a1', allowPrivate: false } });
+    expect(secretValues(env)).toContain('explorer-key-7a1');
+    expect(loadEnv({ EXPLORER_API_URL_DEVNET: 'http://127.0.0.1:9/api', EXPLORER_ALLOW_PRIVATE_TARGETS: 'true' }).explorers.devnet?.allowPrivate).toBe(true);
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,5 +1,5 @@
-import { commonEnv, envInt, evenWithFieldIssues, envIntList, parseEnv, redisEnv, refineServiceEnv, resolveSecretFiles } from '@oca/config';
-import { parseRpcUrls } from '@oca/chain';
+import { commonEnv, envBool, envInt, evenWithFieldIssues, envIntList, parseEnv, redisEnv, refineServiceEnv, resolveSecretFiles } from '@oca/config';
+import { parseExplorerApis, parseRpcUrls, type ExplorerApiConfig } from '@oca/chain';
 import type { Network } from '@oca/contracts';
 import { z } from 'zod';
 
@@ -16,6 +16,8 @@ const Env = z.object({
   AGENT_TIMEOUT_FACTOR: z.coerce.number().positive().max(20).default(1),
   /** Timeout of one JSON-RPC request, in ms */
   RPC_TIMEOUT_MS: envInt(10_000, 100),
+  /** Let EXPLORER_API_URL_<NETWORK> point at loopback or private addresses (a local test server); metadata addresses stay refused */
+  EXPLORER_ALLOW_PRIVATE_TARGETS: envBool(false),
 }).superRefine(refineServiceEnv, evenWithFieldIssues);
 
 export type ExecutorEnv = z.infer<typeof Env> & {
@@ -24,8 +26,18 @@ export type ExecutorEnv = z.infer<typeof Env> & {
    * carries its API key, so RPC_URL_<NETWORK>_FILE works too.
    */
   rpcUrls: Partial<Record<Network, string[]>>;
+  /**
+   * EXPLORER_API_URL_<NETWORK> and EXPLORER_API_KEY_<NETWORK> (both with `_FILE` variants): an
+   * Etherscan-compatible API read for native-transfer history on nodes without trace_filter.
+   */
+  explorers: Partial<Record<Network, ExplorerApiConfig>>;
 };
 
 export function loadEnv(env: Record<string, string | undefined> = process.env): ExecutorEnv {
-  return { ...parseEnv(Env, env), rpcUrls: parseRpcUrls(resolveSecretFiles(env, /^RPC_URL_[A-Z0-9_]+$/)) };
+  const parsed = parseEnv(Env, env);
+  return {
+    ...parsed,
+    rpcUrls: parseRpcUrls(resolveSecretFiles(env, /^RPC_URL_[A-Z0-9_]+$/)),
+    explorers: parseExplorerApis(resolveSecretFiles(env, /^EXPLORER_API_(URL|KEY)_[A-Z0-9_]+$/), parsed.EXPLORER_ALLOW_PRIVATE_TARGETS),
+  };
 }

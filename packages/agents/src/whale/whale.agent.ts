@@ -1,4 +1,4 @@
-import { DEX_DEPLOYMENTS, dexQuoteTokens, formatRatio, labelOf, TraceFilterHistory, type ChainClient } from '@oca/chain';
+import { DEX_DEPLOYMENTS, dexQuoteTokens, formatRatio, labelOf } from '@oca/chain';
 import type { Address } from 'viem';
 import { abortable } from '../abort';
 import { checksummedAddress } from '../checksum';
@@ -21,8 +21,9 @@ import { trailingWindow } from './whale-window';
  *    history from its creation block (the log pager, amounts kept) and the window's first block;
  * 3. every holder's balance (`balanceOf` at the block) and the largest holders' code, for kinds,
  *    and the creation block's time (the exchange-inflow baseline);
- * 4. the first funder of the largest unlabelled EOAs (`trace_filter` over the token's lifetime;
- *    wallets older than the token are counted, not looked up), for clusters.
+ * 4. the first funder of the largest unlabelled EOAs over the token's lifetime (`trace_filter`,
+ *    else the configured Etherscan-compatible API: `ChainClients.history`; wallets older than the
+ *    token are counted, not looked up), for clusters.
  *
  * Labels come from `ADDRESS_LABELS` in @oca/chain; what a source cannot answer (no trace API, no
  * USD price, a pruned node) the result says, never guesses.
@@ -66,7 +67,7 @@ export const whaleAgent: Agent<WhaleParams, WhaleResult> = {
     const concentration = concentrationOf(book, totalSupply);
     // 4. First funders of the largest unlabelled EOAs.
     const funding = await fundingClusters(
-      traceHistory(client),
+      ctx.chain.history(params.network),
       book.holders,
       totalSupply,
       { fromBlock: history.start.block, toBlock: blockNumber, olderWallets: olderWalletsOn(client) },
@@ -149,9 +150,4 @@ export const whaleAgent: Agent<WhaleParams, WhaleResult> = {
 function poolNames(snapshot: MarketSnapshot): Map<Address, string> {
   const base = snapshot.token.symbol ?? 'token';
   return new Map(snapshot.pools.map((p) => [p.ref.address, `${p.ref.dex}${p.ref.feeTier !== null ? ` ${p.ref.feeTier / 10_000} %` : ''} ${base}/${p.quoteSymbol ?? p.ref.quote} pool`]));
-}
-
-/** Where native transfers come from: the node's trace_filter, the one source this agent reads (README, "Limits"). */
-function traceHistory(client: ChainClient): TraceFilterHistory {
-  return new TraceFilterHistory(client);
 }

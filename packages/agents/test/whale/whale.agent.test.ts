@@ -1,5 +1,5 @@
 import { ADDRESS_LABELS, ChainClients, labelOf } from '@oca/chain';
-import { ARTIFACTS, connectDeployer, deployWhaleScenario, PROVIDER_PROFILES, startAnvil, startRpcProxy, type AnvilInstance, type WhaleScenario } from '@oca/testkit';
+import { ARTIFACTS, connectDeployer, deployWhaleScenario, PROVIDER_PROFILES, startAnvil, startExplorerApi, startRpcProxy, type AnvilInstance, type WhaleScenario } from '@oca/testkit';
 import pino from 'pino';
 import { createPublicClient, getAddress, http, type Address, type PublicClient } from 'viem';
 import { foundry } from 'viem/chains';
@@ -159,6 +159,21 @@ describe('whale agent on the devnet whale scenario', () => {
       expect(noTraces.findings.find((f) => f.title === 'Funding data unavailable')?.severity).toBe('info');
       expect({ ...noTraces.data, funding: null }).toEqual({ ...direct.data, funding: null });
     } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('reads funding from an Etherscan-compatible API (local server on 127.0.0.1) on a node without trace_filter', async () => {
+    const proxy = await startRpcProxy({ upstream: anvil.rpcUrl, unsupportedMethods: ['trace_filter'] });
+    const explorer = await startExplorerApi({ rpcUrl: anvil.rpcUrl });
+    try {
+      const parsed = whaleAgent.params.parse({ network: 'devnet', token: s.token });
+      const context = { ...ctx(proxy.url), chain: new ChainClients({ rpcUrls: { devnet: [proxy.url] }, explorers: { devnet: { baseUrl: explorer.url, allowPrivate: true } } }) };
+      const [viaApi, direct] = [WhaleResult.parse(await whaleAgent.run(parsed, context)), await whale()];
+      expect(viaApi.data.funding).toEqual({ ...direct.data.funding, source: 'explorer-api' });
+      expect(explorer.requests.length).toBeGreaterThan(0);
+    } finally {
+      await explorer.stop();
       await proxy.stop();
     }
   });

@@ -32,8 +32,8 @@ export interface NativeTransfers {
 /**
  * Where native transfers come from. They are not logs: a plain ETH payment or a contract's
  * internal `call{value}` leaves no event, so reading them needs traces (`trace_filter`, see
- * `TraceFilterHistory`) or an indexer (an Etherscan-compatible `txlist`/`txlistinternal`, not
- * implemented yet).
+ * `TraceFilterHistory`) or an indexer (an Etherscan-compatible `txlist`/`txlistinternal`, see
+ * `ExplorerApiHistory`); `PickedHistory` chooses between them.
  */
 export interface AddressHistory {
   /** Names the data source in results ("trace_filter"). */
@@ -45,6 +45,45 @@ export interface AddressHistory {
    * @throws HistoryUnavailableError when the source cannot answer at all (no trace API).
    */
   nativeTransfersTo(query: AddressHistoryQuery): Promise<NativeTransfers>;
+}
+
+/** A contract an address created (a top-level creation transaction or a CREATE/CREATE2 inside one). */
+export interface ContractCreation {
+  creator: Address;
+  contract: Address;
+  blockNumber: bigint;
+  transactionHash: Hash;
+}
+
+/** Options for a read of what one address sent. */
+export interface OutgoingQuery {
+  from: Address;
+  fromBlock: bigint;
+  toBlock: bigint;
+  signal?: AbortSignal;
+}
+
+/** Native transfers out of an address and the contracts it created, with the cost of the read. */
+export interface OutgoingActivity {
+  /** In chain order. */
+  transfers: NativeTransfer[];
+  creations: ContractCreation[];
+  requests: number;
+}
+
+/**
+ * An `AddressHistory` that also reads the other direction: what an address sent and deployed.
+ * Both implementations (`TraceFilterHistory`, `ExplorerApiHistory`) offer it; the forensics agent
+ * needs it, the whale agent only reads incoming transfers.
+ */
+export interface AddressActivity extends AddressHistory {
+  /**
+   * Every non-zero native transfer out of `query.from` (internal calls included, failed ones left
+   * out) and every contract it created, within the block range.
+   *
+   * @throws HistoryUnavailableError when the source cannot answer at all.
+   */
+  outgoing(query: OutgoingQuery): Promise<OutgoingActivity>;
 }
 
 /** The first native transfer each address received, or null when none is on record. */

@@ -1,7 +1,16 @@
 import { getAddress, toHex, type Hash } from 'viem';
 import type { ChainClient } from '../chain-clients';
 import { pageLogs, type LogPagerOptions } from '../log-pager';
-import { HistoryUnavailableError, type AddressHistory, type AddressHistoryQuery, type NativeTransfer, type NativeTransfers } from './address-history';
+import {
+  HistoryUnavailableError,
+  type AddressActivity,
+  type AddressHistoryQuery,
+  type ContractCreation,
+  type NativeTransfer,
+  type NativeTransfers,
+  type OutgoingActivity,
+  type OutgoingQuery,
+} from './address-history';
 
 /** A Parity/OpenEthereum-style trace as `trace_filter` returns it (Erigon, Reth, Nethermind, anvil). */
 export interface RpcTrace {
@@ -32,7 +41,7 @@ const DEFAULT_PAGER = { maxRequests: 64, maxLogs: 50_000 } as const;
  * Value moves are calls with a value, contract creations with an endowment, and self-destructs
  * (the balance goes to the refund address); failed calls and block rewards are left out.
  */
-export class TraceFilterHistory implements AddressHistory {
+export class TraceFilterHistory implements AddressActivity {
   readonly source = 'trace_filter';
 
   constructor(
@@ -42,19 +51,37 @@ export class TraceFilterHistory implements AddressHistory {
 
   async nativeTransfersTo(query: AddressHistoryQuery): Promise<NativeTransfers> {
     const toAddress = query.to.map((a) => a.toLowerCase());
-    const fetchRange = (fromBlock: bigint, toBlock: bigint) =>
-      this.client.request({ method: 'trace_filter' as never, params: [{ fromBlock: toHex(fromBlock), toBlock: toHex(toBlock), toAddress }] as never }) as Promise<RpcTrace[]>;
-    let scan;
-    try {
-      scan = await pageLogs(fetchRange, query.fromBlock, query.toBlock, { ...DEFAULT_PAGER, ...this.options.pager, signal: query.signal });
-    } catch (err) {
-      if (isMethodUnsupported(err)) throw new HistoryUnavailableError(this.source, 'the RPC node does not offer trace_filter', { cause: err });
-      throw err;
-    }
+    const scan = await this.scan({ toAddress }, query);
     const wanted = new Set(toAddress);
     const transfers = scan.logs.map(nativeTransferOf).filter((t): t is NativeTransfer => t !== null && wanted.has(t.to.toLowerCase()));
     return { transfers, requests: scan.requests };
   }
+
+  async outgoing(query: OutgoingQuery): Promise<OutgoingActivity> {
+    const from = query.from.toLowerCase();
+    const scan = await this.scan({ fromAddress: [from] }, query);
+    const transfers = scan.logs.map(nativeTransferOf).filter((t): t is NativeTransfer => t !== null && t.from.toLowerCase() === from);
+    const creations = scan.logs.map(creationOf).filter((c): c is ContractCreation => c !== null && c.creator.toLowerCase() === from);
+    return { transfers, creations, requests: scan.requests };
+  }
+
+  /** `trace_filter` over the range with one address filter, paged like getLogs. */
+  private async scan(filter: { toAddress: string[] } | { fromAddress: string[] }, query: { fromBlock: bigint; toBlock: bigint; signal?: AbortSignal }) {
+    const fetchRange = (fromBlock: bigint, toBlock: bigint) =>
+      this.client.request({ method: 'trace_filter' as never, params: [{ fromBlock: toHex(fromBlock), toBlock: toHex(toBlock), ...filter }] as never }) as Promise<RpcTrace[]>;
+    try {
+      return await pageLogs(fetchRange, query.fromBlock, query.toBlock, { ...DEFAULT_PAGER, ...this.options.pager, signal: query.signal });
+    } catch (err) {
+      if (isMethodUnsupported(err)) throw new HistoryUnavailableError(this.source, 'the RPC node does not offer trace_filter', { cause: err });
+      throw err;
+    }
+  }
+}
+
+/** The contract a successful `create` trace made, or null for anything else. */
+export function creationOf(trace: RpcTrace): ContractCreation | null {
+  if (trace.type !== 'create' || trace.error !== undefined || !trace.transactionHash || !trace.action.from || !trace.result?.address) return null;
+  return { creator: getAddress(trace.action.from), contract: getAddress(trace.result.address), blockNumber: BigInt(trace.blockNumber), transactionHash: trace.transactionHash as Hash };
 }
 
 /** The value a trace moved, or null for failed calls, rewards and zero-value calls. */
