@@ -42,3 +42,4 @@ export {
   type StartVictoriaMetricsOptions,
   type VictoriaMetricsInstance,
 } from './victoria-metrics';
+export * from './nfts';
