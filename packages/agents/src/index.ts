@@ -7,6 +7,7 @@ export { marketAgent } from './market/market.agent';
 export { trendAgent } from './trend/trend.agent';
 export { whaleAgent } from './whale/whale.agent';
 export { governanceAgent } from './governance/governance.agent';
+export { nftAgent } from './nft/nft.agent';
 export { abortable } from './abort';
 export { checksummedAddress } from './checksum';
 // The GoPlus view moved to @oca/contracts; re-exported until the gateway imports it from there.

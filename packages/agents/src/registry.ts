@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { addressAgent } from './address/address.agent';
 import { governanceAgent } from './governance/governance.agent';
 import { marketAgent } from './market/market.agent';
+import { nftAgent } from './nft/nft.agent';
 import { securityAgent } from './security';
 import { trendAgent } from './trend/trend.agent';
 import { whaleAgent } from './whale/whale.agent';
@@ -28,6 +29,7 @@ export const AGENTS: { readonly [N in AgentName]: CatalogAgent<N> } = {
   trend: trendAgent,
   whale: whaleAgent,
   governance: governanceAgent,
+  nft: nftAgent,
 };
 
 /**

@@ -7,6 +7,7 @@ import { SecurityParams, SecurityResult } from './agent-security';
 import { Address, Network } from './common';
 import { TrendParams, TrendResult } from './agent-trend';
 import { WhaleParams, WhaleResult } from './agent-whale';
+import { NftParams, NftResult } from './agent-nft';
 
 
 // ---- agent `address` ----
@@ -125,6 +126,17 @@ export const AGENT_CATALOG = {
     version: 1,
     /** Votes move block by block while a proposal is live, but a few blocks of staleness change no conclusion */
     cache: { maxBlocks: 25, maxAgeSeconds: 120 } satisfies CachePolicy,
+  },
+  nft: {
+    description:
+      'NFT collections: ERC-721/1155 by ERC-165, holders and concentration, mint timeline; sales reconstructed from the chain (Seaport OrderFulfilled, or the NFT transfer and its ETH/WETH/ERC-20 payment in one transaction) with day/week/month volume, last sale and floor from recent sales in USD; OpenRarity rarity from tokenURI metadata; wash trades by Dune’s five filters and their share of volume.',
+    params: NftParams,
+    result: NftResult,
+    /** The whole transfer history, a receipt per sale transaction, a tokenURI per token and trace_filter */
+    timeoutMs: 60_000,
+    version: 1,
+    /** Sales and holders drift slowly: a few blocks or minutes behind is fine */
+    cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
   },
 } as const;
 export type AgentName = keyof typeof AGENT_CATALOG;

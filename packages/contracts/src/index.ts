@@ -20,3 +20,4 @@ export * from './cache';
 export * from './cache-rpc';
 export * from './events';
 export * from './analytics-rpc';
+export * from './agent-nft';
