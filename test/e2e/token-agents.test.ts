@@ -8,6 +8,8 @@
 import { GovernanceResult, MarketResult, SecurityResult, TrendResult, WhaleResult } from '@oca/contracts';
 import { deployGovernanceScenario, deployWhaleScenario } from '@oca/testkit';
 import { api, startHarness, type Harness } from './harness';
+import { NftResult } from '@oca/contracts';
+import { deployNftScenario } from '@oca/testkit';
 
 jest.setTimeout(120_000);
 
@@ -113,4 +115,16 @@ it('governance: reads an OpenZeppelin governor’s proposals, delegates and trea
   expect(result.data.governor).toMatchObject({ kind: 'openzeppelin', timelock: gov.openZeppelin.timelock });
   expect(result.data.proposals.map((p) => p.id).sort()).toEqual(gov.openZeppelin.proposals.map((p) => p.id.toString()).sort());
   expect(result.data.votingPower.delegateCount).toBe(4);
+});
+
+// After governance: the NFT scenario moves the chain's clock by 56 days.
+it('nft: reconstructs Seaport and direct sales, scores rarity and flags the wash trades', async () => {
+  const agents = await api(h.gatewayUrl, 'GET', '/v1/agents');
+  expect(agents.body.items.map((a: { name: string }) => a.name)).toContain('nft');
+  const nfts = await deployNftScenario(h.anvil.rpcUrl);
+  const result = NftResult.parse(await run('nft', { network: 'devnet', collection: nfts.collection, tokenId: '17' }));
+  expect(result.data.collection).toMatchObject({ standard: 'ERC721', symbol: 'CRIT', supply: '20' });
+  expect(result.data.sales.count).toBe(nfts.sales.length);
+  expect(new Set(result.data.wash.sales.map((x) => x.tokenId))).toEqual(new Set(['13', '14', '15', '16']));
+  expect(result.data.token?.rarity?.rank).toBe(1);
 });
