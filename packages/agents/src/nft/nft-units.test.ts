@@ -47,7 +47,7 @@ describe('sales from a transaction', () => {
   );
   const orderLog = (offer: { itemType: number; token: Address; identifier: bigint; amount: bigint }[], consideration: { itemType: number; token: Address; identifier: bigint; amount: bigint; recipient: Address }[]) => ({
     topics: encodeEventTopics({ abi: [ORDER], eventName: 'OrderFulfilled', args: { offerer: A, zone: zeroAddress } }) as Hex[],
-    data: encodeAbiParameters(ORDER.inputs.filter((i) => !i.indexed), [keccak256('0x01'), B, offer, consideration]),
+    data: encodeAbiParameters(ORDER.inputs.filter((i) => !('indexed' in i && i.indexed)), [keccak256('0x01'), B, offer, consideration]),
     ...at,
   });
 
@@ -140,7 +140,7 @@ describe('wash filters', () => {
   });
 
   const history = (answer: () => Promise<NativeTransfer[]>): AddressHistory => ({ source: 'trace_filter', nativeTransfersTo: async () => ({ transfers: await answer(), requests: 1 }) });
-  const funded = (to: Address, from: Address): NativeTransfer => ({ from, to, value: 1n, blockNumber: 5n, transactionHash: TX });
+  const funded = (to: Address, from: Address): NativeTransfer => ({ from, to, value: 1n, blockNumber: 5n, transactionHash: TX, traceAddress: [] });
 
   it('counts a funder only when it is neither labelled plumbing nor a contract, and says when traces are missing', async () => {
     const sales = [sale(A, B, 0n), sale(C, B, 1n)];
@@ -153,7 +153,7 @@ describe('wash filters', () => {
     expect(contract.funderOf.size).toBe(0);
     const none = await readFunding(history(() => Promise.reject(new HistoryUnavailableError('trace_filter', 'no'))), sales, 3n, 10n, () => undefined, async () => new Set());
     expect(none).toMatchObject({ available: false, reason: expect.stringContaining('does not offer trace_filter') });
-    const over = await readFunding(history(() => Promise.reject(new LogBudgetExceededError(64, 0, 0n))), sales, 3n, 10n, () => undefined, async () => new Set());
+    const over = await readFunding(history(() => Promise.reject(new LogBudgetExceededError(64, 0, 'requests'))), sales, 3n, 10n, () => undefined, async () => new Set());
     expect(over).toMatchObject({ available: false, reason: expect.stringContaining('read budget') });
     await expect(readFunding(history(() => Promise.reject(new Error('boom'))), sales, 3n, 10n, () => undefined, async () => new Set())).rejects.toThrow('boom');
   });

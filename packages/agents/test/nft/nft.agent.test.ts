@@ -170,7 +170,8 @@ describe('nft agent on the devnet NFT scenario', () => {
   });
 
   it('gives the same answer through each provider profile; round trips per analysis', async () => {
-    const direct = await nft();
+    // No test adds blocks, so the first analysis stands for the direct one (without its tokenId part).
+    const direct = { ...result, data: { ...result.data, token: null } };
     const rows: string[] = [];
     for (const profile of Object.values(PROVIDER_PROFILES)) {
       const proxy = await startRpcProxy({ upstream: anvil.rpcUrl, profile });
