@@ -15,6 +15,8 @@ import { api, startHarness, type Harness } from './harness';
 // The forensics case (added last).
 import { ForensicsResult } from '@oca/contracts';
 import { deployForensicsScenario } from '@oca/testkit';
+import { NftResult } from '@oca/contracts';
+import { deployNftScenario } from '@oca/testkit';
 
 jest.setTimeout(120_000);
 
@@ -150,7 +152,7 @@ it('portfolio: values the scenario wallet’s holdings, its LP and V3 positions,
   expect(result.data.holdings.find((x) => x.kind === 'v3-position')?.tokenId).toBe(p.positionId.toString());
 });
 
-// Last: the forensics scenario moves the chain's clock two days on.
+// Then the forensics scenario moves the chain's clock two days on.
 it('forensics: traces a wallet through a mixer, flags its honeypot and finds its exchange deposit address', async () => {
   const f = await deployForensicsScenario(h.anvil.rpcUrl);
   const result = ForensicsResult.parse(await run('forensics', { network: 'devnet', address: f.subject }));
@@ -160,4 +162,16 @@ it('forensics: traces a wallet through a mixer, flags its honeypot and finds its
   expect(result.data.deployed[0]?.security?.isHoneypot).toBe(true);
   expect(result.data.depositAddresses.map((d) => [d.address, d.exchange])).toEqual([[f.depositAddress, f.exchange]]);
   expect(result.data.risk.level).toBe('high');
+});
+
+// Last: the NFT scenario moves the chain's clock by 56 days.
+it('nft: reconstructs Seaport and direct sales, scores rarity and flags the wash trades', async () => {
+  const agents = await api(h.gatewayUrl, 'GET', '/v1/agents');
+  expect(agents.body.items.map((a: { name: string }) => a.name)).toContain('nft');
+  const nfts = await deployNftScenario(h.anvil.rpcUrl);
+  const result = NftResult.parse(await run('nft', { network: 'devnet', collection: nfts.collection, tokenId: '17' }));
+  expect(result.data.collection).toMatchObject({ standard: 'ERC721', symbol: 'CRIT', supply: '20' });
+  expect(result.data.sales.count).toBe(nfts.sales.length);
+  expect(new Set(result.data.wash.sales.map((x) => x.tokenId))).toEqual(new Set(['13', '14', '15', '16']));
+  expect(result.data.token?.rarity?.rank).toBe(1);
 });

@@ -4,6 +4,7 @@ import { addressAgent } from './address/address.agent';
 import { defiAgent } from './defi/defi.agent';
 import { governanceAgent } from './governance/governance.agent';
 import { marketAgent } from './market/market.agent';
+import { nftAgent } from './nft/nft.agent';
 import { securityAgent } from './security';
 import { trendAgent } from './trend/trend.agent';
 import { whaleAgent } from './whale/whale.agent';
@@ -34,6 +35,7 @@ export const AGENTS: { readonly [N in AgentName]: CatalogAgent<N> } = {
   defi: defiAgent,
   portfolio: portfolioAgent,
   forensics: forensicsAgent,
+  nft: nftAgent,
 };
 
 /**

@@ -10,6 +10,7 @@ import { WhaleParams, WhaleResult } from './agent-whale';
 import { DefiParams, DefiResult } from './agent-defi';
 import { PortfolioParams, PortfolioResult } from './agent-portfolio';
 import { ForensicsParams, ForensicsResult } from './agent-forensics';
+import { NftParams, NftResult } from './agent-nft';
 
 
 // ---- agent `address` ----
@@ -160,6 +161,17 @@ export const AGENT_CATALOG = {
     timeoutMs: 90_000,
     version: 1,
     /** A wallet's past changes only at its edge: minutes behind is fine */
+    cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
+  },
+  nft: {
+    description:
+      'NFT collections: ERC-721/1155 by ERC-165, holders and concentration, mint timeline; sales reconstructed from the chain (Seaport OrderFulfilled, or the NFT transfer and its ETH/WETH/ERC-20 payment in one transaction) with day/week/month volume, last sale and floor from recent sales in USD; OpenRarity rarity from tokenURI metadata; wash trades by Dune’s five filters and their share of volume.',
+    params: NftParams,
+    result: NftResult,
+    /** The whole transfer history, a receipt per sale transaction, a tokenURI per token and trace_filter */
+    timeoutMs: 60_000,
+    version: 1,
+    /** Sales and holders drift slowly: a few blocks or minutes behind is fine */
     cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
   },
 } as const;

@@ -23,3 +23,4 @@ export * from './cache-rpc';
 export * from './events';
 export * from './analytics-rpc';
 export * from './agent-defi';
+export * from './agent-nft';

@@ -45,3 +45,4 @@ export {
   type VictoriaMetricsInstance,
 } from './victoria-metrics';
 export * from './defi';
+export * from './nfts';

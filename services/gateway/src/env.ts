@@ -111,7 +111,7 @@ const Env = z.object({
   /** Agents whose jobs also spend the stricter expensive-agent budget below (comma-separated) */
   RATE_LIMIT_EXPENSIVE_AGENTS: z
     .string()
-    .default('security,trend,whale,governance,defi,portfolio,forensics')
+    .default('security,trend,whale,governance,defi,portfolio,forensics,nft')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
   /** Jobs per minute of the expensive agents (together) per user with role `user` */
   RATE_LIMIT_EXPENSIVE_USER_PER_MINUTE: envInt(20, 1),

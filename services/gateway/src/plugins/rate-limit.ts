@@ -26,7 +26,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
   authIpPerMinute: 20,
   publicIpPerMinute: 300,
   ipPerMinute: 1200,
-  expensiveAgents: { agents: ['security', 'trend', 'whale', 'governance', 'defi', 'portfolio', 'forensics'], perRolePerMinute: { user: 20, premium: 200, admin: 1000 } },
+  expensiveAgents: { agents: ['security', 'trend', 'whale', 'governance', 'defi', 'portfolio', 'forensics', 'nft'], perRolePerMinute: { user: 20, premium: 200, admin: 1000 } },
 };
 
 /** The per-route limits a route picks from (see RouteAccess). */

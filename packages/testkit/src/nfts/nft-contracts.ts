@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { compileSolidity, type CompiledContract } from '../solc';
+
+/** Seaport 1.6 and its conduit controller, as npm `seaport-core` ships their sources. */
+const SEAPORT_SOURCES = ['seaport-core/src/Seaport.sol', 'seaport-core/src/conduit/ConduitController.sol'];
+
+/**
+ * Seaport compiled from `seaport-core`'s own sources with the testkit's solc (0.8.26 meets its
+ * `^0.8.24` pragma; optimizer on, legacy code generation: the runtime fits the 24 KiB limit, so
+ * no via-IR build is needed). Takes about 15 s the first time, then comes from the solc cache.
+ * Imports (`seaport-types/src/...`, relative ones) resolve through node_modules.
+ */
+export function compileSeaport(): { seaport: CompiledContract; conduitController: CompiledContract } {
+  const sources = Object.fromEntries(SEAPORT_SOURCES.map((s) => [s, readFileSync(require.resolve(s), 'utf8')]));
+  const out = compileSolidity({ sources });
+  return { seaport: out.Seaport!, conduitController: out.ConduitController! };
+}
+
+const SOURCES = {
+  'OcaCritters.sol': `// SPDX-License-Identifier: MIT
+pragma solidity 0.8.26;
+import "@openzeppelin/contracts/token/ERC721/ERC721.sol";
+import "@openzeppelin/contracts/utils/Base64.sol";
+import "@openzeppelin/contracts/utils/Strings.sol";
+
+/// An ERC-721 whose metadata lives on chain: tokenURI is a data: URI of base64 JSON with the
+/// token's traits (a token without a hat has no Hat attribute). The minter may point a token at
+/// an off-chain URI instead.
+contract OcaCritters is ERC721 {
+    struct Traits { string background; string body; string hat; }
+    mapping(uint256 => Traits) private _traits;
+    mapping(uint256 => string) private _uris;
+    uint256 public totalSupply;
+    address public immutable minter;
+
+    constructor() ERC721("OCA Critters", "CRIT") { minter = msg.sender; }
+
+    function mint(address to, string calldata background, string calldata body, string calldata hat) external returns (uint256 id) {
+        require(msg.sender == minter, "CRIT: not minter");
+        id = ++totalSupply;
+        _traits[id] = Traits(background, body, hat);
+        _mint(to, id);
+    }
+
+    function setTokenUri(uint256 id, string calldata uri) external {
+        require(msg.sender == minter, "CRIT: not minter");
+        _uris[id] = uri;
+    }
+
+    function tokenURI(uint256 id) public view override returns (string memory) {
+        _requireMinted(id);
+        if (bytes(_uris[id]).length > 0) return _uris[id];
+        Traits storage t = _traits[id];
+        string memory attrs = string.concat('{"trait_type":"Background","value":"', t.background, '"},{"trait_type":"Body","value":"', t.body, '"}');
+        if (bytes(t.hat).length > 0) attrs = string.concat(attrs, ',{"trait_type":"Hat","value":"', t.hat, '"}');
+        bytes memory json = abi.encodePacked('{"name":"OCA Critter #', Strings.toString(id), '","attributes":[', attrs, ']}');
+        return string.concat("data:application/json;base64,", Base64.encode(json));
+    }
+}
+`,
+  'DirectSale.sol': `// SPDX-License-Identifier: MIT
+pragma solidity 0.8.26;
+
+interface IERC721Move { function transferFrom(address from, address to, uint256 id) external; }
+interface IERC20Pull { function transferFrom(address from, address to, uint256 amount) external returns (bool); }
+
+/// Direct payment sales for the devnet (no order book, no seller signature: a test fixture, never
+/// deploy it): the NFT and its payment move in one transaction, paid in ETH or an ERC-20.
+contract DirectSale {
+    function buyWithEth(address nft, uint256 id, address payable seller) external payable {
+        IERC721Move(nft).transferFrom(seller, msg.sender, id);
+        (bool ok, ) = seller.call{value: msg.value}("");
+        require(ok, "DirectSale: payment failed");
+    }
+
+    function buyWithToken(address nft, uint256 id, address seller, address token, uint256 amount) external {
+        require(IERC20Pull(token).transferFrom(msg.sender, seller, amount), "DirectSale: payment failed");
+        IERC721Move(nft).transferFrom(seller, msg.sender, id);
+    }
+}
+`,
+};
+
+/** The NFT scenario's own contracts: the collection and the direct-sale helper. */
+export function compileNftContracts(): { critters: CompiledContract; directSale: CompiledContract } {
+  const out = compileSolidity({ sources: SOURCES });
+  return { critters: out.OcaCritters!, directSale: out.DirectSale! };
+}
