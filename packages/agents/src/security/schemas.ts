@@ -20,6 +20,4 @@ export {
   type SecurityTrading,
   type SecurityVerdict,
   type TokenHolder,
-  type TradeLimit,
-  type TradeLimits,
 } from '@oca/contracts';
