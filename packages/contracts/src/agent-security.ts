@@ -65,6 +65,24 @@ export const RiskyFunction = z.object({
 });
 export type RiskyFunction = z.infer<typeof RiskyFunction>;
 
+/**
+ * Who deployed the token: the `from` of the transaction that created it (GoPlus `creator_address`),
+ * not the sender of its first mint.
+ */
+export const SecurityCreator = z.object({
+  /** The deployer (the creating transaction's sender); null when not found (`unknownReason`). */
+  address: Address.nullable(),
+  transaction: z.string().regex(/^0x[0-9a-fA-F]{64}$/).nullable(),
+  /** The contract that created the token when a factory did (the deployer called it); null for a direct deployment. */
+  factory: Address.nullable(),
+  /** The creation block, decimal. */
+  block: RawAmount.nullable(),
+  /** `creation-receipt`: a receipt's `contractAddress` is the token; `creation-trace`: the block's `create` trace (trace_filter). */
+  method: z.enum(['creation-receipt', 'creation-trace']).nullable(),
+  unknownReason: z.string().nullable(),
+});
+export type SecurityCreator = z.infer<typeof SecurityCreator>;
+
 export const SecurityContract = z.object({
   /** Runtime code size in bytes at the pinned block. */
   codeSize: z.number().int(),
@@ -73,6 +91,7 @@ export const SecurityContract = z.object({
   proxy: SecurityProxy.nullable(),
   /** `owner()` or `getOwner()`; null when neither answers with an address. */
   ownerAddress: Address.nullable(),
+  creator: SecurityCreator,
   /** True when the owner is 0x0 or 0x…dEaD; null when there is no owner function. */
   ownershipRenounced: z.boolean().nullable(),
   /** A reachable SELFDESTRUCT instruction (decoded opcodes, PUSH data skipped). */

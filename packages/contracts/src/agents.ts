@@ -83,7 +83,7 @@ export const AGENT_CATALOG = {
     params: SecurityParams,
     result: SecurityResult,
     timeoutMs: 30_000,
-    version: 2,
+    version: 3,
     /** Owner powers and taxes change rarely; holders and liquidity drift slowly */
     cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
   },

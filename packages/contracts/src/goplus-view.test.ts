@@ -14,6 +14,7 @@ const EXPIRED_LOCKER = '0x2222222222222222222222222222222222222222';
 const DEAD = '0x000000000000000000000000000000000000dEaD';
 const WETH = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 
+const UNKNOWN_CREATOR = { address: null, transaction: null, factory: null, block: null, method: null, unknownReason: 'not read' };
 const holder = (address: string, balance: string, percent: number, tag: TokenHolder['tag'], isContract = false): TokenHolder => ({ address, balance, percent, isContract, tag });
 
 function pool(overrides: Partial<SecurityPool>): SecurityPool {
@@ -62,7 +63,7 @@ function result(pools: SecurityPool[] = [pool({})]): SecurityResult {
     findings: [],
     data: {
       token: { name: 'Six', symbol: 'SIX', decimals: 6, totalSupply: '1000000000000' },
-      contract: { codeSize: 100, codeHash: '0x00', isProxy: false, proxy: null, ownerAddress: OWNER, ownershipRenounced: false, selfdestruct: false, delegatecall: false, riskyFunctions: [] },
+      contract: { codeSize: 100, codeHash: '0x00', isProxy: false, proxy: null, ownerAddress: OWNER, creator: UNKNOWN_CREATOR, ownershipRenounced: false, selfdestruct: false, delegatecall: false, riskyFunctions: [] },
       capabilities: { mintable: true, transferPausable: true, blacklist: false, whitelist: false, ownerCanChangeBalance: false, taxModifiable: false, tradingCooldown: false, antiWhale: false, antiWhaleModifiable: false },
       trading: {
         method: 'v2-pair',
@@ -164,6 +165,13 @@ describe('toGoPlus', () => {
     const entry = toGoPlus(result([unattributed, pool({})])).result[TOKEN.toLowerCase()]!;
     expect(entry.lp_total_supply).toBe('2000');
     expect(entry.lp_holders).toHaveLength(3);
+  });
+
+  it('names the deployer as creator_address even when holders were not analysed', () => {
+    const r = result();
+    r.data.contract.creator = { address: OWNER, transaction: `0x${'ab'.repeat(32)}`, factory: null, block: '3', method: 'creation-receipt', unknownReason: null };
+    r.data.holders = null;
+    expect(toGoPlus(r).result[TOKEN.toLowerCase()]).toMatchObject({ creator_address: OWNER, creator_balance: '', creator_percent: '' });
   });
 
   it('leaves every LP field empty without a pool', () => {

@@ -35,7 +35,8 @@ export function toGoPlusTokenSecurity(result: SecurityResult): GoPlusTokenSecuri
     owner_address: contract.ownerAddress ?? '',
     owner_balance: holders?.ownerBalance != null ? units(holders.ownerBalance) : '',
     owner_percent: holders?.ownerPercent != null ? fraction(holders.ownerPercent) : '',
-    creator_address: holders?.creatorAddress ?? '',
+    // The deployer (the creating transaction's sender), known even when holders are not.
+    creator_address: contract.creator.address ?? holders?.creatorAddress ?? '',
     creator_balance: holders?.creatorBalance != null ? units(holders.creatorBalance) : '',
     creator_percent: holders?.creatorPercent != null ? fraction(holders.creatorPercent) : '',
     can_take_back_ownership: '',

@@ -2,7 +2,7 @@ import { OPCODES, scanBytecode } from '@oca/chain';
 import { zeroAddress, type Address, type Hex } from 'viem';
 import { DEAD_ADDRESS } from './holder-stats';
 import { capabilitiesOf, matchRiskyFunctions } from './risky-functions';
-import type { RiskyFunction, SecurityCapabilities, SecurityContract, SecurityProxy } from './schemas';
+import type { RiskyFunction, SecurityCapabilities, SecurityContract, SecurityCreator, SecurityProxy } from './schemas';
 
 export interface CodeAnalysisInput {
   code: Hex;
@@ -11,6 +11,7 @@ export interface CodeAnalysisInput {
   /** The implementation's runtime code when `proxy` resolved to one. */
   implementationCode: Hex | null;
   owner: Address | null;
+  creator: SecurityCreator;
 }
 
 /**
@@ -41,6 +42,7 @@ export function analyseCode(input: CodeAnalysisInput): { contract: SecurityContr
     isProxy: input.proxy !== null,
     proxy: input.proxy,
     ownerAddress: input.owner,
+    creator: input.creator,
     ownershipRenounced: input.owner === null ? null : input.owner === zeroAddress || input.owner === DEAD_ADDRESS,
     selfdestruct: hasOpcode(OPCODES.SELFDESTRUCT),
     // A proxy delegates by design; what matters is whether the code it runs delegates again.

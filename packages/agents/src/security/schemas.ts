@@ -11,6 +11,7 @@ export {
   type RiskyFunctionCategory,
   type SecurityCapabilities,
   type SecurityContract,
+  type SecurityCreator,
   type SecurityHolders,
   type SecurityLiquidity,
   type SecurityPool,

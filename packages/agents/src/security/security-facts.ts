@@ -5,7 +5,7 @@ import { analyseCode } from './code-analysis';
 import type { SecurityFacts } from './findings';
 import { distribution, type BalanceSheet } from './holder-stats';
 import { describePool, describeV3Pool, liquidityOf, type V3Reading } from './liquidity';
-import type { SecurityHolders } from './schemas';
+import type { SecurityCreator, SecurityHolders } from './schemas';
 import type { HolderReading, LpReading, PinnedRead, TokenPools, TokenReading, TradeReading } from './security-reads';
 import { tradingFromSimulation, transferFailure, UNKNOWN_TRADING } from './trading';
 import type { TransferScan } from './transfer-scan';
@@ -32,7 +32,7 @@ export function securityFacts(
   const { facts, totalSupply, scan } = token;
   const { owner } = facts;
   const { creator } = read;
-  const { contract, capabilities } = analyseCode({ code: facts.code, codeHash: facts.codeHash, proxy: read.resolved.proxy, implementationCode: read.resolved.implementationCode, owner });
+  const { contract, capabilities } = analyseCode({ code: facts.code, codeHash: facts.codeHash, proxy: read.resolved.proxy, implementationCode: read.resolved.implementationCode, owner, creator: creatorOf(read) });
   const sheet: BalanceSheet = {
     accounts: read.creatorMissing && creator ? [...read.candidates, creator] : read.candidates,
     balances: [...read.inspection.balances, ...(trade.creatorInspection?.balances ?? [])],
@@ -81,4 +81,10 @@ function holdersOf(sheet: BalanceSheet, supply: bigint, roles: { owner: Address 
     scannedFromBlock: scan.fromBlock.toString(),
     historyComplete: scan.complete,
   };
+}
+
+/** The deployer as the result states it (without the requests it cost). */
+function creatorOf({ deployer }: HolderReading): SecurityCreator {
+  const { requests: _requests, ...creator } = deployer;
+  return creator;
 }

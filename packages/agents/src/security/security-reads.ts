@@ -1,8 +1,9 @@
 import { dexQuoteTokens, isExecutionError, LogBlockTooLargeError, LogBudgetExceededError, lpLockerAbi, type ChainClient, type DexDeployment, type LpLocker } from '@oca/chain';
-import { getAddress, zeroAddress, type Address, type Hash } from 'viem';
+import { zeroAddress, type Address } from 'viem';
 import { abortable } from '../abort';
 import { discoverPools, readOrNull } from '../dex';
 import { PermanentAgentError } from '../errors';
+import { findDeployer, type DeployerReading } from './creator';
 import { readContract, resolveProxy, type ContractFacts, type ResolvedProxy } from './contract-read';
 import { DEAD_ADDRESS, type BalanceSheet } from './holder-stats';
 import { orientPools, type LockerReading, type OrientedPool, type V3Reading } from './liquidity';
@@ -41,7 +42,9 @@ export interface HolderReading {
   candidates: Address[];
   resolved: ResolvedProxy;
   inspection: Inspection;
+  /** The deployer (`deployer.address`). */
   creator: Address | null;
+  deployer: DeployerReading;
   /** The creator is not among the candidates: its balance is read in step 4. */
   creatorMissing: boolean;
 }
@@ -102,16 +105,20 @@ export async function readHolders(at: PinnedRead, { facts, scan, listed }: Token
     ...listed,
     ...(scan.ok ? (scan.value.accounts.get(target) ?? []) : []),
   ]);
-  const mintTx = scan.ok ? scan.value.firstMintTx.get(target) : undefined;
-  const [resolved, inspection, creator] = await abortable(
+  // The scan searched for the token's creation block only on a long chain (it starts at 0 otherwise).
+  const hints = scan.ok
+    ? { firstMintTx: scan.value.firstMintTx.get(target), creationBlock: scan.value.fromBlock > 0n && scan.value.complete ? scan.value.fromBlock : undefined }
+    : {};
+  const [resolved, inspection, deployer] = await abortable(
     Promise.all([
       resolveProxy(client, facts, blockNumber),
       inspect(client, { token: target, accounts: candidates, blockNumber }),
-      mintTx ? senderOf(client, mintTx) : Promise.resolve(null),
+      findDeployer(client, target, { ...hints, blockNumber, signal }),
     ]),
     signal,
   );
-  return { candidates, resolved, inspection, creator, creatorMissing: creator !== null && !candidates.includes(creator) };
+  const creator = deployer.address;
+  return { candidates, resolved, inspection, creator, deployer, creatorMissing: creator !== null && !candidates.includes(creator) };
 }
 
 /** The token's verified pools, deepest first. */
@@ -227,16 +234,6 @@ async function scanWithinBudget(client: ChainClient, contracts: Address[], block
         reason: `The RPC node refuses the Transfer logs of block ${err.blockNumber} as too large to return, so holder figures would be partial; a node with a higher log limit can read them.`,
       };
     }
-    throw err;
-  }
-}
-
-/** Who sent the first mint: the deployer for a constructor mint. Null when the node has pruned the transaction. */
-async function senderOf(client: ChainClient, hash: Hash): Promise<Address | null> {
-  try {
-    return getAddress((await client.getTransaction({ hash })).from);
-  } catch (err) {
-    if ((err as { name?: string }).name === 'TransactionNotFoundError') return null;
     throw err;
   }
 }

@@ -238,10 +238,25 @@ describe('holders', () => {
     else expect(holders.ownerPercent).toBeNull();
   });
 
-  it('finds the creator from the first mint, and knows when there is none (WETH mints by Deposit)', () => {
-    expect(result('clean').data.holders).toMatchObject({ creatorAddress: scenario.deployer });
+  it('finds the creator: the deployer, from the creation transaction\'s receipt (WETH too, which mints by Deposit)', async () => {
+    for (const key of ['clean', 'weth'] as const) {
+      const { creator } = result(key).data.contract;
+      expect(creator).toMatchObject({ address: scenario.deployer, factory: null, method: 'creation-receipt', unknownReason: null });
+      // Recomputed: that transaction's receipt created this very contract, in that block, sent by the deployer.
+      const receipt = await rpc.getTransactionReceipt({ hash: creator.transaction as Hex });
+      expect({ contract: receipt.contractAddress && getAddress(receipt.contractAddress), from: getAddress(receipt.from), block: receipt.blockNumber.toString() }).toEqual({
+        contract: scenario.tokens[key].address,
+        from: scenario.deployer,
+        block: creator.block,
+      });
+      expect(result(key).data.holders!.creatorAddress).toBe(scenario.deployer);
+    }
     expect(result('clean').data.holders!.creatorPercent).toBeCloseTo(35.5, 6);
-    expect(result('weth').data.holders).toMatchObject({ creatorAddress: null, creatorPercent: null });
+    const [wethHeld, wethSupply] = await Promise.all([
+      rpc.readContract({ address: scenario.weth, abi: erc20Abi, functionName: 'balanceOf', args: [scenario.deployer], blockNumber: BigInt(result('weth').blockNumber) }),
+      rpc.readContract({ address: scenario.weth, abi: erc20Abi, functionName: 'totalSupply', blockNumber: BigInt(result('weth').blockNumber) }),
+    ]);
+    expect(result('weth').data.holders!.creatorPercent).toBeCloseTo((Number(wethHeld) / Number(wethSupply)) * 100, 6);
     expect(result('weth').data.holders!.holderCount).toBeGreaterThan(10);
   });
 

@@ -19,7 +19,7 @@ function lockerLabels(network: Network): AddressLabel[] {
     address: l.address,
     name: l.name,
     kind: 'locker',
-    source: network === 'devnet' ? LABEL_SOURCES.testkit : LABEL_SOURCES.uncx,
+    source: l.source,
   }));
 }
 

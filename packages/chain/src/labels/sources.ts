@@ -16,5 +16,11 @@ export const LABEL_SOURCES = {
   /** The SDN list's ETH digital-currency addresses, extracted from OFAC's sdn_advanced.xml. */
   ofacSdnEth: 'github.com/0xB10C/ofac-sanctioned-digital-currency-addresses/blob/695b693b09caca890efd69a585b9a391e37bd965/sanctioned_addresses_ETH.txt (from OFAC sdn_advanced.xml)',
   uncx: 'github.com/uncx-network/liquidity-locker-univ2-contracts (README: deployments), as LP_LOCKERS',
+  /** UNCX publishes its V3 lockers' code (github.com/uncx-network/liquidity-locker-univ3-contracts) without a deployment list; the addresses are the per-chain table of integrators' UNCX V3 clients, agreeing across independent ones. */
+  uncxV3: 'UNCX_LiquidityLocker_UniV3 per chain as integrators list it (checksummed, agreeing across independent lists; code: github.com/uncx-network/liquidity-locker-univ3-contracts), as LP_LOCKERS',
+  /** Team Finance's web app names its lock contract per chain id (isPostMintLockNFTSupported / splitTokenSupportedLockContract). */
+  teamFinance: "Team Finance web app's lock contract per chain id (ETH 0x1, BSC 0x38, Polygon 0x89, Arbitrum 0xa4b1, Base 0x2105), as LP_LOCKERS",
+  /** PinkSale's PinkLock02, verified on the explorers (contract name PinkLock02), and PinkLock v1 on BSC. */
+  pinkLock: 'PinkSale PinkLock02 (BSC, Ethereum; verified contract PinkLock02) and PinkLock v1 (BSC) as lock-tool clients list them, as LP_LOCKERS',
   testkit: 'packages/testkit/src/whales (OCA devnet scenario; addresses are fixed by key or CREATE2)',
 } as const;

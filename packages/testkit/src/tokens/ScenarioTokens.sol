@@ -298,3 +298,31 @@ contract V3HoneypotToken is OwnerSellOnlyToken {
         return "V3HONEY";
     }
 }
+
+/// Creator ground truth: an ERC20 a factory creates for whoever calls `launch` (the deployer is the
+/// caller's transaction, the factory the contract that ran CREATE); the supply goes to the caller.
+contract TokenLauncher {
+    event Launched(address indexed token, address indexed by);
+
+    function launch(string memory name_, string memory symbol_, uint256 supply) external returns (address token) {
+        CleanToken created = new CleanToken(name_, symbol_, 18, supply);
+        created.transfer(msg.sender, supply);
+        token = address(created);
+        emit Launched(token, msg.sender);
+    }
+}
+
+/// Creator ground truth: deployed by one account with no supply; a minter it names mints later, to
+/// a third account — the first mint's sender is not the deployer.
+contract MinterToken is ERC20 {
+    address public immutable minter;
+
+    constructor(address minter_) ERC20("Minter Token", "MINTR") {
+        minter = minter_;
+    }
+
+    function mint(address to, uint256 amount) external {
+        require(msg.sender == minter, "not minter");
+        _mint(to, amount);
+    }
+}

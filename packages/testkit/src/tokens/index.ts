@@ -10,3 +10,4 @@ export {
   type LpLockScenario,
   type V3LockScenario,
 } from './ground-truth';
+export { deployCreatorScenario, type CreatorScenario } from './creator-scenario';
