@@ -1,11 +1,14 @@
 import { isExecutionError, isStateOverrideUnsupported, type ChainClient } from '@oca/chain';
-import type { HoldingRisk } from '@oca/contracts';
+import type { HoldingRisk, SecurityCreator } from '@oca/contracts';
 import type { Address } from 'viem';
 import type { PoolRef } from '../dex';
 import { analyseCode } from '../security/code-analysis';
 import { readContract, resolveProxy } from '../security/contract-read';
 import { simulate } from '../security/probe/security-probe';
 import { tradingFromSimulation } from '../security/trading';
+
+/** The quick check does not look the deployer up (the security agent does). */
+const NOT_LOOKED_UP: SecurityCreator = { address: null, transaction: null, factory: null, block: null, method: null, unknownReason: 'not looked up by the portfolio quick check' };
 
 /** Holdings (largest by value first, then unpriced ones) whose token gets the quick checks: each costs a contract read and a trade simulation. */
 export const RISK_CHECK_TOP = 8;
@@ -35,7 +38,14 @@ export async function quickRisk(client: ChainClient, token: Address, pools: read
         }),
   ]);
   const resolved = await resolveProxy(client, facts, blockNumber);
-  const { contract, capabilities } = analyseCode({ code: facts.code, codeHash: facts.codeHash, proxy: resolved.proxy, implementationCode: resolved.implementationCode, owner: facts.owner });
+  const { contract, capabilities } = analyseCode({
+    code: facts.code,
+    codeHash: facts.codeHash,
+    proxy: resolved.proxy,
+    implementationCode: resolved.implementationCode,
+    owner: facts.owner,
+    creator: NOT_LOOKED_UP,
+  });
   const trading = simulation && !(simulation instanceof Error) ? tradingFromSimulation(simulation) : null;
   const note =
     simulation instanceof Error
