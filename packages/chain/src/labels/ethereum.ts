@@ -1,4 +1,5 @@
 import type { AddressLabel } from './types';
+import { OFAC_SDN_ETHEREUM } from './ofac-sdn-ethereum';
 import { LABEL_SOURCES as S } from './sources';
 
 /** Tornado Cash sat on the SDN list from August 2022 until Treasury delisted it in March 2025. */
@@ -54,8 +55,7 @@ export const ETHEREUM_LABELS: readonly AddressLabel[] = [
   tornado('0x610B717796ad172B316836AC95a2ffad065CeaB4', 'Tornado Cash 1 WBTC'),
   tornado('0xbB93e510BbCD0B7beb5A853875f9eC60275CF498', 'Tornado Cash 10 WBTC'),
   tornado('0x722122dF12D4e14e13Ac3b6895a86e84145b6967', 'Tornado Cash: Proxy'),
-  // OFAC SDN: only entries whose designation is attributed; see README ("Labels") for why the
-  // whole extracted list is not imported as is.
+  // OFAC SDN: the entries whose designation is known by name, then the rest of the extracted list.
   {
     address: '0x098B716B8Aaf21512996dC57EB0615e2383E2f96',
     name: 'Lazarus Group (Ronin Bridge exploiter)',
@@ -63,4 +63,13 @@ export const ETHEREUM_LABELS: readonly AddressLabel[] = [
     source: S.ofacSdnEth,
     note: 'SDN entry "LAZARUS GROUP" (DPRK3), digital currency address added 2022-04-14.',
   },
+  ...OFAC_SDN_ETHEREUM.map(
+    (address): AddressLabel => ({
+      address,
+      name: 'OFAC SDN address',
+      kind: 'sanctioned',
+      source: S.ofacSdnEthList,
+      note: 'On the SDN list (a digital-currency address of a designated person or entity; the extraction does not name which).',
+    }),
+  ),
 ];

@@ -15,6 +15,8 @@ export const LABEL_SOURCES = {
   arbitrum: 'https://docs.arbitrum.io/build-decentralized-apps/reference/useful-addresses (Ethereum L1, Arbitrum One)',
   /** The SDN list's ETH digital-currency addresses, extracted from OFAC's sdn_advanced.xml. */
   ofacSdnEth: 'github.com/0xB10C/ofac-sanctioned-digital-currency-addresses/blob/695b693b09caca890efd69a585b9a391e37bd965/sanctioned_addresses_ETH.txt (from OFAC sdn_advanced.xml)',
+  /** The same extraction at a later commit: the whole ETH list (ofac-sdn-ethereum.ts). */
+  ofacSdnEthList: 'github.com/0xB10C/ofac-sanctioned-digital-currency-addresses/blob/0650c71e7a7561dd0f97bdda49110eb56b59a7fa/sanctioned_addresses_ETH.txt (from OFAC sdn_advanced.xml)',
   uncx: 'github.com/uncx-network/liquidity-locker-univ2-contracts (README: deployments), as LP_LOCKERS',
   /** UNCX publishes its V3 lockers' code (github.com/uncx-network/liquidity-locker-univ3-contracts) without a deployment list; the addresses are the per-chain table of integrators' UNCX V3 clients, agreeing across independent ones. */
   uncxV3: 'UNCX_LiquidityLocker_UniV3 per chain as integrators list it (checksummed, agreeing across independent lists; code: github.com/uncx-network/liquidity-locker-univ3-contracts), as LP_LOCKERS',
