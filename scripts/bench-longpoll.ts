@@ -16,7 +16,7 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { startLocalStack } from '@oca/testkit';
-import { benchModeFromArgs, benchNodeArgs } from './lib/bench-kit';
+import { benchModeFromArgs, benchNodeArgs, benchUser } from './lib/bench-kit';
 
 const POLLS = Number(process.env.BENCH_POLLS ?? 10_000);
 const JOBS = Number(process.env.BENCH_JOBS ?? 1_000);
@@ -50,13 +50,7 @@ async function main(): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const db = new pg.Pool({ connectionString: local.db.url, max: 2 });
   try {
-    const email = `bench-longpoll-${Date.now()}@example.com`;
-    const password = 'correct horse battery staple';
-    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${local.gatewayUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    await post('/v1/auth/register', { email, password });
-    const { accessToken } = (await (await post('/v1/auth/login', { email, password })).json()) as { accessToken: string };
-    const { key } = (await (await post('/v1/api-keys', { name: 'bench' }, { authorization: `Bearer ${accessToken}` })).json()) as { key: string };
+    const { key, post } = await benchUser(local.gatewayUrl, 'bench-longpoll');
 
     // Distinct targets (plain accounts), so neither the result cache nor coalescing merges the jobs.
     const ids: string[] = [];

@@ -15,7 +15,7 @@
  */
 import pg from 'pg';
 import { startLocalStack } from '@oca/testkit';
-import { benchModeFromArgs, benchNodeArgs } from './lib/bench-kit';
+import { benchModeFromArgs, benchNodeArgs, benchUser } from './lib/bench-kit';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 200);
 const RATE = Number(process.env.BENCH_RATE ?? 10);
@@ -37,13 +37,7 @@ async function main(): Promise<void> {
   );
   const db = new pg.Pool({ connectionString: local.db.url, max: 2 });
   try {
-    const email = `bench-overhead-${Date.now()}@example.com`;
-    const password = 'correct horse battery staple';
-    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${local.gatewayUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    await post('/v1/auth/register', { email, password });
-    const { accessToken } = (await (await post('/v1/auth/login', { email, password })).json()) as { accessToken: string };
-    const { key } = (await (await post('/v1/api-keys', { name: 'bench' }, { authorization: `Bearer ${accessToken}` })).json()) as { key: string };
+    const { key, post } = await benchUser(local.gatewayUrl, 'bench-overhead');
 
     const ids: string[] = [];
     const started = Date.now();

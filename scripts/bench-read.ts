@@ -14,7 +14,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { startLocalStack } from '@oca/testkit';
-import { benchModeFromArgs, benchNodeArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row } from './lib/bench-kit';
+import { benchModeFromArgs, benchNodeArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row, benchUser } from './lib/bench-kit';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
@@ -37,13 +37,7 @@ async function main(): Promise<void> {
   );
   const rows: Row[] = [];
   try {
-    const email = `bench-read-${Date.now()}@example.com`;
-    const password = 'correct horse battery staple';
-    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${local.gatewayUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    await post('/v1/auth/register', { email, password });
-    const { accessToken } = (await (await post('/v1/auth/login', { email, password })).json()) as { accessToken: string };
-    const { key } = (await (await post('/v1/api-keys', { name: 'bench' }, { authorization: `Bearer ${accessToken}` })).json()) as { key: string };
+    const { accessToken, key, post } = await benchUser(local.gatewayUrl, 'bench-read');
     const submitted = await post('/v1/jobs', { agent: 'address', params: { network: 'devnet', address: local.scenario.erc20 } }, { 'x-api-key': key });
     const { id } = (await submitted.json()) as { id: string };
     const job = (await (await fetch(`${local.gatewayUrl}/v1/jobs/${id}?wait=30`, { headers: { 'x-api-key': key } })).json()) as { id: string; status: string };

@@ -17,7 +17,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { startLocalStack, type ServiceName } from '@oca/testkit';
-import { benchModeFromArgs, benchNodeArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row } from './lib/bench-kit';
+import { benchModeFromArgs, benchNodeArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row, benchUser } from './lib/bench-kit';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,1000').split(',').map(Number);
@@ -44,13 +44,7 @@ async function main(): Promise<void> {
   );
   const rows: Row[] = [];
   try {
-    const email = `bench-${Date.now()}@example.com`;
-    const password = 'correct horse battery staple';
-    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${local.gatewayUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    await post('/v1/auth/register', { email, password });
-    const { accessToken } = (await (await post('/v1/auth/login', { email, password })).json()) as { accessToken: string };
-    const { key } = (await (await post('/v1/api-keys', { name: 'bench' }, { authorization: `Bearer ${accessToken}` })).json()) as { key: string };
+    const { key } = await benchUser(local.gatewayUrl, 'bench');
 
     const pidOf = (name: 'gateway' | 'auth' | 'agent-executor') => local.stack.services.get(name)?.process.pid;
     const cpu = cpuSampler({ gateway: pidOf('gateway'), executor: pidOf('agent-executor'), auth: pidOf('auth') });

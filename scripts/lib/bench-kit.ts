@@ -177,3 +177,22 @@ export function printRows(title: string, rows: Row[]): void {
   }
   out.write('\n');
 }
+
+export interface BenchUser {
+  accessToken: string;
+  key: string;
+  /** POST a JSON body to the gateway (extra headers, e.g. the API key) */
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+}
+
+/** Registers a user on the gateway, logs in and creates an API key: the credentials a benchmark sends. */
+export async function benchUser(gatewayUrl: string, label: string): Promise<BenchUser> {
+  const email = `${label}-${Date.now()}@example.com`;
+  const password = 'correct horse battery staple';
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${gatewayUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  await post('/v1/auth/register', { email, password });
+  const { accessToken } = (await (await post('/v1/auth/login', { email, password })).json()) as { accessToken: string };
+  const { key } = (await (await post('/v1/api-keys', { name: label }, { authorization: `Bearer ${accessToken}` })).json()) as { key: string };
+  return { accessToken, key, post };
+}

@@ -3,3 +3,4 @@ export * from './migrate';
 export * from './ssl';
 export * from './keyset-page';
 export type { Pool, PoolClient } from 'pg';
+export * from './turn-batch';

@@ -1,5 +1,5 @@
 import type { UsageCounts, UsageReport } from '@oca/contracts';
-import type { Pool } from '@oca/db';
+import { TurnBatch, type Pool } from '@oca/db';
 import type { UsageChange } from './usage-change';
 
 /** Heaviest users listed in an all-users report */
@@ -29,8 +29,6 @@ function countsOf(row: CountsRow): UsageCounts {
 interface PendingChange {
   eventId: string;
   change: UsageChange;
-  resolve: (outcome: 'counted' | 'duplicate') => void;
-  reject: (err: unknown) => void;
 }
 
 /**
@@ -43,43 +41,24 @@ interface PendingChange {
  * submission (docs/benchmarks.md, submissions with analytics).
  */
 export class UsageStore {
-  private pending: PendingChange[] = [];
-  private flushScheduled = false;
+  private readonly changes: TurnBatch<PendingChange, 'counted' | 'duplicate'>;
 
   constructor(
     private readonly pool: Pool,
-    private readonly maxBatch = 500,
-  ) {}
+    maxBatch = 500,
+  ) {
+    this.changes = new TurnBatch(async (batch) => {
+      const counted = await this.write(batch);
+      return batch.map((item) => (counted.has(item) ? 'counted' : 'duplicate'));
+    }, maxBatch);
+  }
 
   /**
    * Adds `change` to its row unless event `eventId` was applied before; the id and the rollup
    * change commit together, so a redelivery (or a crash between the two) never counts twice.
    */
   apply(eventId: string, change: UsageChange): Promise<'counted' | 'duplicate'> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ eventId, change, resolve, reject });
-      if (this.pending.length >= this.maxBatch) void this.flush();
-      else if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => void this.flush());
-      }
-    });
-  }
-
-  private async flush(): Promise<void> {
-    this.flushScheduled = false;
-    const batch = this.pending.splice(0, this.maxBatch);
-    if (this.pending.length > 0 && !this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => void this.flush());
-    }
-    if (batch.length === 0) return;
-    try {
-      const counted = await this.write(batch);
-      for (const item of batch) item.resolve(counted.has(item) ? 'counted' : 'duplicate');
-    } catch (err) {
-      for (const item of batch) item.reject(err);
-    }
+    return this.changes.add({ eventId, change });
   }
 
   /** One transaction for the batch; returns the items that counted (first of their event id, not seen before). */

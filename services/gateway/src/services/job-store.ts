@@ -1,6 +1,6 @@
 import { Role, TERMINAL_STATUSES, type JobCache, type JobError, type JobStatus } from '@oca/contracts';
 import { LRUCache } from 'lru-cache';
-import { decodeCursor, keysetAfter, keysetOrder, keysetPage, keysetSelect, type Pool } from '@oca/db';
+import { decodeCursor, keysetAfter, keysetOrder, keysetPage, keysetSelect, TurnBatch, type Pool } from '@oca/db';
 import type { FinishedJob, Job } from './job';
 
 /** A row of jobs.jobs as pg returns it; it never leaves this file (callers get a Job). */
@@ -119,13 +119,6 @@ function insertTuple(at: number, job: NewJob, enqueuedAt: 'now()' | 'NULL'): str
 
 const INSERT_INTO = `INSERT INTO jobs.jobs (${INSERT_COLUMNS.join(', ')}, enqueued_at, started_at, finished_at)`;
 
-interface PendingInsert {
-  job: NewJob;
-  resolve(job: Job): void;
-  reject(err: unknown): void;
-}
-
-/** SQL over jobs.jobs. Every read that serves a client is scoped by user_id. */
 /**
  * Finished jobs read again (polling clients, dashboards, cache hits shared by many users) are kept
  * in memory, bounded by the size of their results: a finished job never changes (every UPDATE
@@ -134,9 +127,9 @@ interface PendingInsert {
  */
 const FINISHED_JOBS_CACHE_BYTES = 32 * 1024 * 1024;
 
+/** SQL over jobs.jobs. Every read that serves a client is scoped by user_id. */
 export class JobStore {
-  private pending: PendingInsert[] = [];
-  private flushScheduled = false;
+  private readonly inserts: TurnBatch<NewJob, Job>;
   private readonly reading = new Map<string, Promise<Job | undefined>>();
   private readonly finished = new LRUCache<string, Job>({
     maxSize: FINISHED_JOBS_CACHE_BYTES,
@@ -150,15 +143,17 @@ export class JobStore {
    */
   constructor(
     private readonly pool: Pool,
-    private readonly maxBatch = 200,
-  ) {}
+    maxBatch = 200,
+  ) {
+    this.inserts = new TurnBatch((jobs) => this.insertAll(jobs), maxBatch);
+  }
 
   /**
    * Inserts the job, or returns the existing row when (user, idempotency key) is taken.
    * `created` tells which happened.
    */
   async insert(job: NewJob): Promise<{ created: boolean; job: Job }> {
-    if (job.idempotencyKey === null) return { created: true, job: await this.insertBatched(job) };
+    if (job.idempotencyKey === null) return { created: true, job: await this.inserts.add(job) };
     const inserted = await this.pool.query<JobRow>(
       // With an Idempotency-Key a replay can observe the in-flight state, so enqueued_at stays NULL
       // until the broker confirmed (markEnqueued); keyless jobs go through insertBatched. A hit
@@ -177,42 +172,17 @@ export class JobStore {
     return { created: false, job: toJob(existing.rows[0]) };
   }
 
-  /** Queues a plain insert for the next batch; resolves with its row once the batch committed. */
-  private insertBatched(job: NewJob): Promise<Job> {
-    return new Promise<Job>((resolve, reject) => {
-      this.pending.push({ job, resolve, reject });
-      if (this.pending.length >= this.maxBatch) {
-        void this.flush();
-      } else if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => void this.flush());
-      }
-    });
-  }
-
-  /** One INSERT for every queued job; each caller gets its own row, or the shared error. */
-  private async flush(): Promise<void> {
-    this.flushScheduled = false;
-    const batch = this.pending.splice(0, this.maxBatch);
-    if (this.pending.length > 0 && !this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => void this.flush());
-    }
-    if (batch.length === 0) return;
+  /** One INSERT for the plain inserts of a turn; each caller gets its own row, or the shared error. */
+  private async insertAll(jobs: NewJob[]): Promise<(Job | Error)[]> {
     const values: unknown[] = [];
     // No Idempotency-Key: nobody can observe the in-flight state, so enqueued_at is set at once.
-    const tuples = batch.map(({ job }) => insertTuple(values.push(...insertValues(job)) - INSERT_COLUMNS.length, job, 'now()'));
-    try {
-      const { rows } = await this.pool.query<JobRow>(`${INSERT_INTO} VALUES ${tuples.join(', ')} RETURNING ${JOB_COLUMNS}`, values);
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      for (const { job, resolve, reject } of batch) {
-        const row = byId.get(job.id);
-        if (row) resolve(toJob(row));
-        else reject(new Error(`job ${job.id} missing from its batch insert`));
-      }
-    } catch (err) {
-      for (const { reject } of batch) reject(err);
-    }
+    const tuples = jobs.map((job) => insertTuple(values.push(...insertValues(job)) - INSERT_COLUMNS.length, job, 'now()'));
+    const { rows } = await this.pool.query<JobRow>(`${INSERT_INTO} VALUES ${tuples.join(', ')} RETURNING ${JOB_COLUMNS}`, values);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return jobs.map((job) => {
+      const row = byId.get(job.id);
+      return row ? toJob(row) : new Error(`job ${job.id} missing from its batch insert`);
+    });
   }
 
   async markEnqueued(id: string): Promise<void> {
