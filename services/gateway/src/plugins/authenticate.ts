@@ -23,7 +23,7 @@ export interface Authenticators {
 
 /**
  * Resolves the caller from `Authorization: Bearer <access token | API key>` or `X-API-Key`.
- * Used as a preHandler on every route that needs a user.
+ * Used as an onRequest hook (through ipCeilingFirst) on every route that needs a user.
  */
 export function authenticate(auth: Authenticators) {
   return async (request: FastifyRequest): Promise<void> => {

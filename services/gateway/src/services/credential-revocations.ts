@@ -31,11 +31,15 @@ type WithReadScript = Redis & { ocaReadWithVersion(key: string, before: string, 
 
 export class CredentialRevocations {
   private readonly scripts: WithReadScript;
+  /** The token-version key around a user id (REDIS_KEYS.userTokenVersion), for the read script */
+  private readonly versionKeyParts: [string, string];
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {
+    const [before, after] = REDIS_KEYS.userTokenVersion(prefix, '\0').split('\0');
+    this.versionKeyParts = [before ?? '', after ?? ''];
     // EVALSHA once loaded (ioredis falls back to EVAL after a NOSCRIPT, e.g. a restarted Redis).
     redis.defineCommand('ocaReadWithVersion', { numberOfKeys: 1, lua: READ_WITH_VERSION });
     this.scripts = redis as WithReadScript;
@@ -53,8 +57,7 @@ export class CredentialRevocations {
   async readWithVersion(cacheKey: string): Promise<{ cached: string | null; currentVersion: number | null }> {
     let answer: [string, string | null] | null;
     try {
-      const [before, after] = REDIS_KEYS.userTokenVersion(this.prefix, '\0').split('\0');
-      answer = await this.scripts.ocaReadWithVersion(cacheKey, before ?? '', after ?? '');
+      answer = await this.scripts.ocaReadWithVersion(cacheKey, ...this.versionKeyParts);
     } catch {
       throw new DomainError('unavailable', 'Cannot check credentials right now; retry shortly');
     }
