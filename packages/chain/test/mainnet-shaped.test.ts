@@ -10,7 +10,7 @@ import {
   type ProviderProfileName,
   type RpcProxy,
 } from '@oca/testkit';
-import { concatHex, createTestClient, createWalletClient, encodeAbiParameters, http, parseAbi, parseAbiItem, toEventSelector, type Address, type Hash } from 'viem';
+import { concatHex, createTestClient, createWalletClient, encodeAbiParameters, http, parseAbi, publicActions, parseAbiItem, toEventSelector, type Address, type Hash } from 'viem';
 import { mainnet } from 'viem/chains';
 import { ChainClients, findCreationBlock, getLogsPaged } from '../src';
 
@@ -52,15 +52,21 @@ beforeAll(async () => {
   // scans below start 24,000 blocks before the chain's first block (anvil answers those blocks
   // with no logs, as a real node does for blocks without them): wider than every span cap.
   // Mining real empty blocks instead costs anvil seconds per thousand.
-  await ping();
+  // Every transaction's receipt is awaited: under load anvil can answer eth_sendTransaction a
+  // moment before the block holding it exists, and `latest` must cover the last ping.
+  const mined = (hash: Hash) => receiptOf(test.extend(publicActions), hash);
+  const first = await mined(await ping());
   const d = await connectDeployer(anvil.rpcUrl);
   const address = await d.deploy(ARTIFACTS.weth9, []);
   deployed = { address, block: await d.blockNumber() };
-  await ping();
+  expect(deployed.block).toBeGreaterThan(first.blockNumber);
+  await mined(await ping());
   burstHashes = [await burst(), await burst()];
+  await Promise.all(burstHashes.map(mined));
   await test.mine({ blocks: 5 });
-  await ping();
+  const last = await mined(await ping());
   latest = await d.blockNumber();
+  expect(latest).toBeGreaterThanOrEqual(last.blockNumber);
   proxy = await startRpcProxy({ upstream: anvil.rpcUrl });
 });
 
