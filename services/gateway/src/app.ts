@@ -88,6 +88,7 @@ function serverSettings(env: GatewayEnv): Omit<ServerOptions, 'logger' | 'metric
       maxHeapUsedBytes: env.OVERLOAD_MAX_HEAP_USED_BYTES,
       sampleIntervalMs: env.OVERLOAD_SAMPLE_INTERVAL_MS,
       retryAfterSeconds: env.OVERLOAD_RETRY_AFTER_SECONDS,
+      maxInFlight: env.OVERLOAD_MAX_IN_FLIGHT,
     },
   };
 }
@@ -246,7 +247,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
     });
     if (env.JOB_SWEEP_INTERVAL_SECONDS > 0) sweeper.start();
 
-    await http.listen({ port: env.GATEWAY_PORT, host: env.GATEWAY_HOST });
+    await http.listen({ port: env.GATEWAY_PORT, host: env.GATEWAY_HOST, backlog: env.GATEWAY_LISTEN_BACKLOG });
     ops = await startOpsServer({ port: env.GATEWAY_METRICS_PORT, registry, checks });
     logger.info({ port: listeningPort(http, env.GATEWAY_PORT), opsPort: ops.port }, 'gateway listening');
   }

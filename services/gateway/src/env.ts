@@ -9,6 +9,8 @@ const Env = z.object({
   /** HTTP port of the public API */
   GATEWAY_PORT: envInt(3000, 0, 65535),
   GATEWAY_HOST: z.string().default('0.0.0.0'),
+  /** Listen backlog: connections the kernel queues before the gateway accepts them (capped by net.core.somaxconn); a reconnect storm of thousands of clients overflows node's default 511 */
+  GATEWAY_LISTEN_BACKLOG: envInt(4096, 1),
   /**
    * Certificate chain (PEM, leaf first) for HTTPS on GATEWAY_PORT; usually mounted as
    * GATEWAY_TLS_CERT_FILE. Unset: plain HTTP (TLS ends at the ingress).
@@ -144,6 +146,8 @@ const Env = z.object({
   OVERLOAD_SAMPLE_INTERVAL_MS: envInt(1000, 10),
   /** Retry-After sent with a shed request, in seconds */
   OVERLOAD_RETRY_AFTER_SECONDS: envInt(5, 1),
+  /** Requests worked on at once (held long-polls excluded) above which new ones are shed; 0 = off */
+  OVERLOAD_MAX_IN_FLIGHT: envInt(1000, 0),
 })
   .superRefine((env, ctx) => {
     refineServiceEnv(env, ctx);

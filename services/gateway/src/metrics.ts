@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
 
 export function createGatewayMetrics(registry: Registry) {
+  let readInFlight = (): number => 0;
   return {
     httpDuration: new Histogram({
       name: 'oca_gateway_http_request_duration_seconds',
@@ -42,6 +43,24 @@ export function createGatewayMetrics(registry: Registry) {
       labelNames: ['agent'],
       registers: [registry],
     }),
+    requestsShed: new Counter({
+      name: 'oca_gateway_requests_shed_total',
+      help: 'Requests answered 503 by load shedding, by reason (in_flight: over OVERLOAD_MAX_IN_FLIGHT; pressure: event loop or heap over its threshold)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    requestsInFlight: new Gauge({
+      name: 'oca_gateway_requests_in_flight',
+      help: 'Requests being worked on by this instance (held long-polls excluded), when OVERLOAD_MAX_IN_FLIGHT is set',
+      registers: [registry],
+      collect() {
+        this.set(readInFlight());
+      },
+    }),
+    /** Where requestsInFlight reads its value at scrape time (load shedding's counter). */
+    reportInFlight(read: () => number): void {
+      readInFlight = read;
+    },
     longPollsOpen: new Gauge({
       name: 'oca_gateway_long_polls_open',
       help: 'Long-poll requests currently waiting on this instance',

@@ -91,7 +91,7 @@ export async function buildServer(options: ServerOptions) {
   app.setSerializerCompiler(serializerCompiler);
 
   // Order matters: shedding answers before anything else runs; then headers, limits, docs, routes.
-  await registerLoadShedding(app, options.overload ?? DEFAULT_OVERLOAD);
+  await registerLoadShedding(app, options.overload ?? DEFAULT_OVERLOAD, options.metrics);
   await registerSecurityHeaders(app, options.corsOrigins ?? []);
   const limits = await registerRateLimits(app, options.rateLimits ?? DEFAULT_RATE_LIMITS, {
     redis: options.redis,

@@ -4,6 +4,10 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Registry } from 'prom-client';
+import { DomainError } from '../src/errors';
+import { createGatewayMetrics } from '../src/metrics';
+import { DEFAULT_OVERLOAD } from '../src/plugins/load-shedding';
 import { stubServer } from './support/stub-server';
 
 /** What a leaked internal looks like: a stack frame, a source path, SQL, a driver error. */
@@ -157,6 +161,99 @@ describe('load shedding', () => {
       status = (await app.inject({ method: 'GET', url: '/v1/jobs', headers: { authorization: 'Bearer user' } })).statusCode;
     }
     expect(status).toBe(200);
+  });
+});
+
+describe('in-flight admission (OVERLOAD_MAX_IN_FLIGHT)', () => {
+  const overload = { ...DEFAULT_OVERLOAD, maxEventLoopDelayMs: 0, maxInFlight: 2, retryAfterSeconds: 3 };
+  const gate = () => {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    return { opened, open };
+  };
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(check()).toBe(true);
+  };
+  const figures = async (registry: Registry) => {
+    const text = await registry.metrics();
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0); // a labelled counter has no line before its first count
+    return { shed: value(/^oca_gateway_requests_shed_total\{reason="in_flight"\} (\d+)/m), inFlight: value(/^oca_gateway_requests_in_flight (\d+)/m) };
+  };
+  const list = { method: 'GET' as const, url: '/v1/jobs', headers: { authorization: 'Bearer user' } };
+
+  it('sheds a request that arrives while the bound is being worked on, at once, and admits again after', async () => {
+    const slow = gate();
+    const registry = new Registry();
+    const { app, deps } = await stubServer({}, { overload, metrics: createGatewayMetrics(registry) });
+    deps.jobs.list.mockImplementation(async () => {
+      await slow.opened;
+      return { jobs: [], nextCursor: null };
+    });
+    const held = [app.inject(list), app.inject(list)];
+    await until(() => deps.jobs.list.mock.calls.length === 2);
+    expect(await figures(registry)).toEqual({ shed: 0, inFlight: 2 });
+
+    const shed = await app.inject(list);
+    expect(shed.statusCode).toBe(503);
+    expect(shed.headers['retry-after']).toBe('3');
+    expect(shed.json()).toEqual({ error: { code: 'unavailable', message: expect.stringContaining('overloaded') } });
+    expect(deps.jobs.list).toHaveBeenCalledTimes(2);
+    expect(await figures(registry)).toEqual({ shed: 1, inFlight: 2 });
+
+    slow.open();
+    expect((await Promise.all(held)).map((r) => r.statusCode)).toEqual([200, 200]);
+    expect((await app.inject(list)).statusCode).toBe(200);
+    expect(await figures(registry)).toEqual({ shed: 1, inFlight: 0 });
+    await app.close();
+  });
+
+  it('does not count held long-polls: more of them than the bound leave room for other requests', async () => {
+    const finish = gate();
+    const { app, deps } = await stubServer({}, { overload });
+    deps.jobs.get.mockImplementation(async () => {
+      await finish.opened;
+      throw new DomainError('not_found', 'Job not found');
+    });
+    const id = '33333333-3333-4333-8333-333333333333';
+    // One after the other: a long-poll counts until it starts to wait (a burst of them arriving at
+    // the same instant is bounded like any burst).
+    const polls: Promise<{ statusCode: number }>[] = [];
+    for (let n = 1; n <= 5; n++) {
+      polls.push(app.inject({ method: 'GET', url: `/v1/jobs/${id}?wait=30`, headers: { authorization: 'Bearer user' } }));
+      await until(() => deps.jobs.get.mock.calls.length === n);
+    }
+    expect((await app.inject(list)).statusCode).toBe(200);
+    // A plain read of a job is worked on, not held: it counts.
+    finish.open();
+    expect((await Promise.all(polls)).map((r) => r.statusCode)).toEqual([404, 404, 404, 404, 404]);
+    await app.close();
+  });
+
+  it('frees the place of a client that hung up before its answer', async () => {
+    const never = gate();
+    const registry = new Registry();
+    const { app, deps } = await stubServer({}, { overload: { ...overload, maxInFlight: 1 }, metrics: createGatewayMetrics(registry) });
+    deps.jobs.list.mockImplementationOnce(async () => {
+      await never.opened;
+      return { jobs: [], nextCursor: null };
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    const hungUp = http.get({ host: '127.0.0.1', port, path: '/v1/jobs', headers: { authorization: 'Bearer user' } });
+    hungUp.on('error', () => undefined);
+    await until(() => deps.jobs.list.mock.calls.length === 1);
+    expect((await app.inject(list)).statusCode).toBe(503);
+    hungUp.destroy();
+    let status = 0;
+    for (let i = 0; i < 100 && status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      status = (await app.inject(list)).statusCode;
+    }
+    expect(status).toBe(200);
+    expect((await figures(registry)).inFlight).toBe(0);
+    never.open();
+    await app.close();
   });
 });
 

@@ -28,6 +28,8 @@ export interface AnalyzeInput {
   principal: Principal;
   body: AnalyzeBody;
   correlationId: string;
+  /** Called when the call starts to wait for its jobs (it then holds, not works: load shedding stops counting it). */
+  onWait?: () => void;
   /** Aborted when the client hangs up: the wait ends (the jobs keep running). */
   signal: AbortSignal;
   /** `Cache-Control: no-cache`: every agent runs, whatever the result cache holds */
@@ -56,6 +58,7 @@ export async function analyze(deps: AnalyzeDeps, input: AnalyzeInput): Promise<A
   const release = waitSeconds > 0 ? await deps.analyzeWaits.acquire(principal.userId, (waitSeconds + 5) * 1000) : undefined;
   let finished: Job[] = jobs;
   try {
+    if (release) input.onWait?.();
     if (release) finished = await Promise.all(jobs.map((job) => deps.jobs.get(job.id, principal, waitSeconds, input.signal)));
   } finally {
     await release?.();

@@ -53,6 +53,7 @@ export const compatRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx
         body: request.body,
         correlationId: request.id,
         signal: abort.signal,
+        onWait: () => request.leaveInFlight(),
         bypassCache: wantsFreshRun(request.headers['cache-control']),
       });
       if (outcome.done) return reply.status(200).send(outcome.body);

@@ -82,6 +82,7 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
           1,
         );
       }
+      request.leaveInFlight(); // held, not worked on: does not count toward load shedding's in-flight bound
       try {
         return view(await ctx.jobs.get(request.params.id, principal, wait, abort.signal));
       } finally {

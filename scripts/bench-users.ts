@@ -1,0 +1,307 @@
+/**
+ * `pnpm bench:users`: 10,000 concurrent users, each on its own keep-alive connection, reading a
+ * finished job with a think time between reads — the roadmap's "10,000 concurrent users, > 2,000
+ * RPS, p99 < 300 ms" — and then the same users offering twice the gateway's measured capacity,
+ * where load shedding must answer the excess with 503 + Retry-After while the accepted reads keep
+ * their latency.
+ *
+ * Rows, each BENCH_SECONDS (30) of measurement after a ramp that spreads the users' first reads
+ * over one think time:
+ * 1. capacity: autocannon, 100 connections, no think time (closed loop): the gateway's ceiling C;
+ * 2. BENCH_USERS (10,000) users at BENCH_RATE (2,000) reads/s together;
+ * 3. the same users at 2 × C.
+ * A user reads, waits its think time (users ÷ rate, ±50 % uniform jitter), reads again; a 503
+ * does not make it retry sooner (well-behaved clients wait at least as long). Latency is per
+ * answer, split by status; the table also prints the gateway's open sockets and the CPU of each
+ * process. Starts its own isolated stack (auth, agent-executor, gateway); traffic goes to
+ * 127.0.0.1 only. `--mode production` runs the production build (`pnpm build` first).
+ */
+import { readdirSync, readlinkSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { startLocalStack } from '@oca/testkit';
+import { connect, type Socket } from 'node:net';
+import { benchModeFromArgs, benchNodeArgs, benchUser, cpuSampler, load } from './lib/bench-kit';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const USERS = Number(process.env.BENCH_USERS ?? 10_000);
+const RATE = Number(process.env.BENCH_RATE ?? 2_000);
+const OVERLOAD = Number(process.env.BENCH_OVERLOAD ?? 2);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
+
+interface UsersRow {
+  target: string;
+  offered: number;
+  answered: number;
+  ok: number;
+  okP50: number;
+  okP99: number;
+  okMax: number;
+  shed: number;
+  shedWithoutRetryAfter: number;
+  otherStatus: number;
+  errors: number;
+  sockets: number;
+  cpu: Record<string, number>;
+}
+
+const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** TCP sockets a process holds open (its /proc fd links to socket:[…]). */
+function socketsOf(pid: number | undefined): number {
+  if (!pid) return NaN;
+  return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
+    } catch {
+      return false;
+    }
+  }).length;
+}
+
+/**
+ * `users` users on one connection each, reading `path` every think time so that together they
+ * offer `rate` reads/s; measured for SECONDS after a ramp of one think time.
+ */
+interface Answer {
+  status: number;
+  retryAfterSeconds: number | undefined;
+}
+
+/**
+ * One user's keep-alive connection: a prebuilt GET written as is, the answer's status line,
+ * Content-Length and Retry-After read from the raw bytes (the gateway answers with
+ * Content-Length, never chunked). Cheaper per request than a general HTTP client, so the load
+ * generator leaves the gateway its share of the two cores (autocannon works the same way).
+ */
+class RawConnection {
+  private socket: Socket | undefined;
+  private pending: { resolve(answer: Answer): void; reject(err: Error): void } | undefined;
+  private buffer: Buffer = Buffer.alloc(0);
+
+  constructor(
+    private readonly port: number,
+    private readonly request: Buffer,
+  ) {}
+
+  get(): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.buffer = Buffer.alloc(0);
+      if (!this.socket || this.socket.destroyed) this.open();
+      this.socket!.write(this.request);
+    });
+  }
+
+  close(): void {
+    this.socket?.destroy();
+  }
+
+  private open(): void {
+    const socket = connect({ host: '127.0.0.1', port: this.port, noDelay: true });
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    const fail = (err: Error) => {
+      const pending = this.pending;
+      this.pending = undefined;
+      pending?.reject(err);
+    };
+    socket.on('error', fail);
+    socket.on('close', () => fail(new Error('connection closed')));
+    this.socket = socket;
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    const end = this.buffer.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const head = this.buffer.toString('latin1', 0, end);
+    const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+    if (this.buffer.length < end + 4 + length) return;
+    const pending = this.pending;
+    this.pending = undefined;
+    const retryAfter = /\r\nretry-after: *(\d+)/i.exec(head)?.[1];
+    pending?.resolve({ status: Number(head.slice(9, 12)), retryAfterSeconds: retryAfter === undefined ? undefined : Number(retryAfter) });
+  }
+}
+
+/** Measures a row's surroundings: started when measuring starts, stopped when it ends. */
+type Probe = () => { stop(): { sockets: number; cpu: Record<string, number> } };
+
+async function users(
+  target: string,
+  origin: string,
+  path: string,
+  headers: Record<string, string>,
+  rate: number,
+  probe: Probe,
+  /** after a 503, wait its Retry-After instead of the think time (a well-behaved client) */
+  honorRetryAfter = false,
+): Promise<UsersRow> {
+  const thinkMs = (1000 * USERS) / rate;
+  const { port, host } = new URL(origin);
+  const request = Buffer.from(`GET ${path} HTTP/1.1\r\nhost: ${host}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+  const clients = Array.from({ length: USERS }, () => new RawConnection(Number(port), request));
+  let measuring = false;
+  let measuredFrom = Infinity;
+  let ramped = 0;
+  const errorKinds = new Map<string, number>();
+  let stopped = false;
+  const ok: number[] = [];
+  let shed = 0;
+  let shedWithoutRetryAfter = 0;
+  let otherStatus = 0;
+  let errors = 0;
+  const loop = async (client: RawConnection) => {
+    await sleep(Math.random() * thinkMs);
+    let first = true;
+    while (!stopped) {
+      const t0 = performance.now();
+      let pause = thinkMs * (0.5 + Math.random());
+      // Only reads sent inside the window count (one sent during the ramp may have waited for its connection).
+      const counted = () => measuring && t0 >= measuredFrom;
+      try {
+        const { status, retryAfterSeconds } = await client.get();
+        const ms = performance.now() - t0;
+        if (counted()) {
+          if (status === 200) ok.push(ms);
+          else if (status === 503) {
+            shed++;
+            if (retryAfterSeconds === undefined) shedWithoutRetryAfter++;
+          } else otherStatus++;
+        }
+        if (status === 503 && honorRetryAfter && retryAfterSeconds !== undefined) pause = Math.max(pause, retryAfterSeconds * 1000);
+      } catch (err) {
+        if (counted()) {
+          errors++;
+          const kind = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+          errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
+        }
+      }
+      if (first) ramped++;
+      first = false;
+      await sleep(pause);
+    }
+  };
+  const running = clients.map(loop);
+  // Measure once every user has its connection open and one answer back (connection set-up is
+  // not what this row measures), or after a minute.
+  for (const deadline = Date.now() + thinkMs + 60_000; ramped < USERS && Date.now() < deadline; ) await sleep(100);
+  await sleep(1_000);
+  const probing = probe();
+  measuring = true;
+  const t0 = performance.now();
+  measuredFrom = t0;
+  await sleep(SECONDS * 1000);
+  measuring = false;
+  const seconds = (performance.now() - t0) / 1000;
+  const { sockets, cpu } = probing.stop();
+  stopped = true;
+  await Promise.all(running);
+  for (const client of clients) client.close();
+  if (errorKinds.size > 0) process.stderr.write(`${target}: errors ${JSON.stringify(Object.fromEntries(errorKinds))}\n`);
+  ok.sort((a, b) => a - b);
+  const answered = ok.length + shed + otherStatus;
+  return {
+    target,
+    offered: Math.round(rate),
+    answered: Math.round(answered / seconds),
+    ok: Math.round(ok.length / seconds),
+    okP50: Math.round(percentile(ok, 50)),
+    okP99: Math.round(percentile(ok, 99)),
+    okMax: Math.round(ok[ok.length - 1] ?? NaN),
+    shed,
+    shedWithoutRetryAfter,
+    otherStatus,
+    errors,
+    sockets,
+    cpu,
+  };
+}
+
+async function main(): Promise<void> {
+  const mode = benchModeFromArgs();
+  const local = await startLocalStack(
+    {
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_USER_PER_MINUTE: '100000000',
+      RATE_LIMIT_IP_PER_MINUTE: '100000000',
+      // the gateway's default unless given
+      ...(process.env.OVERLOAD_MAX_IN_FLIGHT ? { OVERLOAD_MAX_IN_FLIGHT: process.env.OVERLOAD_MAX_IN_FLIGHT } : {}),
+    },
+    'bench-users',
+    benchNodeArgs(mode),
+    { runFrom: mode === 'production' ? 'dist' : 'source', services: ['auth', 'agent-executor', 'gateway'] },
+  );
+  const rows: UsersRow[] = [];
+  let capacity = 0;
+  try {
+    const { key, post } = await benchUser(local.gatewayUrl, 'bench-users');
+    const submitted = await post('/v1/jobs', { agent: 'address', params: { network: 'devnet', address: local.scenario.erc20 } }, { 'x-api-key': key });
+    const { id } = (await submitted.json()) as { id: string };
+    const job = (await (await fetch(`${local.gatewayUrl}/v1/jobs/${id}?wait=30`, { headers: { 'x-api-key': key } })).json()) as { status: string };
+    if (job.status !== 'succeeded') throw new Error(`the job to read did not succeed: ${JSON.stringify(job)}`);
+    const path = `/v1/jobs/${id}`;
+    const headers = { 'x-api-key': key };
+    const gatewayPid = local.stack.services.get('gateway')?.process.pid;
+    const cpu = cpuSampler({ gateway: gatewayPid, auth: local.stack.services.get('auth')?.process.pid });
+    const probe: Probe = () => {
+      const started = cpu.start();
+      const t0 = performance.now();
+      let sockets = NaN;
+      const mid = setTimeout(() => (sockets = socketsOf(gatewayPid)), (SECONDS * 1000) / 2); // mid-row
+      return {
+        stop() {
+          clearTimeout(mid);
+          return { sockets, cpu: started.stop((performance.now() - t0) / 1000) };
+        },
+      };
+    };
+
+    const started = cpu.start();
+    const t0 = performance.now();
+    const closed = await load('capacity: GET /v1/jobs/:id, 100 connections, no think time', `${local.gatewayUrl}${path}`, 100, { duration: Math.min(SECONDS, 15), headers, workers: WORKERS });
+    capacity = closed.rps;
+    rows.push({
+      target: closed.target,
+      offered: NaN,
+      answered: closed.rps,
+      ok: closed.rps - Math.round(closed.non2xx / Math.min(SECONDS, 15)),
+      okP50: closed.p50,
+      okP99: closed.p99,
+      okMax: NaN,
+      shed: closed.non2xx,
+      shedWithoutRetryAfter: NaN,
+      otherStatus: NaN,
+      errors: closed.errors,
+      sockets: NaN,
+      cpu: started.stop((performance.now() - t0) / 1000),
+    });
+    // What the gateway itself reports after each row: requests shed by reason, requests still in flight.
+    const shedding = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${local.opsPorts.gateway}/metrics`)).text();
+      return text.split('\n').filter((line) => /^oca_gateway_requests_(shed_total|in_flight)/.test(line)).join(', ');
+    };
+    rows.push(await users(`${USERS} users at ${RATE} reads/s`, local.gatewayUrl, path, headers, RATE, probe));
+    process.stderr.write(`after the row: ${await shedding()}\n`);
+    rows.push(await users(`${USERS} users at ${OVERLOAD} × capacity, ignoring Retry-After`, local.gatewayUrl, path, headers, OVERLOAD * capacity, probe));
+    process.stderr.write(`after the row: ${await shedding()}\n`);
+    rows.push(await users(`${USERS} users at ${OVERLOAD} × capacity, honouring Retry-After`, local.gatewayUrl, path, headers, OVERLOAD * capacity, probe, true));
+    process.stderr.write(`after the row: ${await shedding()}\n`);
+  } finally {
+    await local.close();
+  }
+  const out = process.stdout;
+  out.write(`\nusers benchmark: ${mode} mode, ${SECONDS}s per row, capacity ${capacity} reads/s, ${new Date().toISOString()}\n\n`);
+  out.write('| row | offered reads/s | answered/s | 200/s | 200 p50 ms | 200 p99 ms | 200 max ms | 503 | 503 without Retry-After | other status | errors | gateway sockets | CPU % (one core = 100) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n');
+  for (const r of rows) {
+    const cpuText = Object.entries(r.cpu).map(([name, pct]) => `${name} ${pct}`).join(', ');
+    const cell = (n: number) => (Number.isNaN(n) ? '' : String(n));
+    out.write(`| ${r.target} | ${cell(r.offered)} | ${r.answered} | ${r.ok} | ${r.okP50} | ${r.okP99} | ${cell(r.okMax)} | ${r.shed} | ${cell(r.shedWithoutRetryAfter)} | ${cell(r.otherStatus)} | ${r.errors} | ${cell(r.sockets)} | ${cpuText} |\n`);
+  }
+  out.write('\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
