@@ -80,6 +80,7 @@ describe('MetadataFetcher', () => {
     await expect(off.fetch(`${base}/plain/1.json`)).resolves.toEqual({ error: 'http metadata is not fetched: HTTP metadata fetching is off' });
     await expect(off.fetch('ar://abc')).resolves.toEqual({ error: 'off-chain metadata (ar) is not fetched' });
     await expect(fetcher().fetch(`ipfs://${CID}/../../etc`)).resolves.toEqual({ error: 'not an ipfs://<cid>/<path> URI' });
+    await expect(fetcher().fetch('http://exa mple/1.json')).resolves.toEqual({ error: 'blocked by the SSRF guard: not a valid URL' });
     expect(hits).toEqual([]);
   });
 

@@ -194,7 +194,12 @@ export class MetadataFetcher {
    * these (its lookup answers with them), so the check and the connection see the same answer.
    */
   private async checkedAddresses(url: string): Promise<string[]> {
-    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    let host: string;
+    try {
+      host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    } catch {
+      throw new OutboundUrlRejectedError('not a valid URL');
+    }
     let answers: { address: string; family: number }[];
     if (isIP(host) !== 0) answers = [{ address: host, family: isIP(host) }];
     else {

@@ -164,8 +164,8 @@ describe('nft agent on the devnet NFT scenario', () => {
 
   it('fetches ipfs:// metadata through a configured gateway: the off-chain token is scored, ranks as recomputed', async () => {
     const r = await nft({}, anvil.rpcUrl, viaGateway());
-    const [[id19, uri19]] = [...truth.offchain];
-    const traits = new Map([...truth.traits, [id19!, await gatewayTraits(gateway.url, uri19!)]]);
+    const [id19, uri19] = [...truth.offchain][0]!;
+    const traits = new Map([...truth.traits, [id19, await gatewayTraits(gateway.url, uri19)]]);
     const t = rarityTruth(traits);
     expect(r.data.rarity.unfetched).toEqual({ count: 0, items: [] });
     expect(r.data.rarity.scored).toBe(traits.size);
@@ -173,11 +173,11 @@ describe('nft agent on the devnet NFT scenario', () => {
     const ranked = [...t.score].sort((a, b) => b[1] - a[1] || Number(a[0] - b[0]));
     expect(r.data.rarity.top.map((x) => x.tokenId)).toEqual(ranked.slice(0, 20).map(([id]) => id.toString()));
     for (const x of r.data.rarity.top) expect(x.score).toBeCloseTo(t.score.get(BigInt(x.tokenId))!, 5);
-    expect(gateway.requests).toContain(`/ipfs/${uri19!.slice('ipfs://'.length)}`);
+    expect(gateway.requests).toContain(`/ipfs/${uri19.slice('ipfs://'.length)}`);
     // Loopback not allowed: the SSRF guard refuses the gateway before connecting, and the token is named.
     const before = gateway.requests.length;
     const strict = await nft({}, anvil.rpcUrl, { ipfsGateway: gateway.url });
-    expect(strict.data.rarity.unfetched.items).toEqual([{ tokenId: id19!.toString(), uri: uri19, reason: expect.stringMatching(/^blocked by the SSRF guard: .*loopback/) }]);
+    expect(strict.data.rarity.unfetched.items).toEqual([{ tokenId: id19.toString(), uri: uri19, reason: expect.stringMatching(/^blocked by the SSRF guard: .*loopback/) }]);
     expect(gateway.requests.length).toBe(before);
   });
 
