@@ -179,6 +179,15 @@ describe('nft agent on the devnet NFT scenario', () => {
     const strict = await nft({}, anvil.rpcUrl, { ipfsGateway: gateway.url });
     expect(strict.data.rarity.unfetched.items).toEqual([{ tokenId: id19.toString(), uri: uri19, reason: expect.stringMatching(/^blocked by the SSRF guard: .*loopback/) }]);
     expect(gateway.requests.length).toBe(before);
+    // A gateway that answers with something else than metadata JSON: named, not scored.
+    const broken = await startIpfsGateway(new Map([[`/ipfs/${uri19.slice('ipfs://'.length)}`, '<html>rate limited</html>']]));
+    try {
+      const r2 = await nft({}, anvil.rpcUrl, { ipfsGateway: broken.url, allowPrivate: true });
+      expect(r2.data.rarity.unfetched.items).toEqual([{ tokenId: id19.toString(), uri: uri19, reason: 'metadata is not JSON with an attributes list' }]);
+      expect(r2.data.rarity.scored).toBe(truth.traits.size);
+    } finally {
+      await broken.stop();
+    }
   });
 
   it('reads an ERC-1155: TransferSingle and TransferBatch, holders and supply by balance, sales, rarity of uri(id) {id} metadata', async () => {
