@@ -165,13 +165,14 @@ it('forensics: traces a wallet through a mixer, flags its honeypot and finds its
 });
 
 // Last: the NFT scenario moves the chain's clock by 56 days.
-it('nft: reconstructs Seaport and direct sales, scores rarity and flags the wash trades', async () => {
+it('nft: reconstructs Seaport, direct and flash-loan sales, scores rarity and flags the wash trades', async () => {
   const agents = await api(h.gatewayUrl, 'GET', '/v1/agents');
   expect(agents.body.items.map((a: { name: string }) => a.name)).toContain('nft');
   const nfts = await deployNftScenario(h.anvil.rpcUrl);
   const result = NftResult.parse(await run('nft', { network: 'devnet', collection: nfts.collection, tokenId: '17' }));
   expect(result.data.collection).toMatchObject({ standard: 'ERC721', symbol: 'CRIT', supply: '20' });
   expect(result.data.sales.count).toBe(nfts.sales.length);
-  expect(new Set(result.data.wash.sales.map((x) => x.tokenId))).toEqual(new Set(['13', '14', '15', '16']));
+  expect(new Set(result.data.wash.sales.map((x) => x.tokenId))).toEqual(new Set(['13', '14', '15', '16', nfts.flashSale.tokenId.toString()]));
+  expect(result.data.wash.byFilter.flash_loan).toBe(1);
   expect(result.data.token?.rarity?.rank).toBe(1);
 });

@@ -10,6 +10,7 @@ export { portfolioAgent } from './portfolio/portfolio.agent';
 export { forensicsAgent } from './forensics/forensics.agent';
 export { governanceAgent } from './governance/governance.agent';
 export { nftAgent } from './nft/nft.agent';
+export type { OffchainMetadataOptions } from './nft/metadata-fetch';
 export { abortable } from './abort';
 export { checksummedAddress } from './checksum';
 // The GoPlus view moved to @oca/contracts; re-exported until the gateway imports it from there.

@@ -1,6 +1,7 @@
 import type { ChainClients } from '@oca/chain';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { OffchainMetadataOptions } from './nft/metadata-fetch';
 
 /** Everything an agent may touch. Agents do no I/O except through this. */
 export interface AgentContext {
@@ -12,6 +13,11 @@ export interface AgentContext {
   signal: AbortSignal;
   /** The clock, injected so results are reproducible in tests. */
   now(): Date;
+  /**
+   * How the nft agent fetches off-chain token metadata (IPFS gateway, HTTP, budgets). Absent:
+   * only on-chain (`data:`) metadata is read.
+   */
+  metadata?: OffchainMetadataOptions;
 }
 
 /**

@@ -67,7 +67,7 @@ export function createExecutorApp(options: ExecutorAppOptions): ExecutorApp {
       broker: connected,
       redis: cache,
       redisPrefix: env.REDIS_PREFIX,
-      runner: new JobRunner({ chain, logger, timeoutFactor: env.AGENT_TIMEOUT_FACTOR }),
+      runner: new JobRunner({ chain, logger, timeoutFactor: env.AGENT_TIMEOUT_FACTOR, metadata: env.nftMetadata }),
       maxAttempts: env.EXECUTOR_RETRY_DELAYS_MS.length + 1,
       metrics,
     });

@@ -34,4 +34,12 @@ describe('agent-executor env', () => {
     expect(loadEnv({ EXPLORER_API_URL_DEVNET: 'http://127.0.0.1:9/api', EXPLORER_ALLOW_PRIVATE_TARGETS: 'true' }).explorers.devnet?.allowPrivate).toBe(true);
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('reads the NFT metadata fetch settings: nothing fetched by default, a gateway and HTTP when asked', () => {
+    expect(loadEnv({}).nftMetadata).toEqual({ ipfsGateway: undefined, fetchHttp: false, timeoutMs: 4_000, totalTimeoutMs: 20_000, maxFetches: 256, concurrency: 16, allowPrivate: false });
+    const on = loadEnv({ NFT_IPFS_GATEWAY: 'https://gateway.example', NFT_FETCH_HTTP_METADATA: 'true', NFT_METADATA_TIMEOUT_MS: '2500', NFT_METADATA_MAX_FETCHES: '40', NFT_METADATA_CONCURRENCY: '4' });
+    expect(on.nftMetadata).toMatchObject({ ipfsGateway: 'https://gateway.example', fetchHttp: true, timeoutMs: 2_500, maxFetches: 40, concurrency: 4 });
+    expect(() => loadEnv({ NFT_IPFS_GATEWAY: 'ftp://gateway.example' })).toThrow(/NFT_IPFS_GATEWAY/);
+    expect(() => loadEnv({ NFT_METADATA_CONCURRENCY: '0' })).toThrow(/NFT_METADATA_CONCURRENCY/);
+  });
 });

@@ -1,4 +1,5 @@
 import { commonEnv, envBool, envInt, evenWithFieldIssues, envIntList, parseEnv, redisEnv, refineServiceEnv, resolveSecretFiles } from '@oca/config';
+import type { OffchainMetadataOptions } from '@oca/agents';
 import { parseExplorerApis, parseRpcUrls, type ExplorerApiConfig } from '@oca/chain';
 import type { Network } from '@oca/contracts';
 import { z } from 'zod';
@@ -18,6 +19,20 @@ const Env = z.object({
   RPC_TIMEOUT_MS: envInt(10_000, 100),
   /** Let EXPLORER_API_URL_<NETWORK> point at loopback or private addresses (a local test server); metadata addresses stay refused */
   EXPLORER_ALLOW_PRIVATE_TARGETS: envBool(false),
+  /** IPFS HTTP gateway for NFT metadata, path style (`<gateway>/ipfs/<cid>/<path>`); unset: ipfs:// metadata is not fetched */
+  NFT_IPFS_GATEWAY: z.url({ protocol: /^https?$/ }).optional(),
+  /** Fetch NFT metadata from the http(s):// hosts collections name (off: the host is the collection deployer's choice) */
+  NFT_FETCH_HTTP_METADATA: envBool(false),
+  /** One NFT metadata fetch, redirects and body included, in ms */
+  NFT_METADATA_TIMEOUT_MS: envInt(4_000, 100, 60_000),
+  /** Every NFT metadata fetch of one job together, in ms; keep it well under the nft agent's timeout (60 s) */
+  NFT_METADATA_TOTAL_TIMEOUT_MS: envInt(20_000, 100, 300_000),
+  /** NFT metadata fetches per job (redirect hops count); tokens past it are named, not scored */
+  NFT_METADATA_MAX_FETCHES: envInt(256, 0, 2_000),
+  /** NFT metadata fetches in flight at once, per job */
+  NFT_METADATA_CONCURRENCY: envInt(16, 1, 64),
+  /** Let NFT metadata URLs reach loopback or private addresses (a local test gateway); metadata addresses stay refused */
+  NFT_METADATA_ALLOW_PRIVATE_TARGETS: envBool(false),
 }).superRefine(refineServiceEnv, evenWithFieldIssues);
 
 export type ExecutorEnv = z.infer<typeof Env> & {
@@ -31,6 +46,8 @@ export type ExecutorEnv = z.infer<typeof Env> & {
    * Etherscan-compatible API read for native-transfer history on nodes without trace_filter.
    */
   explorers: Partial<Record<Network, ExplorerApiConfig>>;
+  /** The nft agent's off-chain metadata fetching, from the NFT_* variables. */
+  nftMetadata: OffchainMetadataOptions;
 };
 
 export function loadEnv(env: Record<string, string | undefined> = process.env): ExecutorEnv {
@@ -39,5 +56,14 @@ export function loadEnv(env: Record<string, string | undefined> = process.env): 
     ...parsed,
     rpcUrls: parseRpcUrls(resolveSecretFiles(env, /^RPC_URL_[A-Z0-9_]+$/)),
     explorers: parseExplorerApis(resolveSecretFiles(env, /^EXPLORER_API_(URL|KEY)_[A-Z0-9_]+$/), parsed.EXPLORER_ALLOW_PRIVATE_TARGETS),
+    nftMetadata: {
+      ipfsGateway: parsed.NFT_IPFS_GATEWAY,
+      fetchHttp: parsed.NFT_FETCH_HTTP_METADATA,
+      timeoutMs: parsed.NFT_METADATA_TIMEOUT_MS,
+      totalTimeoutMs: parsed.NFT_METADATA_TOTAL_TIMEOUT_MS,
+      maxFetches: parsed.NFT_METADATA_MAX_FETCHES,
+      concurrency: parsed.NFT_METADATA_CONCURRENCY,
+      allowPrivate: parsed.NFT_METADATA_ALLOW_PRIVATE_TARGETS,
+    },
   };
 }

@@ -9,6 +9,7 @@ import { gini, holdersForHalf, percentOf } from '../whale/concentration';
 import { NftParams, NftResult, type NftData, type NftSale } from './nft-contract';
 import { nftFindings, nftSummary } from './nft-report';
 import { isBurn, isMint, readNftHistory, replayHoldings, type NftTransfer } from './nft-transfers';
+import { MetadataFetcher } from './metadata-fetch';
 import { openRarity, readMetadata, type Trait } from './rarity';
 import { nativeValue, readSales } from './sales';
 import { readFunding, washFilters } from './wash';
@@ -73,12 +74,13 @@ export const nftAgent: Agent<NftParams, NftResult> = {
     const burns = history.transfers.filter((t) => isBurn(t) && !isMint(t));
     const liveIds = [...new Set(mints.map((t) => t.tokenId))].filter((id) => !(standard === 'ERC721' && isBurnedOwner(ownerOf.get(id)))).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
-    // 4–5. Sales, prices, metadata (independent reads, one batch).
+    // 4–5. Sales, prices, metadata (independent reads, one batch). The fetcher's budgets are this job's.
+    const metadataFetcher = new MetadataFetcher(ctx.metadata ?? {}, signal);
     const [scan, mintStamps, metadata] = await abortable(
       Promise.all([
         readSales(client, collection, history.transfers, signal),
         blockTimes(client, [...new Set(mints.map((m) => m.blockNumber))]),
-        readMetadata(client, collection, standard, liveIds, blockNumber),
+        readMetadata(client, collection, standard, liveIds, blockNumber, metadataFetcher),
       ]),
       signal,
     );
@@ -206,7 +208,15 @@ export const nftAgent: Agent<NftParams, NftResult> = {
     }
     const facts = { network: params.network, blockNumber, data };
     ctx.logger.debug(
-      { network: params.network, target: collection, blockNumber: blockNumber.toString(), logRequests: history.requests, saleRequests: scan.requests, traceRequests: funding.requests },
+      {
+        network: params.network,
+        target: collection,
+        blockNumber: blockNumber.toString(),
+        logRequests: history.requests,
+        saleRequests: scan.requests,
+        traceRequests: funding.requests,
+        metadataFetches: metadataFetcher.fetchCount,
+      },
       'nft agent read',
     );
     return {

@@ -1,6 +1,7 @@
 import type { ChainClient } from '@oca/chain';
 import { parseAbi, type Address } from 'viem';
 import { readOrNull } from '../dex';
+import type { MetadataFetcher } from './metadata-fetch';
 
 /** Tokens whose metadata is read (lowest ids first); beyond this rarity covers a sample and says so. */
 export const MAX_METADATA_TOKENS = 2_000;
@@ -20,20 +21,34 @@ export type MetadataRead = { tokenId: bigint; uri: string | null; traits: Trait[
 
 /**
  * Each token's metadata URI (`tokenURI`, or ERC-1155 `uri` with `{id}` filled in) at the block, and
- * its traits. Only `data:` URIs (on chain) are decoded; an off-chain URI (ipfs://, ar://, http)
- * is named with the reason it was not read: this deployment fetches no off-chain metadata.
+ * its traits. `data:` URIs (on chain) are decoded; an off-chain URI (ipfs://, http(s)://) goes
+ * through `fetcher` when there is one (its gateway, budgets and SSRF checks), and is otherwise
+ * named with the reason it was not read, as is every fetch that failed.
  */
-export async function readMetadata(client: ChainClient, collection: Address, standard: 'ERC721' | 'ERC1155', tokenIds: readonly bigint[], blockNumber: bigint): Promise<MetadataRead[]> {
+export async function readMetadata(
+  client: ChainClient,
+  collection: Address,
+  standard: 'ERC721' | 'ERC1155',
+  tokenIds: readonly bigint[],
+  blockNumber: bigint,
+  fetcher?: MetadataFetcher,
+): Promise<MetadataRead[]> {
   const ids = tokenIds.slice(0, MAX_METADATA_TOKENS);
   const uris = await Promise.all(
     ids.map((id) => readOrNull(client, { address: collection, abi: METADATA_ABI, functionName: standard === 'ERC721' ? 'tokenURI' : 'uri', args: [id], blockNumber })),
   );
-  return ids.map((tokenId, i) => {
-    const raw = uris[i];
-    if (raw === null || raw === undefined) return { tokenId, uri: null, error: 'the metadata URI call failed' };
-    const uri = standard === 'ERC1155' ? raw.replaceAll('{id}', tokenId.toString(16).padStart(64, '0')) : raw;
-    return parseMetadataUri(tokenId, uri);
-  });
+  return Promise.all(
+    ids.map(async (tokenId, i): Promise<MetadataRead> => {
+      const raw = uris[i];
+      if (raw === null || raw === undefined) return { tokenId, uri: null, error: 'the metadata URI call failed' };
+      const uri = standard === 'ERC1155' ? raw.replaceAll('{id}', tokenId.toString(16).padStart(64, '0')) : raw;
+      if (uri.startsWith('data:') || !fetcher) return parseMetadataUri(tokenId, uri);
+      const got = await fetcher.fetch(uri);
+      if ('error' in got) return { tokenId, uri: shorten(uri), error: got.error };
+      const traits = traitsOf(got.text);
+      return traits === null ? { tokenId, uri: shorten(uri), error: 'metadata is not JSON with an attributes list' } : { tokenId, uri: shorten(uri), traits };
+    }),
+  );
 }
 
 /** Traits from a `data:` URI (base64 or percent-encoded JSON); anything else is an error naming why. */

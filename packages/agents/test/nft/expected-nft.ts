@@ -1,4 +1,4 @@
-import type { NftScenario } from '@oca/testkit';
+import { UNISWAP_V3, type NftScenario } from '@oca/testkit';
 import { decodeEventLog, getAddress, parseAbi, parseAbiItem, zeroAddress, type Address, type Hash, type Hex, type PublicClient } from 'viem';
 
 /**
@@ -24,6 +24,8 @@ export interface TruthSale {
   price: bigint;
   timestamp: number;
   blockNumber: bigint;
+  /** The transaction holds a Uniswap V3 pool's `Flash` event (decoded with the npm pool ABI). */
+  flashLoan: boolean;
 }
 
 export interface Truth {
@@ -79,7 +81,7 @@ export async function readTruth(rpc: PublicClient, s: NftScenario, firstBlock: b
   let unpaid = 0;
   for (const m of moves) {
     const [receipt, tx] = await Promise.all([rpc.getTransactionReceipt({ hash: m.transactionHash }), rpc.getTransaction({ hash: m.transactionHash })]);
-    const base = { tx: m.transactionHash, tokenId: m.args.tokenId, seller: m.args.from, buyer: m.args.to, timestamp: stamp.get(m.blockNumber)!, blockNumber: m.blockNumber };
+    const base = { tx: m.transactionHash, tokenId: m.args.tokenId, seller: m.args.from, buyer: m.args.to, timestamp: stamp.get(m.blockNumber)!, blockNumber: m.blockNumber, flashLoan: receipt.logs.some(isV3Flash) };
     const seaport = receipt.logs.filter((l) => getAddress(l.address) === s.seaport);
     let sale: TruthSale | null = null;
     for (const l of seaport) {
@@ -185,7 +187,17 @@ export async function washTruth(t: Truth): Promise<Map<Hash, string[]>> {
     if (same.filter((o) => o.buyer === s.buyer && near(o, s)).length >= 3) f.push('repeat_buyer');
     const [fb, fs] = [await funder(s.buyer), await funder(s.seller)];
     if (s.buyer !== s.seller && fb !== null && fb === fs) f.push('common_funder');
+    if (s.flashLoan) f.push('flash_loan');
     out.set(s.tx, f);
   }
   return out;
+}
+
+/** A Uniswap V3 pool's `Flash` event, whichever pool emitted it. */
+export function isV3Flash(log: { topics: [Hex, ...Hex[]] | []; data: Hex }): boolean {
+  try {
+    return decodeEventLog({ abi: UNISWAP_V3.pool.abi, topics: log.topics, data: log.data }).eventName === 'Flash';
+  } catch {
+    return false;
+  }
 }

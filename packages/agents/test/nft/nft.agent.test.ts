@@ -1,12 +1,24 @@
 import { ChainClients } from '@oca/chain';
-import { deployNftScenario, PROVIDER_PROFILES, startMainnetShapedAnvil, startRpcProxy, type MainnetShapedAnvil, type NftScenario } from '@oca/testkit';
+import {
+  CRITTER_TRAITS,
+  deployNftScenario,
+  nftScenarioDocuments,
+  PROVIDER_PROFILES,
+  startIpfsGateway,
+  startMainnetShapedAnvil,
+  startRpcProxy,
+  type IpfsGateway,
+  type MainnetShapedAnvil,
+  type NftScenario,
+} from '@oca/testkit';
 import pino from 'pino';
 import { createPublicClient, http, type PublicClient } from 'viem';
 import { foundry } from 'viem/chains';
-import type { AgentContext } from '../../src';
+import type { AgentContext, OffchainMetadataOptions } from '../../src';
 import { nftAgent } from '../../src/nft/nft.agent';
 import { NftResult, type NftParams } from '../../src/nft/nft-contract';
 import { pct, rarityTruth, readTruth, washTruth, type Truth } from './expected-nft';
+import { gatewayTraits, readBadgeTruth } from './expected-nft-1155';
 
 jest.setTimeout(120_000);
 
@@ -16,15 +28,19 @@ let s: NftScenario;
 let rpc: PublicClient;
 let truth: Truth;
 let result: NftResult;
+let gateway: IpfsGateway;
 
-function ctx(url: string): AgentContext {
-  return { chain: new ChainClients({ rpcUrls: { devnet: [url] } }), logger: pino({ level: 'silent' }), signal: new AbortController().signal, now: () => NOW };
+function ctx(url: string, metadata?: OffchainMetadataOptions): AgentContext {
+  return { chain: new ChainClients({ rpcUrls: { devnet: [url] } }), logger: pino({ level: 'silent' }), signal: new AbortController().signal, now: () => NOW, metadata };
 }
 
-async function nft(params: Partial<Omit<NftParams, 'network'>> = {}, url = anvil.rpcUrl): Promise<NftResult> {
+async function nft(params: Partial<Omit<NftParams, 'network'>> = {}, url = anvil.rpcUrl, metadata?: OffchainMetadataOptions): Promise<NftResult> {
   const parsed = nftAgent.params.parse({ network: 'devnet', collection: s.collection, ...params });
-  return NftResult.parse(await nftAgent.run(parsed, ctx(url)));
+  return NftResult.parse(await nftAgent.run(parsed, ctx(url, metadata)));
 }
+
+/** The local gateway, loopback allowed (as NFT_METADATA_ALLOW_PRIVATE_TARGETS does for tests). */
+const viaGateway = (): OffchainMetadataOptions => ({ ipfsGateway: gateway.url, allowPrivate: true });
 
 beforeAll(async () => {
   // Mainnet-shaped: history starts at block 18,000,000, so the scans must find the creation block.
@@ -33,9 +49,11 @@ beforeAll(async () => {
   rpc = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl, { batch: true }) });
   truth = await readTruth(rpc, s, anvil.firstBlock);
   result = await nft({ tokenId: '1' });
+  gateway = await startIpfsGateway(nftScenarioDocuments({ tokenId: 19n, traits: CRITTER_TRAITS[18]! }));
 });
 
 afterAll(async () => {
+  await gateway?.stop();
   await anvil?.stop();
 });
 
@@ -116,7 +134,7 @@ describe('nft agent on the devnet NFT scenario', () => {
     // The Gold Robot with a Crown is the rarest.
     expect(rarity.top[0]!.tokenId).toBe('17');
     expect(rarity.unfetched.count).toBe(truth.offchain.size);
-    expect(rarity.unfetched.items).toEqual([...truth.offchain].map(([id, uri]) => ({ tokenId: id.toString(), uri, reason: 'off-chain metadata (ipfs) is not fetched' })));
+    expect(rarity.unfetched.items).toEqual([...truth.offchain].map(([id, uri]) => ({ tokenId: id.toString(), uri, reason: 'ipfs metadata is not fetched: no IPFS gateway is configured' })));
     expect(result.findings.find((f) => f.title.startsWith('Metadata not read'))?.evidence).toContain(`token ${[...truth.offchain.keys()][0]}`);
   });
 
@@ -125,22 +143,83 @@ describe('nft agent on the devnet NFT scenario', () => {
     const got = new Map(result.data.sales.items.map((x) => [x.transactionHash, x.wash as string[]]));
     expect(got).toEqual(expected);
     const flagged = result.data.sales.items.filter((x) => x.wash.length > 0);
-    // The scenario's wash tokens, and nothing else.
-    expect(new Set(flagged.map((x) => x.tokenId))).toEqual(new Set(['13', '14', '15', '16']));
+    // The scenario's wash tokens, and nothing else; flash_loan flags the flash-loan sale alone.
+    expect(new Set(flagged.map((x) => x.tokenId))).toEqual(new Set(['13', '14', '15', '16', s.flashSale.tokenId.toString()]));
+    expect(flagged.filter((x) => x.wash.includes('flash_loan')).map((x) => [x.transactionHash, x.buyer, x.wash])).toEqual([[s.flashSale.transactionHash, s.flashSale.buyer, ['flash_loan']]]);
     const count = (f: string) => [...expected.values()].filter((x) => x.includes(f)).length;
     expect(result.data.wash.byFilter).toEqual({
       buyer_is_seller: count('buyer_is_seller'),
       back_and_forth: count('back_and_forth'),
       repeat_buyer: count('repeat_buyer'),
       common_funder: count('common_funder'),
-      flash_loan: 0,
+      flash_loan: count('flash_loan'),
     });
-    expect(Object.values(result.data.wash.byFilter).slice(0, 4).every((n) => n > 0)).toBe(true);
+    expect(Object.values(result.data.wash.byFilter).every((n) => n > 0)).toBe(true);
     expect(result.data.wash.funding).toEqual({ available: true, source: 'trace_filter', reason: null });
     const total = result.data.sales.items.reduce((a, x) => a + BigInt(x.priceNative!), 0n);
     const wash = flagged.reduce((a, x) => a + BigInt(x.priceNative!), 0n);
     expect(result.data.wash.volumePercent).toBe(pct(wash, total));
     expect(result.findings.find((f) => f.title.startsWith('Wash trading'))?.severity).toBe(result.data.wash.volumePercent >= 25 ? 'high' : 'medium');
+  });
+
+  it('fetches ipfs:// metadata through a configured gateway: the off-chain token is scored, ranks as recomputed', async () => {
+    const r = await nft({}, anvil.rpcUrl, viaGateway());
+    const [id19, uri19] = [...truth.offchain][0]!;
+    const traits = new Map([...truth.traits, [id19, await gatewayTraits(gateway.url, uri19)]]);
+    const t = rarityTruth(traits);
+    expect(r.data.rarity.unfetched).toEqual({ count: 0, items: [] });
+    expect(r.data.rarity.scored).toBe(traits.size);
+    expect(r.data.rarity.entropy).toBeCloseTo(t.entropy, 5);
+    const ranked = [...t.score].sort((a, b) => b[1] - a[1] || Number(a[0] - b[0]));
+    expect(r.data.rarity.top.map((x) => x.tokenId)).toEqual(ranked.slice(0, 20).map(([id]) => id.toString()));
+    for (const x of r.data.rarity.top) expect(x.score).toBeCloseTo(t.score.get(BigInt(x.tokenId))!, 5);
+    expect(gateway.requests).toContain(`/ipfs/${uri19.slice('ipfs://'.length)}`);
+    // Loopback not allowed: the SSRF guard refuses the gateway before connecting, and the token is named.
+    const before = gateway.requests.length;
+    const strict = await nft({}, anvil.rpcUrl, { ipfsGateway: gateway.url });
+    expect(strict.data.rarity.unfetched.items).toEqual([{ tokenId: id19.toString(), uri: uri19, reason: expect.stringMatching(/^blocked by the SSRF guard: .*loopback/) }]);
+    expect(gateway.requests.length).toBe(before);
+    // A gateway that answers with something else than metadata JSON: named, not scored.
+    const broken = await startIpfsGateway(new Map([[`/ipfs/${uri19.slice('ipfs://'.length)}`, '<html>rate limited</html>']]));
+    try {
+      const r2 = await nft({}, anvil.rpcUrl, { ipfsGateway: broken.url, allowPrivate: true });
+      expect(r2.data.rarity.unfetched.items).toEqual([{ tokenId: id19.toString(), uri: uri19, reason: 'metadata is not JSON with an attributes list' }]);
+      expect(r2.data.rarity.scored).toBe(truth.traits.size);
+    } finally {
+      await broken.stop();
+    }
+  });
+
+  it('reads an ERC-1155: TransferSingle and TransferBatch, holders and supply by balance, sales, rarity of uri(id) {id} metadata', async () => {
+    const b = await readBadgeTruth(rpc, s, anvil.firstBlock, gateway.url);
+    const r = await nft({ collection: s.badges.address, tokenId: '3' }, anvil.rpcUrl, viaGateway());
+    const { data } = r;
+    expect(b.singleLogs).toBeGreaterThan(0);
+    expect(b.batchLogs).toBe(2); // the batch mint and the batch sale
+    expect(data.collection).toMatchObject({ address: s.badges.address, standard: 'ERC1155', name: 'OCA Badges', symbol: 'BADGE', supply: b.supply.toString(), supplySource: 'logs', burned: 0 });
+    expect(data.mints.count).toBe(b.mintUnits);
+    const units = b.holders.reduce((x, h) => x + h.units, 0n);
+    expect(data.holders.count).toBe(b.holders.length);
+    expect(data.holders.top.map((h) => [h.address, h.tokens, h.percent])).toEqual(b.holders.map((h) => [h.address, h.units.toString(), pct(h.units, units)]));
+    // Sales: one per id moved for a payment; the gift is no sale.
+    expect(data.sales.count).toBe(b.sales.length);
+    expect(data.sales.unpaidTransfers).toBe(b.unpaid);
+    const key = (x: { tokenId: string | bigint; transactionHash?: string; tx?: string }) => `${x.transactionHash ?? x.tx}:${x.tokenId}`;
+    expect(new Map(data.sales.items.map((x) => [key(x), [x.seller, x.buyer, x.amount, x.currency, x.price, x.wash]]))).toEqual(
+      new Map(b.sales.map((x) => [key(x), [x.seller, x.buyer, x.amount.toString(), null, x.price.toString(), []]])),
+    );
+    // What the scenario meant: its two sales (one a batch of two ids), paid what it says.
+    expect(new Set(b.sales.map((x) => x.tx))).toEqual(new Set(s.badges.sales.map((x) => x.transactionHash)));
+    for (const sale of s.badges.sales) expect(b.sales.filter((x) => x.tx === sale.transactionHash).reduce((x, y) => x + y.price, 0n)).toBe(sale.price);
+    // Rarity over every id from ipfs:// metadata expanded from the {id} template, through the gateway.
+    const t = rarityTruth(new Map([...b.metadata].map(([id, m]) => [id, m.traits])));
+    expect(data.rarity).toMatchObject({ scored: b.ids.length, unfetched: { count: 0, items: [] } });
+    const ranked = [...t.score].sort((x, y) => y[1] - x[1] || Number(x[0] - y[0]));
+    expect(data.rarity.top.map((x) => [x.tokenId, x.rank])).toEqual(ranked.map(([id], i) => [id.toString(), ranked.findIndex(([, v]) => Math.abs(v - ranked[i]![1]) < 1e-12) + 1]));
+    for (const x of data.rarity.top) expect(x.score).toBeCloseTo(t.score.get(BigInt(x.tokenId))!, 5);
+    for (const m of b.metadata.values()) expect(gateway.requests).toContain(`/ipfs/${m.uri.slice('ipfs://'.length)}`);
+    expect(data.token).toMatchObject({ tokenId: '3', owner: null, traits: [...b.metadata.get(3n)!.traits].map(([traitType, value]) => ({ traitType, value })) });
+    expect(data.wash.flaggedSales).toBe(0);
   });
 
   it('reports one token: owner, traits, rarity and its sales', () => {

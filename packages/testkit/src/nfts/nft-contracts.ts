@@ -62,6 +62,10 @@ contract OcaCritters is ERC721 {
 pragma solidity 0.8.26;
 
 interface IERC721Move { function transferFrom(address from, address to, uint256 id) external; }
+interface IERC1155Move {
+    function safeTransferFrom(address from, address to, uint256 id, uint256 amount, bytes calldata data) external;
+    function safeBatchTransferFrom(address from, address to, uint256[] calldata ids, uint256[] calldata amounts, bytes calldata data) external;
+}
 interface IERC20Pull { function transferFrom(address from, address to, uint256 amount) external returns (bool); }
 
 /// Direct payment sales for the devnet (no order book, no seller signature: a test fixture, never
@@ -69,20 +73,99 @@ interface IERC20Pull { function transferFrom(address from, address to, uint256 a
 contract DirectSale {
     function buyWithEth(address nft, uint256 id, address payable seller) external payable {
         IERC721Move(nft).transferFrom(seller, msg.sender, id);
-        (bool ok, ) = seller.call{value: msg.value}("");
-        require(ok, "DirectSale: payment failed");
+        _pay(seller);
     }
 
     function buyWithToken(address nft, uint256 id, address seller, address token, uint256 amount) external {
         require(IERC20Pull(token).transferFrom(msg.sender, seller, amount), "DirectSale: payment failed");
         IERC721Move(nft).transferFrom(seller, msg.sender, id);
     }
+
+    /// ERC-1155 units of one id (a TransferSingle) for ETH.
+    function buy1155WithEth(address nft, uint256 id, uint256 amount, address payable seller) external payable {
+        IERC1155Move(nft).safeTransferFrom(seller, msg.sender, id, amount, "");
+        _pay(seller);
+    }
+
+    /// ERC-1155 units of several ids (a TransferBatch) for one ETH payment.
+    function buy1155BatchWithEth(address nft, uint256[] calldata ids, uint256[] calldata amounts, address payable seller) external payable {
+        IERC1155Move(nft).safeBatchTransferFrom(seller, msg.sender, ids, amounts, "");
+        _pay(seller);
+    }
+
+    function _pay(address payable seller) private {
+        (bool ok, ) = seller.call{value: msg.value}("");
+        require(ok, "DirectSale: payment failed");
+    }
+}
+`,
+  'OcaBadges.sol': `// SPDX-License-Identifier: MIT
+pragma solidity 0.8.26;
+import "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
+
+/// An ERC-1155 collection whose metadata is off chain: uri(id) is one ipfs:// template with the
+/// ERC-1155 {id} placeholder (64 hex digits, filled in by clients). No totalSupply().
+contract OcaBadges is ERC1155 {
+    string public constant name = "OCA Badges";
+    string public constant symbol = "BADGE";
+    address public immutable minter;
+
+    constructor(string memory uri_) ERC1155(uri_) { minter = msg.sender; }
+
+    function mint(address to, uint256 id, uint256 amount) external {
+        require(msg.sender == minter, "BADGE: not minter");
+        _mint(to, id, amount, "");
+    }
+
+    function mintBatch(address to, uint256[] calldata ids, uint256[] calldata amounts) external {
+        require(msg.sender == minter, "BADGE: not minter");
+        _mintBatch(to, ids, amounts, "");
+    }
+}
+`,
+  'FlashBuyer.sol': `// SPDX-License-Identifier: MIT
+pragma solidity 0.8.26;
+
+interface IV3Flash {
+    function token0() external view returns (address);
+    function flash(address recipient, uint256 amount0, uint256 amount1, bytes calldata data) external;
+}
+interface IERC20Min {
+    function approve(address spender, uint256 amount) external returns (bool);
+    function transfer(address to, uint256 amount) external returns (bool);
+}
+interface IDirectSale { function buyWithToken(address nft, uint256 id, address seller, address token, uint256 amount) external; }
+
+/// Buys an ERC-721 with WETH borrowed through a Uniswap V3 pool's flash() and repays the loan and
+/// its fee in the same transaction (from WETH it holds): the shape of a flash-loan wash trade.
+/// A test fixture, never deploy it.
+contract FlashBuyer {
+    address public immutable owner;
+    address private pending;
+
+    constructor() { owner = msg.sender; }
+
+    function buy(address pool, address directSale, address nft, uint256 id, address seller, address weth, uint256 price) external {
+        require(msg.sender == owner, "FlashBuyer: not owner");
+        pending = pool;
+        bool wethIs0 = IV3Flash(pool).token0() == weth;
+        IV3Flash(pool).flash(address(this), wethIs0 ? price : 0, wethIs0 ? 0 : price, abi.encode(directSale, nft, id, seller, weth, price));
+        pending = address(0);
+    }
+
+    function uniswapV3FlashCallback(uint256 fee0, uint256 fee1, bytes calldata data) external {
+        require(msg.sender == pending, "FlashBuyer: not the pool");
+        (address directSale, address nft, uint256 id, address seller, address weth, uint256 price) = abi.decode(data, (address, address, uint256, address, address, uint256));
+        IERC20Min(weth).approve(directSale, price);
+        IDirectSale(directSale).buyWithToken(nft, id, seller, weth, price);
+        require(IERC20Min(weth).transfer(msg.sender, price + fee0 + fee1), "FlashBuyer: repay failed");
+    }
 }
 `,
 };
 
-/** The NFT scenario's own contracts: the collection and the direct-sale helper. */
-export function compileNftContracts(): { critters: CompiledContract; directSale: CompiledContract } {
+/** The NFT scenario's own contracts: the collections, the direct-sale helper and the flash-loan buyer. */
+export function compileNftContracts(): { critters: CompiledContract; badges: CompiledContract; directSale: CompiledContract; flashBuyer: CompiledContract } {
   const out = compileSolidity({ sources: SOURCES });
-  return { critters: out.OcaCritters!, directSale: out.DirectSale! };
+  return { critters: out.OcaCritters!, badges: out.OcaBadges!, directSale: out.DirectSale!, flashBuyer: out.FlashBuyer! };
 }

@@ -1,12 +1,14 @@
-import { encodeDeployData, keccak256, maxUint256, parseEther, toHex, zeroAddress, zeroHash, type Address, type Hex } from 'viem';
+import { encodeDeployData, encodeFunctionData, getAddress, keccak256, maxUint256, parseEther, toHex, zeroAddress, zeroHash, type Address, type Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import { ARTIFACTS } from '../artifacts';
 import { driveDevnet, type DevnetDriver } from '../markets/devnet-driver';
-import { DEVNET_ADMIN, deployDexCore, type DexCore } from '../markets/dex-core';
+import { DEVNET_ADMIN, deployDexCore, UNISWAP_V3, type DexCore } from '../markets/dex-core';
 import { compileMarketContracts, type MarketContracts } from '../markets/market-contracts';
 import { queueCall } from '../markets/pool-timeline';
+import { fullRangeTicks, sqrtPriceX96For, TICK_SPACING } from '../markets/v3-math';
 import type { CompiledContract } from '../solc';
 import { compileNftContracts, compileSeaport } from './nft-contracts';
+import { BADGE_URI, CRITTER_CID } from './nft-metadata';
 
 const DAY = 86_400n;
 const HOUR = 3600n;
@@ -42,13 +44,15 @@ export const CRITTER_TRAITS: readonly (readonly [string, string, string])[] = [
   ['Red', 'Fox', 'Cap'],
 ];
 /** Token 19 is minted with traits but its tokenURI points off-chain (no gateway on the devnet: unfetchable). */
-export const CRITTER_OFFCHAIN_URI = 'ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/19.json';
+export const CRITTER_OFFCHAIN_URI = `ipfs://${CRITTER_CID}/19.json`;
+/** The Uniswap V3 fee tier of the WETH pool the flash loan is taken from. */
+const FLASH_POOL_FEE = 3000;
 
 /** A fresh address nobody holds the key to (impersonated on anvil). */
 const wallet = (name: string): Address => privateKeyToAddress(keccak256(toHex(`oca-testkit:nfts:${name}`)));
 
 /** How a sale was paid, as the scenario made it. */
-export type NftSaleKind = 'seaport-eth' | 'seaport-weth' | 'direct-eth' | 'direct-weth' | 'direct-usd';
+export type NftSaleKind = 'seaport-eth' | 'seaport-weth' | 'direct-eth' | 'direct-weth' | 'direct-usd' | 'flash-weth' | 'direct-1155';
 
 /** One sale the scenario made (what it meant to do; tests check the chain says the same). */
 export interface NftScenarioSale {
@@ -82,6 +86,17 @@ export interface NftScenario {
   sales: NftScenarioSale[];
   /** A token moved without payment (a gift), not a sale. */
   gift: { tokenId: bigint; transactionHash: Hex };
+  /**
+   * The critter sale inside a flash loan (also in `sales`, kind `flash-weth`): `buyer`, a contract,
+   * borrows the WETH from `pool` (Uniswap V3 `flash`), pays the seller, repays loan and fee.
+   */
+  flashSale: { pool: Address; buyer: Address; tokenId: bigint; transactionHash: Hex };
+  /**
+   * OCA Badges, an ERC-1155 with off-chain metadata (`uri` = `BADGE_URI`): single and batch
+   * mints, a single and a batch sale (kind `direct-1155`, `price` the whole ETH payment of the
+   * transaction, `tokenId` its first id) and a gift.
+   */
+  badges: { address: Address; sales: (NftScenarioSale & { ids: bigint[]; amounts: bigint[] })[]; gift: { tokenId: bigint; amount: bigint; transactionHash: Hex } };
   seaportAbi: CompiledContract['abi'];
   startTimestamp: bigint;
   endTimestamp: bigint;
@@ -130,8 +145,9 @@ async function play(
     fundedB: wallet('wash:funded-b'),
   };
   const washFunder = wallet('wash:funder');
+  const flashOwner = wallet('wash:flash-owner');
   await driver.fund([admin], parseEther('1000000'));
-  await driver.fund([...minters, ...buyers, wash.selfDealer, wash.pingA, wash.pingB, wash.repeatBuyer, wash.repeatSeller, washFunder], parseEther('100'));
+  await driver.fund([...minters, ...buyers, wash.selfDealer, wash.pingA, wash.pingB, wash.repeatBuyer, wash.repeatSeller, washFunder, flashOwner], parseEther('100'));
 
   const core = await deployDexCore(driver, market, start);
   const deploy = (c: CompiledContract, args: readonly unknown[] = []) =>
@@ -139,10 +155,12 @@ async function play(
   deploy(nft.critters);
   deploy(nft.directSale);
   deploy(sp.conduitController);
-  const [collectionTx, directTx, controllerTx] = await driver.mine(start + 12n);
+  deploy(nft.badges, [BADGE_URI]);
+  const [collectionTx, directTx, controllerTx, badgesTx] = await driver.mine(start + 12n);
   const collection = collectionTx!.contractAddress!;
   const directSale = directTx!.contractAddress!;
   const conduitController = controllerTx!.contractAddress!;
+  const badges = badgesTx!.contractAddress!;
   deploy(sp.seaport, [conduitController]);
   // The USD anchor: a WETH/dUSD pair (on a chain that has one, the router adds at its ratio).
   queueCall(driver, admin, core.weth, ARTIFACTS.weth9.abi, 'deposit', [], parseEther('100'));
@@ -156,6 +174,7 @@ async function play(
   // The funded pair's first ETH comes from one wallet.
   for (const w of [wash.fundedA, wash.fundedB]) driver.queue({ from: washFunder, to: w, value: parseEther('20'), gas: 21_000n });
   await driver.mine(start + 36n);
+  const flash = await openFlashPool(driver, market, nft.flashBuyer, core, flashOwner, start + 48n);
 
   // Mints over the first three days: tokens 1–20.
   const owners: Address[] = [
@@ -176,6 +195,13 @@ async function play(
       const [bg, body, hat] = CRITTER_TRAITS[i]!;
       queueCall(driver, admin, collection, nft.critters.abi, 'mint', [owner, bg, body, hat], undefined, 400_000n);
     });
+    // Badges: two single mints, a batch mint (a TransferBatch from 0x0), another single mint.
+    if (day === 0) {
+      queueCall(driver, admin, badges, nft.badges.abi, 'mint', [minters[0]!, 1n, 10n]);
+      queueCall(driver, admin, badges, nft.badges.abi, 'mint', [minters[1]!, 2n, 5n]);
+    }
+    if (day === 1) queueCall(driver, admin, badges, nft.badges.abi, 'mintBatch', [minters[2]!, [3n, 4n, 5n], [3n, 2n, 1n]]);
+    if (day === 2) queueCall(driver, admin, badges, nft.badges.abi, 'mint', [minters[3]!, 1n, 4n]);
     await driver.mine(start + BigInt(day) * DAY + HOUR);
   }
   const idOf = (index: number) => BigInt(index + 1);
@@ -184,6 +210,7 @@ async function play(
   for (const t of traders) {
     queueCall(driver, t, collection, nft.critters.abi, 'setApprovalForAll', [seaport, true]);
     queueCall(driver, t, collection, nft.critters.abi, 'setApprovalForAll', [directSale, true]);
+    queueCall(driver, t, badges, nft.badges.abi, 'setApprovalForAll', [directSale, true]);
     queueCall(driver, t, core.weth, ARTIFACTS.weth9.abi, 'approve', [seaport, maxUint256]);
     queueCall(driver, t, core.weth, ARTIFACTS.weth9.abi, 'approve', [directSale, maxUint256]);
     queueCall(driver, t, core.usd, ARTIFACTS.erc20.abi, 'approve', [directSale, maxUint256]);
@@ -211,6 +238,11 @@ async function play(
   await directSale_(stage, 'direct-eth', rt, rs, rb, parseEther('0.8'), at(16n));
   await directSale_(stage, 'direct-eth', rt, rb, rs, parseEther('0.8'), at(17n));
   await directSale_(stage, 'direct-eth', rt, rs, rb, parseEther('0.9'), at(18n));
+  // A sale paid with WETH borrowed in a Uniswap V3 flash loan in the same transaction.
+  const flashTokenId = idOf(19);
+  queueCall(driver, flashOwner, flash.buyer, nft.flashBuyer.abi, 'buy', [flash.pool, directSale, collection, flashTokenId, minters[3]!, core.weth, parseEther('0.9')], undefined, 800_000n);
+  const [flashTx] = await driver.mine(at(19n));
+  stage.sales.push({ kind: 'flash-weth', tokenId: flashTokenId, seller: minters[3]!, buyer: flash.buyer, price: parseEther('0.9'), transactionHash: flashTx!.hash, blockNumber: flashTx!.blockNumber, timestamp: at(19n) });
   // Two wallets funded by the same wallet.
   await directSale_(stage, 'direct-eth', idOf(15), wash.fundedA, wash.fundedB, parseEther('2'), at(20n));
   // A pair trading back 34 days apart: not wash.
@@ -218,6 +250,18 @@ async function play(
   // A gift.
   queueCall(driver, minters[5]!, collection, nft.critters.abi, 'transferFrom', [minters[5]!, buyers[1]!, idOf(10)]);
   const [giftTx] = await driver.mine(at(22n));
+  // Badges: one id for ETH (TransferSingle), two ids in one payment (TransferBatch), a gift.
+  const badgeSales: NftScenario['badges']['sales'] = [];
+  const badgeSale = async (fn: 'buy1155WithEth' | 'buy1155BatchWithEth', ids: bigint[], amounts: bigint[], seller: Address, buyer: Address, price: bigint, timestamp: bigint) => {
+    const args = fn === 'buy1155WithEth' ? [badges, ids[0]!, amounts[0]!, seller] : [badges, ids, amounts, seller];
+    queueCall(driver, buyer, directSale, nft.directSale.abi, fn, args, price);
+    const [tx] = await driver.mine(timestamp);
+    badgeSales.push({ kind: 'direct-1155', tokenId: ids[0]!, ids, amounts, seller, buyer, price, transactionHash: tx!.hash, blockNumber: tx!.blockNumber, timestamp });
+  };
+  await badgeSale('buy1155WithEth', [2n], [2n], minters[1]!, buyers[1]!, parseEther('0.3'), at(23n));
+  await badgeSale('buy1155BatchWithEth', [3n, 4n], [2n, 1n], minters[2]!, buyers[2]!, parseEther('0.5'), at(24n));
+  queueCall(driver, minters[0]!, badges, nft.badges.abi, 'safeTransferFrom', [minters[0]!, buyers[0]!, 1n, 3n, '0x']);
+  const [badgeGiftTx] = await driver.mine(at(25n));
   await seaportSale(stage, 'seaport-eth', idOf(0), buyers[2]!, buyers[0]!, parseEther('1.5'), at(55n));
   await directSale_(stage, 'direct-weth', idOf(1), minters[0]!, buyers[2]!, parseEther('0.6'), at(55n, 20n));
   await driver.mine(end);
@@ -236,6 +280,8 @@ async function play(
     washFunder,
     sales: stage.sales,
     gift: { tokenId: idOf(10), transactionHash: giftTx!.hash },
+    flashSale: { pool: flash.pool, buyer: flash.buyer, tokenId: flashTokenId, transactionHash: flashTx!.hash },
+    badges: { address: badges, sales: badgeSales, gift: { tokenId: 1n, amount: 3n, transactionHash: badgeGiftTx!.hash } },
     seaportAbi: sp.seaport.abi,
     startTimestamp: start,
     endTimestamp: end,
@@ -298,4 +344,36 @@ async function directSale_(s: Stage, kind: 'direct-eth' | 'direct-weth' | 'direc
   else queueCall(s.driver, buyer, s.directSale, s.directAbi, 'buyWithToken', [s.collection, tokenId, seller, kind === 'direct-weth' ? s.core.weth : s.core.usd, price]);
   const [tx] = await s.driver.mine(timestamp);
   s.sales.push({ kind, tokenId, seller, buyer, price, transactionHash: tx!.hash, blockNumber: tx!.blockNumber, timestamp });
+}
+
+/**
+ * A Uniswap V3 WETH pool to borrow from (`flash`), and the flash buyer: a WETH/FLP pool (FLP a
+ * plain ERC-20, so WETH's USD anchor, the WETH/dUSD pair, stays the only one) holding about
+ * 50 WETH, full range, minted through the market scenario's `MarketTrader`; `FlashBuyer`, owned by
+ * `owner`, holds 1 WETH for the loan's fee.
+ */
+async function openFlashPool(driver: DevnetDriver, market: MarketContracts, flashBuyer: CompiledContract, core: DexCore, owner: Address, at: bigint): Promise<{ pool: Address; buyer: Address }> {
+  const admin = DEVNET_ADMIN;
+  const deploy = (from: Address, c: { abi: CompiledContract['abi']; bytecode: Hex }, args: readonly unknown[] = []) =>
+    driver.queue({ from, data: encodeDeployData({ abi: c.abi, bytecode: c.bytecode, args }), gas: 8_000_000n });
+  deploy(admin, ARTIFACTS.erc20, ['Flash Loan Partner', 'FLP']);
+  deploy(admin, market.marketTrader);
+  deploy(owner, flashBuyer);
+  const [flpTx, traderTx, buyerTx] = await driver.mine(at);
+  const [flp, trader, buyer] = [flpTx!.contractAddress!, traderTx!.contractAddress!, buyerTx!.contractAddress!];
+  queueCall(driver, admin, core.uniswapV3Factory, UNISWAP_V3.factory.abi, 'createPool', [core.weth, flp, FLASH_POOL_FEE], undefined, 6_000_000n);
+  queueCall(driver, admin, core.weth, ARTIFACTS.weth9.abi, 'deposit', [], parseEther('60'));
+  queueCall(driver, admin, flp, ARTIFACTS.erc20.abi, 'mint', [admin, parseEther('60')]);
+  for (const t of [core.weth, flp]) queueCall(driver, admin, t, ARTIFACTS.erc20.abi, 'approve', [trader, maxUint256]);
+  queueCall(driver, owner, core.weth, ARTIFACTS.weth9.abi, 'deposit', [], parseEther('1'));
+  queueCall(driver, owner, core.weth, ARTIFACTS.erc20.abi, 'transfer', [buyer, parseEther('1')]);
+  await driver.mine(at + 12n);
+  const word = await driver.call<Hex>('eth_call', [{ to: core.uniswapV3Factory, data: encodeFunctionData({ abi: UNISWAP_V3.factory.abi, functionName: 'getPool', args: [core.weth, flp, FLASH_POOL_FEE] }) }, 'latest']);
+  const pool = getAddress(`0x${word.slice(-40)}`);
+  // Both tokens have 18 decimals: a 1:1 price, and liquidity L moves about L of each token.
+  const { lower, upper } = fullRangeTicks(TICK_SPACING[FLASH_POOL_FEE]!);
+  queueCall(driver, admin, pool, UNISWAP_V3.pool.abi, 'initialize', [sqrtPriceX96For({ num: 1n, den: 1n }, true, 18, 18)]);
+  queueCall(driver, admin, trader, market.marketTrader.abi, 'mintV3', [pool, lower, upper, parseEther('50')], undefined, 1_000_000n);
+  await driver.mine(at + 24n);
+  return { pool, buyer };
 }

@@ -78,6 +78,14 @@ describe('JobRunner', () => {
     expect(ctx.now()).toBe(NOW);
   });
 
+  it('hands every agent the off-chain metadata settings it was built with (NFT_*), and none when unset', async () => {
+    const agent = stubAgent(async () => RESULT);
+    const metadata = { ipfsGateway: 'https://gateway.example', fetchHttp: false, maxFetches: 10 };
+    await runnerWith(agent, { metadata }).runner.run('address', PARAMS, logger);
+    await runnerWith(agent).runner.run('address', PARAMS, logger);
+    expect(agent.run.mock.calls.map(([, ctx]) => ctx.metadata)).toEqual([metadata, undefined]);
+  });
+
   it('fails invalid params as invalid_params without running the agent', async () => {
     const agent = stubAgent(async () => RESULT);
     const { runner } = runnerWith(agent);

@@ -1,4 +1,4 @@
-import { abortable, getAgent, PermanentAgentError, type AgentContext, type AnyAgent } from '@oca/agents';
+import { abortable, getAgent, PermanentAgentError, type AgentContext, type AnyAgent, type OffchainMetadataOptions } from '@oca/agents';
 import { isTransientRpcError, NetworkNotConfiguredError, RpcCallCounter, type ChainClients } from '@oca/chain';
 import { AGENT_CATALOG, isAgentName, type AgentName, type JobError } from '@oca/contracts';
 import type { Logger } from 'pino';
@@ -30,6 +30,11 @@ export interface RunnerOptions {
    * @default AGENT_CATALOG[name].timeoutMs
    */
   agentTimeoutMs?: (name: AgentName) => number;
+  /**
+   * Off-chain NFT metadata fetching (NFT_* variables), handed to every agent's context.
+   * @default undefined: on-chain metadata only
+   */
+  metadata?: OffchainMetadataOptions;
 }
 
 /**
@@ -61,7 +66,7 @@ export class JobRunner {
     const baseTimeoutMs = this.options.agentTimeoutMs?.(agentName) ?? spec.timeoutMs;
     const timeoutMs = Math.round(baseTimeoutMs * this.options.timeoutFactor);
     const signal = stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]) : AbortSignal.timeout(timeoutMs);
-    const ctx: AgentContext = { chain: this.options.chain, logger, signal, now: this.options.now ?? (() => new Date()) };
+    const ctx: AgentContext = { chain: this.options.chain, logger, signal, now: this.options.now ?? (() => new Date()), metadata: this.options.metadata };
     try {
       // Stops waiting as soon as the signal aborts, even if the agent ignores it.
       const result = await abortable(agent.run(params.data, ctx), signal);
