@@ -119,7 +119,7 @@ function cpuTicks(pid: number): number {
   }
 }
 
-function pidsOf(name: string): number[] {
+export function pidsOf(name: string): number[] {
   try {
     return execFileSync('pgrep', ['-x', name], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
   } catch {
@@ -131,9 +131,9 @@ function pidsOf(name: string): number[] {
  * CPU per process over a row, as a percentage of one core: the named service processes, Redis,
  * every PostgreSQL backend, RabbitMQ, and this process (the load generator and its workers).
  */
-export function cpuSampler(services: Record<string, number | undefined>) {
+export function cpuSampler(services: Record<string, number | number[] | undefined>) {
   const groups = (): Record<string, number[]> => ({
-    ...Object.fromEntries(Object.entries(services).flatMap(([name, pid]) => (pid ? [[name, [pid]]] : []))),
+    ...Object.fromEntries(Object.entries(services).flatMap(([name, pid]) => (pid === undefined ? [] : [[name, Array.isArray(pid) ? pid : [pid]]]))),
     redis: pidsOf('redis-server'),
     postgres: pidsOf('postgres'),
     rabbitmq: pidsOf('beam.smp'),

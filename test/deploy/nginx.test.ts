@@ -1,6 +1,6 @@
 /**
  * deploy/nginx/nginx.conf for real: Debian's nginx runs the production file (with the explicit
- * substitutions of nginx-server.ts) in front of two gateway processes of one isolated stack. It
+ * substitutions of @oca/testkit's nginx.ts) in front of two gateway processes of one isolated stack. It
  * spreads requests over both, carries on when one gateway is SIGKILLed under load (GETs retried
  * by proxy_next_upstream), and the gateway keys per-IP limits on the address nginx saw, never on
  * an X-Forwarded-For the client wrote.
@@ -8,8 +8,7 @@
 import { rmSync } from 'node:fs';
 import https from 'node:https';
 import { Redis } from 'ioredis';
-import { createTestPki, findFreePort, scrapeMetric, serviceUrls, sleep, Stack, startLocalStack, waitForHttp, type LocalStack, type TestPki } from '@oca/testkit';
-import { httpsRequest, startNginx, type HttpsRequestOptions, type NginxProcess } from './nginx-server';
+import { createTestPki, findFreePort, httpsRequest, scrapeMetric, serviceUrls, sleep, Stack, startLocalStack, startNginx, waitForHttp, type HttpsRequestOptions, type LocalStack, type NginxProcess, type TestPki } from '@oca/testkit';
 
 jest.setTimeout(120_000);
 

@@ -46,3 +46,4 @@ export {
 } from './victoria-metrics';
 export * from './defi';
 export * from './nfts';
+export { httpsRequest, NGINX_BINARY, NGINX_CONF, startNginx, substitute, testConfig as nginxTestConfig, type HttpsAnswer, type HttpsRequestOptions, type NginxProcess, type NginxTestConfig, type Substitution } from './nginx';

@@ -1,5 +1,5 @@
 /**
- * Runs the production nginx config (deploy/nginx/nginx.conf) as a foreground child process:
+ * Runs the production nginx config (deploy/nginx/nginx.conf) as a foreground child process (test/deploy/nginx.test.ts, pnpm bench:scale):
  * the real file with a short list of explicit substitutions (container addresses, ports, paths),
  * each of which must apply exactly as often as expected, so a change to the real file that the
  * test does not know about fails the test instead of silently testing something else.
@@ -11,7 +11,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT, sleep, type TestPki } from '@oca/testkit';
+import { type TestPki } from './certificates';
+import { REPO_ROOT } from './stack/repo-root';
+import { sleep } from './metrics';
 
 export const NGINX_CONF = path.join(REPO_ROOT, 'deploy', 'nginx', 'nginx.conf');
 export const NGINX_BINARY = '/usr/sbin/nginx';
