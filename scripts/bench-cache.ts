@@ -13,8 +13,8 @@
  * `--mode production` runs the production build (`pnpm build` first), as `pnpm bench` does.
  */
 import { performance } from 'node:perf_hooks';
-import { scrapeMetric, startLocalStack, type LocalStack } from '@oca/testkit';
-import { benchModeFromArgs, benchNodeArgs } from './lib/bench-kit';
+import { scrapeMetric, type LocalStack } from '@oca/testkit';
+import { startBenchStack, benchModeFromArgs } from './lib/bench-kit';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const USERS = Number(process.env.BENCH_USERS ?? 50);
@@ -154,21 +154,9 @@ async function run(local: LocalStack, keys: string[], label: string, noCache: bo
 
 async function main(): Promise<void> {
   const mode = benchModeFromArgs();
-  const local = await startLocalStack(
-    {
-      LOG_LEVEL: 'warn',
-      EXECUTOR_CONCURRENCY: '16',
-      DATABASE_POOL_MAX: '20',
-      RATE_LIMIT_USER_PER_MINUTE: '10000000',
-      RATE_LIMIT_IP_PER_MINUTE: '10000000',
-      RATE_LIMIT_AUTH_IP_PER_MINUTE: '10000',
-      ACTIVE_JOBS_MAX_PER_USER: '10000000',
-      OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
-    },
-    'bench-cache',
-    benchNodeArgs(mode),
-    { runFrom: mode === 'production' ? 'dist' : 'source' },
-  );
+  const local = await startBenchStack('bench-cache', mode, {
+    env: { EXECUTOR_CONCURRENCY: '16', DATABASE_POOL_MAX: '20', RATE_LIMIT_AUTH_IP_PER_MINUTE: '10000' },
+  });
   const rows = [];
   try {
     const keys = await users(local);

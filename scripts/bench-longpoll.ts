@@ -15,8 +15,7 @@
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { startLocalStack } from '@oca/testkit';
-import { benchModeFromArgs, benchNodeArgs, benchUser } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, benchUser } from './lib/bench-kit';
 
 const POLLS = Number(process.env.BENCH_POLLS ?? 10_000);
 const JOBS = Number(process.env.BENCH_JOBS ?? 1_000);
@@ -33,20 +32,10 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const mode = benchModeFromArgs();
-  const local = await startLocalStack(
-    {
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_USER_PER_MINUTE: '100000000',
-      RATE_LIMIT_IP_PER_MINUTE: '100000000',
-      ACTIVE_JOBS_MAX_PER_USER: '100000000',
-      LONG_POLL_MAX_PER_USER: String(POLLS),
-      EXECUTOR_CONCURRENCY: '16',
-      OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
-    },
-    'bench-longpoll',
-    benchNodeArgs(mode),
-    { runFrom: mode === 'production' ? 'dist' : 'source', services: ['auth', 'gateway'] },
-  );
+  const local = await startBenchStack('bench-longpoll', mode, {
+    env: { LONG_POLL_MAX_PER_USER: String(POLLS), EXECUTOR_CONCURRENCY: '16' },
+    services: ['auth', 'gateway'],
+  });
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const db = new pg.Pool({ connectionString: local.db.url, max: 2 });
   try {

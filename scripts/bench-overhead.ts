@@ -14,27 +14,18 @@
  * `--mode production` runs the production build (`pnpm build` first).
  */
 import pg from 'pg';
-import { startLocalStack } from '@oca/testkit';
-import { benchModeFromArgs, benchNodeArgs, benchUser } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, benchUser } from './lib/bench-kit';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 200);
 const RATE = Number(process.env.BENCH_RATE ?? 10);
 
 async function main(): Promise<void> {
   const mode = benchModeFromArgs();
-  const local = await startLocalStack(
-    {
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_USER_PER_MINUTE: '100000000',
-      RATE_LIMIT_IP_PER_MINUTE: '100000000',
-      ACTIVE_JOBS_MAX_PER_USER: '100000000',
-      // Enough parallel runs that a job never waits for a free slot: the figure is overhead, not queueing.
-      EXECUTOR_CONCURRENCY: '32',
-    },
-    'bench-overhead',
-    benchNodeArgs(mode),
-    { runFrom: mode === 'production' ? 'dist' : 'source', services: ['auth', 'agent-executor', 'gateway'] },
-  );
+  const local = await startBenchStack('bench-overhead', mode, {
+    // Enough parallel runs that a job never waits for a free slot: the figure is overhead, not queueing.
+    env: { EXECUTOR_CONCURRENCY: '32' },
+    services: ['auth', 'agent-executor', 'gateway'],
+  });
   const db = new pg.Pool({ connectionString: local.db.url, max: 2 });
   try {
     const { key, post } = await benchUser(local.gatewayUrl, 'bench-overhead');

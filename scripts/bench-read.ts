@@ -13,8 +13,7 @@
  * `--mode production` runs the production build (`pnpm build` first), as in `pnpm bench`.
  */
 import { performance } from 'node:perf_hooks';
-import { startLocalStack } from '@oca/testkit';
-import { benchModeFromArgs, benchNodeArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row, benchUser } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row, benchUser } from './lib/bench-kit';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
@@ -25,16 +24,7 @@ const ROWS = new Set((process.env.BENCH_ROWS ?? 'ceiling,health,apikey,bearer,wi
 
 async function main(): Promise<void> {
   const mode = benchModeFromArgs();
-  const local = await startLocalStack(
-    {
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_USER_PER_MINUTE: '100000000',
-      RATE_LIMIT_IP_PER_MINUTE: '100000000',
-    },
-    'bench-read',
-    benchNodeArgs(mode),
-    { runFrom: mode === 'production' ? 'dist' : 'source', services: ['auth', 'agent-executor', 'gateway'] },
-  );
+  const local = await startBenchStack('bench-read', mode, { services: ['auth', 'agent-executor', 'gateway'] });
   const rows: Row[] = [];
   try {
     const { accessToken, key, post } = await benchUser(local.gatewayUrl, 'bench-read');

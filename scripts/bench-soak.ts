@@ -15,9 +15,9 @@
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import pg from 'pg';
-import { SERVICES, startLocalStack, type ServiceName } from '@oca/testkit';
+import { SERVICES, type ServiceName } from '@oca/testkit';
 import autocannon from 'autocannon';
-import { benchModeFromArgs, benchNodeArgs, benchUser } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, benchUser } from './lib/bench-kit';
 
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 30);
 const SAMPLE_SECONDS = Number(process.env.BENCH_SAMPLE_SECONDS ?? 60);
@@ -64,18 +64,8 @@ function slope(points: [number, number][]): number {
 
 async function main(): Promise<void> {
   const mode = benchModeFromArgs();
-  const local = await startLocalStack(
-    {
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_USER_PER_MINUTE: '100000000',
-      RATE_LIMIT_IP_PER_MINUTE: '100000000',
-      RATE_LIMIT_EXPENSIVE_USER_PER_MINUTE: '100000000',
-      ACTIVE_JOBS_MAX_PER_USER: '100000000',
-    },
-    'bench-soak',
-    benchNodeArgs(mode),
-    { runFrom: mode === 'production' ? 'dist' : 'source' },
-  );
+  // Load shedding as the gateway ships it: at half capacity it must not fire.
+  const local = await startBenchStack('bench-soak', mode, { env: { OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '1000', OVERLOAD_MAX_IN_FLIGHT: '1000' } });
   const db = new pg.Pool({ connectionString: local.db.url, max: 1 });
   const dbName = new URL(local.db.url).pathname.slice(1);
   const samples: Sample[] = [];

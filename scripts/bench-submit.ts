@@ -16,8 +16,8 @@
  * `pnpm build` first). docs/benchmarks.md says which mode each figure comes from.
  */
 import { performance } from 'node:perf_hooks';
-import { startLocalStack, type ServiceName } from '@oca/testkit';
-import { benchModeFromArgs, benchNodeArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row, benchUser } from './lib/bench-kit';
+import { type ServiceName } from '@oca/testkit';
+import { startBenchStack, benchModeFromArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row, benchUser } from './lib/bench-kit';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,1000').split(',').map(Number);
@@ -28,20 +28,10 @@ const SERVICES_RUN = process.env.BENCH_SERVICES?.split(',') as ServiceName[] | u
 async function main(): Promise<void> {
   const mode = benchModeFromArgs();
   // Limits sized for the load: the benchmark measures throughput, not the rate limiter.
-  const local = await startLocalStack(
-    {
-      LOG_LEVEL: 'warn',
-      EXECUTOR_CONCURRENCY: '16',
-      DATABASE_POOL_MAX: '20',
-      RATE_LIMIT_USER_PER_MINUTE: '10000000',
-      RATE_LIMIT_IP_PER_MINUTE: '10000000',
-      ACTIVE_JOBS_MAX_PER_USER: '10000000',
-      OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
-    },
-    'bench',
-    benchNodeArgs(mode),
-    { runFrom: mode === 'production' ? 'dist' : 'source', ...(SERVICES_RUN ? { services: SERVICES_RUN } : {}) },
-  );
+  const local = await startBenchStack('bench', mode, {
+    env: { EXECUTOR_CONCURRENCY: '16', DATABASE_POOL_MAX: '20' },
+    ...(SERVICES_RUN ? { services: SERVICES_RUN } : {}),
+  });
   const rows: Row[] = [];
   try {
     const { key } = await benchUser(local.gatewayUrl, 'bench');

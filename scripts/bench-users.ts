@@ -18,9 +18,8 @@
  */
 import { readdirSync, readlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { startLocalStack } from '@oca/testkit';
 import { connect, type Socket } from 'node:net';
-import { benchModeFromArgs, benchNodeArgs, benchUser, cpuSampler, load } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, benchUser, cpuSampler, load } from './lib/bench-kit';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
@@ -220,18 +219,11 @@ async function users(
 
 async function main(): Promise<void> {
   const mode = benchModeFromArgs();
-  const local = await startLocalStack(
-    {
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_USER_PER_MINUTE: '100000000',
-      RATE_LIMIT_IP_PER_MINUTE: '100000000',
-      // the gateway's default unless given
-      ...(process.env.OVERLOAD_MAX_IN_FLIGHT ? { OVERLOAD_MAX_IN_FLIGHT: process.env.OVERLOAD_MAX_IN_FLIGHT } : {}),
-    },
-    'bench-users',
-    benchNodeArgs(mode),
-    { runFrom: mode === 'production' ? 'dist' : 'source', services: ['auth', 'agent-executor', 'gateway'] },
-  );
+  // Load shedding as the gateway ships it (OVERLOAD_MAX_IN_FLIGHT may be given to compare).
+  const local = await startBenchStack('bench-users', mode, {
+    env: { OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '1000', OVERLOAD_MAX_IN_FLIGHT: process.env.OVERLOAD_MAX_IN_FLIGHT ?? '1000' },
+    services: ['auth', 'agent-executor', 'gateway'],
+  });
   const rows: UsersRow[] = [];
   let capacity = 0;
   try {

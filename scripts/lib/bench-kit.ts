@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { REPO_ROOT, SERVICES } from '@oca/testkit';
+import { REPO_ROOT, SERVICES, startLocalStack, type LocalStack, type ServiceName } from '@oca/testkit';
 
 export type BenchMode = 'development' | 'production';
 
@@ -31,6 +31,25 @@ export function benchNodeArgs(mode: BenchMode): string[] {
   const given = process.env.BENCH_NODE_ARGS;
   if (given !== undefined) return given.split(' ').filter(Boolean);
   return mode === 'production' ? ['--max-semi-space-size=64'] : [];
+}
+
+/**
+ * The isolated stack of a benchmark (@oca/testkit's startLocalStack) in `mode`: per-user, per-IP,
+ * expensive-agent and active-job limits raised so they never decide a figure, and load shedding
+ * off (the figures are capacity) unless `env` turns it back on; `env` overrides any of these.
+ */
+export function startBenchStack(label: string, mode: BenchMode, options: { env?: Record<string, string>; services?: readonly ServiceName[] } = {}): Promise<LocalStack> {
+  const env = {
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_USER_PER_MINUTE: '100000000',
+    RATE_LIMIT_IP_PER_MINUTE: '100000000',
+    RATE_LIMIT_EXPENSIVE_USER_PER_MINUTE: '100000000',
+    ACTIVE_JOBS_MAX_PER_USER: '100000000',
+    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
+    OVERLOAD_MAX_IN_FLIGHT: '0',
+    ...options.env,
+  };
+  return startLocalStack(env, label, benchNodeArgs(mode), { runFrom: mode === 'production' ? 'dist' : 'source', ...(options.services ? { services: options.services } : {}) });
 }
 
 export interface Row {
