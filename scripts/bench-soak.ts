@@ -27,6 +27,8 @@ const SUBMIT_RATE = Number(process.env.BENCH_SUBMIT_RATE ?? 40);
 
 interface Figures {
   rssMb: number;
+  /** V8 heap in use (the service's nodejs_heap_size_used_bytes): what a leak grows, whatever the GC's timing does to RSS */
+  heapMb: number;
   fds: number;
   sockets: number;
 }
@@ -37,7 +39,13 @@ interface Sample {
   dbConnections: number;
 }
 
-function figuresOf(pid: number): Figures {
+async function heapOf(opsPort: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
+  const bytes = Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)/m.exec(text)?.[1] ?? NaN);
+  return Math.round(bytes / 104857.6) / 10;
+}
+
+function figuresOf(pid: number, heapMb: number): Figures {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
   const fds = readdirSync(`/proc/${pid}/fd`);
@@ -48,7 +56,7 @@ function figuresOf(pid: number): Figures {
       return false;
     }
   }).length;
-  return { rssMb: Math.round(rssKb / 102.4) / 10, fds: fds.length, sockets };
+  return { rssMb: Math.round(rssKb / 102.4) / 10, heapMb, fds: fds.length, sockets };
 }
 
 /** Least-squares slope of y over x. */
@@ -81,11 +89,11 @@ async function main(): Promise<void> {
       const services: Sample['services'] = {};
       for (const name of SERVICES) {
         const pid = pids[name];
-        if (pid) services[name] = figuresOf(pid);
+        if (pid) services[name] = figuresOf(pid, await heapOf(local.opsPorts[name]));
       }
       const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [dbName]);
       samples.push({ minute, services, dbConnections: Number(rows[0]?.n ?? NaN) });
-      const line = SERVICES.map((name) => `${name} ${services[name]?.rssMb} MB/${services[name]?.fds} fd`).join(', ');
+      const line = SERVICES.map((name) => `${name} ${services[name]?.rssMb} MB (heap ${services[name]?.heapMb})/${services[name]?.fds} fd`).join(', ');
       process.stderr.write(`minute ${minute.toFixed(1)}: ${line}, db connections ${samples.at(-1)!.dbConnections}\n`);
     };
 
@@ -140,14 +148,24 @@ async function main(): Promise<void> {
     );
     out.write(`submissions: ${counts.submitted} answered (${JSON.stringify(Object.fromEntries(counts.submitStatus))} by status), errors ${counts.submitErrors}\n\n`);
     const settled = samples.filter((s) => s.minute >= WARMUP_MINUTES);
-    out.write(`| service | RSS MB at ${WARMUP_MINUTES} min | RSS MB at end | RSS growth MB/h (least squares, after warm-up) | fds at ${WARMUP_MINUTES} min → end | sockets → end |\n|---|---|---|---|---|---|\n`);
+    out.write(
+      `| service | RSS MB at ${WARMUP_MINUTES} min | RSS MB at end | RSS growth MB/h (least squares, after warm-up) | heap MB: lowest of the first / last third | heap troughs' growth MB/h | fds at ${WARMUP_MINUTES} min → end | sockets → end |\n|---|---|---|---|---|---|---|---|\n`,
+    );
     for (const name of SERVICES) {
       const series = settled.flatMap((s) => (s.services[name] ? [[s.minute, s.services[name]!] as const] : []));
       if (series.length === 0) continue;
       const first = series[0]![1];
       const last = series.at(-1)![1];
       const growth = slope(series.map(([minute, f]) => [minute / 60, f.rssMb]));
-      out.write(`| ${name} | ${first.rssMb} | ${last.rssMb} | ${growth.toFixed(1)} | ${first.fds} → ${last.fds} | ${first.sockets} → ${last.sockets} |\n`);
+      // A heap's lowest point in a span is where the GC left it: a leak lifts the troughs.
+      const third = Math.max(1, Math.floor(series.length / 3));
+      const trough = (part: typeof series) => Math.min(...part.map(([, f]) => f.heapMb));
+      const [early, late] = [series.slice(0, third), series.slice(-third)];
+      const hours = (late.at(-1)![0] - early[0]![0]) / 60;
+      const troughGrowth = (trough(late) - trough(early)) / hours; // over the whole settled span: a conservative rate
+      out.write(
+        `| ${name} | ${first.rssMb} | ${last.rssMb} | ${growth.toFixed(1)} | ${trough(early)} / ${trough(late)} | ${troughGrowth.toFixed(1)} | ${first.fds} → ${last.fds} | ${first.sockets} → ${last.sockets} |\n`,
+      );
     }
     const dbSeries = settled.map((s) => s.dbConnections);
     out.write(`\ndatabase connections after warm-up: min ${Math.min(...dbSeries)}, max ${Math.max(...dbSeries)}\n`);
