@@ -70,6 +70,31 @@ contract SecurityProbe {
         uint256 gasUsed;
     }
 
+    /// The largest trades that succeed through one pool, found by bisection (see `limits`). Amounts
+    /// are token units asked of the pool (buys) or sent to it (sells); a "searched up to" of 0 means
+    /// that limit was not measured.
+    struct Limits {
+        bool ok; // the quote could be wrapped and the pool read
+        uint256 buySearchedUpTo; // half the pool's token reserve: a buy this large succeeding means no buy limit below it
+        uint256 maxBuy; // largest buy that succeeded
+        uint256 walletSearchedUpTo; // WALLET_BUYS buys of maxBuy; 0 when not measured
+        uint256 maxWallet; // largest balance one wallet reached by buying
+        bool repeatBuyBlocked; // after one buy no further buy went through at all (a cooldown, one buy per block)
+        uint256 sellSearchedUpTo; // the balance held when selling
+        uint256 maxSell; // largest sale that succeeded
+        uint256 trials; // swaps tried
+    }
+
+    /// Bisection stops when the bracket is this fine a fraction of its top (0.01 %) ...
+    uint256 private constant LIMIT_PRECISION = 10_000;
+    /// ... or after this many trials per limit.
+    uint256 private constant MAX_TRIALS = 28;
+    /// Buys of maxBuy that find a wallet cap (a cap above WALLET_BUYS x maxBuy is not seen).
+    uint256 private constant WALLET_BUYS = 8;
+
+    /// A trial succeeded; it reverts anyway so its effects are rolled back.
+    error TrialOk();
+
     /// Gas for each read of someone else's contract: plenty for a view, too little to grief.
     uint256 private constant READ_GAS = 100_000;
     /// The receiver of the wallet-transfer test: an address nobody controls.
@@ -260,13 +285,18 @@ contract SecurityProbe {
 
     /// Exact-input swap of `amountIn` on a V3 pool without a price limit; the callback pays.
     function _swapV3(address pool, bool zeroForOne, uint256 amountIn) private returns (bool, bytes memory) {
+        return _swapV3Specified(pool, zeroForOne, int256(amountIn));
+    }
+
+    /// A V3 swap of `amountSpecified` (positive: exact input; negative: exact output) without a price limit.
+    function _swapV3Specified(address pool, bool zeroForOne, int256 amountSpecified) private returns (bool, bytes memory) {
         _swapPool = pool;
         (bool ok, bytes memory ret) = pool.call(
             abi.encodeWithSignature(
                 "swap(address,bool,int256,uint160,bytes)",
                 address(this),
                 zeroForOne,
-                int256(amountIn),
+                amountSpecified,
                 zeroForOne ? MIN_SQRT_RATIO_PLUS_ONE : MAX_SQRT_RATIO_MINUS_ONE,
                 ""
             )
@@ -331,6 +361,108 @@ contract SecurityProbe {
             } catch (bytes memory err) {
                 if (i == 0) s.sellError = err;
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- limits
+
+    /// The largest buy, the largest balance one wallet reaches by buying, and the largest sale that
+    /// succeed through `pair` (route 1 V2, 3 V3), whose other token `quote` is a wrapped native
+    /// coin: each by bisection over trials that roll themselves back. The wallet is probed by
+    /// buying maxBuy repeatedly (kept), then the largest top-up; the sale from the balance so held.
+    function limits(address token, address pair, address quote, uint8 route) external returns (Limits memory l) {
+        (bool ok, , , uint256 reserveToken) = route == 3 ? _v3Sides(pair, token) : _sides(pair, token);
+        if (!ok || reserveToken < 1000 || !_wrap(quote, address(this).balance / 2)) return l;
+        l.ok = true;
+        l.buySearchedUpTo = reserveToken / 2;
+        uint256 t;
+        (l.maxBuy, t) = _largest(0, token, pair, quote, route, l.buySearchedUpTo);
+        l.trials += t;
+        if (l.maxBuy == 0) return l;
+        // Repeated buys only say something when they cannot drain the pool themselves.
+        if (l.maxBuy * WALLET_BUYS <= reserveToken / 2) {
+            uint256 bought;
+            for (; bought < WALLET_BUYS; ++bought) {
+                l.trials++;
+                try this.tradeStep(0, token, pair, quote, route, l.maxBuy) {} catch {
+                    break;
+                }
+            }
+            uint256 held = _balanceOf(token, address(this));
+            if (bought == WALLET_BUYS) {
+                l.walletSearchedUpTo = held;
+            } else {
+                (uint256 topUp, uint256 t2) = _largest(0, token, pair, quote, route, l.maxBuy);
+                l.trials += t2;
+                if (topUp == 0 && bought > 0) l.repeatBuyBlocked = true;
+                else {
+                    l.walletSearchedUpTo = held + l.maxBuy;
+                    l.maxWallet = held + topUp;
+                    // Kept, so the sale is searched up to the fullest wallet.
+                    if (topUp > 0) try this.tradeStep(0, token, pair, quote, route, topUp) {} catch {}
+                }
+            }
+        } else {
+            l.trials++;
+            try this.tradeStep(0, token, pair, quote, route, l.maxBuy) {} catch {}
+        }
+        l.sellSearchedUpTo = _balanceOf(token, address(this));
+        (l.maxSell, t) = _largest(1, token, pair, quote, route, l.sellSearchedUpTo);
+        l.trials += t;
+    }
+
+    /// The largest amount in [0, hi] whose trade (`kind` 0 buy, 1 sell) succeeds, by bisection.
+    function _largest(uint8 kind, address token, address pair, address quote, uint8 route, uint256 hi) private returns (uint256 lo, uint256 trials) {
+        if (hi == 0) return (0, 0);
+        trials = 1;
+        if (_trial(kind, token, pair, quote, route, hi)) return (hi, trials);
+        // Nothing goes through even at the bracket's finest step (a honeypot's sale): no search.
+        uint256 smallest = hi / LIMIT_PRECISION > 0 ? hi / LIMIT_PRECISION : 1;
+        trials++;
+        if (!_trial(kind, token, pair, quote, route, smallest)) return (0, trials);
+        lo = smallest;
+        while (hi - lo > 1 && hi - lo > hi / LIMIT_PRECISION && trials < MAX_TRIALS) {
+            uint256 mid = lo + (hi - lo) / 2;
+            trials++;
+            if (_trial(kind, token, pair, quote, route, mid)) lo = mid;
+            else hi = mid;
+        }
+    }
+
+    /// Whether one trade of `amount` succeeds, its effects rolled back.
+    function _trial(uint8 kind, address token, address pair, address quote, uint8 route, uint256 amount) private returns (bool) {
+        try this.trialStep(kind, token, pair, quote, route, amount) {
+            return false;
+        } catch (bytes memory err) {
+            return err.length == 4 && bytes4(err) == TrialOk.selector;
+        }
+    }
+
+    /// One trade that always reverts: with TrialOk when it went through. Self-call only.
+    function trialStep(uint8 kind, address token, address pair, address quote, uint8 route, uint256 amount) external {
+        this.tradeStep(kind, token, pair, quote, route, amount);
+        revert TrialOk();
+    }
+
+    /// One trade, kept: a buy of exactly `amount` tokens (kind 0) or a sale of `amount` (kind 1). Self-call only.
+    function tradeStep(uint8 kind, address token, address pair, address quote, uint8 route, uint256 amount) external {
+        require(msg.sender == address(this), "self only");
+        if (kind == 1) {
+            if (route == 3) _sellToV3(token, pair, quote, amount);
+            else _sellToPair(token, pair, quote, amount);
+        } else if (route == 3) {
+            bool quoteIs0 = _readAddressOr0(pair, abi.encodeWithSignature("token0()")) == quote;
+            (bool ok, bytes memory ret) = _swapV3Specified(pair, quoteIs0, -int256(amount));
+            _bubble(ok, ret);
+        } else {
+            (, , uint256 reserveQuote, uint256 reserveToken) = _sides(pair, token);
+            require(amount < reserveToken, "more than the pool holds");
+            // Uniswap V2's getAmountIn (0.3 % fee).
+            uint256 amountIn = (reserveQuote * amount * 1000) / ((reserveToken - amount) * 997) + 1;
+            require(_transfer(quote, pair, amountIn), "quote transfer to the pair failed");
+            bool tokenIs0 = _readAddressOr0(pair, abi.encodeWithSignature("token0()")) == token;
+            (bool ok, bytes memory ret) = pair.call(abi.encodeWithSignature("swap(uint256,uint256,address,bytes)", tokenIs0 ? amount : 0, tokenIs0 ? 0 : amount, address(this), ""));
+            _bubble(ok, ret);
         }
     }
 
@@ -480,6 +612,14 @@ contract SecurityProbe {
     function _forward(bool ok, bytes memory ret) private pure {
         if (ok && (ret.length < 32 || abi.decode(ret, (uint256)) != 0)) return;
         if (ok) ret = abi.encodeWithSignature("Error(string)", "call returned false");
+        assembly {
+            revert(add(ret, 32), mload(ret))
+        }
+    }
+
+    /// Reverts with the callee's revert data when the call failed.
+    function _bubble(bool ok, bytes memory ret) private pure {
+        if (ok) return;
         assembly {
             revert(add(ret, 32), mload(ret))
         }
