@@ -200,7 +200,7 @@ export const SecurityTrading = z.object({
   sellGas: z.number().int().nullable(),
   /** null when there was no pool to sell into, no holder to sample, or the token is a wrapped native coin. */
   holderAnalysis: HolderSaleAnalysis.nullable(),
-  /** null when the deepest pool's other token is not a wrapped native coin, or the probe could not run. */
+  /** null when the deepest pool's other token is not a wrapped native coin, the probe could not run, or its gas ran out before the searches finished. */
   limits: TradeLimits.nullable(),
 });
 export type SecurityTrading = z.infer<typeof SecurityTrading>;

@@ -86,6 +86,7 @@ describe('tradeLimits', () => {
     sellSearchedUpTo: 12n,
     maxSell: 3n,
     trials: 56n,
+    budgetSpent: false,
   };
 
   it('states each limit found, or null with how far it was searched when the top went through', () => {
@@ -111,6 +112,8 @@ describe('tradeLimits', () => {
   it('no sale figure without a buy; nothing when the probe could not run', () => {
     expect(tradeLimits({ ...probed, maxBuy: 0n }, PAIR)?.maxSell).toBeNull();
     expect(tradeLimits({ ...probed, ok: false }, PAIR)).toBeNull();
+    // Searches cut short by the gas budget: no figure rather than a bracket passing for a limit.
+    expect(tradeLimits({ ...probed, budgetSpent: true }, PAIR)).toBeNull();
     expect(tradeLimits(null, PAIR)).toBeNull();
     expect(tradeLimits(probed, null)).toBeNull();
   });

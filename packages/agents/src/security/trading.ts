@@ -73,9 +73,12 @@ export function tradingFromSimulation(s: Simulation): SecurityTrading {
   };
 }
 
-/** The probe's limits bisection as the result states it (see `TradeLimits`); null when it did not run. */
+/**
+ * The probe's limits bisection as the result states it (see `TradeLimits`); null when it did not
+ * run, or ran out of gas before its searches finished (a bracket cut short would pass for a limit).
+ */
 export function tradeLimits(l: ProbeLimits | null, pool: Address | null): TradeLimits | null {
-  if (!l || !l.ok || pool === null) return null;
+  if (!l || !l.ok || l.budgetSpent || pool === null) return null;
   const limit = (found: bigint, searchedUpTo: bigint): TradeLimit => ({ limit: found === searchedUpTo ? null : found.toString(), searchedUpTo: searchedUpTo.toString() });
   const bought = l.maxBuy > 0n;
   return {

@@ -1,7 +1,10 @@
+import { ChainClients } from '@oca/chain';
 import { deployLimitsScenario, startAnvil, type AnvilInstance, type LimitsScenario } from '@oca/testkit';
 import { createPublicClient, http, type PublicClient } from 'viem';
 import { foundry } from 'viem/chains';
+import { LIMITS_GAS, probeLimits } from '../../src/security/probe/security-probe';
 import type { SecurityResult } from '../../src/security/schemas';
+import { tradeLimits } from '../../src/security/trading';
 import { analyseSecurity } from './analyse-security';
 
 // anvil start-up, about ten transactions, a (cached) solc compile and one analysis.
@@ -54,5 +57,22 @@ describe('maxBuy / maxSell / max wallet by bisection (ground truth: the limits s
 
   it('the limits do not make the token a honeypot: a small round trip passes', () => {
     expect(result.data.trading).toMatchObject({ cannotBuy: false, isHoneypot: false });
+  });
+});
+
+describe('the gas budget', () => {
+  it('a call with too little gas for every search stops early, says so, and states no limit', async () => {
+    const client = new ChainClients({ rpcUrls: { devnet: [anvil.rpcUrl] } }).get('devnet');
+    const request = { token: scenario.token, pool: { pair: scenario.pair, version: 2 as const }, quote: scenario.weth, blockNumber: BigInt(result.blockNumber) };
+    // The whole search takes ~4 M gas here (60 swaps); the probe starts a trade only with 1.5 M
+    // (its per-trade cap) and a reserve left, so 3 M leaves room for a few trades, not all.
+    const short = await probeLimits(client, { ...request, gas: 3_000_000n });
+    expect(short).toMatchObject({ ok: true, budgetSpent: true });
+    expect(Number(short!.trials)).toBeGreaterThan(0);
+    expect(tradeLimits(short, scenario.pair)).toBeNull();
+    // The default budget finishes: the same figures the analysis reported.
+    const full = await probeLimits(client, { ...request, gas: LIMITS_GAS });
+    expect(full?.budgetSpent).toBe(false);
+    expect(tradeLimits(full, scenario.pair)).toEqual(result.data.trading.limits);
   });
 });
