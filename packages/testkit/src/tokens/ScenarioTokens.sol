@@ -326,28 +326,3 @@ contract MinterToken is ERC20 {
         _mint(to, amount);
     }
 }
-
-/// Trade limits ground truth: a largest buy (from a pair), a largest sale (to a pair) and a largest
-/// wallet balance, each different; the owner is exempt and can change them.
-contract LimitsToken is PairAwareToken {
-    uint256 public maxBuyAmount;
-    uint256 public maxSellAmount;
-    uint256 public maxWalletAmount;
-
-    constructor(uint256 supply, uint256 maxBuy_, uint256 maxSell_, uint256 maxWallet_) PairAwareToken("Limits Token", "LIMIT", supply) {
-        setLimits(maxBuy_, maxSell_, maxWallet_);
-    }
-
-    function setLimits(uint256 maxBuy_, uint256 maxSell_, uint256 maxWallet_) public onlyOwner {
-        maxBuyAmount = maxBuy_;
-        maxSellAmount = maxSell_;
-        maxWalletAmount = maxWallet_;
-    }
-
-    function _beforeTokenTransfer(address from, address to, uint256 amount) internal view override {
-        if (from == address(0) || from == owner() || to == owner()) return;
-        if (isMarketPair[from]) require(amount <= maxBuyAmount, "max buy");
-        if (isMarketPair[to]) require(amount <= maxSellAmount, "max sell");
-        else require(balanceOf(to) + amount <= maxWalletAmount, "max wallet");
-    }
-}

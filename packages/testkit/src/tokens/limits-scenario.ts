@@ -22,16 +22,17 @@ export const LIMITS_SUPPLY = parseEther('1000000');
 const LIMITS = { maxBuy: parseEther('5000'), maxSell: parseEther('3000'), maxWallet: parseEther('12000') } as const;
 
 /**
- * `LimitsToken` (ScenarioTokens.sol) on the anvil at `rpcUrl`: WETH9, a Uniswap V2 factory and
+ * `LimitsToken` (LimitsToken.sol) on the anvil at `rpcUrl`: WETH9, a Uniswap V2 factory and
  * router, the token with its pair marked, and half the supply in the pair against 100 ETH (LP to
  * the deployer). About ten transactions.
  */
 export async function deployLimitsScenario(rpcUrl: string): Promise<LimitsScenario> {
   const d = await connectDeployer(rpcUrl);
   const deployer = d.accounts[0]!;
-  const file = path.join(__dirname, '..', '..', 'src', 'tokens', 'ScenarioTokens.sol');
-  const artifact = compileSolidity({ sources: { 'ScenarioTokens.sol': readFileSync(file, 'utf8') } }).LimitsToken;
-  if (!artifact) throw new Error('ScenarioTokens.sol has no contract LimitsToken');
+  // src/tokens or dist/tokens: the .sol source is only in src.
+  const file = path.join(__dirname, '..', '..', 'src', 'tokens', 'LimitsToken.sol');
+  const artifact = compileSolidity({ sources: { 'LimitsToken.sol': readFileSync(file, 'utf8') } }).LimitsToken;
+  if (!artifact) throw new Error('LimitsToken.sol has no contract LimitsToken');
   const weth = await d.deploy(ARTIFACTS.weth9, []);
   const factory = await d.deploy(ARTIFACTS.uniswapV2Factory, [deployer]);
   const router = await d.deploy(ARTIFACTS.uniswapV2Router02, [factory, weth]);
