@@ -1,6 +1,6 @@
 import { encodeErrorResult, getAddress, parseAbi, zeroAddress } from 'viem';
 import type { ProbeLimits, Simulation } from './probe/security-probe';
-import { revertReason, tradeLimits, tradingFromSimulation } from './trading';
+import { freshBuyThrough, revertReason, tradeLimits, tradingFromSimulation } from './trading';
 
 const PAIR = getAddress('0x00000000000000000000000000000000000000aa');
 const WETH = getAddress('0x00000000000000000000000000000000000000bb');
@@ -114,7 +114,27 @@ describe('tradeLimits', () => {
     expect(tradeLimits({ ...probed, ok: false }, PAIR)).toBeNull();
     // Searches cut short by the gas budget: no figure rather than a bracket passing for a limit.
     expect(tradeLimits({ ...probed, budgetSpent: true }, PAIR)).toBeNull();
+  });
+
+  it('no buy at all while the fresh simulation bought through the same pool: the probe misread the pool, no figure', () => {
+    const blocked = { ...probed, maxBuy: 0n, walletSearchedUpTo: 0n, maxWallet: 0n, sellSearchedUpTo: 0n, maxSell: 0n };
+    expect(tradeLimits(blocked, PAIR, true)).toBeNull();
+    // Without a fresh buy through it, "no buy of any size" is what the pool says.
+    expect(tradeLimits(blocked, PAIR, false)?.maxBuy).toEqual({ limit: '0', searchedUpTo: '500' });
+    // A cap found (not zero) stands either way.
+    expect(tradeLimits(probed, PAIR, true)?.maxBuy.limit).toBe('5');
     expect(tradeLimits(null, PAIR)).toBeNull();
     expect(tradeLimits(probed, null)).toBeNull();
+  });
+});
+
+describe('freshBuyThrough', () => {
+  it('true only when the fresh simulation received tokens from that very pool', () => {
+    expect(freshBuyThrough(ok, PAIR)).toBe(true);
+    expect(freshBuyThrough(ok, WETH)).toBe(false);
+    expect(freshBuyThrough({ ...ok, buyOk: false }, PAIR)).toBe(false);
+    expect(freshBuyThrough({ ...ok, buyReceived: 0n }, PAIR)).toBe(false);
+    expect(freshBuyThrough(null, PAIR)).toBe(false);
+    expect(freshBuyThrough(ok, undefined)).toBe(false);
   });
 });

@@ -73,12 +73,21 @@ export function tradingFromSimulation(s: Simulation): SecurityTrading {
   };
 }
 
+/** Whether the fresh simulation bought (and received tokens) through `pool`. */
+export function freshBuyThrough(s: Simulation | null, pool: Address | undefined): boolean {
+  return s !== null && pool !== undefined && s.buyOk && s.buyReceived > 0n && getAddress(s.pair) === getAddress(pool);
+}
+
 /**
  * The probe's limits bisection as the result states it (see `TradeLimits`); null when it did not
  * run, or ran out of gas before its searches finished (a bracket cut short would pass for a limit).
+ * Also null when no buy of any size went through the bisection although the fresh simulation
+ * bought through the same pool (`freshBuyOk`): the two disagree about the pool (its fee, say, on a
+ * DEX fork), so "no buy possible" would be a false alarm.
  */
-export function tradeLimits(l: ProbeLimits | null, pool: Address | null): TradeLimits | null {
+export function tradeLimits(l: ProbeLimits | null, pool: Address | null, freshBuyOk = false): TradeLimits | null {
   if (!l || !l.ok || l.budgetSpent || pool === null) return null;
+  if (l.maxBuy === 0n && freshBuyOk) return null;
   const limit = (found: bigint, searchedUpTo: bigint): TradeLimit => ({ limit: found === searchedUpTo ? null : found.toString(), searchedUpTo: searchedUpTo.toString() });
   const bought = l.maxBuy > 0n;
   return {
