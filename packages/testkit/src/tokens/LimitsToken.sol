@@ -37,3 +37,28 @@ contract LimitsToken is ERC20, Ownable {
         else require(balanceOf(to) + amount <= maxWalletAmount, "max wallet");
     }
 }
+
+/// A sale cap enforced by running out of gas rather than by a revert: a sale to a pair above
+/// `sellCap` spins until the call's gas is gone. A trade that fails this way must not eat the gas
+/// of the trials after it.
+contract GasTrapToken is ERC20, Ownable {
+    mapping(address => bool) public isMarketPair;
+    uint256 public sellCap;
+
+    constructor(uint256 supply, uint256 sellCap_) ERC20("Gas Trap", "TRAP") {
+        _mint(msg.sender, supply);
+        sellCap = sellCap_;
+    }
+
+    function setMarketPair(address pair, bool value) external onlyOwner {
+        isMarketPair[pair] = value;
+    }
+
+    function _beforeTokenTransfer(address from, address to, uint256 amount) internal view override {
+        if (from == address(0) || from == owner() || to == owner()) return;
+        if (isMarketPair[to] && amount > sellCap) {
+            uint256 spin;
+            while (gasleft() > 0) spin++;
+        }
+    }
+}

@@ -368,8 +368,9 @@ contract SecurityProbe {
     uint256 private constant WALLET_BUYS = 8;
     /// Gas one trade may use: a swap costs 100-200k, a tax token's sale with its own swap-back a
     /// few hundred thousand more. A trade that needs more fails as a trade would in a block, and
-    /// cannot eat the gas of the trials after it (a call forwards 63/64 of what is left).
-    uint256 private constant TRADE_GAS = 1_500_000;
+    /// cannot eat the gas of the trials after it (a call forwards 63/64 of what is left). Low
+    /// enough that a search whose failing trades all burn their gas (~15 of them) fits the call.
+    uint256 private constant TRADE_GAS = 1_000_000;
     /// Gas kept back for returning the figures once trials stop.
     uint256 private constant LIMITS_RESERVE = 100_000;
 

@@ -17,7 +17,7 @@ const INSPECT_GAS = 25_000_000n;
 const SIMULATE_GAS = 15_000_000n;
 /**
  * The limits bisection: about 60 swaps at most (each search stops at 0.01 % or 28 trials), each
- * capped at 1.5 M gas by the probe, which stops searching (`budgetSpent`) before this runs out.
+ * capped at 1 M gas by the probe, which stops searching (`budgetSpent`) before this runs out.
  * Explicit, so the call never runs at a node's block gas limit, and under every provider's cap.
  */
 export const LIMITS_GAS = 25_000_000n;
