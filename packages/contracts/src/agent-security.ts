@@ -146,6 +146,38 @@ export const HolderSaleAnalysis = z.object({
 });
 export type HolderSaleAnalysis = z.infer<typeof HolderSaleAnalysis>;
 
+/**
+ * One trade limit found by bisection: `limit` is the largest amount that went through (raw token
+ * units), null when `searchedUpTo` itself went through (no limit at or below it).
+ */
+export const TradeLimit = z.object({
+  limit: RawAmount.nullable(),
+  searchedUpTo: RawAmount,
+});
+export type TradeLimit = z.infer<typeof TradeLimit>;
+
+/**
+ * The largest buy, sale and wallet balance that succeed through `pool`, probed (not read from
+ * getters) by bisection over simulated trades inside one eth_call with state overrides, each trial
+ * rolled back; precise to 0.01 % of the bracket's top. Buys are tokens asked of the pool, sales
+ * tokens sent to it.
+ */
+export const TradeLimits = z.object({
+  method: z.literal('bisection'),
+  pool: Address,
+  /** Searched up to half the pool's token reserve. */
+  maxBuy: TradeLimit,
+  /** From the balance one wallet could buy; null when no buy went through. */
+  maxSell: TradeLimit.nullable(),
+  /** The largest balance one wallet reached by buying maxBuy repeatedly (8 times) and topping up; null when not measured (buys unlimited or large against the pool, or repeated buys blocked). */
+  maxWallet: TradeLimit.nullable(),
+  /** After one buy no further buy went through at all (a cooldown, one buy per block): no wallet figure. */
+  repeatBuyBlocked: z.boolean(),
+  /** Swaps simulated. */
+  trials: z.number().int(),
+});
+export type TradeLimits = z.infer<typeof TradeLimits>;
+
 export const SecurityTrading = z.object({
   /**
    * `v2-pair` / `v3-pool`: swapped through `pool` (the deepest pool, V2 or V3, against a wrapped
@@ -168,6 +200,8 @@ export const SecurityTrading = z.object({
   sellGas: z.number().int().nullable(),
   /** null when there was no pool to sell into, no holder to sample, or the token is a wrapped native coin. */
   holderAnalysis: HolderSaleAnalysis.nullable(),
+  /** null when the deepest pool's other token is not a wrapped native coin, the probe could not run, or its gas ran out before the searches finished. */
+  limits: TradeLimits.nullable(),
 });
 export type SecurityTrading = z.infer<typeof SecurityTrading>;
 

@@ -83,7 +83,8 @@ export const AGENT_CATALOG = {
     params: SecurityParams,
     result: SecurityResult,
     timeoutMs: 30_000,
-    version: 3,
+    // 4: trading.limits (maxBuy / maxSell / max wallet by bisection); cached version-3 results lack it.
+    version: 4,
     /** Owner powers and taxes change rarely; holders and liquidity drift slowly */
     cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
   },

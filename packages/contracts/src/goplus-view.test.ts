@@ -80,6 +80,7 @@ function result(pools: SecurityPool[] = [pool({})]): SecurityResult {
         buyGas: 1,
         sellGas: 1,
         holderAnalysis: null,
+        limits: null,
       },
       holders: {
         holderCount: 2,

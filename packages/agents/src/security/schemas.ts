@@ -20,4 +20,6 @@ export {
   type SecurityTrading,
   type SecurityVerdict,
   type TokenHolder,
+  type TradeLimit,
+  type TradeLimits,
 } from '@oca/contracts';

@@ -7,7 +7,7 @@ import { distribution, type BalanceSheet } from './holder-stats';
 import { describePool, describeV3Pool, liquidityOf, type V3Reading } from './liquidity';
 import type { SecurityCreator, SecurityHolders } from './schemas';
 import type { HolderReading, LpReading, PinnedRead, TokenPools, TokenReading, TradeReading } from './security-reads';
-import { tradingFromSimulation, transferFailure, UNKNOWN_TRADING } from './trading';
+import { freshBuyThrough, tradeLimits, tradingFromSimulation, transferFailure, UNKNOWN_TRADING } from './trading';
 import type { TransferScan } from './transfer-scan';
 import { holderSaleAnalysis, withHolderSales } from './holder-sales';
 
@@ -55,7 +55,10 @@ export function securityFacts(
     token: { name: facts.name, symbol: facts.symbol, decimals: facts.decimals, totalSupply: totalSupply.toString() },
     contract,
     capabilities,
-    trading: withHolderSales(simulation ? tradingFromSimulation(simulation) : UNKNOWN_TRADING, holderSaleAnalysis(trade.holderSales, trade.salePool, simulation)),
+    trading: {
+      ...withHolderSales(simulation ? tradingFromSimulation(simulation) : UNKNOWN_TRADING, holderSaleAnalysis(trade.holderSales, trade.salePool, simulation)),
+      limits: tradeLimits(trade.limits, trade.salePool?.pair ?? null, freshBuyThrough(simulation, trade.salePool?.pair)),
+    },
     transferFailure: simulation ? transferFailure(simulation) : null,
     simulationReverted: simulation === null,
     holders,

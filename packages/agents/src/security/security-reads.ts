@@ -7,7 +7,7 @@ import { findDeployer, type DeployerReading } from './creator';
 import { readContract, resolveProxy, type ContractFacts, type ResolvedProxy } from './contract-read';
 import { DEAD_ADDRESS, type BalanceSheet } from './holder-stats';
 import { orientPools, type LockerReading, type OrientedPool, type V3Reading } from './liquidity';
-import { inspect, simulate, type Inspection, type ProbePool, type Simulation } from './probe/security-probe';
+import { inspect, probeLimits, simulate, type Inspection, type ProbeLimits, type ProbePool, type Simulation } from './probe/security-probe';
 import { sampleHolders, simulateHolderSales, type HolderCandidate, type HolderSaleOutcome } from './holder-sales';
 import { scanTransfers, type HistoryStart, type TransferScan } from './transfer-scan';
 import { readCandidates, readMintHistory, readPositions, type V3Candidates, type V3MintHistory } from './v3-positions';
@@ -70,6 +70,8 @@ export interface TradeReading {
   /** The largest real holders' own sales into `salePool` (null without a pool or a holder to sample). */
   holderSales: HolderSaleOutcome[] | null;
   salePool: ProbePool | null;
+  /** The largest buy, sale and wallet through `salePool` (null without one). */
+  limits: ProbeLimits | null;
 }
 
 /** Step 5: LP balances and lock readings per pool (null / [] for V3), and V3 position candidates. */
@@ -138,7 +140,8 @@ export async function readTradeAndHistories(at: PinnedRead, pools: TokenPools, h
   // The holders sell into the deepest pool, the one the fresh simulation tries first.
   const salePool = pools.oriented[0]?.pool ?? null;
   const sampled = salePool ? sampleHolders(holderCandidates(holders), { owner, pools: pools.oriented.map((p) => p.pool.pair) }) : [];
-  const [simulation, lpScan, creatorInspection, mintHistories, holderSales] = await abortable(
+  const quote = pools.oriented[0]?.quoteToken;
+  const [simulation, lpScan, creatorInspection, mintHistories, holderSales, limits] = await abortable(
     Promise.all([
       // The probe catches every failure of the token itself; the call reverting as a whole means
       // something hostile (gas exhaustion), which is a finding, not an agent failure.
@@ -150,10 +153,11 @@ export async function readTradeAndHistories(at: PinnedRead, pools: TokenPools, h
       holders.creatorMissing && creator ? inspect(client, { token: target, accounts: [creator], blockNumber }) : null,
       Promise.all(pools.v3.map((pool) => readMintHistory(client, pool.pair, blockNumber, signal, at.historyFrom))),
       salePool && sampled.length > 0 ? simulateHolderSales(client, { token: target, pool: salePool, holders: sampled, blockNumber }) : null,
+      salePool && quote ? probeLimits(client, { token: target, pool: salePool, quote, blockNumber }) : null,
     ]),
     signal,
   );
-  return { simulation, lpScan, creatorInspection, mintHistories, holderSales, salePool };
+  return { simulation, lpScan, creatorInspection, mintHistories, holderSales, salePool, limits };
 }
 
 /** Every candidate with the balance and code size the probe read for it. */

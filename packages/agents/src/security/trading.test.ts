@@ -1,6 +1,6 @@
 import { encodeErrorResult, getAddress, parseAbi, zeroAddress } from 'viem';
-import type { Simulation } from './probe/security-probe';
-import { revertReason, tradingFromSimulation } from './trading';
+import type { ProbeLimits, Simulation } from './probe/security-probe';
+import { freshBuyThrough, revertReason, tradeLimits, tradingFromSimulation } from './trading';
 
 const PAIR = getAddress('0x00000000000000000000000000000000000000aa');
 const WETH = getAddress('0x00000000000000000000000000000000000000bb');
@@ -72,5 +72,69 @@ describe('revertReason', () => {
     expect(revertReason(encodeErrorResult({ abi: parseAbi(['error Panic(uint256)']), errorName: 'Panic', args: [0x11n] }))).toBe('panic 0x11');
     expect(revertReason('0x12345678')).toBe('custom error 0x12345678');
     expect(revertReason('0x')).toBeNull();
+  });
+});
+
+describe('tradeLimits', () => {
+  const probed: ProbeLimits = {
+    ok: true,
+    buySearchedUpTo: 500n,
+    maxBuy: 5n,
+    walletSearchedUpTo: 45n,
+    maxWallet: 12n,
+    repeatBuyBlocked: false,
+    sellSearchedUpTo: 12n,
+    maxSell: 3n,
+    trials: 56n,
+    budgetSpent: false,
+  };
+
+  it('states each limit found, or null with how far it was searched when the top went through', () => {
+    expect(tradeLimits(probed, PAIR)).toEqual({
+      method: 'bisection',
+      pool: PAIR,
+      maxBuy: { limit: '5', searchedUpTo: '500' },
+      maxSell: { limit: '3', searchedUpTo: '12' },
+      maxWallet: { limit: '12', searchedUpTo: '45' },
+      repeatBuyBlocked: false,
+      trials: 56,
+    });
+    // Eight buys all went through: no wallet cap up to what was held.
+    expect(tradeLimits({ ...probed, maxWallet: 0n, walletSearchedUpTo: 40n }, PAIR)?.maxWallet).toEqual({ limit: null, searchedUpTo: '40' });
+    // Unlimited buys: no wallet measure; the sale of the whole balance went through.
+    expect(tradeLimits({ ...probed, maxBuy: 500n, walletSearchedUpTo: 0n, maxWallet: 0n, maxSell: 500n, sellSearchedUpTo: 500n }, PAIR)).toMatchObject({
+      maxBuy: { limit: null },
+      maxSell: { limit: null },
+      maxWallet: null,
+    });
+  });
+
+  it('no sale figure without a buy; nothing when the probe could not run', () => {
+    expect(tradeLimits({ ...probed, maxBuy: 0n }, PAIR)?.maxSell).toBeNull();
+    expect(tradeLimits({ ...probed, ok: false }, PAIR)).toBeNull();
+    // Searches cut short by the gas budget: no figure rather than a bracket passing for a limit.
+    expect(tradeLimits({ ...probed, budgetSpent: true }, PAIR)).toBeNull();
+  });
+
+  it('no buy at all while the fresh simulation bought through the same pool: the probe misread the pool, no figure', () => {
+    const blocked = { ...probed, maxBuy: 0n, walletSearchedUpTo: 0n, maxWallet: 0n, sellSearchedUpTo: 0n, maxSell: 0n };
+    expect(tradeLimits(blocked, PAIR, true)).toBeNull();
+    // Without a fresh buy through it, "no buy of any size" is what the pool says.
+    expect(tradeLimits(blocked, PAIR, false)?.maxBuy).toEqual({ limit: '0', searchedUpTo: '500' });
+    // A cap found (not zero) stands either way.
+    expect(tradeLimits(probed, PAIR, true)?.maxBuy.limit).toBe('5');
+    expect(tradeLimits(null, PAIR)).toBeNull();
+    expect(tradeLimits(probed, null)).toBeNull();
+  });
+});
+
+describe('freshBuyThrough', () => {
+  it('true only when the fresh simulation received tokens from that very pool', () => {
+    expect(freshBuyThrough(ok, PAIR)).toBe(true);
+    expect(freshBuyThrough(ok, WETH)).toBe(false);
+    expect(freshBuyThrough({ ...ok, buyOk: false }, PAIR)).toBe(false);
+    expect(freshBuyThrough({ ...ok, buyReceived: 0n }, PAIR)).toBe(false);
+    expect(freshBuyThrough(null, PAIR)).toBe(false);
+    expect(freshBuyThrough(ok, undefined)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
-import { decodeErrorResult, getAddress, size, type Hex } from 'viem';
-import type { Simulation } from './probe/security-probe';
-import type { SecurityTrading } from './schemas';
+import { decodeErrorResult, getAddress, size, type Address, type Hex } from 'viem';
+import type { ProbeLimits, Simulation } from './probe/security-probe';
+import type { SecurityTrading, TradeLimit, TradeLimits } from './schemas';
 
 /** A sell tax at or above this is a honeypot in practice: holders get (almost) nothing back. */
 export const HONEYPOT_SELL_TAX = 0.9;
@@ -20,6 +20,7 @@ export const UNKNOWN_TRADING: SecurityTrading = {
   buyGas: null,
   sellGas: null,
   holderAnalysis: null,
+  limits: null,
 };
 
 /**
@@ -68,6 +69,36 @@ export function tradingFromSimulation(s: Simulation): SecurityTrading {
     buyGas: s.route === 2 ? null : Number(s.buyGas),
     sellGas: s.sellOk ? Number(s.sellGas) : null,
     holderAnalysis: null,
+    limits: null,
+  };
+}
+
+/** Whether the fresh simulation bought (and received tokens) through `pool`. */
+export function freshBuyThrough(s: Simulation | null, pool: Address | undefined): boolean {
+  return s !== null && pool !== undefined && s.buyOk && s.buyReceived > 0n && getAddress(s.pair) === getAddress(pool);
+}
+
+/**
+ * The probe's limits bisection as the result states it (see `TradeLimits`); null when it did not
+ * run, or ran out of gas before its searches finished (a bracket cut short would pass for a limit).
+ * Also null when no buy of any size went through the bisection although the fresh simulation
+ * bought through the same pool (`freshBuyOk`): the two disagree about the pool (its fee, say, on a
+ * DEX fork), so "no buy possible" would be a false alarm.
+ */
+export function tradeLimits(l: ProbeLimits | null, pool: Address | null, freshBuyOk = false): TradeLimits | null {
+  if (!l || !l.ok || l.budgetSpent || pool === null) return null;
+  if (l.maxBuy === 0n && freshBuyOk) return null;
+  const limit = (found: bigint, searchedUpTo: bigint): TradeLimit => ({ limit: found === searchedUpTo ? null : found.toString(), searchedUpTo: searchedUpTo.toString() });
+  const bought = l.maxBuy > 0n;
+  return {
+    method: 'bisection',
+    pool,
+    maxBuy: limit(l.maxBuy, l.buySearchedUpTo),
+    maxSell: bought ? limit(l.maxSell, l.sellSearchedUpTo) : null,
+    // A wallet search that bought WALLET_BUYS times without a refusal searched up to that balance; no cap.
+    maxWallet: l.walletSearchedUpTo === 0n ? null : limit(l.maxWallet === 0n ? l.walletSearchedUpTo : l.maxWallet, l.walletSearchedUpTo),
+    repeatBuyBlocked: l.repeatBuyBlocked,
+    trials: Number(l.trials),
   };
 }
 

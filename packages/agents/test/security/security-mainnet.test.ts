@@ -1,6 +1,8 @@
-import { deployTokenScenario, PROVIDER_PROFILES, startMainnetShapedAnvil, startRpcProxy, type MainnetShapedAnvil, type ProviderProfileName, type RpcProxy, type SecurityTokenKey, type TokenScenario } from '@oca/testkit';
+import { deployLimitsScenario, deployTokenScenario, PROVIDER_PROFILES, startMainnetShapedAnvil, startRpcProxy, type LimitsScenario, type MainnetShapedAnvil, type ProviderProfileName, type RpcProxy, type SecurityTokenKey, type TokenScenario } from '@oca/testkit';
+import type { Address } from 'viem';
 import type { SecurityResult } from '../../src/security/schemas';
 import { analyseSecurity } from './analyse-security';
+import { expectLimitsFound } from './limits-truth';
 
 // The security agent on a chain shaped like mainnet — history from block 18,000,000, chain id 1,
 // Multicall3 present — behind a proxy that refuses what QuickNode, Infura, Alchemy and public
@@ -10,19 +12,25 @@ jest.setTimeout(120_000);
 
 /** A clean token, a honeypot for everyone but the owner, and a V3-only token (Mint-history scan). */
 const TOKENS: SecurityTokenKey[] = ['clean', 'ownerSellOnly', 'v3Clean'];
+/** Those, and a token with buy, sale and wallet caps (the limits bisection's ground truth). */
+type Target = SecurityTokenKey | 'limits';
+const TARGETS: Target[] = [...TOKENS, 'limits'];
 const PROFILES = Object.keys(PROVIDER_PROFILES) as ProviderProfileName[];
 
 let anvil: MainnetShapedAnvil;
 let scenario: TokenScenario;
+let limitsScenario: LimitsScenario;
 let proxy: RpcProxy;
 /** Each token analysed against the node directly: what every profile must reproduce. */
-const direct = new Map<SecurityTokenKey, SecurityResult>();
+const direct = new Map<Target, SecurityResult>();
+const addressOf = (key: Target): Address => (key === 'limits' ? limitsScenario.token : scenario.tokens[key].address);
 
 beforeAll(async () => {
   anvil = await startMainnetShapedAnvil();
   scenario = await deployTokenScenario(anvil.rpcUrl);
+  limitsScenario = await deployLimitsScenario(anvil.rpcUrl);
   proxy = await startRpcProxy({ upstream: anvil.rpcUrl });
-  for (const key of TOKENS) direct.set(key, await analyseSecurity(anvil.rpcUrl, scenario.tokens[key].address));
+  for (const key of TARGETS) direct.set(key, await analyseSecurity(anvil.rpcUrl, addressOf(key)));
 });
 
 afterAll(async () => {
@@ -43,6 +51,12 @@ describe('directly against the mainnet-shaped node', () => {
     expect(direct.get('ownerSellOnly')!.data.trading.isHoneypot).toBe(true);
     expect(direct.get('clean')!.data.trading.isHoneypot).toBe(false);
   });
+
+  it('probes the buy, sale and wallet caps by bisection (chain id 1, base fee, present-day time)', async () => {
+    await expectLimitsFound(anvil.rpcUrl, limitsScenario, direct.get('limits')!);
+    // A token without caps: each search's top went through, in 3 swaps.
+    expect(direct.get('clean')!.data.trading.limits).toMatchObject({ maxBuy: { limit: null }, maxSell: { limit: null }, maxWallet: null, trials: 3 });
+  });
 });
 
 describe('behind each provider profile', () => {
@@ -52,10 +66,10 @@ describe('behind each provider profile', () => {
   it.each(PROFILES)('%s: the same holders, liquidity and verdict as the node itself gives', async (name) => {
     proxy.setProfile(PROVIDER_PROFILES[name]);
     try {
-      for (const key of TOKENS) {
+      for (const key of TARGETS) {
         const first = proxy.requests.length;
         const refusedBefore = proxy.refusals.logs + proxy.refusals.batch;
-        const result = await analyseSecurity(proxy.url, scenario.tokens[key].address);
+        const result = await analyseSecurity(proxy.url, addressOf(key));
         const requests = proxy.requests.slice(first);
         rows.push(`${name.padEnd(10)} ${key.padEnd(14)} ${String(requests.length).padStart(3)} ${String(requests.flatMap((r) => r.calls).length).padStart(5)} ${String(proxy.refusals.logs + proxy.refusals.batch - refusedBefore).padStart(3)}`);
         const expected = direct.get(key)!;

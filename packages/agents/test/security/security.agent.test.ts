@@ -7,8 +7,11 @@ import { foundry } from 'viem/chains';
 import { PermanentAgentError, type AgentContext } from '../../src';
 import { securityAgent } from '../../src/security';
 import { SecurityResult, type SecurityData } from '../../src/security/schemas';
+import { expectWithin } from './limits-truth';
 
 // anvil start-up, ~150 scenario transactions and a cold solc compile on a loaded 2-core runner.
+// (Each analysis's limits bisection is one eth_call of a few milliseconds: 3 swaps for a token
+// without caps, ~60 for one with all three.)
 jest.setTimeout(60_000);
 
 const NOW = new Date('2025-01-02T03:04:05.000Z');
@@ -696,5 +699,34 @@ describe('the largest holders sell for real (holder analysis)', () => {
     const maxTx = (await rpc.readContract({ address: scenario.tokens.maxTx.address, abi: parseAbi(['function maxTxAmount() view returns (uint256)']), functionName: 'maxTxAmount' })) as bigint;
     for (const s of sales('maxTx').sales) expect(s.sold).toBe(BigInt(s.balance) > maxTx ? 'part' : 'all');
     expect(sales('maxTx').cannotSell).toBe(0);
+  });
+});
+
+describe('trade limits, probed by bisection', () => {
+  it('maxTx: the largest buy and sale are the contract\'s maxTxAmount; no wallet cap up to eight of them', async () => {
+    const maxTx = await rpc.readContract({ address: scenario.tokens.maxTx.address, abi: parseAbi(['function maxTxAmount() view returns (uint256)']), functionName: 'maxTxAmount', blockNumber: BigInt(result('maxTx').blockNumber) });
+    const limits = result('maxTx').data.trading.limits!;
+    expect(limits).toMatchObject({ method: 'bisection', pool: scenario.tokens.maxTx.wethPair, repeatBuyBlocked: false });
+    expectWithin(limits.maxBuy.limit, maxTx);
+    expectWithin(limits.maxSell!.limit, maxTx);
+    expect(limits.maxWallet).toEqual({ limit: null, searchedUpTo: expect.any(String) });
+    expect(BigInt(limits.maxWallet!.searchedUpTo)).toBeGreaterThanOrEqual((BigInt(limits.maxBuy.limit!) * 8n * 9_999n) / 10_000n);
+  });
+
+  it('clean tokens: nothing limits a buy of half the pool, nor the sale of it', () => {
+    for (const key of ['clean', 'lpLocked'] as const) {
+      const limits = result(key).data.trading.limits!;
+      const pool = result(key).data.liquidity.pools[0]!;
+      expect(limits.maxBuy).toEqual({ limit: null, searchedUpTo: (BigInt(pool.reserveToken) / 2n).toString() });
+      expect(limits.maxSell).toMatchObject({ limit: null });
+      expect(limits.repeatBuyBlocked).toBe(false);
+    }
+  });
+
+  it('ownerSellOnly: no sale of any size goes through (limit 0), while buys are unlimited', () => {
+    const limits = result('ownerSellOnly').data.trading.limits!;
+    expect(limits.maxBuy.limit).toBeNull();
+    expect(limits.maxSell).toMatchObject({ limit: '0' });
+    expect(BigInt(limits.maxSell!.searchedUpTo)).toBeGreaterThan(0n);
   });
 });

@@ -11,3 +11,4 @@ export {
   type V3LockScenario,
 } from './ground-truth';
 export { deployCreatorScenario, type CreatorScenario } from './creator-scenario';
+export { deployLimitsScenario, LIMITS_SUPPLY, type LimitsScenario } from './limits-scenario';

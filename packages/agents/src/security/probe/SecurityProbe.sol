@@ -334,6 +334,188 @@ contract SecurityProbe {
         }
     }
 
+    // ---------------------------------------------------------------- limits
+
+    /// The largest trades that succeed through one pool, found by bisection (see `limits`). Amounts
+    /// are token units asked of the pool (buys) or sent to it (sells); a "searched up to" of 0 means
+    /// that limit was not measured.
+    struct Limits {
+        bool ok; // the quote could be wrapped and the pool read
+        uint256 buySearchedUpTo; // half the pool's token reserve: a buy this large succeeding means no buy limit below it
+        uint256 maxBuy; // largest buy that succeeded
+        uint256 walletSearchedUpTo; // WALLET_BUYS buys of maxBuy; 0 when not measured
+        uint256 maxWallet; // largest balance one wallet reached by buying
+        bool repeatBuyBlocked; // after one buy no further buy went through at all (a cooldown, one buy per block)
+        uint256 sellSearchedUpTo; // the balance held when selling
+        uint256 maxSell; // largest sale that succeeded
+        uint256 trials; // swaps tried
+        bool budgetSpent; // the call's gas ran short of another trial before the searches finished: the figures are incomplete
+    }
+
+    /// The pool the limits are probed through.
+    struct Market {
+        address token;
+        address pair;
+        address quote;
+        uint8 route; // 1 V2, 3 V3
+    }
+
+    /// Bisection stops when the bracket is this fine a fraction of its top (0.01 %) ...
+    uint256 private constant LIMIT_PRECISION = 10_000;
+    /// ... or after this many trials per limit.
+    uint256 private constant MAX_TRIALS = 28;
+    /// Buys of maxBuy that find a wallet cap (a cap above WALLET_BUYS x maxBuy is not seen).
+    uint256 private constant WALLET_BUYS = 8;
+    /// Gas one trade may use: a swap costs 100-200k, a tax token's sale with its own swap-back a
+    /// few hundred thousand more. A trade that needs more fails as a trade would in a block, and
+    /// cannot eat the gas of the trials after it (a call forwards 63/64 of what is left). Low
+    /// enough that a search whose failing trades all burn their gas (~15 of them) fits the call.
+    uint256 private constant TRADE_GAS = 1_000_000;
+    /// Gas kept back for returning the figures once trials stop.
+    uint256 private constant LIMITS_RESERVE = 100_000;
+
+    /// A trial succeeded; it reverts anyway so its effects are rolled back.
+    error TrialOk();
+
+    /// The largest buy, the largest balance one wallet reaches by buying, and the largest sale that
+    /// succeed through `pair` (route 1 V2, 3 V3), whose other token `quote` is a wrapped native
+    /// coin: each by bisection over trials that roll themselves back. The wallet is probed by
+    /// buying maxBuy repeatedly (kept), then the largest top-up; the sale from the balance so held.
+    /// Every trade gets at most TRADE_GAS; when the call's gas cannot cover another, the searches
+    /// stop with `budgetSpent` rather than read a starved trade as a limit.
+    function limits(address token, address pair, address quote, uint8 route) external returns (Limits memory l) {
+        (bool ok, , , uint256 reserveToken) = route == 3 ? _v3Sides(pair, token) : _sides(pair, token);
+        if (!ok || reserveToken < 1000 || !_wrap(quote, address(this).balance / 2)) return l;
+        Market memory m = Market(token, pair, quote, route);
+        l.ok = true;
+        l.buySearchedUpTo = reserveToken / 2;
+        l.maxBuy = _largest(l, m, 0, l.buySearchedUpTo);
+        if (l.maxBuy == 0 || l.budgetSpent) return l;
+        // Repeated buys only say something when they cannot drain the pool themselves.
+        if (l.maxBuy * WALLET_BUYS <= reserveToken / 2) {
+            uint256 bought;
+            for (; bought < WALLET_BUYS && _keep(l, m, 0, l.maxBuy); ++bought) {}
+            if (l.budgetSpent) return l;
+            uint256 held = _balanceOf(token, address(this));
+            if (bought == WALLET_BUYS) {
+                l.walletSearchedUpTo = held;
+            } else {
+                uint256 topUp = _largest(l, m, 0, l.maxBuy);
+                if (l.budgetSpent) return l;
+                if (topUp == 0 && bought > 0) l.repeatBuyBlocked = true;
+                else {
+                    l.walletSearchedUpTo = held + l.maxBuy;
+                    l.maxWallet = held + topUp;
+                    // Kept, so the sale is searched up to the fullest wallet.
+                    if (topUp > 0) _keep(l, m, 0, topUp);
+                }
+            }
+        } else {
+            _keep(l, m, 0, l.maxBuy);
+        }
+        if (l.budgetSpent) return l;
+        l.sellSearchedUpTo = _balanceOf(token, address(this));
+        l.maxSell = _largest(l, m, 1, l.sellSearchedUpTo);
+    }
+
+    /// The largest amount in [0, hi] whose trade (`kind` 0 buy, 1 sell) succeeds, by bisection.
+    function _largest(Limits memory l, Market memory m, uint8 kind, uint256 hi) private returns (uint256 lo) {
+        if (hi == 0) return 0;
+        uint256 trials = 1;
+        if (_trial(l, m, kind, hi)) return hi;
+        // Nothing goes through even at the bracket's finest step (a honeypot's sale): no search.
+        uint256 smallest = hi / LIMIT_PRECISION > 0 ? hi / LIMIT_PRECISION : 1;
+        trials++;
+        if (!_trial(l, m, kind, smallest)) return 0;
+        lo = smallest;
+        while (hi - lo > 1 && hi - lo > hi / LIMIT_PRECISION && trials < MAX_TRIALS && !l.budgetSpent) {
+            uint256 mid = lo + (hi - lo) / 2;
+            trials++;
+            if (_trial(l, m, kind, mid)) lo = mid;
+            else hi = mid;
+        }
+    }
+
+    /// Whether one trade of `amount` succeeds, its effects rolled back; false (and `budgetSpent`)
+    /// without the gas for it.
+    function _trial(Limits memory l, Market memory m, uint8 kind, uint256 amount) private returns (bool) {
+        if (!_budgetFor(l)) return false;
+        try this.trialStep{gas: TRADE_GAS}(kind, m.token, m.pair, m.quote, m.route, amount) {
+            return false;
+        } catch (bytes memory err) {
+            return err.length == 4 && bytes4(err) == TrialOk.selector;
+        }
+    }
+
+    /// One trade of `amount`, kept when it succeeds.
+    function _keep(Limits memory l, Market memory m, uint8 kind, uint256 amount) private returns (bool) {
+        if (!_budgetFor(l)) return false;
+        try this.tradeStep{gas: TRADE_GAS}(kind, m.token, m.pair, m.quote, m.route, amount) {
+            return true;
+        } catch {
+            return false;
+        }
+    }
+
+    /// Counts a trade when the gas left covers it (all of TRADE_GAS reaches the callee: 64/63 of
+    /// it must be left) and the return; otherwise marks the search as cut short.
+    function _budgetFor(Limits memory l) private view returns (bool) {
+        if (gasleft() < (TRADE_GAS * 64) / 63 + LIMITS_RESERVE) {
+            l.budgetSpent = true;
+            return false;
+        }
+        l.trials++;
+        return true;
+    }
+
+    /// One trade that always reverts: with TrialOk when it went through. Self-call only.
+    function trialStep(uint8 kind, address token, address pair, address quote, uint8 route, uint256 amount) external {
+        this.tradeStep(kind, token, pair, quote, route, amount);
+        revert TrialOk();
+    }
+
+    /// One trade, kept: a buy of exactly `amount` tokens (kind 0) or a sale of `amount` (kind 1). Self-call only.
+    function tradeStep(uint8 kind, address token, address pair, address quote, uint8 route, uint256 amount) external {
+        require(msg.sender == address(this), "self only");
+        if (kind == 1) {
+            if (route == 3) _sellToV3(token, pair, quote, amount);
+            else _sellToPair(token, pair, quote, amount);
+        } else if (route == 3) {
+            _buyExactV3(pair, quote, amount);
+        } else {
+            (, , uint256 reserveQuote, uint256 reserveToken) = _sides(pair, token);
+            require(amount < reserveToken, "more than the pool holds");
+            // Uniswap V2's getAmountIn (0.3 % fee).
+            uint256 amountIn = (reserveQuote * amount * 1000) / ((reserveToken - amount) * 997) + 1;
+            require(_transfer(quote, pair, amountIn), "quote transfer to the pair failed");
+            bool tokenIs0 = _readAddressOr0(pair, abi.encodeWithSignature("token0()")) == token;
+            (bool ok, bytes memory ret) = pair.call(abi.encodeWithSignature("swap(uint256,uint256,address,bytes)", tokenIs0 ? amount : 0, tokenIs0 ? 0 : amount, address(this), ""));
+            _bubble(ok, ret);
+        }
+    }
+
+    /// An exact-output V3 buy of `amount` tokens. A pool whose liquidity runs out first stops at
+    /// the price limit and pays out less without reverting: that buy did not go through.
+    function _buyExactV3(address pool, address quote, uint256 amount) private {
+        bool quoteIs0 = _readAddressOr0(pool, abi.encodeWithSignature("token0()")) == quote;
+        _swapPool = pool;
+        (bool ok, bytes memory ret) = pool.call(
+            abi.encodeWithSignature(
+                "swap(address,bool,int256,uint160,bytes)",
+                address(this),
+                quoteIs0,
+                -int256(amount),
+                quoteIs0 ? MIN_SQRT_RATIO_PLUS_ONE : MAX_SQRT_RATIO_MINUS_ONE,
+                ""
+            )
+        );
+        _swapPool = address(0);
+        _bubble(ok, ret);
+        (int256 amount0, int256 amount1) = abi.decode(ret, (int256, int256));
+        // The token is the side that is not the quote: the pool owes it (negative delta).
+        require((quoteIs0 ? amount1 : amount0) == -int256(amount), "pool paid out less than asked");
+    }
+
     /// One sell attempt; reverts with the token's or pair's reason when it fails. Self-call only.
     function sellStep(address token, address pair, address quote, uint256 amount, uint8 route) external returns (Sale memory sale) {
         require(msg.sender == address(this), "self only");
@@ -480,6 +662,14 @@ contract SecurityProbe {
     function _forward(bool ok, bytes memory ret) private pure {
         if (ok && (ret.length < 32 || abi.decode(ret, (uint256)) != 0)) return;
         if (ok) ret = abi.encodeWithSignature("Error(string)", "call returned false");
+        assembly {
+            revert(add(ret, 32), mload(ret))
+        }
+    }
+
+    /// Reverts with the callee's revert data when the call failed.
+    function _bubble(bool ok, bytes memory ret) private pure {
+        if (ok) return;
         assembly {
             revert(add(ret, 32), mload(ret))
         }

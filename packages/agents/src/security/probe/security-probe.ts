@@ -15,6 +15,12 @@ const PROBE_FUNDS = 10n ** 30n;
 /** Gas for one inspect chunk: ~8k per account plus pool checks, well under every node's eth_call cap. */
 const INSPECT_GAS = 25_000_000n;
 const SIMULATE_GAS = 15_000_000n;
+/**
+ * The limits bisection: about 60 swaps at most (each search stops at 0.01 % or 28 trials), each
+ * capped at 1 M gas by the probe, which stops searching (`budgetSpent`) before this runs out.
+ * Explicit, so the call never runs at a node's block gas limit, and under every provider's cap.
+ */
+export const LIMITS_GAS = 25_000_000n;
 /** Accounts per inspect call; chunks go out together (one batch). */
 export const INSPECT_CHUNK = 500;
 
@@ -140,6 +146,40 @@ export async function simulate(client: ChainClient, token: Address, pools: reado
 
 function decodeSimulation(data: Hex) {
   return decodeFunctionResult({ abi: SECURITY_PROBE_ABI, functionName: 'simulate', data });
+}
+
+/** The probe's `Limits` (see SecurityProbe.sol): the largest buy, wallet balance and sale that went through. */
+export type ProbeLimits = ReturnType<typeof decodeLimits>;
+
+/** What `probeLimits` probes. */
+export interface LimitsRequest {
+  token: Address;
+  pool: { pair: Address; version: 2 | 3 };
+  /** The pool's other token, a wrapped native coin (the probe wraps its funds into it). */
+  quote: Address;
+  blockNumber: bigint;
+  /** Gas of the whole call. @default LIMITS_GAS */
+  gas?: bigint;
+}
+
+/**
+ * The largest buy, the largest balance a wallet reaches by buying, and the largest sale through
+ * `pool` (its other token `quote` a wrapped native coin), by bisection inside one eth_call. Null
+ * when the call reverted as a whole (the probe keeps gas back so that it should not).
+ */
+export async function probeLimits(client: ChainClient, request: LimitsRequest): Promise<ProbeLimits | null> {
+  const route = request.pool.version === 3 ? 3 : 1;
+  const data = encodeFunctionData({ abi: SECURITY_PROBE_ABI, functionName: 'limits', args: [request.token, request.pool.pair, request.quote, route] });
+  try {
+    return decodeLimits(await probeCall(client, data, request.blockNumber, request.gas ?? LIMITS_GAS, true));
+  } catch (err) {
+    if (isExecutionError(err)) return null;
+    throw err;
+  }
+}
+
+function decodeLimits(data: Hex) {
+  return decodeFunctionResult({ abi: SECURITY_PROBE_ABI, functionName: 'limits', data });
 }
 
 /**
