@@ -8,6 +8,7 @@ import { Registry } from 'prom-client';
 import { DomainError } from '../../src/errors';
 import { createGatewayMetrics } from '../../src/metrics';
 import type { RouteDeps } from '../../src/routes/route-deps';
+import { DEFAULT_OVERLOAD } from '../../src/plugins/load-shedding';
 import { buildServer, type ServerOptions } from '../../src/server';
 
 export const USER: Principal = { userId: '11111111-1111-4111-8111-111111111111', email: 'a@example.com', role: 'user', via: 'token' };
@@ -48,6 +49,8 @@ export async function stubServer(overrides: Partial<RouteDeps> = {}, options: Pa
     deps,
     logger: createLogger({ service: 'gateway-test', level: 'silent' }),
     metrics: createGatewayMetrics(new Registry()),
+    // No load shedding unless a test asks for it: a busy test machine's event-loop delay is not what these tests are about.
+    overload: { ...DEFAULT_OVERLOAD, maxEventLoopDelayMs: 0 },
     ...options,
   });
   await app.ready();
