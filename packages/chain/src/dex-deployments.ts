@@ -175,10 +175,18 @@ export const DEX_DEPLOYMENTS: Readonly<Record<Network, DexDeployment>> = {
       { address: '0xA600EBA8ec1DD8B3fDf86390c9289026706b3af4', symbol: 'dUSDT' },
       { address: '0xC6DFFC46EcAd1BfE262D1f4A9b8ECa97633a7F4b', symbol: 'dDAI' },
     ],
-    v2Factories: [{ name: 'uniswap-v2', address: '0x4623AbD18312Db2Ef0637594fceA30f360c9528E' }],
+    // The forks come from the fork scenario (@oca/testkit `deployForkScenario`, CREATE2 addresses
+    // checked there): a 0.25 % V2 fork in PancakePair's arithmetic, and the published PancakeSwap V3
+    // factory and pool (its constructor enables 100/500/2500/10000; only the tier the scenario
+    // opens is listed, which keeps every devnet pool lookup lean).
+    v2Factories: [
+      { name: 'uniswap-v2', address: '0x4623AbD18312Db2Ef0637594fceA30f360c9528E' },
+      { name: 'pancakeswap-v2', address: '0x48F5bB18DDf8C349Ac611E761F85D6Ffd31df81b', feeBps: 25 },
+    ],
     // The npm factory's constructor enables 500/3000/10000; the 100 tier needs its owner.
     v3Factories: [
       { name: 'uniswap-v3', address: '0x040e02cDe1D73Bb0e2ACC5A187f6559a4dcC0dAf', feeTiers: [500, 3000, 10000], positionManager: '0xCB18d8c0c6dacEaFCA944eE410E61b63F8ec45bB' },
+      { name: 'pancakeswap-v3', address: '0xe5953A1fB9962Ca5ceB0E61B444950906D7CEAE9', feeTiers: [2500], flavour: 'pancakeswap' },
     ],
   },
 };

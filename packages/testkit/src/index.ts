@@ -46,3 +46,4 @@ export {
 } from './victoria-metrics';
 export * from './defi';
 export * from './nfts';
+export * from './forks';
