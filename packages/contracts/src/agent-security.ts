@@ -146,6 +146,15 @@ export const HolderSaleAnalysis = z.object({
 });
 export type HolderSaleAnalysis = z.infer<typeof HolderSaleAnalysis>;
 
+/** A pool the trade simulation passed over because its buy reverted. */
+export const SkippedPool = z.object({
+  pool: Address,
+  dex: z.string(),
+  /** The pool's (or the token's) revert reason. */
+  reason: z.string(),
+});
+export type SkippedPool = z.infer<typeof SkippedPool>;
+
 export const SecurityTrading = z.object({
   /**
    * `v2-pair` / `v3-pool`: swapped through `pool` (the deepest pool, V2 or V3, against a wrapped
@@ -154,6 +163,14 @@ export const SecurityTrading = z.object({
    */
   method: z.enum(['v2-pair', 'v3-pool', 'wrap']).nullable(),
   pool: Address.nullable(),
+  /** The DEX of `pool`, as its entry in `liquidity.pools` names it (`pancakeswap-v3`, `unlisted-v2`, …); null without a pool. */
+  dex: z.string().nullable(),
+  /**
+   * Deeper pools the simulation could not run through (their buy reverted: a fork whose fee or
+   * callback the simulator does not match, or a pool the token refuses), passed over for `pool`.
+   * A failure after a buy went through is the token's and is never retried in another pool.
+   */
+  skippedPools: z.array(SkippedPool),
   quoteToken: Address.nullable(),
   /** Quote units spent on the simulated buy (0.1 % of the pool's quote reserve). */
   amountIn: RawAmount.nullable(),

@@ -68,6 +68,8 @@ function result(pools: SecurityPool[] = [pool({})]): SecurityResult {
       trading: {
         method: 'v2-pair',
         pool: PAIR,
+        dex: 'uniswap-v2',
+        skippedPools: [],
         quoteToken: WETH,
         amountIn: '1000',
         buyTax: 0,

@@ -19,5 +19,6 @@ export {
   type SecurityToken,
   type SecurityTrading,
   type SecurityVerdict,
+  type SkippedPool,
   type TokenHolder,
 } from '@oca/contracts';

@@ -1,5 +1,5 @@
 import { dexQuoteTokens, isExecutionError, LogBlockTooLargeError, LogBudgetExceededError, lpLockerAbi, type ChainClient, type DexDeployment, type LpLocker } from '@oca/chain';
-import { zeroAddress, type Address } from 'viem';
+import { getAddress, zeroAddress, type Address } from 'viem';
 import { abortable } from '../abort';
 import { discoverPools, readOrNull } from '../dex';
 import { PermanentAgentError } from '../errors';
@@ -69,7 +69,8 @@ export interface TradeReading {
   mintHistories: V3MintHistory[];
   /** The largest real holders' own sales into `salePool` (null without a pool or a holder to sample). */
   holderSales: HolderSaleOutcome[] | null;
-  salePool: ProbePool | null;
+  /** The pool the simulation traded through, or (when it traded through none) the deepest. */
+  salePool: OrientedPool | null;
 }
 
 /** Step 5: LP balances and lock readings per pool (null / [] for V3), and V3 position candidates. */
@@ -121,9 +122,9 @@ export async function readHolders(at: PinnedRead, { facts, scan, listed }: Token
   return { candidates, resolved, inspection, creator, deployer, creatorMissing: creator !== null && !candidates.includes(creator) };
 }
 
-/** The token's verified pools, deepest first. */
-export function tokenPools(target: Address, inspection: Inspection): TokenPools {
-  const oriented = orientPools(target, inspection.pools);
+/** The token's verified pools, deepest first, named (and V2 fees taken) from the network's listed factories. */
+export function tokenPools(target: Address, inspection: Inspection, deployment: DexDeployment): TokenPools {
+  const oriented = orientPools(target, inspection.pools, deployment);
   return {
     oriented,
     pairs: oriented.filter((p) => p.pool.version === 2).map((p) => p.pool.pair),
@@ -131,29 +132,38 @@ export function tokenPools(target: Address, inspection: Inspection): TokenPools 
   };
 }
 
-/** The trade simulation, the pools' LP and Mint histories (plus the creator's balance if no log named it). */
+/**
+ * The trade simulation, the pools' LP and Mint histories (plus the creator's balance if no log
+ * named it), and the largest holders' own sales into the pool the simulation traded through.
+ */
 export async function readTradeAndHistories(at: PinnedRead, pools: TokenPools, holders: HolderReading, owner: Address | null): Promise<TradeReading> {
   const { client, target, blockNumber, signal } = at;
   const { creator } = holders;
-  // The holders sell into the deepest pool, the one the fresh simulation tries first.
-  const salePool = pools.oriented[0]?.pool ?? null;
-  const sampled = salePool ? sampleHolders(holderCandidates(holders), { owner, pools: pools.oriented.map((p) => p.pool.pair) }) : [];
-  const [simulation, lpScan, creatorInspection, mintHistories, holderSales] = await abortable(
+  // The holders sell into the deepest pool, the one the fresh simulation tries first, in the same
+  // batch; only when the simulation had to pass that pool over do they sell again, into the pool it used.
+  const deepest = pools.oriented[0] ?? null;
+  const sampled = deepest ? sampleHolders(holderCandidates(holders), { owner, pools: pools.oriented.map((p) => p.pool.pair) }) : [];
+  const holderSalesInto = (pool: OrientedPool) =>
+    simulateHolderSales(client, { token: target, pool: pool.pool, feeBps: pool.feeBps, holders: sampled, blockNumber });
+  const [simulation, lpScan, creatorInspection, mintHistories, deepestSales] = await abortable(
     Promise.all([
       // The probe catches every failure of the token itself; the call reverting as a whole means
       // something hostile (gas exhaustion), which is a finding, not an agent failure.
-      simulate(client, target, pools.oriented.map((p) => p.pool), blockNumber).catch((err: unknown) => {
+      simulate(client, target, pools.oriented.map((p) => ({ pair: p.pool.pair, version: p.pool.version, feeBps: p.feeBps ?? undefined })), blockNumber).catch((err: unknown) => {
         if (isExecutionError(err)) return null;
         throw err;
       }),
       pools.pairs.length > 0 ? scanWithinBudget(client, pools.pairs, blockNumber, signal, at.historyFrom) : null,
       holders.creatorMissing && creator ? inspect(client, { token: target, accounts: [creator], blockNumber }) : null,
       Promise.all(pools.v3.map((pool) => readMintHistory(client, pool.pair, blockNumber, signal, at.historyFrom))),
-      salePool && sampled.length > 0 ? simulateHolderSales(client, { token: target, pool: salePool, holders: sampled, blockNumber }) : null,
+      deepest && sampled.length > 0 ? holderSalesInto(deepest) : null,
     ]),
     signal,
   );
-  return { simulation, lpScan, creatorInspection, mintHistories, holderSales, salePool };
+  const traded = simulation && (simulation.route === 1 || simulation.route === 3) ? pools.oriented.find((p) => p.pool.pair === getAddress(simulation.pair)) : undefined;
+  if (!traded || traded === deepest || sampled.length === 0) return { simulation, lpScan, creatorInspection, mintHistories, holderSales: deepestSales, salePool: deepest };
+  const holderSales = await abortable(holderSalesInto(traded), signal);
+  return { simulation, lpScan, creatorInspection, mintHistories, holderSales, salePool: traded };
 }
 
 /** Every candidate with the balance and code size the probe read for it. */
