@@ -45,7 +45,7 @@ export interface DexV3Factory {
  * (Slipstream: `getPool(tokenA, tokenB, tickSpacing)`). Their events and lookups differ from
  * Uniswap's, so they are listed apart from `v2Factories`/`v3Factories`: the market and trend
  * agents do not read them yet (their README says so); the security agent finds their pools from
- * the token's holders.
+ * the token's holders (Solidly pools only, verified by `getPool(token0, token1, stable)`).
  */
 export interface DexSolidlyFactory {
   name: string;
@@ -222,6 +222,8 @@ export const DEX_DEPLOYMENTS: Readonly<Record<Network, DexDeployment>> = {
       { name: 'uniswap-v3', address: '0x040e02cDe1D73Bb0e2ACC5A187f6559a4dcC0dAf', feeTiers: [500, 3000, 10000], positionManager: '0xCB18d8c0c6dacEaFCA944eE410E61b63F8ec45bB' },
       { name: 'pancakeswap-v3', address: '0xe5953A1fB9962Ca5ceB0E61B444950906D7CEAE9', feeTiers: [2500], flavour: 'pancakeswap' },
     ],
+    // The fork scenario's Solidly-style factory: Velodrome/Aerodrome V2's lookups on volatile pools.
+    solidlyFactories: [{ name: 'aerodrome', address: '0x900A4636A5295FF989d99283Be6297056A00E101', kind: 'solidly' }],
   },
 };
 

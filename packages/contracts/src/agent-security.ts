@@ -247,11 +247,15 @@ export type LpLock = z.infer<typeof LpLock>;
 
 export const SecurityPool = z.object({
   address: Address,
-  /** The pool's protocol (any fork whose factory maps the pool back counts as its protocol). */
-  dex: z.enum(['uniswap-v2', 'uniswap-v3']),
+  /**
+   * The pool's protocol (any fork whose factory maps the pool back counts as its protocol):
+   * `solidly` for a Velodrome/Aerodrome V2-style pool (`getPool(tokenA, tokenB, stable)`; an LP
+   * token like V2's, volatile or stable curve).
+   */
+  dex: z.enum(['uniswap-v2', 'uniswap-v3', 'solidly']),
   /**
    * Which DEX it is: the name of the network's listed factory that made it (`uniswap-v2`, or a
-   * fork's name where the network lists one), or `unlisted-v2` / `unlisted-v3` for a factory the
+   * fork's name where the network lists one), or `unlisted-v2` / `unlisted-v3` / `unlisted-solidly` for a factory the
    * agent does not list — a fork whose name it cannot know.
    */
   dexName: z.string(),

@@ -96,8 +96,11 @@ const GOPLUS_DEX_NAMES: Record<string, string> = {
   'pancakeswap-v2': 'PancakeV2',
   'pancakeswap-v3': 'PancakeV3',
   sushiswap: 'SushiSwap',
+  aerodrome: 'Aerodrome',
+  'velodrome-v2': 'Velodrome',
   'unlisted-v2': 'Unlisted V2 fork',
   'unlisted-v3': 'Unlisted V3 fork',
+  'unlisted-solidly': 'Unlisted Solidly fork',
 };
 
 function goPlusDexName(dexName: string): string {

@@ -25,7 +25,7 @@ export interface OrientedPool {
   reserveQuote: bigint;
   /** Which DEX made it (`dexNameOf`). */
   dexName: string;
-  /** A V2 pair's swap fee in basis points (`v2FeeBpsOf`); null for V3. */
+  /** A V2 pair's swap fee in basis points (`v2FeeBpsOf`); null for V3 and Solidly pools (they quote their own output). */
   feeBps: number | null;
 }
 
@@ -43,7 +43,7 @@ export function orientPools(token: Address, pools: readonly ProbePool[], deploym
         reserveToken: isToken0 ? pool.reserve0 : pool.reserve1,
         reserveQuote: isToken0 ? pool.reserve1 : pool.reserve0,
         dexName: dexNameOf(deployment, pool),
-        feeBps: pool.version === 2 ? v2FeeBpsOf(deployment, pool) : null,
+        feeBps: pool.version === 2 && !pool.solidly ? v2FeeBpsOf(deployment, pool) : null,
       };
     })
     .sort((a, b) => (a.reserveToken !== b.reserveToken ? (a.reserveToken > b.reserveToken ? -1 : 1) : a.pool.pair.toLowerCase() < b.pool.pair.toLowerCase() ? -1 : 1))
@@ -55,10 +55,14 @@ export const V3_LP_UNKNOWN =
   'Uniswap V3 liquidity is held as positions (position-manager NFTs or raw pool positions), not as a fungible LP token, and this pool’s positions belong to contracts that are not position managers (no NFT and no EOA accounts for them), so burned and locked shares are not read.';
 
 /** The listed factory's name (Uniswap or a fork), or what kind of unlisted factory made the pool. */
-export function dexNameOf(deployment: DexDeployment | undefined, pool: { factory: Address; version: 2 | 3 }): string {
-  const factories = pool.version === 3 ? (deployment?.v3Factories ?? []) : (deployment?.v2Factories ?? []);
+export function dexNameOf(deployment: DexDeployment | undefined, pool: { factory: Address; version: 2 | 3; solidly?: boolean }): string {
+  const factories = pool.solidly
+    ? (deployment?.solidlyFactories ?? []).filter((f) => f.kind === 'solidly')
+    : pool.version === 3
+      ? (deployment?.v3Factories ?? [])
+      : (deployment?.v2Factories ?? []);
   const listed = factories.find((f) => f.address.toLowerCase() === pool.factory.toLowerCase());
-  return listed?.name ?? `unlisted-v${pool.version}`;
+  return listed?.name ?? (pool.solidly ? 'unlisted-solidly' : `unlisted-v${pool.version}`);
 }
 
 /**
@@ -77,7 +81,7 @@ function poolFigures(oriented: OrientedPool) {
   const v3 = pool.version === 3;
   return {
     address: pool.pair,
-    dex: v3 ? ('uniswap-v3' as const) : ('uniswap-v2' as const),
+    dex: v3 ? ('uniswap-v3' as const) : pool.solidly ? ('solidly' as const) : ('uniswap-v2' as const),
     dexName: oriented.dexName,
     factory: pool.factory,
     token0: pool.token0,

@@ -7,7 +7,7 @@ import { findDeployer, type DeployerReading } from './creator';
 import { readContract, resolveProxy, type ContractFacts, type ResolvedProxy } from './contract-read';
 import { DEAD_ADDRESS, type BalanceSheet } from './holder-stats';
 import { orientPools, type LockerReading, type OrientedPool, type V3Reading } from './liquidity';
-import { inspect, simulate, type Inspection, type ProbePool, type Simulation } from './probe/security-probe';
+import { inspect, simulate, type Inspection, type ProbePool, type Simulation, type TradePool } from './probe/security-probe';
 import { sampleHolders, simulateHolderSales, type HolderCandidate, type HolderSaleOutcome } from './holder-sales';
 import { scanTransfers, type HistoryStart, type TransferScan } from './transfer-scan';
 import { readCandidates, readMintHistory, readPositions, type V3Candidates, type V3MintHistory } from './v3-positions';
@@ -144,12 +144,12 @@ export async function readTradeAndHistories(at: PinnedRead, pools: TokenPools, h
   const deepest = pools.oriented[0] ?? null;
   const sampled = deepest ? sampleHolders(holderCandidates(holders), { owner, pools: pools.oriented.map((p) => p.pool.pair) }) : [];
   const holderSalesInto = (pool: OrientedPool) =>
-    simulateHolderSales(client, { token: target, pool: pool.pool, feeBps: pool.feeBps, holders: sampled, blockNumber });
+    simulateHolderSales(client, { token: target, pool: pool.pool, trade: tradePool(pool), holders: sampled, blockNumber });
   const [simulation, lpScan, creatorInspection, mintHistories, deepestSales] = await abortable(
     Promise.all([
       // The probe catches every failure of the token itself; the call reverting as a whole means
       // something hostile (gas exhaustion), which is a finding, not an agent failure.
-      simulate(client, target, pools.oriented.map((p) => ({ pair: p.pool.pair, version: p.pool.version, feeBps: p.feeBps ?? undefined })), blockNumber).catch((err: unknown) => {
+      simulate(client, target, pools.oriented.map(tradePool), blockNumber).catch((err: unknown) => {
         if (isExecutionError(err)) return null;
         throw err;
       }),
@@ -164,6 +164,11 @@ export async function readTradeAndHistories(at: PinnedRead, pools: TokenPools, h
   if (!traded || traded === deepest || sampled.length === 0) return { simulation, lpScan, creatorInspection, mintHistories, holderSales: deepestSales, salePool: deepest };
   const holderSales = await abortable(holderSalesInto(traded), signal);
   return { simulation, lpScan, creatorInspection, mintHistories, holderSales, salePool: traded };
+}
+
+/** What the probe must know of a pool to trade through it: its version, V2 fee, or that it quotes its own output. */
+function tradePool(p: OrientedPool): TradePool {
+  return { pair: p.pool.pair, version: p.pool.version, feeBps: p.feeBps ?? undefined, quotesOwnOutput: p.pool.solidly };
 }
 
 /** Every candidate with the balance and code size the probe read for it. */

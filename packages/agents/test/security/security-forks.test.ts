@@ -105,9 +105,20 @@ describe('a pool the simulation cannot run is passed over; a token failure is no
   });
 });
 
+describe('Solidly pools (Velodrome/Aerodrome V2: getPool(tokenA, tokenB, stable))', () => {
+  it('finds the pool, names its DEX and simulates at the pool’s own quote (a 1 % fee no default matches)', () => {
+    const { trading, liquidity } = result('solidlyClean').data;
+    const pool = scenario.tokens.solidlyClean.tradedPool;
+    expect(liquidity.pools.map((p) => [p.address, p.dex, p.dexName, p.factory])).toEqual([[pool, 'solidly', 'aerodrome', scenario.dexes.solidlyFactory]]);
+    expect(liquidity.pools[0]).toMatchObject({ lpBurnedPercent: expect.any(Number), lpTotalSupply: expect.any(String) });
+    expect(trading).toMatchObject({ method: 'v2-pair', pool, dex: 'aerodrome', skippedPools: [], cannotBuy: false, cannotSellAll: false, isHoneypot: false, buyTax: 0, sellTax: 0 });
+  });
+});
+
 it('the GoPlus view names each pool’s real DEX', () => {
   const dexOf = (key: ForkTokenKey) => Object.values(toGoPlus(result(key)).result)[0]!.dex.map((d) => [d.liquidity_type, d.name]);
   expect(dexOf('cakeV3Clean')).toEqual([['UniV3', 'PancakeV3']]);
+  expect(dexOf('solidlyClean')).toEqual([['UniV2', 'Aerodrome']]);
   expect(dexOf('deepPoolSkipped')).toEqual([
     ['UniV2', 'Unlisted V2 fork'],
     ['UniV2', 'PancakeV2'],

@@ -26,6 +26,9 @@ export const PANCAKESWAP_V3 = {
  *   arithmetic (balance·10000 − amountIn·fee, K against reserves·10000²): PancakeSwap V2 at 25.
  *   Published PancakeSwap V2 pair bytecode is not on npm (only V1's, 0.2 %, behind truffle
  *   dependencies), and Uniswap's pair hard-codes 0.3 %.
+ * - `SolidlyStyleFactory` / `SolidlyStylePool`: Velodrome/Aerodrome V2's lookups (`getPool(tokenA,
+ *   tokenB, stable)`, `stable()`, the pool's own `getAmountOut(amountIn, tokenIn)`) on volatile
+ *   x·y = k pools charging 1 %; no Solidly bytecode is published on npm. Stable pools are not built.
  * - `PancakeV3Minter`: adds liquidity to a PancakeSwap V3 pool (its `pancakeV3MintCallback`).
  */
 const SOURCES = {
@@ -157,6 +160,49 @@ contract FeeV2Pair is ERC20 {
     }
 }
 `,
+  'SolidlyStyle.sol': `// SPDX-License-Identifier: MIT
+pragma solidity 0.8.26;
+import "FeeV2.sol";
+
+/// A Solidly (Velodrome/Aerodrome V2) factory's lookups, volatile pools only: pools are found by
+/// getPool(tokenA, tokenB, stable), and there is no two-argument getPair.
+contract SolidlyStyleFactory {
+    mapping(address => mapping(address => mapping(bool => address))) public getPool;
+    address[] public allPools;
+
+    event PoolCreated(address indexed token0, address indexed token1, bool indexed stable, address pool, uint256);
+
+    function createPool(address tokenA, address tokenB, bool stable) external returns (address pool) {
+        require(!stable, "volatile pools only");
+        require(tokenA != tokenB, "SAME_ADDRESS");
+        (address token0, address token1) = tokenA < tokenB ? (tokenA, tokenB) : (tokenB, tokenA);
+        require(getPool[token0][token1][false] == address(0), "POOL_EXISTS");
+        pool = address(new SolidlyStylePool{salt: keccak256(abi.encodePacked(token0, token1, stable))}(token0, token1));
+        getPool[token0][token1][false] = pool;
+        getPool[token1][token0][false] = pool;
+        allPools.push(pool);
+        emit PoolCreated(token0, token1, false, pool, allPools.length);
+    }
+}
+
+/// A volatile Solidly pool: x·y = k with a 1 % fee (FeeV2Pair's arithmetic), stable() and the
+/// pool's own quote getAmountOut(amountIn, tokenIn), which Solidly routers ask instead of
+/// computing it from the reserves.
+contract SolidlyStylePool is FeeV2Pair {
+    constructor(address token0_, address token1_) FeeV2Pair(token0_, token1_, 100) {}
+
+    function stable() external pure returns (bool) {
+        return false;
+    }
+
+    function getAmountOut(uint256 amountIn, address tokenIn) external view returns (uint256) {
+        (uint112 r0, uint112 r1, ) = getReserves();
+        (uint256 reserveIn, uint256 reserveOut) = tokenIn == token0 ? (uint256(r0), uint256(r1)) : (uint256(r1), uint256(r0));
+        uint256 withFee = amountIn * (10000 - feeBps);
+        return (withFee * reserveOut) / (reserveIn * 10000 + withFee);
+    }
+}
+`,
   'DevnetPancakeV3PoolDeployer.sol': `// SPDX-License-Identifier: MIT
 pragma solidity 0.8.26;
 
@@ -238,6 +284,8 @@ export interface ForkContracts {
   feeV2Pair: CompiledContract;
   pancakeV3PoolDeployer: CompiledContract;
   pancakeV3Minter: CompiledContract;
+  solidlyFactory: CompiledContract;
+  solidlyPool: CompiledContract;
 }
 
 export function compileForkContracts(): ForkContracts {
@@ -252,5 +300,7 @@ export function compileForkContracts(): ForkContracts {
     feeV2Pair: pick('FeeV2Pair'),
     pancakeV3PoolDeployer: pick('DevnetPancakeV3PoolDeployer'),
     pancakeV3Minter: pick('PancakeV3Minter'),
+    solidlyFactory: pick('SolidlyStyleFactory'),
+    solidlyPool: pick('SolidlyStylePool'),
   };
 }

@@ -27,9 +27,11 @@ export interface ForkDexes {
   pancakeV3PoolDeployer: Address;
   /** The data contract holding the published PancakeV3Pool creation code. */
   pancakeV3PoolCode: Address;
+  /** A Solidly-style factory (volatile 1 % pools), listed as `aerodrome` (kind `solidly`). */
+  solidlyFactory: Address;
 }
 
-export type ForkTokenKey = 'cakeV3Clean' | 'cakeV3Taxed' | 'feeV2Clean' | 'deepPoolSkipped' | 'honeypotDeep';
+export type ForkTokenKey = 'cakeV3Clean' | 'cakeV3Taxed' | 'feeV2Clean' | 'deepPoolSkipped' | 'honeypotDeep' | 'solidlyClean';
 
 /** A scenario token and where it trades, deepest pool first. */
 export interface ForkToken {
@@ -72,6 +74,7 @@ function creationCodes(contracts: ForkContracts): Record<keyof ForkDexes, Hex> {
     pancakeV3PoolCode,
     pancakeV3PoolDeployer,
     pancakeV3Factory: concatHex([PANCAKESWAP_V3.factory.bytecode, addressArg(at(pancakeV3PoolDeployer))]),
+    solidlyFactory: contracts.solidlyFactory.bytecode,
   };
 }
 
@@ -94,7 +97,9 @@ async function deployForkDexes(d: Deployer, contracts: ForkContracts): Promise<F
   const listed = DEX_DEPLOYMENTS.devnet;
   const v2 = (name: string) => listed.v2Factories.find((f) => f.name === name);
   const v3 = listed.v3Factories.find((f) => f.name === 'pancakeswap-v3');
+  const solidly = listed.solidlyFactories?.find((f) => f.name === 'aerodrome');
   const mismatch = [
+    ['aerodrome', dexes.solidlyFactory, solidly?.address, solidly?.kind === 'solidly'],
     ['pancakeswap-v2', dexes.pancakeV2Factory, v2('pancakeswap-v2')?.address, v2('pancakeswap-v2')?.feeBps === 25],
     ['pancakeswap-v3', dexes.pancakeV3Factory, v3?.address, v3?.flavour === 'pancakeswap' && v3.feeTiers.includes(PANCAKE_V3_FEE)],
   ].filter(([, actual, address, shape]) => actual !== address || !shape);
@@ -141,6 +146,17 @@ async function openPancakeV3(b: Build, token: Address, artifact: Artifact, token
   return pool;
 }
 
+/** A volatile Solidly-style pool of `token`/WETH holding these amounts, LP to the deployer. */
+async function openSolidly(b: Build, token: Address, artifact: Artifact, tokenAmount: bigint, wethAmount: bigint): Promise<Address> {
+  const { d, contracts, dexes } = b;
+  await d.write(dexes.solidlyFactory, contracts.solidlyFactory, 'createPool', [token, b.weth, false]);
+  const pool = getAddress((await d.read(dexes.solidlyFactory, contracts.solidlyFactory, 'getPool', [token, b.weth, false])) as Address);
+  await d.write(token, artifact, 'transfer', [pool, tokenAmount]);
+  await d.write(b.weth, ARTIFACTS.weth9, 'transfer', [pool, wethAmount]);
+  await d.write(pool, contracts.solidlyPool, 'mint', [b.deployer]);
+  return pool;
+}
+
 const SUPPLY = parseEther('1000000');
 
 /** An OpenZeppelin ERC-20 (preset minter) with `SUPPLY` minted to the deployer. */
@@ -160,7 +176,8 @@ async function plainToken(b: Build, name: string, symbol: string): Promise<Addre
  * - `deepPoolSkipped`: its deepest pool on the unlisted 1 % fork (a simulation at 0.3 % reverts
  *   there on K), a shallower 0.25 % pair that works;
  * - `honeypotDeep`: sells into its deepest pool (0.25 % pair) revert; a PancakeSwap V3 pool it does
- *   not block exists beside it — a simulation must not "rescue" it there.
+ *   not block exists beside it — a simulation must not "rescue" it there;
+ * - `solidlyClean`: a volatile Solidly-style pool only (1 %: only the pool's own quote trades).
  */
 export async function deployForkScenario(rpcUrl: string): Promise<ForkScenario> {
   const d = await connectDeployer(rpcUrl);
@@ -199,6 +216,9 @@ export async function deployForkScenario(rpcUrl: string): Promise<ForkScenario> 
   const honeyV3 = await openPancakeV3(b, honey, market.honeypotToken, parseEther('50000'), parseEther('5'));
   await d.write(honey, market.honeypotToken, 'setPair', [honeyPair]);
   add('honeypotDeep', honey, 'DHONEY', [honeyPair, honeyV3], { isHoneypot: true });
+
+  const solidlyClean = await plainToken(b, 'Solidly Clean', 'SCLEAN');
+  add('solidlyClean', solidlyClean, 'SCLEAN', [await openSolidly(b, solidlyClean, erc20, parseEther('100000'), parseEther('10'))]);
 
   return { rpcUrl, weth, deployer, dexes, tokens };
 }

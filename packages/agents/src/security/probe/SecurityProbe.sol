@@ -9,7 +9,8 @@ pragma solidity 0.8.26;
 
 contract SecurityProbe {
     /// A Uniswap V2 pair or V3 pool holding the token, verified with its own factory's getPair /
-    /// getPool(token0, token1, fee).
+    /// getPool(token0, token1, fee), or a Solidly pool (Velodrome/Aerodrome V2: version 2,
+    /// `solidly`), verified with getPool(token0, token1, stable).
     struct Pool {
         address pair;
         address factory;
@@ -22,6 +23,8 @@ contract SecurityProbe {
         uint24 fee; // V3 fee tier, hundredths of a basis point; 0 for V2
         uint160 sqrtPriceX96; // V3 slot0
         uint128 liquidity; // V3 in-range liquidity
+        bool solidly; // a Solidly pool: it quotes its own output (getAmountOut(amountIn, tokenIn))
+        bool stable; // a Solidly stable pool (x³y + xy³ = k)
     }
 
     /// One buy, wallet transfer and sell through `pair`, or wrap/unwrap when `route` is 2.
@@ -82,6 +85,9 @@ contract SecurityProbe {
     /// Uniswap V3's TickMath bounds, one step inside: "no price limit" for an exact-input swap.
     uint160 private constant MIN_SQRT_RATIO_PLUS_ONE = 4295128740;
     uint160 private constant MAX_SQRT_RATIO_MINUS_ONE = 1461446703485210103287273052203988822378723970341;
+    /// The V2 fee that stands for "the pool quotes its own output": a Solidly pool's getAmountOut
+    /// (amountIn, tokenIn) carries its fee and, for a stable pool, its curve.
+    uint16 private constant POOL_QUOTES = type(uint16).max;
     /// Top-up rounds when paying a V3 pool in a fee-on-transfer token.
     uint256 private constant PAY_ROUNDS = 4;
 
@@ -157,6 +163,14 @@ contract SecurityProbe {
         p.pair = candidate;
         (bool okPair, address listed) = _readAddress(p.factory, abi.encodeWithSignature("getPair(address,address)", p.token0, p.token1));
         if (okPair && listed == candidate) return _v2Figures(p);
+        (bool okStable, address stable) = _readAddress(candidate, abi.encodeWithSignature("stable()"));
+        if (okStable && uint160(stable) <= 1) {
+            p.stable = stable != address(0);
+            (okPair, listed) = _readAddress(p.factory, abi.encodeWithSignature("getPool(address,address,bool)", p.token0, p.token1, p.stable));
+            if (!okPair || listed != candidate) return (false, p);
+            p.solidly = true;
+            return _v2Figures(p);
+        }
         (bool okFee, bytes memory feeData) = candidate.staticcall{gas: READ_GAS}(abi.encodeWithSignature("fee()"));
         if (!okFee || feeData.length < 32) return (false, p);
         uint256 fee = abi.decode(feeData, (uint256));
@@ -193,7 +207,7 @@ contract SecurityProbe {
     // ---------------------------------------------------------------- simulation
 
     /// Buys `token` through the first of `pairs` (V2 pairs or V3 pools, `versions[i]` 2 or 3; a V2
-    /// pair's fee `feesBps[i]`, 0 for 30) whose other side is a wrapped native coin (it accepts
+    /// pair's fee `feesBps[i]`, 0 for 30, 65535 for a Solidly pool's own quote) whose other side is a wrapped native coin (it accepts
     /// deposit() with value and credits exactly that), sends a tenth to a fresh address, then sells
     /// the rest back: all of it, or a tenth if all of it fails. A pool whose buy reverts (a fork
     /// whose fee or callback this probe does not match, or a token refusing that pool) is passed
@@ -256,7 +270,7 @@ contract SecurityProbe {
 
     function _buy(Simulation memory s, address token) private {
         (, , uint256 reserveQuote, uint256 reserveToken) = _sides(s.pair, token);
-        s.buyExpected = _amountOut(s.amountIn, reserveQuote, reserveToken);
+        s.buyExpected = _pairOut(s.pair, s.quote, s.amountIn, reserveQuote, reserveToken);
         uint256 before = _balanceOf(token, address(this));
         if (!_transfer(s.quote, s.pair, s.amountIn)) {
             s.buyError = "quote transfer to the pair failed";
@@ -405,10 +419,10 @@ contract SecurityProbe {
         (bool ok, bytes memory ret) = token.call(abi.encodeWithSignature("transfer(address,uint256)", pair, amount));
         _forward(ok, ret);
         sale.sold = _sub(selfBefore, _balanceOf(token, address(this)));
-        sale.expected = _amountOut(sale.sold, reserveToken, reserveQuote);
+        sale.expected = _pairOut(pair, token, sale.sold, reserveToken, reserveQuote);
         // What the pair actually got decides what it pays out, as with the V2 router's
         // fee-on-transfer functions.
-        uint256 out = _amountOut(_sub(_balanceOf(token, pair), reserveToken), reserveToken, reserveQuote);
+        uint256 out = _pairOut(pair, token, _sub(_balanceOf(token, pair), reserveToken), reserveToken, reserveQuote);
         uint256 quoteBefore = _balanceOf(quote, address(this));
         bool tokenIs0 = _readAddressOr0(pair, abi.encodeWithSignature("token0()")) == token;
         (ok, ret) = pair.call(abi.encodeWithSignature("swap(uint256,uint256,address,bytes)", tokenIs0 ? 0 : out, tokenIs0 ? out : 0, address(this), ""));
@@ -494,6 +508,14 @@ contract SecurityProbe {
     function _transfer(address token, address to, uint256 amount) private returns (bool) {
         (bool ok, bytes memory ret) = token.call(abi.encodeWithSignature("transfer(address,uint256)", to, amount));
         return ok && (ret.length < 32 || abi.decode(ret, (uint256)) != 0);
+    }
+
+    /// What `pair` pays for `amountIn` of `tokenIn`: the pool's own quote for a Solidly pool
+    /// (`_feeBps` is POOL_QUOTES), else getAmountOut on the reserves at the pair's fee.
+    function _pairOut(address pair, address tokenIn, uint256 amountIn, uint256 reserveIn, uint256 reserveOut) private view returns (uint256) {
+        if (_feeBps != POOL_QUOTES) return _amountOut(amountIn, reserveIn, reserveOut);
+        if (amountIn == 0) return 0;
+        return _readUint(pair, abi.encodeWithSignature("getAmountOut(uint256,address)", amountIn, tokenIn));
     }
 
     /// Uniswap V2's getAmountOut at the traded pair's fee (`_feeBps`; 0.3 % when unset), in basis

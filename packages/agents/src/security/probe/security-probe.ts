@@ -34,6 +34,10 @@ export type ProbePool = {
   fee: number;
   sqrtPriceX96: bigint;
   liquidity: bigint;
+  /** A Solidly pool (version 2, verified by `getPool(token0, token1, stable)`): it quotes its own output. */
+  solidly: boolean;
+  /** A Solidly stable pool. */
+  stable: boolean;
 };
 
 export interface Inspection {
@@ -142,7 +146,15 @@ export interface TradePool {
    * @default 30 (Uniswap V2)
    */
   feeBps?: number;
+  /** The pool quotes its own output (a Solidly pool's `getAmountOut(amountIn, tokenIn)`); `feeBps` is then unused. */
+  quotesOwnOutput?: boolean;
 }
+
+/** The V2 fee the probe reads as "ask the pool" (`POOL_QUOTES` in SecurityProbe.sol). */
+const POOL_QUOTES = 0xffff;
+
+/** The fee argument the probe takes for a pool. */
+const probeFee = (p: TradePool) => (p.version === 3 ? 0 : p.quotesOwnOutput ? POOL_QUOTES : (p.feeBps ?? 30));
 
 /**
  * What `Simulation.attempts[i]` says of `pools[i]`: not reached (an earlier pool traded), passed
@@ -160,7 +172,7 @@ export async function simulate(client: ChainClient, token: Address, pools: reado
   const data = encodeFunctionData({
     abi: SECURITY_PROBE_ABI,
     functionName: 'simulate',
-    args: [token, pools.map((p) => p.pair), pools.map((p) => p.version), pools.map((p) => (p.version === 2 ? (p.feeBps ?? 30) : 0))],
+    args: [token, pools.map((p) => p.pair), pools.map((p) => p.version), pools.map(probeFee)],
   });
   return decodeSimulation(await probeCall(client, data, blockNumber, SIMULATE_GAS, true));
 }
@@ -199,7 +211,7 @@ export async function sellAsHolder(client: ChainClient, request: HolderSaleReque
   const data = encodeFunctionData({
     abi: SECURITY_PROBE_ABI,
     functionName: 'sellStep',
-    args: [request.token, request.pool.pair, request.quote, request.amount, route, request.pool.version === 2 ? (request.pool.feeBps ?? 30) : 0],
+    args: [request.token, request.pool.pair, request.quote, request.amount, route, probeFee(request.pool)],
   });
   try {
     const { data: out } = await client.call({
@@ -240,7 +252,21 @@ async function probeCall(client: ChainClient, data: Hex, blockNumber: bigint, ga
   return out ?? '0x';
 }
 
-type RawPool = { pair: Address; factory: Address; token0: Address; token1: Address; reserve0: bigint; reserve1: bigint; lpSupply: bigint; version: number; fee: number; sqrtPriceX96: bigint; liquidity: bigint };
+type RawPool = {
+  pair: Address;
+  factory: Address;
+  token0: Address;
+  token1: Address;
+  reserve0: bigint;
+  reserve1: bigint;
+  lpSupply: bigint;
+  version: number;
+  fee: number;
+  sqrtPriceX96: bigint;
+  liquidity: bigint;
+  solidly: boolean;
+  stable: boolean;
+};
 
 function normalisePool(pool: RawPool): ProbePool {
   return {
@@ -255,5 +281,7 @@ function normalisePool(pool: RawPool): ProbePool {
     fee: pool.fee,
     sqrtPriceX96: pool.sqrtPriceX96,
     liquidity: pool.liquidity,
+    solidly: pool.solidly,
+    stable: pool.stable,
   };
 }
