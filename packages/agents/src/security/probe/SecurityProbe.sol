@@ -31,7 +31,7 @@ contract SecurityProbe {
     struct Simulation {
         uint8 route; // 0 no usable pool, 1 V2 pair, 2 the token is itself the wrapped native coin, 3 V3 pool
         address pair; // the V2 pair or V3 pool traded through
-        uint16 feeBps; // the V2 pair's swap fee the amounts were computed with; 0 for V3 and wrap
+        uint16 feeBps; // the V2 pair's swap fee the amounts were computed with (POOL_QUOTES: the pool's own quote); 0 for V3 and wrap
         // Per pool given, in order: 0 not reached, 1 passed over (no wrapped-native side or too
         // shallow), 2 its buy reverted (the pool could not run it; reason in buyErrors[i]), 3 traded.
         uint8[] attempts;
@@ -207,9 +207,9 @@ contract SecurityProbe {
     // ---------------------------------------------------------------- simulation
 
     /// Buys `token` through the first of `pairs` (V2 pairs or V3 pools, `versions[i]` 2 or 3; a V2
-    /// pair's fee `feesBps[i]`, 0 for 30, 65535 for a Solidly pool's own quote) whose other side is a wrapped native coin (it accepts
-    /// deposit() with value and credits exactly that), sends a tenth to a fresh address, then sells
-    /// the rest back: all of it, or a tenth if all of it fails. A pool whose buy reverts (a fork
+    /// pair's fee `feesBps[i]`, 0 for 30, POOL_QUOTES for a Solidly pool's own quote) whose other
+    /// side is a wrapped native coin (it accepts deposit() with value and credits exactly that),
+    /// sends a tenth to a fresh address, then sells the rest back: all of it, or a tenth if all of it fails. A pool whose buy reverts (a fork
     /// whose fee or callback this probe does not match, or a token refusing that pool) is passed
     /// over for the next; once a buy went through, whatever fails after it is the token's and ends
     /// the simulation there: a token refusing sales is never retried elsewhere. When every buy
