@@ -119,6 +119,9 @@ it('the GoPlus view names each pool’s real DEX', () => {
   const dexOf = (key: ForkTokenKey) => Object.values(toGoPlus(result(key)).result)[0]!.dex.map((d) => [d.liquidity_type, d.name]);
   expect(dexOf('cakeV3Clean')).toEqual([['UniV3', 'PancakeV3']]);
   expect(dexOf('solidlyClean')).toEqual([['UniV2', 'Aerodrome']]);
+  // The pool among the top holders is tagged by its DEX too.
+  const holders = Object.values(toGoPlus(result('cakeV3Clean')).result)[0]!.holders;
+  expect(holders.find((h) => h.address === scenario.tokens.cakeV3Clean.tradedPool)).toMatchObject({ tag: 'PancakeV3', is_contract: '1' });
   expect(dexOf('deepPoolSkipped')).toEqual([
     ['UniV2', 'Unlisted V2 fork'],
     ['UniV2', 'PancakeV2'],
