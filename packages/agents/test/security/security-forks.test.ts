@@ -94,6 +94,8 @@ describe('a pool the simulation cannot run is passed over; a token failure is no
     });
     // The largest holder sells into the pool the simulation used, not the one it could not run.
     expect(trading.holderAnalysis).toMatchObject({ sampled: 1, canSell: 1, cannotSell: 0 });
+    expect(result('deepPoolSkipped').findings).toContainEqual(expect.objectContaining({ severity: 'info', title: 'Deeper pools could not be simulated' }));
+    expect(result('deepPoolSkipped').findings.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => f.title)).not.toContainEqual(expect.stringMatching(/buy|sell|honeypot/i));
   });
 
   it('catches a honeypot in its deepest pool although another pool would take its sells', () => {
