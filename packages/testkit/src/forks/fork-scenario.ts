@@ -178,6 +178,9 @@ async function plainToken(b: Build, name: string, symbol: string): Promise<Addre
  * - `honeypotDeep`: sells into its deepest pool (0.25 % pair) revert; a PancakeSwap V3 pool it does
  *   not block exists beside it — a simulation must not "rescue" it there;
  * - `solidlyClean`: a volatile Solidly-style pool only (1 %: only the pool's own quote trades).
+ *
+ * The factories land at fixed CREATE2 addresses; the tokens and pools follow anvil's first
+ * account's nonce, so the scenario wants an anvil of its own (~60 transactions, a few seconds).
  */
 export async function deployForkScenario(rpcUrl: string): Promise<ForkScenario> {
   const d = await connectDeployer(rpcUrl);
