@@ -1,7 +1,7 @@
 import { dexQuoteTokens, isExecutionError, LogBlockTooLargeError, LogBudgetExceededError, lpLockerAbi, type ChainClient, type DexDeployment, type LpLocker } from '@oca/chain';
 import { getAddress, zeroAddress, type Address } from 'viem';
 import { abortable } from '../abort';
-import { discoverPools, readOrNull } from '../dex';
+import { discoverPools, discoverSolidlyPools, readOrNull } from '../dex';
 import { PermanentAgentError } from '../errors';
 import { findDeployer, type DeployerReading } from './creator';
 import { readContract, resolveProxy, type ContractFacts, type ResolvedProxy } from './contract-read';
@@ -80,19 +80,24 @@ export interface LpReading {
   v3Candidates: (V3Candidates | null)[];
 }
 
-/** The contract, its whole Transfer history, and the listed factories' pools (V2 getPair, V3 getPool per fee tier, against each quote token), together. */
+/** The contract, its whole Transfer history, and the listed factories' pools (V2 getPair, V3 getPool per fee tier, Solidly getPool per curve, against each quote token), together. */
 export async function readToken(at: PinnedRead, deployment: DexDeployment): Promise<TokenReading> {
   const { client, target, blockNumber, signal } = at;
   const quotes = dexQuoteTokens(deployment).map((q) => q.address);
-  const [facts, scan, listed] = await abortable(
-    Promise.all([readContract(client, target, blockNumber), scanWithinBudget(client, [target], blockNumber, signal), discoverPools(client, deployment, target, quotes, blockNumber)]),
+  const [facts, scan, listed, solidly] = await abortable(
+    Promise.all([
+      readContract(client, target, blockNumber),
+      scanWithinBudget(client, [target], blockNumber, signal),
+      discoverPools(client, deployment, target, quotes, blockNumber),
+      discoverSolidlyPools(client, deployment, target, quotes, blockNumber),
+    ]),
     signal,
   );
   if (facts.code === '0x') throw new PermanentAgentError('invalid_params', `address: no contract code at block ${blockNumber}`, 'address');
   if (facts.totalSupply === null) {
     throw new PermanentAgentError('invalid_params', 'address: not an ERC-20 token (totalSupply() does not answer)', 'address');
   }
-  return { facts, totalSupply: facts.totalSupply, scan, listed: listed.map((p) => p.address) };
+  return { facts, totalSupply: facts.totalSupply, scan, listed: [...listed.map((p) => p.address), ...solidly] };
 }
 
 /** Implementation code, creator, and every holder's balance with the pools among them. */

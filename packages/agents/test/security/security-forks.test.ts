@@ -6,6 +6,7 @@ import { foundry } from 'viem/chains';
 import { POOL_ATTEMPT, simulate } from '../../src/security/probe/security-probe';
 import type { SecurityResult } from '../../src/security/schemas';
 import { analyseSecurity } from './analyse-security';
+import { startLimitedLogsProxy } from './limited-logs-proxy';
 
 // anvil, ~60 scenario transactions and a cold solc compile of the fork contracts.
 jest.setTimeout(90_000);
@@ -115,6 +116,26 @@ describe('Solidly pools (Velodrome/Aerodrome V2: getPool(tokenA, tokenB, stable)
     expect(liquidity.pools[0]).toMatchObject({ lpBurnedPercent: expect.any(Number), lpTotalSupply: expect.any(String) });
     expect(trading).toMatchObject({ method: 'v2-pair', pool, dex: 'aerodrome', skippedPools: [], cannotBuy: false, cannotSellAll: false, isHoneypot: false, buyTax: 0, sellTax: 0 });
   });
+});
+
+it('finds the forks’ pools from the listed factories alone when the holders cannot be read', async () => {
+  // A node that refuses every getLogs range wider than one block, on a chain 512 blocks longer: the
+  // holder scan runs out of budget, so pools can only come from the listed factories.
+  await rpc.request({ method: 'anvil_mine', params: ['0x200'] } as never);
+  const blind = await startLimitedLogsProxy(anvil.rpcUrl, 1n);
+  try {
+    for (const key of ['cakeV3Clean', 'feeV2Clean', 'solidlyClean'] as const) {
+      const r = await analyseSecurity(blind.url, scenario.tokens[key].address);
+      expect({ key, holders: r.data.holders, pools: r.data.liquidity.pools.map((p) => p.address), traded: r.data.trading.pool }).toEqual({
+        key,
+        holders: null,
+        pools: scenario.tokens[key].pools,
+        traded: scenario.tokens[key].tradedPool,
+      });
+    }
+  } finally {
+    await blind.stop();
+  }
 });
 
 it('the GoPlus view names each pool’s real DEX', () => {

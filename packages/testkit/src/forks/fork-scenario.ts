@@ -2,7 +2,7 @@ import { DEX_DEPLOYMENTS } from '@oca/chain';
 import { concatHex, encodeAbiParameters, getAddress, getContractAddress, keccak256, numberToHex, parseEther, size, toHex, zeroAddress, type Address, type Hex } from 'viem';
 import { ARTIFACTS, type Artifact } from '../artifacts';
 import { connectDeployer, type Deployer } from '../deployer';
-import { CREATE2_DEPLOYER } from '../markets/dex-core';
+import { CREATE2_DEPLOYER, deployCanonicalWeth } from '../markets/dex-core';
 import { compileMarketContracts } from '../markets/market-contracts';
 import { fullRangeTicks, liquidityForQuote, sqrtPriceX96For } from '../markets/v3-math';
 import { compileForkContracts, PANCAKESWAP_V3, type ForkContracts } from './fork-contracts';
@@ -188,7 +188,8 @@ export async function deployForkScenario(rpcUrl: string): Promise<ForkScenario> 
   const contracts = compileForkContracts();
   const market = compileMarketContracts();
   const dexes = await deployForkDexes(d, contracts);
-  const weth = await d.deploy(ARTIFACTS.weth9, []);
+  // The devnet's listed WETH, so the listed factories find the pools without the holders.
+  const weth = await deployCanonicalWeth(d);
   await d.write(weth, ARTIFACTS.weth9, 'deposit', [], parseEther('100'));
   const minter = await d.deploy(contracts.pancakeV3Minter, []);
   const b: Build = { d, deployer, weth, dexes, contracts, minter };
