@@ -44,8 +44,9 @@ export interface DexV3Factory {
  * volatile pools x·y = k and stable pools x³y + xy³ = k) or its concentrated-liquidity sibling
  * (Slipstream: `getPool(tokenA, tokenB, tickSpacing)`). Their events and lookups differ from
  * Uniswap's, so they are listed apart from `v2Factories`/`v3Factories`: the market and trend
- * agents do not read them yet (their README says so); the security agent finds their pools from
- * the token's holders (Solidly pools only, verified by `getPool(token0, token1, stable)`).
+ * agents do not read them yet (their README says so); the security agent finds the `solidly`
+ * kind's pools among the token's holders and at these factories (`getPool(token, quote, stable)`),
+ * and verifies each by `getPool(token0, token1, stable())`; Slipstream pools it does not find.
  */
 export interface DexSolidlyFactory {
   name: string;
