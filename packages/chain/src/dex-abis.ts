@@ -25,6 +25,9 @@ export const uniswapV3FactoryAbi = parseAbi([
   'event PoolCreated(address indexed token0, address indexed token1, uint24 indexed fee, int24 tickSpacing, address pool)',
 ]);
 
+/** A Solidly factory (Velodrome/Aerodrome V2): pool lookup per curve, volatile or stable. */
+export const solidlyFactoryAbi = parseAbi(['function getPool(address tokenA, address tokenB, bool stable) view returns (address pool)']);
+
 /**
  * Uniswap V3 pool. Swap amounts are the pool's deltas: positive = the pool received the token.
  * `Initialize` carries the price the pool was opened at.

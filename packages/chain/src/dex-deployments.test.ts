@@ -30,4 +30,20 @@ describe('DEX_DEPLOYMENTS', () => {
     expect(DEX_DEPLOYMENTS.base.solidlyFactories?.map((f) => f.kind)).toEqual(['solidly', 'slipstream']);
     expect(DEX_DEPLOYMENTS.optimism.solidlyFactories?.map((f) => f.kind)).toEqual(['solidly', 'slipstream']);
   });
+
+  it('lists SushiSwap where it trades (Uniswap V2 code: the default fee)', () => {
+    for (const network of ['ethereum', 'polygon', 'bsc', 'arbitrum'] as const) {
+      expect(DEX_DEPLOYMENTS[network].v2Factories).toContainEqual(expect.objectContaining({ name: 'sushiswap' }));
+      expect(DEX_DEPLOYMENTS[network].v2Factories.find((f) => f.name === 'sushiswap')?.feeBps).toBeUndefined();
+    }
+  });
+
+  it('gives every PancakeSwap factory its fee or callback flavour, on BSC and on the devnet the fork scenario builds', () => {
+    for (const network of ['bsc', 'ethereum', 'arbitrum', 'base', 'devnet'] as const) {
+      const d = DEX_DEPLOYMENTS[network];
+      for (const f of d.v2Factories.filter((f) => f.name === 'pancakeswap-v2')) expect({ network, feeBps: f.feeBps }).toEqual({ network, feeBps: 25 });
+      for (const f of d.v3Factories.filter((f) => f.name === 'pancakeswap-v3')) expect({ network, flavour: f.flavour }).toEqual({ network, flavour: 'pancakeswap' });
+      expect(d.v3Factories.map((f) => f.name)).toContain('pancakeswap-v3');
+    }
+  });
 });

@@ -44,8 +44,9 @@ export interface DexV3Factory {
  * volatile pools x·y = k and stable pools x³y + xy³ = k) or its concentrated-liquidity sibling
  * (Slipstream: `getPool(tokenA, tokenB, tickSpacing)`). Their events and lookups differ from
  * Uniswap's, so they are listed apart from `v2Factories`/`v3Factories`: the market and trend
- * agents do not read them yet (their README says so); the security agent finds their pools from
- * the token's holders.
+ * agents do not read them yet (their README says so); the security agent finds the `solidly`
+ * kind's pools among the token's holders and at these factories (`getPool(token, quote, stable)`),
+ * and verifies each by `getPool(token0, token1, stable())`; Slipstream pools it does not find.
  */
 export interface DexSolidlyFactory {
   name: string;
@@ -93,8 +94,18 @@ export const DEX_DEPLOYMENTS: Readonly<Record<Network, DexDeployment>> = {
       { address: '0xdAC17F958D2ee523a2206206994597C13D831ec7', symbol: 'USDT' },
       { address: '0x6B175474E89094C44Da98b954EedeAC495271d0F', symbol: 'DAI' },
     ],
-    v2Factories: [{ name: 'uniswap-v2', address: '0x5C69bEe701ef814a2B6a3EDD4B1652CB9cc5aA6f' }],
-    v3Factories: [{ name: 'uniswap-v3', address: '0x1F98431c8aD98523631AE4a59f267346ea31F984', feeTiers: UNISWAP_V3_FEES }],
+    v2Factories: [
+      { name: 'uniswap-v2', address: '0x5C69bEe701ef814a2B6a3EDD4B1652CB9cc5aA6f' },
+      // SushiSwap's UniswapV2Factory (Uniswap V2's code, 0.3 %): the @sushiswap/core package README, "Deployed Contracts".
+      { name: 'sushiswap', address: '0xC0AEe478e3658e2610c5F7A4A2E1777cE9e4f2Ac' },
+      // PancakeFactory: developer.pancakeswap.finance/contracts/v2/addresses; PancakePair's 0.25 % swap fee on every chain.
+      { name: 'pancakeswap-v2', address: '0x1097053Fd2ea711dad45caCcc45EfF7548fCB362', feeBps: 25 },
+    ],
+    v3Factories: [
+      { name: 'uniswap-v3', address: '0x1F98431c8aD98523631AE4a59f267346ea31F984', feeTiers: UNISWAP_V3_FEES },
+      // PancakeV3Factory: pancakeswap/pancake-developer docs/pages/contracts/v3/addresses.md (BSC, ETH, ARB, Base, ...).
+      { name: 'pancakeswap-v3', address: '0x0BFbCF9fa4f9C56B0F40a671Ad40E0805A091865', feeTiers: PANCAKESWAP_V3_FEES, flavour: 'pancakeswap' },
+    ],
   },
   polygon: {
     wrappedNative: { address: '0x0d500B1d8E8eF31E21C99d1Db9A6444d3ADf1270', symbol: 'WPOL' },
@@ -105,7 +116,11 @@ export const DEX_DEPLOYMENTS: Readonly<Record<Network, DexDeployment>> = {
       // (PoS) Tether USD: pub.dev reown_appkit `polygonUSDT` (eip155:137, 6 decimals).
       { address: '0xc2132D05D31c914a87C6611C10748AEb04B58e8F', symbol: 'USDT' },
     ],
-    v2Factories: [{ name: 'uniswap-v2', address: '0x9e5A52f57b3038F1B8EeE45F28b3C1967e22799C' }],
+    v2Factories: [
+      { name: 'uniswap-v2', address: '0x9e5A52f57b3038F1B8EeE45F28b3C1967e22799C' },
+      // SushiSwap's V2 factory (Uniswap V2's code, 0.3 %): Swapr SDK's UniswapV2RoutablePlatform.SUSHISWAP (Arbitrum, Polygon, BSC).
+      { name: 'sushiswap', address: '0xc35DADB65012eC5796536bD9864eD8773aBc74C4' },
+    ],
     v3Factories: [{ name: 'uniswap-v3', address: '0x1F98431c8aD98523631AE4a59f267346ea31F984', feeTiers: UNISWAP_V3_FEES }],
   },
   bsc: {
@@ -118,6 +133,8 @@ export const DEX_DEPLOYMENTS: Readonly<Record<Network, DexDeployment>> = {
       { name: 'uniswap-v2', address: '0x8909Dc15e40173Ff4699343b6eB8132c65e18eC6' },
       // PancakeFactory: developer.pancakeswap.finance/contracts/v2/addresses (BSC); 0.25 % swap fee.
       { name: 'pancakeswap-v2', address: '0xcA143Ce32Fe78f1f7019d7d551a6402fC5350c73', feeBps: 25 },
+      // SushiSwap's V2 factory (Uniswap V2's code, 0.3 %): Swapr SDK's UniswapV2RoutablePlatform.SUSHISWAP (Arbitrum, Polygon, BSC).
+      { name: 'sushiswap', address: '0xc35DADB65012eC5796536bD9864eD8773aBc74C4' },
     ],
     v3Factories: [
       { name: 'uniswap-v3', address: '0xdB1d10011AD0Ff90774D0C6Bb92e5C5c8b4461F7', feeTiers: UNISWAP_V3_FEES },
@@ -133,8 +150,18 @@ export const DEX_DEPLOYMENTS: Readonly<Record<Network, DexDeployment>> = {
       // Bridged USDC (Arbitrum), "USDC.e": YutaSugimura/DeFi-Map Address.md (arbiscan token page), whonion's stablecoin gist "USDC(Bridged)".
       { address: '0xFF970A61A04b1cA14834A43f5dE4533eBDDB5CC8', symbol: 'USDC.e' },
     ],
-    v2Factories: [{ name: 'uniswap-v2', address: '0xf1D7CC64Fb4452F05c498126312eBE29f30Fbcf9' }],
-    v3Factories: [{ name: 'uniswap-v3', address: '0x1F98431c8aD98523631AE4a59f267346ea31F984', feeTiers: UNISWAP_V3_FEES }],
+    v2Factories: [
+      { name: 'uniswap-v2', address: '0xf1D7CC64Fb4452F05c498126312eBE29f30Fbcf9' },
+      // SushiSwap's V2 factory (Uniswap V2's code, 0.3 %): Swapr SDK's UniswapV2RoutablePlatform.SUSHISWAP (Arbitrum, Polygon, BSC).
+      { name: 'sushiswap', address: '0xc35DADB65012eC5796536bD9864eD8773aBc74C4' },
+      // PancakeFactory: developer.pancakeswap.finance/contracts/v2/addresses; PancakePair's 0.25 % swap fee on every chain.
+      { name: 'pancakeswap-v2', address: '0x02a84c1b3BBD7401a5f7fa98a384EBC70bB5749E', feeBps: 25 },
+    ],
+    v3Factories: [
+      { name: 'uniswap-v3', address: '0x1F98431c8aD98523631AE4a59f267346ea31F984', feeTiers: UNISWAP_V3_FEES },
+      // PancakeV3Factory: pancakeswap/pancake-developer docs/pages/contracts/v3/addresses.md (BSC, ETH, ARB, Base, ...).
+      { name: 'pancakeswap-v3', address: '0x0BFbCF9fa4f9C56B0F40a671Ad40E0805A091865', feeTiers: PANCAKESWAP_V3_FEES, flavour: 'pancakeswap' },
+    ],
   },
   optimism: {
     wrappedNative: { address: '0x4200000000000000000000000000000000000006', symbol: 'WETH' },
@@ -157,8 +184,16 @@ export const DEX_DEPLOYMENTS: Readonly<Record<Network, DexDeployment>> = {
   base: {
     wrappedNative: { address: '0x4200000000000000000000000000000000000006', symbol: 'WETH' },
     usdStables: [{ address: '0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913', symbol: 'USDC' }],
-    v2Factories: [{ name: 'uniswap-v2', address: '0x8909Dc15e40173Ff4699343b6eB8132c65e18eC6' }],
-    v3Factories: [{ name: 'uniswap-v3', address: '0x33128a8fC17869897dcE68Ed026d694621f6FDfD', feeTiers: UNISWAP_V3_FEES }],
+    v2Factories: [
+      { name: 'uniswap-v2', address: '0x8909Dc15e40173Ff4699343b6eB8132c65e18eC6' },
+      // PancakeFactory: developer.pancakeswap.finance/contracts/v2/addresses; PancakePair's 0.25 % swap fee on every chain.
+      { name: 'pancakeswap-v2', address: '0x02a84c1b3BBD7401a5f7fa98a384EBC70bB5749E', feeBps: 25 },
+    ],
+    v3Factories: [
+      { name: 'uniswap-v3', address: '0x33128a8fC17869897dcE68Ed026d694621f6FDfD', feeTiers: UNISWAP_V3_FEES },
+      // PancakeV3Factory: pancakeswap/pancake-developer docs/pages/contracts/v3/addresses.md (BSC, ETH, ARB, Base, ...).
+      { name: 'pancakeswap-v3', address: '0x0BFbCF9fa4f9C56B0F40a671Ad40E0805A091865', feeTiers: PANCAKESWAP_V3_FEES, flavour: 'pancakeswap' },
+    ],
     solidlyFactories: [
       // Aerodrome PoolFactory: aerodrome-finance/contracts README.md, "Deployment" (basescan).
       { name: 'aerodrome', address: '0x420DD381b31aEf6683db6B902084cB0FFECe40Da', kind: 'solidly' },
@@ -175,11 +210,21 @@ export const DEX_DEPLOYMENTS: Readonly<Record<Network, DexDeployment>> = {
       { address: '0xA600EBA8ec1DD8B3fDf86390c9289026706b3af4', symbol: 'dUSDT' },
       { address: '0xC6DFFC46EcAd1BfE262D1f4A9b8ECa97633a7F4b', symbol: 'dDAI' },
     ],
-    v2Factories: [{ name: 'uniswap-v2', address: '0x4623AbD18312Db2Ef0637594fceA30f360c9528E' }],
+    // The forks come from the fork scenario (@oca/testkit `deployForkScenario`, CREATE2 addresses
+    // checked there): a 0.25 % V2 fork in PancakePair's arithmetic, and the published PancakeSwap V3
+    // factory and pool (its constructor enables 100/500/2500/10000; only the tier the scenario
+    // opens is listed, which keeps every devnet pool lookup lean).
+    v2Factories: [
+      { name: 'uniswap-v2', address: '0x4623AbD18312Db2Ef0637594fceA30f360c9528E' },
+      { name: 'pancakeswap-v2', address: '0x48F5bB18DDf8C349Ac611E761F85D6Ffd31df81b', feeBps: 25 },
+    ],
     // The npm factory's constructor enables 500/3000/10000; the 100 tier needs its owner.
     v3Factories: [
       { name: 'uniswap-v3', address: '0x040e02cDe1D73Bb0e2ACC5A187f6559a4dcC0dAf', feeTiers: [500, 3000, 10000], positionManager: '0xCB18d8c0c6dacEaFCA944eE410E61b63F8ec45bB' },
+      { name: 'pancakeswap-v3', address: '0xe5953A1fB9962Ca5ceB0E61B444950906D7CEAE9', feeTiers: [2500], flavour: 'pancakeswap' },
     ],
+    // The fork scenario's Solidly-style factory: Velodrome/Aerodrome V2's lookups on volatile pools.
+    solidlyFactories: [{ name: 'aerodrome', address: '0x900A4636A5295FF989d99283Be6297056A00E101', kind: 'solidly' }],
   },
 };
 

@@ -1,7 +1,7 @@
 // DEX reading helpers for the market and trend agents: ABIs and event topics, deployments per
 // network, exact price math and block-by-timestamp search. Paged log reads are `getLogsPaged`
 // in log-pager.ts.
-export { uniswapV2FactoryAbi, uniswapV2PairAbi, uniswapV3FactoryAbi, uniswapV3PoolAbi, uniswapV3PoolPositionsAbi, uniswapV3PositionManagerAbi, pancakeV3PoolAbi, DEX_TOPICS } from './dex-abis';
+export { uniswapV2FactoryAbi, uniswapV2PairAbi, uniswapV3FactoryAbi, uniswapV3PoolAbi, uniswapV3PoolPositionsAbi, uniswapV3PositionManagerAbi, pancakeV3PoolAbi, solidlyFactoryAbi, DEX_TOPICS } from './dex-abis';
 export {
   DEX_DEPLOYMENTS,
   dexQuoteTokens,

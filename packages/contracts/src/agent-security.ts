@@ -177,6 +177,14 @@ export const TradeLimits = z.object({
   trials: z.number().int(),
 });
 export type TradeLimits = z.infer<typeof TradeLimits>;
+/** A pool the trade simulation passed over because its buy reverted. */
+export const SkippedPool = z.object({
+  pool: Address,
+  dex: z.string(),
+  /** The pool's (or the token's) revert reason. */
+  reason: z.string(),
+});
+export type SkippedPool = z.infer<typeof SkippedPool>;
 
 export const SecurityTrading = z.object({
   /**
@@ -186,6 +194,14 @@ export const SecurityTrading = z.object({
    */
   method: z.enum(['v2-pair', 'v3-pool', 'wrap']).nullable(),
   pool: Address.nullable(),
+  /** The DEX of `pool`, as its entry in `liquidity.pools` names it (`pancakeswap-v3`, `unlisted-v2`, …); null without a pool. */
+  dex: z.string().nullable(),
+  /**
+   * Deeper pools the simulation could not run through (their buy reverted: a fork whose fee or
+   * callback the simulator does not match, or a pool the token refuses), passed over for `pool`.
+   * A failure after a buy went through is the token's and is never retried in another pool.
+   */
+  skippedPools: z.array(SkippedPool),
   quoteToken: Address.nullable(),
   /** Quote units spent on the simulated buy (0.1 % of the pool's quote reserve). */
   amountIn: RawAmount.nullable(),
@@ -264,11 +280,15 @@ export type LpLock = z.infer<typeof LpLock>;
 
 export const SecurityPool = z.object({
   address: Address,
-  /** The pool's protocol (any fork whose factory maps the pool back counts as its protocol). */
-  dex: z.enum(['uniswap-v2', 'uniswap-v3']),
+  /**
+   * The pool's protocol (any fork whose factory maps the pool back counts as its protocol):
+   * `solidly` for a Velodrome/Aerodrome V2-style pool (`getPool(tokenA, tokenB, stable)`; an LP
+   * token like V2's, volatile or stable curve).
+   */
+  dex: z.enum(['uniswap-v2', 'uniswap-v3', 'solidly']),
   /**
    * Which DEX it is: the name of the network's listed factory that made it (`uniswap-v2`, or a
-   * fork's name where the network lists one), or `unlisted-v2` / `unlisted-v3` for a factory the
+   * fork's name where the network lists one), or `unlisted-v2` / `unlisted-v3` / `unlisted-solidly` for a factory the
    * agent does not list — a fork whose name it cannot know.
    */
   dexName: z.string(),

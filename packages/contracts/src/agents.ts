@@ -83,7 +83,7 @@ export const AGENT_CATALOG = {
     params: SecurityParams,
     result: SecurityResult,
     timeoutMs: 30_000,
-    // 4: trading.limits (maxBuy / maxSell / max wallet by bisection); cached version-3 results lack it.
+    // 4: trading.limits (maxBuy / maxSell / max wallet by bisection), trading.dex and skippedPools (DEX forks); cached version-3 results lack them.
     version: 4,
     /** Owner powers and taxes change rarely; holders and liquidity drift slowly */
     cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,

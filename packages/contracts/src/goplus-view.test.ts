@@ -68,6 +68,8 @@ function result(pools: SecurityPool[] = [pool({})]): SecurityResult {
       trading: {
         method: 'v2-pair',
         pool: PAIR,
+        dex: 'uniswap-v2',
+        skippedPools: [],
         quoteToken: WETH,
         amountIn: '1000',
         buyTax: 0,
@@ -159,6 +161,13 @@ describe('toGoPlus', () => {
     expect(entry.lp_total_supply).toBe('');
     expect(entry.lp_holder_count).toBe('1');
     expect(entry.lp_holders).toEqual([{ address: OWNER, tag: '', is_contract: '0', balance: '4000', percent: '1', is_locked: '0' }]);
+  });
+
+  it('tags each pool among the holders, and names it under dex, by its own DEX', () => {
+    const r = result([pool({ dexName: 'pancakeswap-v2' })]);
+    const entry = toGoPlus(r).result[TOKEN.toLowerCase()]!;
+    expect(entry.dex).toEqual([{ liquidity_type: 'UniV2', name: 'PancakeV2', pair: PAIR, liquidity: '' }]);
+    expect(entry.holders[0]).toMatchObject({ address: PAIR, tag: 'PancakeV2' });
   });
 
   it('falls back to the deepest V2 pair when the V3 pool\'s positions are unattributed', () => {

@@ -25,6 +25,8 @@ export function toGoPlusTokenSecurity(result: SecurityResult): GoPlusTokenSecuri
   const lpUnits = (raw: string) => (v3Lp ? BigInt(raw).toString() : formatUnits(BigInt(raw), 18));
   // A locker counts as locked while it still locks something; one holding only expired locks does not.
   const stillLocking = new Set((lpPool?.lpLocks ?? []).filter((l) => l.lockedPercent > 0).map((l) => l.locker));
+  // A pool among the holders is tagged with its own DEX, as GoPlus does ("UniswapV2", "PancakeV2", …).
+  const poolTags = new Map(liquidity.pools.map((p) => [p.address, goPlusDexName(p.dexName)]));
   return {
     token_name: token.name ?? '',
     token_symbol: token.symbol ?? '',
@@ -64,17 +66,18 @@ export function toGoPlusTokenSecurity(result: SecurityResult): GoPlusTokenSecuri
         ? { liquidity_type: 'UniV3', name: goPlusDexName(p.dexName), pair: p.address, liquidity: '' }
         : { liquidity_type: 'UniV2', name: goPlusDexName(p.dexName), pair: p.address, liquidity: '' },
     ),
-    holders: (holders?.topHolders ?? []).map((h) => holder(h, units)),
+    holders: (holders?.topHolders ?? []).map((h) => holder(h, units, new Set(), poolTags)),
     lp_holder_count: lpPool?.lpHolderCount != null ? String(lpPool.lpHolderCount) : '',
     lp_total_supply: lpPool?.lpTotalSupply != null ? formatUnits(BigInt(lpPool.lpTotalSupply), 18) : '',
     lp_holders: (lpPool?.lpHolders ?? []).map((h) => holder(h, lpUnits, stillLocking)),
   };
 }
 
-function holder(h: TokenHolder, units: (raw: string) => string, lockers: ReadonlySet<string> = new Set()): GoPlusHolder {
+function holder(h: TokenHolder, units: (raw: string) => string, lockers: ReadonlySet<string> = new Set(), poolTags: ReadonlyMap<string, string> = new Map()): GoPlusHolder {
   return {
     address: h.address,
-    tag: h.tag === 'burn' ? 'Burn' : h.tag === 'pool' ? 'UniswapV2' : h.tag === 'locker' ? 'Locker' : '',
+    // A pool that is not among the pools described (past the five analysed) keeps the generic tag.
+    tag: h.tag === 'burn' ? 'Burn' : h.tag === 'pool' ? (poolTags.get(h.address) ?? 'DEX pool') : h.tag === 'locker' ? 'Locker' : '',
     is_contract: h.isContract ? '1' : '0',
     balance: units(h.balance),
     percent: fraction(h.percent),
@@ -96,8 +99,11 @@ const GOPLUS_DEX_NAMES: Record<string, string> = {
   'pancakeswap-v2': 'PancakeV2',
   'pancakeswap-v3': 'PancakeV3',
   sushiswap: 'SushiSwap',
+  aerodrome: 'Aerodrome',
+  'velodrome-v2': 'Velodrome',
   'unlisted-v2': 'Unlisted V2 fork',
   'unlisted-v3': 'Unlisted V3 fork',
+  'unlisted-solidly': 'Unlisted Solidly fork',
 };
 
 function goPlusDexName(dexName: string): string {

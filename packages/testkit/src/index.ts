@@ -47,3 +47,4 @@ export {
 export * from './defi';
 export * from './nfts';
 export { httpsRequest, NGINX_BINARY, NGINX_CONF, startNginx, substitute, testConfig as nginxTestConfig, type HttpsAnswer, type HttpsRequestOptions, type NginxProcess, type NginxTestConfig, type Substitution } from './nginx';
+export * from './forks';

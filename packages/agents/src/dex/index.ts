@@ -6,6 +6,7 @@ export { decodeBool, decodeDecimals, decodeUint } from './decode';
 export { readBalance, readOrNull, readTokenMeta, type TokenMeta } from './contract-reads';
 export {
   discoverPools,
+  discoverSolidlyPools,
   orient,
   poolState,
   readPoolPrice,

@@ -1,5 +1,6 @@
 import {
   erc20Abi,
+  solidlyFactoryAbi,
   uniswapV2FactoryAbi,
   uniswapV2PairAbi,
   uniswapV3FactoryAbi,
@@ -74,6 +75,26 @@ export async function discoverPools(
     }
   }
   return (await Promise.all(lookups)).filter((p): p is PoolRef => p !== null);
+}
+
+/**
+ * Every Solidly pool (Velodrome/Aerodrome V2) of `base` against each of `quotes` at the
+ * deployment's `solidly` factories, volatile and stable (`getPool(base, quote, stable)`), in one
+ * batch: addresses only, for the security agent's probe to verify and read (the market and trend
+ * agents do not price Solidly pools).
+ */
+export async function discoverSolidlyPools(client: ChainClient, deployment: DexDeployment, base: Address, quotes: readonly Address[], blockNumber: bigint): Promise<Address[]> {
+  const factories = (deployment.solidlyFactories ?? []).filter((f) => f.kind === 'solidly');
+  const lookups: Promise<Address | null>[] = [];
+  for (const quote of quotes) {
+    if (quote.toLowerCase() === base.toLowerCase()) continue;
+    for (const factory of factories) {
+      for (const stable of [false, true]) {
+        lookups.push(readOrNull(client, { address: factory.address, abi: solidlyFactoryAbi, functionName: 'getPool', args: [base, quote, stable], blockNumber }));
+      }
+    }
+  }
+  return (await Promise.all(lookups)).filter((p): p is Address => p !== null && p !== zeroAddress).map((p) => getAddress(p));
 }
 
 /** Decimals of a pool's two tokens. */

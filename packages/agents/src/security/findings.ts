@@ -121,15 +121,21 @@ function tradingFindings({ trading, transferFailure, holders, simulationReverted
       {
         severity: 'info',
         title: 'Trading not simulated',
-        evidence: `No Uniswap V2 or V3 pool of this token against a wrapped native coin was found ${searched}, and the token is not one itself, so buy and sell taxes are unknown.`,
+        evidence: `No V2, V3 or Solidly pool (Uniswap or a fork) of this token against a wrapped native coin was found ${searched}, and the token is not one itself, so buy and sell taxes are unknown.`,
       },
     ];
   }
-  const where = trading.method === 'wrap' ? 'by deposit() and withdraw() (the token is a wrapped native coin)' : `through pool ${trading.pool}`;
+  const where = trading.method === 'wrap' ? 'by deposit() and withdraw() (the token is a wrapped native coin)' : `through ${trading.dex ?? 'the'} pool ${trading.pool}`;
+  const skipped = trading.skippedPools.map((p) => `${p.dex} pool ${p.pool} (${p.reason})`).join('; ');
   if (trading.cannotBuy) {
-    return [{ severity: 'high', title: 'Buying fails', evidence: `A simulated buy ${where} did not deliver tokens: ${trading.honeypotReason}.` }];
+    const elsewhere = skipped ? ` The buy reverted in every other pool too: ${skipped}.` : '';
+    return [{ severity: 'high', title: 'Buying fails', evidence: `A simulated buy ${where} did not deliver tokens: ${trading.honeypotReason}.${elsewhere}` }];
   }
   const out: Finding[] = [];
+  // Deeper pools whose buy reverted: said, not held against the token (its own failures come after a buy).
+  if (skipped) {
+    out.push({ severity: 'info', title: 'Deeper pools could not be simulated', evidence: `The simulated buy reverted in ${skipped}; the trade was simulated ${where} instead.` });
+  }
   const sales = trading.holderAnalysis;
   const trapped = sales !== null && sales.sampled > 0 && sales.cannotSell * 2 >= sales.sampled;
   // A fresh sell went through (with a tax below confiscatory): the trap only shows in the holders' sales.

@@ -1,6 +1,6 @@
 import type { ChainClient } from '@oca/chain';
 import { getAddress, zeroAddress, type Address } from 'viem';
-import { sellAsHolder, type HolderSaleResult, type ProbePool, type Simulation } from './probe/security-probe';
+import { sellAsHolder, type HolderSaleResult, type ProbePool, type Simulation, type TradePool } from './probe/security-probe';
 import type { HolderSale, HolderSaleAnalysis, SecurityTrading } from './schemas';
 import { revertReason, tax } from './trading';
 
@@ -39,19 +39,19 @@ export function sampleHolders(candidates: readonly HolderCandidate[], exclude: {
 
 /**
  * Each sampled holder sells its whole balance, and (in case a per-transaction limit stops that)
- * a small amount — 0.1 % of the pool's token reserve, what the fresh simulation trades — into the
- * deepest pool. All the calls go out together: one JSON-RPC batch, no extra round trip.
+ * a small amount — 0.1 % of the pool's token reserve, what the fresh simulation trades — into
+ * `pool`. All the calls go out together: one JSON-RPC batch, no extra round trip.
  */
 export async function simulateHolderSales(
   client: ChainClient,
-  request: { token: Address; pool: ProbePool; holders: readonly HolderCandidate[]; blockNumber: bigint },
+  request: { token: Address; pool: ProbePool; /** How the probe trades through `pool` (its fee). */ trade: TradePool; holders: readonly HolderCandidate[]; blockNumber: bigint },
 ): Promise<HolderSaleOutcome[]> {
-  const { token, pool, blockNumber } = request;
+  const { token, pool, blockNumber, trade } = request;
   const tokenIs0 = getAddress(pool.token0) === getAddress(token);
   const quote = tokenIs0 ? pool.token1 : pool.token0;
   const reserveToken = tokenIs0 ? pool.reserve0 : pool.reserve1;
   const small = reserveToken / 1000n > 0n ? reserveToken / 1000n : 1n;
-  const sell = (holder: Address, amount: bigint) => sellAsHolder(client, { token, pool, quote, holder, amount, blockNumber });
+  const sell = (holder: Address, amount: bigint) => sellAsHolder(client, { token, pool: trade, quote, holder, amount, blockNumber });
   return Promise.all(
     request.holders.map(async (h) => {
       const [whole, part] = await Promise.all([sell(h.address, h.balance), sell(h.address, h.balance < small ? h.balance : small)]);

@@ -23,13 +23,17 @@ export interface OrientedPool {
   quoteToken: Address;
   reserveToken: bigint;
   reserveQuote: bigint;
+  /** Which DEX made it (`dexNameOf`). */
+  dexName: string;
+  /** A V2 pair's swap fee in basis points (`v2FeeBpsOf`); null for V3 and Solidly pools (they quote their own output). */
+  feeBps: number | null;
 }
 
 /**
  * The token's pools, deepest (largest holding of the token: V2 reserve, V3 pool balance) first,
- * at most `MAX_POOLS`.
+ * at most `MAX_POOLS`, each named by the network's listed factory that made it.
  */
-export function orientPools(token: Address, pools: readonly ProbePool[]): OrientedPool[] {
+export function orientPools(token: Address, pools: readonly ProbePool[], deployment?: DexDeployment): OrientedPool[] {
   return pools
     .map((pool) => {
       const isToken0 = pool.token0 === token;
@@ -38,6 +42,8 @@ export function orientPools(token: Address, pools: readonly ProbePool[]): Orient
         quoteToken: isToken0 ? pool.token1 : pool.token0,
         reserveToken: isToken0 ? pool.reserve0 : pool.reserve1,
         reserveQuote: isToken0 ? pool.reserve1 : pool.reserve0,
+        dexName: dexNameOf(deployment, pool),
+        feeBps: pool.version === 2 && !pool.solidly ? v2FeeBpsOf(deployment, pool) : null,
       };
     })
     .sort((a, b) => (a.reserveToken !== b.reserveToken ? (a.reserveToken > b.reserveToken ? -1 : 1) : a.pool.pair.toLowerCase() < b.pool.pair.toLowerCase() ? -1 : 1))
@@ -49,20 +55,34 @@ export const V3_LP_UNKNOWN =
   'Uniswap V3 liquidity is held as positions (position-manager NFTs or raw pool positions), not as a fungible LP token, and this pool’s positions belong to contracts that are not position managers (no NFT and no EOA accounts for them), so burned and locked shares are not read.';
 
 /** The listed factory's name (Uniswap or a fork), or what kind of unlisted factory made the pool. */
-export function dexNameOf(deployment: DexDeployment | undefined, pool: { factory: Address; version: 2 | 3 }): string {
-  const factories = pool.version === 3 ? (deployment?.v3Factories ?? []) : (deployment?.v2Factories ?? []);
+export function dexNameOf(deployment: DexDeployment | undefined, pool: { factory: Address; version: 2 | 3; solidly?: boolean }): string {
+  const factories = pool.solidly
+    ? (deployment?.solidlyFactories ?? []).filter((f) => f.kind === 'solidly')
+    : pool.version === 3
+      ? (deployment?.v3Factories ?? [])
+      : (deployment?.v2Factories ?? []);
   const listed = factories.find((f) => f.address.toLowerCase() === pool.factory.toLowerCase());
-  return listed?.name ?? `unlisted-v${pool.version}`;
+  return listed?.name ?? (pool.solidly ? 'unlisted-solidly' : `unlisted-v${pool.version}`);
+}
+
+/**
+ * A V2 pair's swap fee in basis points: its listed factory's `feeBps` (PancakeSwap V2 25), else
+ * Uniswap V2's 30 — an unlisted fork charging more makes the simulated buy revert on its K check,
+ * and the simulation then passes that pool over for the next.
+ */
+export function v2FeeBpsOf(deployment: DexDeployment | undefined, pool: { factory: Address }): number {
+  const listed = deployment?.v2Factories.find((f) => f.address.toLowerCase() === pool.factory.toLowerCase());
+  return listed?.feeBps ?? 30;
 }
 
 /** The figures every pool carries, V2 or V3. */
-function poolFigures(oriented: OrientedPool, deployment?: DexDeployment) {
+function poolFigures(oriented: OrientedPool) {
   const { pool } = oriented;
   const v3 = pool.version === 3;
   return {
     address: pool.pair,
-    dex: v3 ? ('uniswap-v3' as const) : ('uniswap-v2' as const),
-    dexName: dexNameOf(deployment, pool),
+    dex: v3 ? ('uniswap-v3' as const) : pool.solidly ? ('solidly' as const) : ('uniswap-v2' as const),
+    dexName: oriented.dexName,
     factory: pool.factory,
     token0: pool.token0,
     token1: pool.token1,
@@ -83,9 +103,9 @@ export interface V3Reading {
 }
 
 /** A V3 pool whose positions were not (or could not be) attributed: reserves and price, LP figures unknown. */
-function unknownV3Pool(oriented: OrientedPool, reason: string, positionLiquidity: bigint | null, deployment?: DexDeployment): SecurityPool {
+function unknownV3Pool(oriented: OrientedPool, reason: string, positionLiquidity: bigint | null): SecurityPool {
   return {
-    ...poolFigures(oriented, deployment),
+    ...poolFigures(oriented),
     lpTotalSupply: null,
     positionLiquidity: positionLiquidity === null ? null : positionLiquidity.toString(),
     lpHolderCount: null,
@@ -111,10 +131,9 @@ export function describeV3Pool(
   reading: V3Reading | null,
   roles: { owner: Address | null; creator: Address | null },
   lockers: readonly LpLocker[] = [],
-  deployment?: DexDeployment,
 ): SecurityPool {
-  if (!reading) return unknownV3Pool(oriented, V3_LP_UNKNOWN, null, deployment);
-  if (!reading.history.ok) return unknownV3Pool(oriented, reading.history.reason, null, deployment);
+  if (!reading) return unknownV3Pool(oriented, V3_LP_UNKNOWN, null);
+  if (!reading.history.ok) return unknownV3Pool(oriented, reading.history.reason, null);
   const candidates = reading.candidates!;
   const total = [...candidates.liquidity.values()].reduce((sum, l) => sum + l, 0n);
   const nfts = backedPositions(reading.nfts, candidates.liquidity);
@@ -134,7 +153,7 @@ export function describeV3Pool(
     if (codeSize === 0 || BURN_ADDRESSES.has(raw.owner)) credit(raw.owner, candidates.liquidity.get(raw.key) ?? 0n, false, codeSize);
   }
   const attributed = [...byOwner.values()].reduce((sum, e) => sum + e.liquidity, 0n);
-  if (total > 0n && attributed === 0n) return unknownV3Pool(oriented, V3_LP_UNKNOWN, total, deployment);
+  if (total > 0n && attributed === 0n) return unknownV3Pool(oriented, V3_LP_UNKNOWN, total);
 
   const owners = [...byOwner.keys()];
   const sheet: BalanceSheet = { accounts: owners, balances: owners.map((o) => byOwner.get(o)!.liquidity), codeSizes: owners.map((o) => byOwner.get(o)!.codeSize) };
@@ -163,7 +182,7 @@ export function describeV3Pool(
         ? 'Some position NFTs sit in contracts that are not known lockers, so the locked share is unknown.'
         : null;
   return {
-    ...poolFigures(oriented, deployment),
+    ...poolFigures(oriented),
     lpTotalSupply: null,
     positionLiquidity: total.toString(),
     lpHolderCount: dist.holderCount,
@@ -187,7 +206,6 @@ export function describePool(
   lp: BalanceSheet,
   roles: { owner: Address | null; creator: Address | null },
   lockers: readonly LockerReading[] = [],
-  deployment?: DexDeployment,
 ): SecurityPool {
   const { pool } = oriented;
   const lockerSet = new Set(lockers.map((l) => l.locker.address));
@@ -222,7 +240,7 @@ export function describePool(
       ? 'A known locker holds LP tokens but did not answer lockedBalance(), so the locked share is unknown.'
       : null;
   return {
-    ...poolFigures(oriented, deployment),
+    ...poolFigures(oriented),
     lpTotalSupply: pool.lpSupply.toString(),
     positionLiquidity: null,
     lpHolderCount: dist.holderCount,

@@ -19,6 +19,7 @@ export {
   type SecurityToken,
   type SecurityTrading,
   type SecurityVerdict,
+  type SkippedPool,
   type TokenHolder,
   type TradeLimit,
   type TradeLimits,

@@ -1,4 +1,4 @@
-import { DEX_DEPLOYMENTS, type LpLocker } from '@oca/chain';
+import type { LpLocker } from '@oca/chain';
 import type { Network } from '@oca/contracts';
 import type { Address } from 'viem';
 import { analyseCode } from './code-analysis';
@@ -43,8 +43,8 @@ export function securityFacts(
   const liquidity = liquidityOf(
     pools.oriented.map((p, i) =>
       p.pool.version === 3
-        ? describeV3Pool(p, v3.get(p.pool.pair) ?? null, { owner, creator }, lockers, DEX_DEPLOYMENTS[network])
-        : describePool(p, lp.lpSheets[i]!, { owner, creator }, lp.lockerReadings[i], DEX_DEPLOYMENTS[network]),
+        ? describeV3Pool(p, v3.get(p.pool.pair) ?? null, { owner, creator }, lockers)
+        : describePool(p, lp.lpSheets[i]!, { owner, creator }, lp.lockerReadings[i]),
     ),
   );
   const { simulation, lpScan } = trade;
@@ -56,8 +56,8 @@ export function securityFacts(
     contract,
     capabilities,
     trading: {
-      ...withHolderSales(simulation ? tradingFromSimulation(simulation) : UNKNOWN_TRADING, holderSaleAnalysis(trade.holderSales, trade.salePool, simulation)),
-      limits: tradeLimits(trade.limits, trade.salePool?.pair ?? null, freshBuyThrough(simulation, trade.salePool?.pair)),
+      ...withHolderSales(simulation ? tradingFromSimulation(simulation, pools.oriented.map((p) => ({ pair: p.pool.pair, dexName: p.dexName }))) : UNKNOWN_TRADING, holderSaleAnalysis(trade.holderSales, trade.salePool?.pool ?? null, simulation)),
+      limits: tradeLimits(trade.limits, trade.limitsPool?.pair ?? null, freshBuyThrough(simulation, trade.limitsPool?.pair)),
     },
     transferFailure: simulation ? transferFailure(simulation) : null,
     simulationReverted: simulation === null,

@@ -1,13 +1,13 @@
 import { dexQuoteTokens, isExecutionError, LogBlockTooLargeError, LogBudgetExceededError, lpLockerAbi, type ChainClient, type DexDeployment, type LpLocker } from '@oca/chain';
-import { zeroAddress, type Address } from 'viem';
+import { getAddress, zeroAddress, type Address } from 'viem';
 import { abortable } from '../abort';
-import { discoverPools, readOrNull } from '../dex';
+import { discoverPools, discoverSolidlyPools, readOrNull } from '../dex';
 import { PermanentAgentError } from '../errors';
 import { findDeployer, type DeployerReading } from './creator';
 import { readContract, resolveProxy, type ContractFacts, type ResolvedProxy } from './contract-read';
 import { DEAD_ADDRESS, type BalanceSheet } from './holder-stats';
 import { orientPools, type LockerReading, type OrientedPool, type V3Reading } from './liquidity';
-import { inspect, probeLimits, simulate, type Inspection, type ProbeLimits, type ProbePool, type Simulation } from './probe/security-probe';
+import { inspect, probeLimits, simulate, type Inspection, type ProbeLimits, type ProbePool, type Simulation, type TradePool } from './probe/security-probe';
 import { sampleHolders, simulateHolderSales, type HolderCandidate, type HolderSaleOutcome } from './holder-sales';
 import { scanTransfers, type HistoryStart, type TransferScan } from './transfer-scan';
 import { readCandidates, readMintHistory, readPositions, type V3Candidates, type V3MintHistory } from './v3-positions';
@@ -69,9 +69,12 @@ export interface TradeReading {
   mintHistories: V3MintHistory[];
   /** The largest real holders' own sales into `salePool` (null without a pool or a holder to sample). */
   holderSales: HolderSaleOutcome[] | null;
-  salePool: ProbePool | null;
-  /** The largest buy, sale and wallet through `salePool` (null without one). */
+  /** The pool the simulation traded through, or (when it traded through none) the deepest. */
+  salePool: OrientedPool | null;
+  /** The largest buy, sale and wallet through `limitsPool` (null without one). */
   limits: ProbeLimits | null;
+  /** The deepest pool, when it trades at Uniswap's fee (the limits probe's arithmetic); else null. */
+  limitsPool: ProbePool | null;
 }
 
 /** Step 5: LP balances and lock readings per pool (null / [] for V3), and V3 position candidates. */
@@ -81,19 +84,24 @@ export interface LpReading {
   v3Candidates: (V3Candidates | null)[];
 }
 
-/** The contract, its whole Transfer history, and the listed factories' pools (V2 getPair, V3 getPool per fee tier, against each quote token), together. */
+/** The contract, its whole Transfer history, and the listed factories' pools (V2 getPair, V3 getPool per fee tier, Solidly getPool per curve, against each quote token), together. */
 export async function readToken(at: PinnedRead, deployment: DexDeployment): Promise<TokenReading> {
   const { client, target, blockNumber, signal } = at;
   const quotes = dexQuoteTokens(deployment).map((q) => q.address);
-  const [facts, scan, listed] = await abortable(
-    Promise.all([readContract(client, target, blockNumber), scanWithinBudget(client, [target], blockNumber, signal), discoverPools(client, deployment, target, quotes, blockNumber)]),
+  const [facts, scan, listed, solidly] = await abortable(
+    Promise.all([
+      readContract(client, target, blockNumber),
+      scanWithinBudget(client, [target], blockNumber, signal),
+      discoverPools(client, deployment, target, quotes, blockNumber),
+      discoverSolidlyPools(client, deployment, target, quotes, blockNumber),
+    ]),
     signal,
   );
   if (facts.code === '0x') throw new PermanentAgentError('invalid_params', `address: no contract code at block ${blockNumber}`, 'address');
   if (facts.totalSupply === null) {
     throw new PermanentAgentError('invalid_params', 'address: not an ERC-20 token (totalSupply() does not answer)', 'address');
   }
-  return { facts, totalSupply: facts.totalSupply, scan, listed: listed.map((p) => p.address) };
+  return { facts, totalSupply: facts.totalSupply, scan, listed: [...listed.map((p) => p.address), ...solidly] };
 }
 
 /** Implementation code, creator, and every holder's balance with the pools among them. */
@@ -123,9 +131,9 @@ export async function readHolders(at: PinnedRead, { facts, scan, listed }: Token
   return { candidates, resolved, inspection, creator, deployer, creatorMissing: creator !== null && !candidates.includes(creator) };
 }
 
-/** The token's verified pools, deepest first. */
-export function tokenPools(target: Address, inspection: Inspection): TokenPools {
-  const oriented = orientPools(target, inspection.pools);
+/** The token's verified pools, deepest first, named (and V2 fees taken) from the network's listed factories. */
+export function tokenPools(target: Address, inspection: Inspection, deployment: DexDeployment): TokenPools {
+  const oriented = orientPools(target, inspection.pools, deployment);
   return {
     oriented,
     pairs: oriented.filter((p) => p.pool.version === 2).map((p) => p.pool.pair),
@@ -133,31 +141,47 @@ export function tokenPools(target: Address, inspection: Inspection): TokenPools 
   };
 }
 
-/** The trade simulation, the pools' LP and Mint histories (plus the creator's balance if no log named it). */
+/**
+ * The trade simulation, the pools' LP and Mint histories (plus the creator's balance if no log
+ * named it), and the largest holders' own sales into the pool the simulation traded through.
+ */
 export async function readTradeAndHistories(at: PinnedRead, pools: TokenPools, holders: HolderReading, owner: Address | null): Promise<TradeReading> {
   const { client, target, blockNumber, signal } = at;
   const { creator } = holders;
-  // The holders sell into the deepest pool, the one the fresh simulation tries first.
-  const salePool = pools.oriented[0]?.pool ?? null;
-  const sampled = salePool ? sampleHolders(holderCandidates(holders), { owner, pools: pools.oriented.map((p) => p.pool.pair) }) : [];
-  const quote = pools.oriented[0]?.quoteToken;
-  const [simulation, lpScan, creatorInspection, mintHistories, holderSales, limits] = await abortable(
+  // The holders sell into the deepest pool, the one the fresh simulation tries first, in the same
+  // batch; only when the simulation had to pass that pool over do they sell again, into the pool it used.
+  const deepest = pools.oriented[0] ?? null;
+  const sampled = deepest ? sampleHolders(holderCandidates(holders), { owner, pools: pools.oriented.map((p) => p.pool.pair) }) : [];
+  const holderSalesInto = (pool: OrientedPool) =>
+    simulateHolderSales(client, { token: target, pool: pool.pool, trade: tradePool(pool), holders: sampled, blockNumber });
+  // The limits bisection trades at Uniswap's arithmetic (V2 0.3 %, V3 callbacks): through a fork
+  // with another fee or a Solidly pool it would measure the pool, not the token, so it is not run.
+  const limitsPool = deepest && !deepest.pool.solidly && (deepest.feeBps ?? 30) === 30 ? deepest.pool : null;
+  const [simulation, lpScan, creatorInspection, mintHistories, deepestSales, limits] = await abortable(
     Promise.all([
       // The probe catches every failure of the token itself; the call reverting as a whole means
       // something hostile (gas exhaustion), which is a finding, not an agent failure.
-      simulate(client, target, pools.oriented.map((p) => p.pool), blockNumber).catch((err: unknown) => {
+      simulate(client, target, pools.oriented.map(tradePool), blockNumber).catch((err: unknown) => {
         if (isExecutionError(err)) return null;
         throw err;
       }),
       pools.pairs.length > 0 ? scanWithinBudget(client, pools.pairs, blockNumber, signal, at.historyFrom) : null,
       holders.creatorMissing && creator ? inspect(client, { token: target, accounts: [creator], blockNumber }) : null,
       Promise.all(pools.v3.map((pool) => readMintHistory(client, pool.pair, blockNumber, signal, at.historyFrom))),
-      salePool && sampled.length > 0 ? simulateHolderSales(client, { token: target, pool: salePool, holders: sampled, blockNumber }) : null,
-      salePool && quote ? probeLimits(client, { token: target, pool: salePool, quote, blockNumber }) : null,
+      deepest && sampled.length > 0 ? holderSalesInto(deepest) : null,
+      limitsPool && deepest ? probeLimits(client, { token: target, pool: limitsPool, quote: deepest.quoteToken, blockNumber }) : null,
     ]),
     signal,
   );
-  return { simulation, lpScan, creatorInspection, mintHistories, holderSales, salePool, limits };
+  const traded = simulation && (simulation.route === 1 || simulation.route === 3) ? pools.oriented.find((p) => p.pool.pair === getAddress(simulation.pair)) : undefined;
+  if (!traded || traded === deepest || sampled.length === 0) return { simulation, lpScan, creatorInspection, mintHistories, holderSales: deepestSales, salePool: deepest, limits, limitsPool };
+  const holderSales = await abortable(holderSalesInto(traded), signal);
+  return { simulation, lpScan, creatorInspection, mintHistories, holderSales, salePool: traded, limits, limitsPool };
+}
+
+/** What the probe must know of a pool to trade through it: its version, V2 fee, or that it quotes its own output. */
+function tradePool(p: OrientedPool): TradePool {
+  return { pair: p.pool.pair, version: p.pool.version, feeBps: p.feeBps ?? undefined, quotesOwnOutput: p.pool.solidly };
 }
 
 /** Every candidate with the balance and code size the probe read for it. */

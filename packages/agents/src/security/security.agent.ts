@@ -63,7 +63,7 @@ async function analyse(params: SecurityParams, ctx: AgentContext): Promise<Secur
   const token = await readToken(at, DEX_DEPLOYMENTS[params.network]);
   // 3. Implementation code, creator, and every holder's balance with the pools among them.
   const holders = await readHolders(at, token);
-  const pools = tokenPools(target, holders.inspection);
+  const pools = tokenPools(target, holders.inspection, DEX_DEPLOYMENTS[params.network]);
   // 4. The trade simulation, the pools' LP and Mint histories — from the token's creation: no
   // pool can mint LP or positions for a token before it exists.
   const trade = await readTradeAndHistories({ ...at, historyFrom: token.scan.ok ? token.scan.value.start : undefined }, pools, holders, token.facts.owner);

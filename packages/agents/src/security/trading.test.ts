@@ -9,6 +9,9 @@ const reason = (text: string) => encodeErrorResult({ abi: parseAbi(['error Error
 const ok: Simulation = {
   route: 1,
   pair: PAIR,
+  feeBps: 30,
+  attempts: [3],
+  buyErrors: ['0x'],
   quote: WETH,
   amountIn: 1000n,
   buyOk: true,
@@ -59,6 +62,21 @@ describe('tradingFromSimulation', () => {
       sellTax: null,
       honeypotReason: 'buy failed: paused',
     });
+  });
+
+  it('names the DEX traded through and the deeper pools whose buy reverted, with their reasons', () => {
+    const DEEP = getAddress('0x00000000000000000000000000000000000000cc');
+    const STABLE = getAddress('0x00000000000000000000000000000000000000dd');
+    const pools = [
+      { pair: DEEP, dexName: 'unlisted-v2' },
+      { pair: STABLE, dexName: 'uniswap-v2' },
+      { pair: PAIR, dexName: 'pancakeswap-v2' },
+    ];
+    const s = { ...ok, attempts: [2, 1, 3], buyErrors: [reason('ForkV2: K'), '0x' as const, '0x' as const] };
+    expect(tradingFromSimulation(s, pools)).toMatchObject({ pool: PAIR, dex: 'pancakeswap-v2', skippedPools: [{ pool: DEEP, dex: 'unlisted-v2', reason: 'ForkV2: K' }] });
+    // Every buy reverted: the first pool is the answer (cannot buy), not listed as skipped too.
+    const none = { ...ok, pair: DEEP, buyOk: false, buyReceived: 0n, buyError: reason('ForkV2: K'), attempts: [2, 1, 2], buyErrors: [reason('ForkV2: K'), '0x' as const, '0x' as const] };
+    expect(tradingFromSimulation(none, pools)).toMatchObject({ pool: DEEP, dex: 'unlisted-v2', cannotBuy: true, skippedPools: [{ pool: PAIR, dex: 'pancakeswap-v2', reason: 'reverted without a reason' }] });
   });
 
   it('is all unknown without a route', () => {

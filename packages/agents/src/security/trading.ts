@@ -1,6 +1,6 @@
 import { decodeErrorResult, getAddress, size, type Address, type Hex } from 'viem';
-import type { ProbeLimits, Simulation } from './probe/security-probe';
-import type { SecurityTrading, TradeLimit, TradeLimits } from './schemas';
+import { POOL_ATTEMPT, type ProbeLimits, type Simulation } from './probe/security-probe';
+import type { SecurityTrading, SkippedPool, TradeLimit, TradeLimits } from './schemas';
 
 /** A sell tax at or above this is a honeypot in practice: holders get (almost) nothing back. */
 export const HONEYPOT_SELL_TAX = 0.9;
@@ -8,6 +8,8 @@ export const HONEYPOT_SELL_TAX = 0.9;
 export const UNKNOWN_TRADING: SecurityTrading = {
   method: null,
   pool: null,
+  dex: null,
+  skippedPools: [],
   quoteToken: null,
   amountIn: null,
   buyTax: null,
@@ -23,17 +25,27 @@ export const UNKNOWN_TRADING: SecurityTrading = {
   limits: null,
 };
 
+/** A pool as the simulation was given it: `pools[i]` went to the probe as its i-th pool. */
+export interface SimulatedPoolName {
+  pair: Address;
+  dexName: string;
+}
+
 /**
- * Taxes and verdicts from one simulation. A tax is `1 − received / expected`, where expected is
+ * Taxes and verdicts from one simulation through `pools` (the list the probe was given, in order,
+ * to name the pool traded through and the pools passed over). A tax is `1 − received / expected`, where expected is
  * what the pool promises — V2: getAmountOut on the reserves; V3: the amount the pool's swap
  * reported sending (buy), or the pool's price for the tokens it received applied to every token
  * the sell debited — or what the sender was debited (transfer), clamped to 0–1, 6 decimals.
  */
-export function tradingFromSimulation(s: Simulation): SecurityTrading {
+export function tradingFromSimulation(s: Simulation, pools: readonly SimulatedPoolName[] = []): SecurityTrading {
   if (s.route === 0) return UNKNOWN_TRADING;
+  const pool = s.route === 1 || s.route === 3 ? getAddress(s.pair) : null;
   const base = {
     method: s.route === 2 ? ('wrap' as const) : s.route === 3 ? ('v3-pool' as const) : ('v2-pair' as const),
-    pool: s.route === 1 || s.route === 3 ? getAddress(s.pair) : null,
+    pool,
+    dex: pool ? (pools.find((p) => getAddress(p.pair) === pool)?.dexName ?? null) : null,
+    skippedPools: skippedPools(s, pools, pool),
     quoteToken: getAddress(s.quote),
     amountIn: s.amountIn.toString(),
   };
@@ -100,6 +112,21 @@ export function tradeLimits(l: ProbeLimits | null, pool: Address | null, freshBu
     repeatBuyBlocked: l.repeatBuyBlocked,
     trials: Number(l.trials),
   };
+}
+
+/**
+ * The pools whose buy reverted and that the simulation passed over, in the order tried. When every
+ * buy reverted, the first is the one reported as `pool` (the token cannot be bought) and is not
+ * listed again.
+ */
+function skippedPools(s: Simulation, pools: readonly SimulatedPoolName[], reported: Address | null): SkippedPool[] {
+  const skipped: SkippedPool[] = [];
+  s.attempts.forEach((attempt, i) => {
+    const pool = pools[i];
+    if (attempt !== POOL_ATTEMPT.buyReverted || !pool || getAddress(pool.pair) === reported) return;
+    skipped.push({ pool: getAddress(pool.pair), dex: pool.dexName, reason: revertReason(s.buyErrors[i] ?? '0x') ?? 'reverted without a reason' });
+  });
+  return skipped;
 }
 
 /** Why a transfer or wallet send failed, when the simulation captured it. */

@@ -7,6 +7,7 @@ import NonfungibleTokenPositionDescriptorJson from '@uniswap/v3-periphery/artifa
 import SwapRouterJson from '@uniswap/v3-periphery/artifacts/contracts/SwapRouter.sol/SwapRouter.json';
 import { concatHex, encodeAbiParameters, getAddress, getContractAddress, keccak256, parseEther, stringToHex, toHex, type Abi, type Address, type Hex } from 'viem';
 import { ARTIFACTS, type Artifact } from '../artifacts';
+import type { Deployer } from '../deployer';
 import type { DevnetDriver } from './devnet-driver';
 import type { MarketContracts } from './market-contracts';
 
@@ -107,6 +108,13 @@ function creationCodes(contracts: MarketContracts): Record<keyof DexCore, Hex> {
     uniswapV3PositionDescriptor,
     nftDescriptorLibrary,
   };
+}
+
+/** WETH9 where `deployDexCore` puts it (the devnet's listed wrapped native), for scenarios that need only WETH there. */
+export async function deployCanonicalWeth(d: Deployer): Promise<Address> {
+  const weth = at(ARTIFACTS.weth9.bytecode);
+  if ((await d.getCode(weth)) === undefined) await d.send(CREATE2_DEPLOYER, concatHex([SALT, ARTIFACTS.weth9.bytecode]), 3_000_000n);
+  return weth;
 }
 
 /** Where `deployDexCore` puts each contract: a pure function of the creation code. */

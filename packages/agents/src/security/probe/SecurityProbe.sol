@@ -9,7 +9,8 @@ pragma solidity 0.8.26;
 
 contract SecurityProbe {
     /// A Uniswap V2 pair or V3 pool holding the token, verified with its own factory's getPair /
-    /// getPool(token0, token1, fee).
+    /// getPool(token0, token1, fee), or a Solidly pool (Velodrome/Aerodrome V2: version 2,
+    /// `solidly`), verified with getPool(token0, token1, stable).
     struct Pool {
         address pair;
         address factory;
@@ -22,12 +23,19 @@ contract SecurityProbe {
         uint24 fee; // V3 fee tier, hundredths of a basis point; 0 for V2
         uint160 sqrtPriceX96; // V3 slot0
         uint128 liquidity; // V3 in-range liquidity
+        bool solidly; // a Solidly pool: it quotes its own output (getAmountOut(amountIn, tokenIn))
+        bool stable; // a Solidly stable pool (x³y + xy³ = k)
     }
 
     /// One buy, wallet transfer and sell through `pair`, or wrap/unwrap when `route` is 2.
     struct Simulation {
         uint8 route; // 0 no usable pool, 1 V2 pair, 2 the token is itself the wrapped native coin, 3 V3 pool
         address pair; // the V2 pair or V3 pool traded through
+        uint16 feeBps; // the V2 pair's swap fee the amounts were computed with (POOL_QUOTES: the pool's own quote); 0 for V3 and wrap
+        // Per pool given, in order: 0 not reached, 1 passed over (no wrapped-native side or too
+        // shallow), 2 its buy reverted (the pool could not run it; reason in buyErrors[i]), 3 traded.
+        uint8[] attempts;
+        bytes[] buyErrors;
         address quote;
         uint256 amountIn; // quote units spent on the buy
         bool buyOk;
@@ -77,11 +85,18 @@ contract SecurityProbe {
     /// Uniswap V3's TickMath bounds, one step inside: "no price limit" for an exact-input swap.
     uint160 private constant MIN_SQRT_RATIO_PLUS_ONE = 4295128740;
     uint160 private constant MAX_SQRT_RATIO_MINUS_ONE = 1461446703485210103287273052203988822378723970341;
+    /// The V2 fee that stands for "the pool quotes its own output": a Solidly pool's getAmountOut
+    /// (amountIn, tokenIn) carries its fee and, for a stable pool, its curve.
+    uint16 private constant POOL_QUOTES = type(uint16).max;
     /// Top-up rounds when paying a V3 pool in a fee-on-transfer token.
     uint256 private constant PAY_ROUNDS = 4;
 
     /// The V3 pool a swap is in flight with: the only caller the swap callback pays.
     address private _swapPool;
+    /// The swap fee (basis points) of the V2 pair being traded, set for each simulated pool and
+    /// each sellStep: forks differ (PancakeSwap V2 takes 25), and asking a pair for more than its
+    /// own fee allows reverts on its K check. 0 reads as Uniswap V2's 30.
+    uint16 private _feeBps;
 
     receive() external payable {}
 
@@ -148,6 +163,14 @@ contract SecurityProbe {
         p.pair = candidate;
         (bool okPair, address listed) = _readAddress(p.factory, abi.encodeWithSignature("getPair(address,address)", p.token0, p.token1));
         if (okPair && listed == candidate) return _v2Figures(p);
+        (bool okStable, address stable) = _readAddress(candidate, abi.encodeWithSignature("stable()"));
+        if (okStable && uint160(stable) <= 1) {
+            p.stable = stable != address(0);
+            (okPair, listed) = _readAddress(p.factory, abi.encodeWithSignature("getPool(address,address,bool)", p.token0, p.token1, p.stable));
+            if (!okPair || listed != candidate) return (false, p);
+            p.solidly = true;
+            return _v2Figures(p);
+        }
         (bool okFee, bytes memory feeData) = candidate.staticcall{gas: READ_GAS}(abi.encodeWithSignature("fee()"));
         if (!okFee || feeData.length < 32) return (false, p);
         uint256 fee = abi.decode(feeData, (uint256));
@@ -183,29 +206,40 @@ contract SecurityProbe {
 
     // ---------------------------------------------------------------- simulation
 
-    /// Buys `token` through the first of `pairs` (V2 pairs or V3 pools, `versions[i]` 2 or 3)
-    /// whose other side is a wrapped native coin (it accepts deposit() with value and credits
-    /// exactly that), sends a tenth to a fresh address, then sells the rest back: all of it, or a
-    /// tenth if all of it fails. Without such a pool, a `token` that is itself a wrapped native
-    /// coin is tested by wrap, transfer and unwrap.
-    function simulate(address token, address[] calldata pairs, uint8[] calldata versions) external returns (Simulation memory s) {
+    /// Buys `token` through the first of `pairs` (V2 pairs or V3 pools, `versions[i]` 2 or 3; a V2
+    /// pair's fee `feesBps[i]`, 0 for 30, POOL_QUOTES for a Solidly pool's own quote) whose other
+    /// side is a wrapped native coin (it accepts deposit() with value and credits exactly that),
+    /// sends a tenth to a fresh address, then sells the rest back: all of it, or a tenth if all of it fails. A pool whose buy reverts (a fork
+    /// whose fee or callback this probe does not match, or a token refusing that pool) is passed
+    /// over for the next; once a buy went through, whatever fails after it is the token's and ends
+    /// the simulation there: a token refusing sales is never retried elsewhere. When every buy
+    /// reverts, the first failure is the answer. Without such a pool, a `token` that is itself a
+    /// wrapped native coin is tested by wrap, transfer and unwrap.
+    function simulate(address token, address[] calldata pairs, uint8[] calldata versions, uint16[] calldata feesBps) external returns (Simulation memory s) {
+        uint8[] memory attempts = new uint8[](pairs.length);
+        bytes[] memory buyErrors = new bytes[](pairs.length);
         for (uint256 i; i < pairs.length; ++i) {
             bool v3 = i < versions.length && versions[i] == 3;
-            (bool ok, address quote, uint256 reserveQuote, ) = v3 ? _v3Sides(pairs[i], token) : _sides(pairs[i], token);
-            if (!ok || reserveQuote < 1000) continue;
-            uint256 amountIn = reserveQuote / 1000;
-            if (!_wrap(quote, amountIn)) continue;
-            s.route = v3 ? 3 : 1;
-            s.pair = pairs[i];
-            s.quote = quote;
-            s.amountIn = amountIn;
-            if (v3) _buyV3(s, token);
-            else _buy(s, token);
-            if (!s.buyOk || s.buyReceived == 0) return s;
-            _walletTransfer(s, token, s.buyReceived / 10);
-            _sell(s, token);
-            return s;
+            attempts[i] = 1;
+            (bool tried, Simulation memory t) = _tryBuy(token, pairs[i], v3, v3 ? 0 : (i < feesBps.length && feesBps[i] != 0 ? feesBps[i] : 30));
+            if (!tried) continue;
+            if (!t.buyOk) {
+                attempts[i] = 2;
+                buyErrors[i] = t.buyError;
+                if (s.route == 0) s = t;
+                continue;
+            }
+            attempts[i] = 3;
+            s = t;
+            if (s.buyReceived > 0) {
+                _walletTransfer(s, token, s.buyReceived / 10);
+                _sell(s, token);
+            }
+            break;
         }
+        s.attempts = attempts;
+        s.buyErrors = buyErrors;
+        if (s.route != 0) return s;
         if (_wrap(token, 1 ether)) {
             s.route = 2;
             s.quote = token;
@@ -218,9 +252,25 @@ contract SecurityProbe {
         }
     }
 
+    /// The buy through one pool, when its other side is a wrapped native coin deep enough to spend
+    /// a thousandth of.
+    function _tryBuy(address token, address pair, bool v3, uint16 feeBps) private returns (bool tried, Simulation memory t) {
+        (bool ok, address quote, uint256 reserveQuote, ) = v3 ? _v3Sides(pair, token) : _sides(pair, token);
+        if (!ok || reserveQuote < 1000 || !_wrap(quote, reserveQuote / 1000)) return (false, t);
+        t.route = v3 ? 3 : 1;
+        t.pair = pair;
+        t.feeBps = feeBps;
+        t.quote = quote;
+        t.amountIn = reserveQuote / 1000;
+        _feeBps = feeBps;
+        if (v3) _buyV3(t, token);
+        else _buy(t, token);
+        return (true, t);
+    }
+
     function _buy(Simulation memory s, address token) private {
         (, , uint256 reserveQuote, uint256 reserveToken) = _sides(s.pair, token);
-        s.buyExpected = _amountOut(s.amountIn, reserveQuote, reserveToken);
+        s.buyExpected = _pairOut(s.pair, s.quote, s.amountIn, reserveQuote, reserveToken);
         uint256 before = _balanceOf(token, address(this));
         if (!_transfer(s.quote, s.pair, s.amountIn)) {
             s.buyError = "quote transfer to the pair failed";
@@ -279,6 +329,15 @@ contract SecurityProbe {
     /// shortfall is topped up, grossed up by the ratio seen so far, for a few rounds; a token that
     /// refuses the transfer reverts the swap with its own reason.
     function uniswapV3SwapCallback(int256 amount0Delta, int256 amount1Delta, bytes calldata) external {
+        _paySwap(amount0Delta, amount1Delta);
+    }
+
+    /// PancakeSwap V3 pools call the swapper by this name; everything else is as Uniswap's.
+    function pancakeV3SwapCallback(int256 amount0Delta, int256 amount1Delta, bytes calldata) external {
+        _paySwap(amount0Delta, amount1Delta);
+    }
+
+    function _paySwap(int256 amount0Delta, int256 amount1Delta) private {
         require(msg.sender == _swapPool && _swapPool != address(0), "unexpected callback");
         bool pay0 = amount0Delta > 0;
         address payToken = _readAddressOr0(msg.sender, abi.encodeWithSignature(pay0 ? "token0()" : "token1()"));
@@ -320,7 +379,7 @@ contract SecurityProbe {
             if (attempts[i] == 0) break;
             // A self-call, so a sell that fails half-way (tokens sent, swap reverted) is rolled back
             // before the smaller attempt.
-            try this.sellStep(token, s.pair, s.quote, attempts[i], s.route) returns (Sale memory sale) {
+            try this.sellStep(token, s.pair, s.quote, attempts[i], s.route, s.feeBps) returns (Sale memory sale) {
                 s.sellOk = true;
                 s.soldAll = i == 0;
                 s.sellAmount = sale.sold;
@@ -517,8 +576,10 @@ contract SecurityProbe {
     }
 
     /// One sell attempt; reverts with the token's or pair's reason when it fails. Self-call only.
-    function sellStep(address token, address pair, address quote, uint256 amount, uint8 route) external returns (Sale memory sale) {
+    /// `feeBps`: a V2 pair's swap fee (0 for 30).
+    function sellStep(address token, address pair, address quote, uint256 amount, uint8 route, uint16 feeBps) external returns (Sale memory sale) {
         require(msg.sender == address(this), "self only");
+        _feeBps = feeBps;
         uint256 gasBefore = gasleft();
         sale = route == 2 ? _unwrap(token, amount) : route == 3 ? _sellToV3(token, pair, quote, amount) : _sellToPair(token, pair, quote, amount);
         sale.gasUsed = gasBefore - gasleft();
@@ -540,10 +601,10 @@ contract SecurityProbe {
         (bool ok, bytes memory ret) = token.call(abi.encodeWithSignature("transfer(address,uint256)", pair, amount));
         _forward(ok, ret);
         sale.sold = _sub(selfBefore, _balanceOf(token, address(this)));
-        sale.expected = _amountOut(sale.sold, reserveToken, reserveQuote);
+        sale.expected = _pairOut(pair, token, sale.sold, reserveToken, reserveQuote);
         // What the pair actually got decides what it pays out, as with the V2 router's
         // fee-on-transfer functions.
-        uint256 out = _amountOut(_sub(_balanceOf(token, pair), reserveToken), reserveToken, reserveQuote);
+        uint256 out = _pairOut(pair, token, _sub(_balanceOf(token, pair), reserveToken), reserveToken, reserveQuote);
         uint256 quoteBefore = _balanceOf(quote, address(this));
         bool tokenIs0 = _readAddressOr0(pair, abi.encodeWithSignature("token0()")) == token;
         (ok, ret) = pair.call(abi.encodeWithSignature("swap(uint256,uint256,address,bytes)", tokenIs0 ? 0 : out, tokenIs0 ? out : 0, address(this), ""));
@@ -631,11 +692,22 @@ contract SecurityProbe {
         return ok && (ret.length < 32 || abi.decode(ret, (uint256)) != 0);
     }
 
-    /// Uniswap V2's getAmountOut (0.3 % fee).
-    function _amountOut(uint256 amountIn, uint256 reserveIn, uint256 reserveOut) private pure returns (uint256) {
+    /// What `pair` pays for `amountIn` of `tokenIn`: the pool's own quote for a Solidly pool
+    /// (`_feeBps` is POOL_QUOTES), else getAmountOut on the reserves at the pair's fee.
+    function _pairOut(address pair, address tokenIn, uint256 amountIn, uint256 reserveIn, uint256 reserveOut) private view returns (uint256) {
+        if (_feeBps != POOL_QUOTES) return _amountOut(amountIn, reserveIn, reserveOut);
+        if (amountIn == 0) return 0;
+        return _readUint(pair, abi.encodeWithSignature("getAmountOut(uint256,address)", amountIn, tokenIn));
+    }
+
+    /// Uniswap V2's getAmountOut at the traded pair's fee (`_feeBps`; 0.3 % when unset), in basis
+    /// points as PancakeSwap's own library computes it.
+    function _amountOut(uint256 amountIn, uint256 reserveIn, uint256 reserveOut) private view returns (uint256) {
         if (amountIn == 0 || reserveIn == 0 || reserveOut == 0) return 0;
-        uint256 withFee = amountIn * 997;
-        return (withFee * reserveOut) / (reserveIn * 1000 + withFee);
+        uint256 fee = _feeBps == 0 ? 30 : _feeBps;
+        if (fee >= 10_000) return 0;
+        uint256 withFee = amountIn * (10_000 - fee);
+        return (withFee * reserveOut) / (reserveIn * 10_000 + withFee);
     }
 
     function _balanceOf(address token, address account) private view returns (uint256) {

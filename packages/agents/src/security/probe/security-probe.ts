@@ -40,6 +40,10 @@ export type ProbePool = {
   fee: number;
   sqrtPriceX96: bigint;
   liquidity: bigint;
+  /** A Solidly pool (version 2, verified by `getPool(token0, token1, stable)`): it quotes its own output. */
+  solidly: boolean;
+  /** A Solidly stable pool. */
+  stable: boolean;
 };
 
 export interface Inspection {
@@ -138,9 +142,44 @@ export async function positions(
 
 export type Simulation = ReturnType<typeof decodeSimulation>;
 
-/** One buy → wallet transfer → sell through the first usable pool of `pools`, deepest first (see SecurityProbe.sol). */
-export async function simulate(client: ChainClient, token: Address, pools: readonly { pair: Address; version: 2 | 3 }[], blockNumber: bigint) {
-  const data = encodeFunctionData({ abi: SECURITY_PROBE_ABI, functionName: 'simulate', args: [token, pools.map((p) => p.pair), pools.map((p) => p.version)] });
+/** A pool to trade through, with what the probe must know of its DEX. */
+export interface TradePool {
+  pair: Address;
+  version: 2 | 3;
+  /**
+   * A V2 pair's swap fee in basis points (its factory's `feeBps` in DEX_DEPLOYMENTS); ignored for
+   * V3 pools, which charge their own fee tier.
+   * @default 30 (Uniswap V2)
+   */
+  feeBps?: number;
+  /** The pool quotes its own output (a Solidly pool's `getAmountOut(amountIn, tokenIn)`); `feeBps` is then unused. */
+  quotesOwnOutput?: boolean;
+}
+
+/** The V2 fee the probe reads as "ask the pool" (`POOL_QUOTES` in SecurityProbe.sol). */
+const POOL_QUOTES = 0xffff;
+
+/** The fee argument the probe takes for a pool. */
+const probeFee = (p: TradePool) => (p.version === 3 ? 0 : p.quotesOwnOutput ? POOL_QUOTES : (p.feeBps ?? 30));
+
+/**
+ * What `Simulation.attempts[i]` says of `pools[i]`: not reached (an earlier pool traded), passed
+ * over (its other side is not a wrapped native coin, or it is too shallow), its buy reverted (the
+ * pool could not run the simulation: `buyErrors[i]`), or traded through.
+ */
+export const POOL_ATTEMPT = { notReached: 0, passedOver: 1, buyReverted: 2, traded: 3 } as const;
+
+/**
+ * One buy → wallet transfer → sell through the first pool of `pools` (deepest first) whose buy
+ * goes through; pools whose buy reverts are passed over, a failure after a buy is never retried
+ * elsewhere (see SecurityProbe.sol `simulate`).
+ */
+export async function simulate(client: ChainClient, token: Address, pools: readonly TradePool[], blockNumber: bigint) {
+  const data = encodeFunctionData({
+    abi: SECURITY_PROBE_ABI,
+    functionName: 'simulate',
+    args: [token, pools.map((p) => p.pair), pools.map((p) => p.version), pools.map(probeFee)],
+  });
   return decodeSimulation(await probeCall(client, data, blockNumber, SIMULATE_GAS, true));
 }
 
@@ -190,7 +229,7 @@ function decodeLimits(data: Hex) {
 /** A real holder's sale to simulate: sells `amount` of its own tokens into `pool`. */
 export interface HolderSaleRequest {
   token: Address;
-  pool: { pair: Address; version: 2 | 3 };
+  pool: TradePool;
   quote: Address;
   holder: Address;
   amount: bigint;
@@ -209,7 +248,11 @@ export type HolderSaleResult = { ok: true; sold: bigint; expected: bigint; recei
  */
 export async function sellAsHolder(client: ChainClient, request: HolderSaleRequest): Promise<HolderSaleResult> {
   const route = request.pool.version === 3 ? 3 : 1;
-  const data = encodeFunctionData({ abi: SECURITY_PROBE_ABI, functionName: 'sellStep', args: [request.token, request.pool.pair, request.quote, request.amount, route] });
+  const data = encodeFunctionData({
+    abi: SECURITY_PROBE_ABI,
+    functionName: 'sellStep',
+    args: [request.token, request.pool.pair, request.quote, request.amount, route, probeFee(request.pool)],
+  });
   try {
     const { data: out } = await client.call({
       account: request.holder,
@@ -249,7 +292,21 @@ async function probeCall(client: ChainClient, data: Hex, blockNumber: bigint, ga
   return out ?? '0x';
 }
 
-type RawPool = { pair: Address; factory: Address; token0: Address; token1: Address; reserve0: bigint; reserve1: bigint; lpSupply: bigint; version: number; fee: number; sqrtPriceX96: bigint; liquidity: bigint };
+type RawPool = {
+  pair: Address;
+  factory: Address;
+  token0: Address;
+  token1: Address;
+  reserve0: bigint;
+  reserve1: bigint;
+  lpSupply: bigint;
+  version: number;
+  fee: number;
+  sqrtPriceX96: bigint;
+  liquidity: bigint;
+  solidly: boolean;
+  stable: boolean;
+};
 
 function normalisePool(pool: RawPool): ProbePool {
   return {
@@ -264,5 +321,7 @@ function normalisePool(pool: RawPool): ProbePool {
     fee: pool.fee,
     sqrtPriceX96: pool.sqrtPriceX96,
     liquidity: pool.liquidity,
+    solidly: pool.solidly,
+    stable: pool.stable,
   };
 }
