@@ -14,7 +14,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { scrapeMetric, type LocalStack } from '@oca/testkit';
-import { startBenchStack, benchModeFromArgs } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, runBenchmark } from './lib/bench-kit';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const USERS = Number(process.env.BENCH_USERS ?? 50);
@@ -179,7 +179,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -15,7 +15,7 @@
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { startBenchStack, benchModeFromArgs, benchUser } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, benchUser, runBenchmark } from './lib/bench-kit';
 
 const POLLS = Number(process.env.BENCH_POLLS ?? 10_000);
 const JOBS = Number(process.env.BENCH_JOBS ?? 1_000);
@@ -124,7 +124,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -14,7 +14,7 @@
  * `--mode production` runs the production build (`pnpm build` first).
  */
 import pg from 'pg';
-import { startBenchStack, benchModeFromArgs, benchUser } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, benchUser, runBenchmark } from './lib/bench-kit';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 200);
 const RATE = Number(process.env.BENCH_RATE ?? 10);
@@ -79,7 +79,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

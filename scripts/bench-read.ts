@@ -13,7 +13,7 @@
  * `--mode production` runs the production build (`pnpm build` first), as in `pnpm bench`.
  */
 import { performance } from 'node:perf_hooks';
-import { startBenchStack, benchModeFromArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row, benchUser } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row, benchUser, runBenchmark } from './lib/bench-kit';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
@@ -56,7 +56,4 @@ async function main(): Promise<void> {
   printRows(`reads benchmark: ${mode} mode, ${SECONDS}s per run, ${WORKERS} load workers`, rows);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -19,7 +19,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createTestPki, findFreePort, Stack, startLocalStack, startNginx, waitForHttp } from '@oca/testkit';
-import { benchModeFromArgs, benchNodeArgs, benchUser, cpuSampler, load, type Row } from './lib/bench-kit';
+import { benchModeFromArgs, benchNodeArgs, benchUser, cpuSampler, load, type Row, runBenchmark } from './lib/bench-kit';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
@@ -92,7 +92,4 @@ async function main(): Promise<void> {
   out.write('\n');
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

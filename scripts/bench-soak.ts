@@ -17,7 +17,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import pg from 'pg';
 import { SERVICES, type ServiceName } from '@oca/testkit';
 import autocannon from 'autocannon';
-import { startBenchStack, benchModeFromArgs, benchUser } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, benchUser, runBenchmark } from './lib/bench-kit';
 
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 30);
 const SAMPLE_SECONDS = Number(process.env.BENCH_SAMPLE_SECONDS ?? 60);
@@ -175,7 +175,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -17,7 +17,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { type ServiceName } from '@oca/testkit';
-import { startBenchStack, benchModeFromArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row, benchUser } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row, benchUser, runBenchmark } from './lib/bench-kit';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,1000').split(',').map(Number);
@@ -68,7 +68,4 @@ async function main(): Promise<void> {
   printRows(`submissions benchmark: ${mode} mode, ${SECONDS}s per run`, rows);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

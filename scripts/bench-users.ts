@@ -19,7 +19,7 @@
 import { readdirSync, readlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { connect, type Socket } from 'node:net';
-import { startBenchStack, benchModeFromArgs, benchUser, cpuSampler, load } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, benchUser, cpuSampler, load, runBenchmark } from './lib/bench-kit';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
@@ -293,7 +293,4 @@ async function main(): Promise<void> {
   out.write('\n');
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

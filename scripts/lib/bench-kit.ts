@@ -33,6 +33,14 @@ export function benchNodeArgs(mode: BenchMode): string[] {
   return mode === 'production' ? ['--max-semi-space-size=64'] : [];
 }
 
+/** Runs a benchmark's main: a failure prints its stack and exits 1. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
+}
+
 /**
  * The isolated stack of a benchmark (@oca/testkit's startLocalStack) in `mode`: per-user, per-IP,
  * expensive-agent and active-job limits raised so they never decide a figure, and load shedding
