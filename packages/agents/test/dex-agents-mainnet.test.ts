@@ -1,5 +1,5 @@
 import { ChainClients } from '@oca/chain';
-import { deployMarketScenario, PROVIDER_PROFILES, startMainnetShapedAnvil, startRpcProxy, type MainnetShapedAnvil, type MarketScenario, type ProviderProfileName, type RpcProxy } from '@oca/testkit';
+import { deployMarketScenario, MULTICALL3_ADDRESS, PROVIDER_PROFILES, startMainnetShapedAnvil, startRpcProxy, type MainnetShapedAnvil, type MarketScenario, type ProviderProfileName, type RpcProxy } from '@oca/testkit';
 import pino from 'pino';
 import { createPublicClient, http, type PublicClient } from 'viem';
 import type { AgentContext } from '../src';
@@ -11,8 +11,9 @@ import { linearWindowStarts, nativeUsd, readPool, relativeError, swapsInWindow, 
 
 // The market and trend agents on a chain shaped like mainnet — history from block 18,000,000,
 // chain id 1, Multicall3 present — with the market scenario traded on it, behind a proxy that
-// refuses what QuickNode, Infura, Alchemy and public nodes refuse. The agents read it as `devnet`
-// (the scenario's DEX sits at the devnet's CREATE2 addresses).
+// refuses what QuickNode, Infura, Alchemy and public nodes refuse. The scenario's WETH, stablecoin
+// and Uniswap factories sit at Ethereum's WETH, USDC and Uniswap addresses, so the agents run as
+// network `ethereum`, as a user's job runs them: their eth_calls fold into Multicall3.
 jest.setTimeout(120_000);
 
 const PROFILES = Object.keys(PROVIDER_PROFILES) as ProviderProfileName[];
@@ -26,19 +27,19 @@ let starts: Record<Window, bigint>;
 let direct: { market: MarketResult; trend: TrendResult };
 
 const ctx = (url: string): AgentContext => ({
-  chain: new ChainClients({ rpcUrls: { devnet: [url] } }),
+  chain: new ChainClients({ rpcUrls: { ethereum: [url] } }),
   logger: pino({ level: 'silent' }),
   signal: new AbortController().signal,
   now: () => NOW,
 });
 
 const runMarket = async (url: string) =>
-  MarketResult.parse(await marketAgent.run(marketAgent.params.parse({ network: 'devnet', address: scenario.tokens.alpha.address }), ctx(url)));
-const runTrend = async (url: string) => TrendResult.parse(await trendAgent.run(trendAgent.params.parse({ network: 'devnet' }), ctx(url)));
+  MarketResult.parse(await marketAgent.run(marketAgent.params.parse({ network: 'ethereum', address: scenario.tokens.alpha.address }), ctx(url)));
+const runTrend = async (url: string) => TrendResult.parse(await trendAgent.run(trendAgent.params.parse({ network: 'ethereum' }), ctx(url)));
 
 beforeAll(async () => {
   anvil = await startMainnetShapedAnvil();
-  scenario = await deployMarketScenario(anvil.rpcUrl);
+  scenario = await deployMarketScenario(anvil.rpcUrl, { layout: 'ethereum' });
   rpc = createPublicClient({ transport: http(anvil.rpcUrl, { batch: true }) });
   starts = await linearWindowStarts(rpc, scenario.endBlock, scenario.endTimestamp, anvil.firstBlock);
   proxy = await startRpcProxy({ upstream: anvil.rpcUrl });
@@ -95,6 +96,8 @@ describe('behind each provider profile', () => {
           `${name.padEnd(10)} ${agent.padEnd(7)} ${String(requests.length).padStart(3)} ${String(requests.flatMap((r) => r.calls).length).padStart(5)} ${String(proxy.refusals.logs + proxy.refusals.batch - refusedBefore).padStart(3)} ${wall.toFixed(0).padStart(5)}`,
         );
         expect(result.data).toEqual(direct[agent].data);
+        // Its eth_calls went through Multicall3, as on the real chain.
+        expect(requests.flatMap((r) => r.calls).some((c) => c.method === 'eth_call' && (c.params[0] as { to?: string }).to?.toLowerCase() === MULTICALL3_ADDRESS.toLowerCase())).toBe(true);
       }
     } finally {
       proxy.setProfile(undefined);

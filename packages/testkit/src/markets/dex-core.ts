@@ -84,20 +84,45 @@ const PERIPHERY: ReadonlySet<keyof DexCore> = new Set(['uniswapV2Router', 'unisw
 
 const at = (bytecode: Hex) => getContractAddress({ opcode: 'CREATE2', from: CREATE2_DEPLOYER, salt: SALT, bytecode });
 
-function creationCodes(contracts: MarketContracts): Record<keyof DexCore, Hex> {
+/**
+ * Which addresses the core takes: `devnet` — every contract where the CREATE2 proxy puts it (the
+ * addresses `DEX_DEPLOYMENTS.devnet` lists); `ethereum` — WETH9, the stablecoin and the two
+ * factories at Ethereum mainnet's addresses (`DEX_DEPLOYMENTS.ethereum`: WETH, USDC, Uniswap V2 and
+ * V3), put there beforehand by `placeEthereumDex` / `placeContract`, the periphery still through the
+ * CREATE2 proxy, bound to them. On such a mainnet-shaped chain the agents run as network `ethereum`.
+ */
+export type DexCoreLayout = 'devnet' | 'ethereum';
+
+/** Where `layout` has the four contracts the agents look up; undefined = where CREATE2 puts them. */
+function listedCore(layout: DexCoreLayout): Partial<Record<keyof DexCore, Address>> {
+  if (layout === 'devnet') return {};
+  const listed = DEX_DEPLOYMENTS.ethereum;
+  return {
+    weth: listed.wrappedNative.address,
+    usd: listed.usdStables[0]?.address,
+    uniswapV2Factory: listed.v2Factories.find((f) => f.name === 'uniswap-v2')?.address,
+    uniswapV3Factory: listed.v3Factories.find((f) => f.name === 'uniswap-v3')?.address,
+  };
+}
+
+function creationCodes(contracts: MarketContracts, layout: DexCoreLayout = 'devnet'): { codes: Record<keyof DexCore, Hex>; addresses: DexCore } {
+  const fixed = listedCore(layout);
+  const place = (key: keyof DexCore, code: Hex) => fixed[key] ?? at(code);
   const admin = encodeAbiParameters([{ type: 'address' }], [DEVNET_ADMIN]);
   const weth = ARTIFACTS.weth9.bytecode;
+  const wethAt = place('weth', weth);
   const uniswapV2Factory = concatHex([ARTIFACTS.uniswapV2Factory.bytecode, admin]);
   // The router only stores its constructor arguments, so it can be created before or after them.
-  const routerArgs = encodeAbiParameters([{ type: 'address' }, { type: 'address' }], [at(uniswapV2Factory), at(weth)]);
+  const routerArgs = encodeAbiParameters([{ type: 'address' }, { type: 'address' }], [place('uniswapV2Factory', uniswapV2Factory), wethAt]);
   // So are the V3 periphery's: factory, WETH9 and the descriptor are immutables set from arguments.
   const uniswapV3Factory = UNISWAP_V3.factory.bytecode;
+  const v3FactoryAt = place('uniswapV3Factory', uniswapV3Factory);
   const nftDescriptorLibrary = UNISWAP_V3.nftDescriptor.bytecode;
-  const descriptorArgs = encodeAbiParameters([{ type: 'address' }, { type: 'bytes32' }], [at(weth), stringToHex('ETH', { size: 32 })]);
+  const descriptorArgs = encodeAbiParameters([{ type: 'address' }, { type: 'bytes32' }], [wethAt, stringToHex('ETH', { size: 32 })]);
   const uniswapV3PositionDescriptor = concatHex([linkLibraries(NonfungibleTokenPositionDescriptorJson, { NFTDescriptor: at(nftDescriptorLibrary) }), descriptorArgs]);
-  const v3Args = encodeAbiParameters([{ type: 'address' }, { type: 'address' }], [at(uniswapV3Factory), at(weth)]);
-  const npmArgs = encodeAbiParameters([{ type: 'address' }, { type: 'address' }, { type: 'address' }], [at(uniswapV3Factory), at(weth), at(uniswapV3PositionDescriptor)]);
-  return {
+  const v3Args = encodeAbiParameters([{ type: 'address' }, { type: 'address' }], [v3FactoryAt, wethAt]);
+  const npmArgs = encodeAbiParameters([{ type: 'address' }, { type: 'address' }, { type: 'address' }], [v3FactoryAt, wethAt, at(uniswapV3PositionDescriptor)]);
+  const codes: Record<keyof DexCore, Hex> = {
     weth,
     usd: concatHex([contracts.devnetUsd.bytecode, admin]),
     uniswapV2Factory,
@@ -108,6 +133,14 @@ function creationCodes(contracts: MarketContracts): Record<keyof DexCore, Hex> {
     uniswapV3PositionDescriptor,
     nftDescriptorLibrary,
   };
+  const addresses = Object.fromEntries(Object.entries(codes).map(([key, code]) => [key, place(key as keyof DexCore, code)])) as unknown as DexCore;
+  return { codes, addresses };
+}
+
+/** The creation codes of the contracts `layout` puts at Ethereum's addresses (for `placeContract`). */
+export function listedCoreCreationCodes(contracts: MarketContracts, layout: DexCoreLayout): { address: Address; code: Hex }[] {
+  const { codes, addresses } = creationCodes(contracts, layout);
+  return (Object.keys(listedCore(layout)) as (keyof DexCore)[]).map((key) => ({ address: addresses[key], code: codes[key] }));
 }
 
 /** WETH9 where `deployDexCore` puts it (the devnet's listed wrapped native), for scenarios that need only WETH there. */
@@ -117,10 +150,9 @@ export async function deployCanonicalWeth(d: Deployer): Promise<Address> {
   return weth;
 }
 
-/** Where `deployDexCore` puts each contract: a pure function of the creation code. */
-export function dexCoreAddresses(contracts: MarketContracts): DexCore {
-  const codes = creationCodes(contracts);
-  return Object.fromEntries(Object.entries(codes).map(([key, code]) => [key, at(code)])) as unknown as DexCore;
+/** Where `deployDexCore` puts each contract: a pure function of the creation code and the layout. */
+export function dexCoreAddresses(contracts: MarketContracts, layout: DexCoreLayout = 'devnet'): DexCore {
+  return creationCodes(contracts, layout).addresses;
 }
 
 /**
@@ -129,17 +161,20 @@ export function dexCoreAddresses(contracts: MarketContracts): DexCore {
  * proxy (skipping any already there), and checks they landed where @oca/chain's
  * `DEX_DEPLOYMENTS.devnet` says, which is how the agents find them without extra params.
  */
-export async function deployDexCore(driver: DevnetDriver, contracts: MarketContracts, timestamp: bigint): Promise<DexCore> {
-  const codes = creationCodes(contracts);
-  const addresses = dexCoreAddresses(contracts);
+export async function deployDexCore(driver: DevnetDriver, contracts: MarketContracts, timestamp: bigint, layout: DexCoreLayout = 'devnet'): Promise<DexCore> {
+  const { codes, addresses } = creationCodes(contracts, layout);
+  const fixed = listedCore(layout);
   const keys = Object.keys(codes) as (keyof DexCore)[];
   const existing = await driver.batch<Hex>(keys.map((k) => ({ method: 'eth_getCode', params: [addresses[k], 'latest'] })));
   await driver.fund([ROUTER_SENDER], parseEther('10'));
   keys.forEach((key, i) => {
     const from = PERIPHERY.has(key) ? ROUTER_SENDER : DEVNET_ADMIN;
-    if (existing[i] === '0x') driver.queue({ from, to: CREATE2_DEPLOYER, data: concatHex([SALT, codes[key]]), gas: 12_000_000n });
+    if (existing[i] !== '0x') return;
+    if (fixed[key]) throw new Error(`${key} is not at ${fixed[key]}: put it there first (placeContract) for the ${layout} layout`);
+    driver.queue({ from, to: CREATE2_DEPLOYER, data: concatHex([SALT, codes[key]]), gas: 12_000_000n });
   });
   await driver.mine(timestamp);
+  if (layout === 'ethereum') return checkCode(driver, keys, addresses);
 
   const expected = DEX_DEPLOYMENTS.devnet;
   const mismatch = [
@@ -156,9 +191,13 @@ export async function deployDexCore(driver: DevnetDriver, contracts: MarketContr
         .join(', ')}`,
     );
   }
+  return checkCode(driver, keys, addresses);
+}
+
+async function checkCode(driver: DevnetDriver, keys: (keyof DexCore)[], addresses: DexCore): Promise<DexCore> {
   const code = await driver.batch<Hex>(keys.map((k) => ({ method: 'eth_getCode', params: [addresses[k], 'latest'] })));
   keys.forEach((key, i) => {
-    if (code[i] === '0x') throw new Error(`CREATE2 deployment of ${key} at ${addresses[key]} left no code`);
+    if (code[i] === '0x') throw new Error(`deployment of ${key} at ${addresses[key]} left no code`);
   });
   return addresses;
 }

@@ -12,7 +12,7 @@ export {
   type MarketToken,
 } from './market-scenario';
 export type { ScenarioPool, ScenarioSwap, FailedSwap } from './swap-records';
-export { CREATE2_DEPLOYER, DEVNET_ADMIN, UNISWAP_V3, dexCoreAddresses, type DexCore } from './dex-core';
+export { CREATE2_DEPLOYER, DEVNET_ADMIN, UNISWAP_V3, dexCoreAddresses, type DexCore, type DexCoreLayout } from './dex-core';
 export { compileMarketContracts, type MarketContracts } from './market-contracts';
 export { deployDexCore } from './dex-core';
 export { DevnetDriver, type TxRequest, type MinedTx } from './devnet-driver';

@@ -2,7 +2,8 @@ import { encodeDeployData, keccak256, maxUint256, parseEther, toHex, type Abi, t
 import { privateKeyToAddress } from 'viem/accounts';
 import { ARTIFACTS } from '../artifacts';
 import { driveDevnet, type DevnetDriver, type TxRequest } from './devnet-driver';
-import { DEVNET_ADMIN, deployDexCore, type DexCore } from './dex-core';
+import { placeContract } from '../mainnet/canonical-layout';
+import { DEVNET_ADMIN, deployDexCore, listedCoreCreationCodes, type DexCore, type DexCoreLayout } from './dex-core';
 import { compileMarketContracts, type MarketContracts } from './market-contracts';
 import { PoolTimeline, queueCall } from './pool-timeline';
 import type { FailedSwap, ScenarioPool, ScenarioSwap } from './swap-records';
@@ -99,13 +100,17 @@ const TOKEN_NAMES = Object.keys(MARKET_TOKENS) as MarketTokenName[];
  *
  * Once per chain: the core is skipped when already there, but the pools cannot be created twice.
  * The chain's clock ends 30 h ahead of where it started, and automine is back on afterwards.
+ * With `layout: 'ethereum'` (a mainnet-shaped chain) WETH9, dUSD and the Uniswap factories sit at
+ * Ethereum's WETH, USDC and Uniswap addresses instead, so the agents run there as `ethereum`.
  */
-export async function deployMarketScenario(rpcUrl: string): Promise<MarketScenario> {
+export async function deployMarketScenario(rpcUrl: string, options: { layout?: DexCoreLayout } = {}): Promise<MarketScenario> {
   const contracts = compileMarketContracts();
-  return driveDevnet(rpcUrl, (driver) => play(driver, contracts));
+  const layout = options.layout ?? 'devnet';
+  for (const { address, code } of listedCoreCreationCodes(contracts, layout)) await placeContract(rpcUrl, address, code);
+  return driveDevnet(rpcUrl, (driver) => play(driver, contracts, layout));
 }
 
-async function play(driver: DevnetDriver, contracts: MarketContracts): Promise<MarketScenario> {
+async function play(driver: DevnetDriver, contracts: MarketContracts, layout: DexCoreLayout): Promise<MarketScenario> {
   const start = (await driver.latestTimestamp()) + 1n;
   const end = start + MARKET_SCENARIO_HOURS * HOUR;
   const random = seededRandom(20240601);
@@ -113,7 +118,7 @@ async function play(driver: DevnetDriver, contracts: MarketContracts): Promise<M
   await driver.fund([DEVNET_ADMIN, ...traders], parseEther('1000000'));
 
   // Setup: core, the trade helper and tokens, balances and approvals.
-  const core = await deployDexCore(driver, contracts, start);
+  const core = await deployDexCore(driver, contracts, start, layout);
   const { trader, tokens } = await deployTraderAndTokens(driver, contracts, start + 12n);
   await fundAccounts(driver, contracts, core, trader, tokens, traders, start + 24n);
 

@@ -28,9 +28,10 @@ const GAS_TRAP_SELL_CAP = parseEther('2000');
 /**
  * `LimitsToken` (LimitsToken.sol) on the anvil at `rpcUrl`: WETH9, a Uniswap V2 factory and
  * router, the token with its pair marked, and half the supply in the pair against 100 ETH (LP to
- * the deployer); the same for `GasTrapToken`. About fifteen transactions.
+ * the deployer); the same for `GasTrapToken`. About fifteen transactions. `options` reuses a WETH9 and
+ * a Uniswap V2 factory already deployed (e.g. `placeEthereumDex`'s, at Ethereum's addresses).
  */
-export async function deployLimitsScenario(rpcUrl: string): Promise<LimitsScenario> {
+export async function deployLimitsScenario(rpcUrl: string, options: { weth?: Address; uniswapV2Factory?: Address } = {}): Promise<LimitsScenario> {
   const d = await connectDeployer(rpcUrl);
   const deployer = d.accounts[0]!;
   // src/tokens or dist/tokens: the .sol source is only in src.
@@ -39,8 +40,8 @@ export async function deployLimitsScenario(rpcUrl: string): Promise<LimitsScenar
   const artifact = compiled.LimitsToken;
   const trapArtifact = compiled.GasTrapToken;
   if (!artifact || !trapArtifact) throw new Error('LimitsToken.sol lacks LimitsToken or GasTrapToken');
-  const weth = await d.deploy(ARTIFACTS.weth9, []);
-  const factory = await d.deploy(ARTIFACTS.uniswapV2Factory, [deployer]);
+  const weth = options.weth ?? (await d.deploy(ARTIFACTS.weth9, []));
+  const factory = options.uniswapV2Factory ?? (await d.deploy(ARTIFACTS.uniswapV2Factory, [deployer]));
   const router = await d.deploy(ARTIFACTS.uniswapV2Router02, [factory, weth]);
   const token = await d.deploy(artifact, [LIMITS_SUPPLY, LIMITS.maxBuy, LIMITS.maxSell, LIMITS.maxWallet]);
   const pools = new PoolBuilder(d, factory, router, weth);
