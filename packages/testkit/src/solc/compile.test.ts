@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { compileSolidity } from './compile';
+import { compileSolidity, compileSolidityWithSource } from './compile';
 
 jest.setTimeout(60_000);
 
@@ -60,13 +60,13 @@ it.each([
   expect(statSync(file).ino).not.toBe(corruptInode);
 });
 
-it('serves concurrent compiles of one source from several processes, and readers never see a partial file', async () => {
+it('serves concurrent compiles of one source from several processes: one compiles, the others wait for its file, and readers never see a partial file', async () => {
   const cacheDir = freshCacheDir();
   // Each child loads compile.ts through tsx and compiles the same source into the same cache.
-  const child = `const { compileSolidity } = require(${JSON.stringify(path.join(__dirname, 'compile.ts'))});
-const out = compileSolidity({ sources: JSON.parse(process.env.SOURCES), cacheDir: process.env.CACHE_DIR });
-process.stdout.write(out.Counter.deployedBytecode);`;
-  const env = { ...process.env, SOURCES: JSON.stringify(COUNTER), CACHE_DIR: cacheDir };
+  const child = `const { compileSolidityWithSource } = require(${JSON.stringify(path.join(__dirname, 'compile.ts'))});
+const out = compileSolidityWithSource({ sources: JSON.parse(process.env.SOURCES), cacheDir: process.env.CACHE_DIR });
+process.stdout.write(JSON.stringify({ code: out.contracts.Six.deployedBytecode, compiled: out.compiled }));`;
+  const env = { ...process.env, SOURCES: JSON.stringify(SIX), CACHE_DIR: cacheDir };
   const run = () => promisify(execFile)(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', child], { env });
 
   // Meanwhile this process reads the cache file whenever it exists, as another jest worker would.
@@ -93,9 +93,25 @@ process.stdout.write(out.Counter.deployedBytecode);`;
   });
   await reader;
 
-  const compiled = compileSolidity({ sources: COUNTER, cacheDir });
-  expect(outputs.map((o) => o.stdout)).toEqual([compiled.Counter!.deployedBytecode, compiled.Counter!.deployedBytecode, compiled.Counter!.deployedBytecode]);
+  const compiled = compileSolidity({ sources: SIX, cacheDir });
+  const answers = outputs.map((o) => JSON.parse(o.stdout) as { code: string; compiled: boolean });
+  expect(answers.map((a) => a.code)).toEqual([compiled.Six!.deployedBytecode, compiled.Six!.deployedBytecode, compiled.Six!.deployedBytecode]);
+  // The lock: solc ran once for the three (they start within a second; an OpenZeppelin ERC-20 takes seconds to compile).
+  expect(answers.filter((a) => a.compiled)).toHaveLength(1);
   expect(JSON.parse(readFileSync(onlyCacheFile(cacheDir), 'utf8'))).toEqual(compiled);
   expect(unreadable).toEqual([]);
   expect(reads).toBeGreaterThan(0);
+});
+
+it('takes over a lock its holder left behind once it is stale, and compiles', () => {
+  const cacheDir = freshCacheDir();
+  // The lock name follows the cache file's: compile once to learn it, then drop the cache.
+  compileSolidity({ sources: COUNTER, cacheDir });
+  const file = onlyCacheFile(cacheDir);
+  rmSync(file);
+  writeFileSync(`${file}.lock`, '');
+  const old = new Date(Date.now() - 10 * 60_000);
+  utimesSync(`${file}.lock`, old, old);
+  expect(compileSolidityWithSource({ sources: COUNTER, cacheDir }).compiled).toBe(true);
+  expect(readdirSync(cacheDir)).toEqual([path.basename(file)]);
 });

@@ -1,1 +1,1 @@
-export { compileSolidity, type CompiledContract, type CompileOptions } from './compile';
+export { compileSolidity, compileSolidityWithSource, type CompiledContract, type CompileOptions } from './compile';
