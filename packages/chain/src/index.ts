@@ -48,4 +48,4 @@ export {
   type TraceFilterHistoryOptions,
 } from './address-history';
 export { parseExplorerApis, explorerApiVariables } from './explorer-apis';
-export { checkOutboundUrl, OutboundUrlRejectedError, type OutboundLookup, type OutboundUrlOptions } from './outbound-url';
+export { checkOutboundUrl, OutboundUrlRejectedError, type OutboundLookup, type OutboundUrlOptions } from '@oca/outbound';

@@ -80,7 +80,7 @@ describe('MetadataFetcher', () => {
     await expect(off.fetch(`${base}/plain/1.json`)).resolves.toEqual({ error: 'http metadata is not fetched: HTTP metadata fetching is off' });
     await expect(off.fetch('ar://abc')).resolves.toEqual({ error: 'off-chain metadata (ar) is not fetched' });
     await expect(fetcher().fetch(`ipfs://${CID}/../../etc`)).resolves.toEqual({ error: 'not an ipfs://<cid>/<path> URI' });
-    await expect(fetcher().fetch('http://exa mple/1.json')).resolves.toEqual({ error: 'blocked by the SSRF guard: not a valid URL' });
+    await expect(fetcher().fetch('http://exa mple/1.json')).resolves.toEqual({ error: 'blocked by the SSRF guard: URL is not a valid URL' });
     expect(hits).toEqual([]);
   });
 
@@ -106,8 +106,8 @@ describe('MetadataFetcher', () => {
     const resolvesTo = (...addresses: string[]) => async () => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
     const strict = { allowPrivate: false, ipfsGateway: 'http://gateway.test' } as const;
     await expect(fetcher({ ...strict, lookup: resolvesTo('10.1.2.3') }).fetch(`ipfs://${CID}/1.json`)).resolves.toEqual({ error: expect.stringMatching(/SSRF guard: .*private/) });
-    await expect(fetcher({ ...strict, lookup: resolvesTo('93.184.216.34', '169.254.169.254') }).fetch(`ipfs://${CID}/1.json`)).resolves.toEqual({ error: expect.stringMatching(/SSRF guard: .*metadata/) });
-    await expect(fetcher({ lookup: resolvesTo() }).fetch('http://nowhere.test/1.json')).resolves.toEqual({ error: expect.stringMatching(/SSRF guard: .*did not resolve/) });
+    await expect(fetcher({ ...strict, lookup: resolvesTo('93.184.216.34', '169.254.169.254') }).fetch(`ipfs://${CID}/1.json`)).resolves.toEqual({ error: expect.stringMatching(/SSRF guard: .*non-public address \(linkLocal\)/) });
+    await expect(fetcher({ lookup: resolvesTo() }).fetch('http://nowhere.test/1.json')).resolves.toEqual({ error: expect.stringMatching(/SSRF guard: .*does not resolve/) });
     expect(hits).toEqual([]);
   });
 

@@ -1,6 +1,5 @@
 import { promises as dns } from 'node:dns';
-import { isIP, type LookupFunction } from 'node:net';
-import { checkOutboundUrl, OutboundUrlRejectedError, type OutboundLookup } from '@oca/chain';
+import { checkOutboundUrl, OutboundUrlRejectedError, pinnedLookup, type OutboundLookup } from '@oca/outbound';
 import { Agent, request } from 'undici';
 
 /**
@@ -189,28 +188,9 @@ export class MetadataFetcher {
     }
   }
 
-  /**
-   * The addresses the URL's host resolves to, once, after `checkOutboundUrl` judged exactly
-   * these (its lookup answers with them), so the check and the connection see the same answer.
-   */
-  private async checkedAddresses(url: string): Promise<string[]> {
-    let host: string;
-    try {
-      host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    } catch {
-      throw new OutboundUrlRejectedError('not a valid URL');
-    }
-    let answers: { address: string; family: number }[];
-    if (isIP(host) !== 0) answers = [{ address: host, family: isIP(host) }];
-    else {
-      try {
-        answers = await this.options.lookup(host);
-      } catch {
-        answers = [];
-      }
-    }
-    await checkOutboundUrl(url, { allowPrivate: this.options.allowPrivate, lookup: async () => answers });
-    return answers.map((a) => a.address);
+  /** The addresses `checkOutboundUrl` approved for the URL's host (resolved once); the connection goes to those. */
+  private checkedAddresses(url: string): Promise<string[]> {
+    return checkOutboundUrl(url, { allowPrivate: this.options.allowPrivate, lookup: this.options.lookup });
   }
 }
 
@@ -218,24 +198,4 @@ export class MetadataFetcher {
 function drop(body: { on(event: 'error', listener: () => void): unknown; destroy(): unknown }): void {
   body.on('error', () => undefined);
   body.destroy();
-}
-
-/** A `net.connect` lookup that answers every name with the checked addresses (IPv4 first), never asking DNS again. */
-function pinnedLookup(addresses: readonly string[]): LookupFunction {
-  const entries = addresses
-    .map((address) => ({ address, family: isIP(address) }))
-    .filter((e) => e.family !== 0)
-    .sort((a, b) => a.family - b.family);
-  return (_hostname, options, callback) => {
-    const wanted = options.family === 4 || options.family === 6 ? entries.filter((e) => e.family === options.family) : entries;
-    const first = wanted[0];
-    if (!first) {
-      const err: NodeJS.ErrnoException = new Error('no checked address for this host');
-      err.code = 'ENOTFOUND';
-      callback(err, '', 0);
-      return;
-    }
-    if (options.all) (callback as unknown as (err: null, all: typeof wanted) => void)(null, wanted);
-    else callback(null, first.address, first.family);
-  };
 }

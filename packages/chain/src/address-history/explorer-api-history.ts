@@ -1,7 +1,7 @@
 import { getAddress, isAddress, type Address, type Hash } from 'viem';
 import { z } from 'zod';
 import { LogBudgetExceededError } from '../log-pager';
-import { checkOutboundUrl, type OutboundLookup } from '../outbound-url';
+import { checkOutboundUrl, type OutboundLookup } from '@oca/outbound';
 import {
   HistoryUnavailableError,
   type AddressActivity,
@@ -101,7 +101,7 @@ export class ExplorerApiError extends Error {
  */
 export class ExplorerApiHistory implements AddressActivity {
   readonly source = 'explorer-api';
-  private checked: Promise<void> | undefined;
+  private checked: Promise<string[]> | undefined;
 
   constructor(private readonly options: ExplorerApiHistoryOptions) {}
 

@@ -1,4 +1,4 @@
-import { isIP, type LookupFunction } from 'node:net';
+import { pinnedLookup } from '@oca/outbound';
 import { Agent, request } from 'undici';
 
 /** Response bytes read (then thrown away) before the connection is dropped: receivers should answer small. */
@@ -51,24 +51,4 @@ export async function postWebhook(post: WebhookPost): Promise<WebhookResponse> {
   } finally {
     await agent.destroy().catch(() => undefined);
   }
-}
-
-/** A `net.connect` lookup that answers every name with the pinned addresses (IPv4 first). */
-function pinnedLookup(addresses: readonly string[]): LookupFunction {
-  const entries = addresses
-    .map((address) => ({ address, family: isIP(address) }))
-    .filter((e) => e.family !== 0)
-    .sort((a, b) => a.family - b.family);
-  return (_hostname, options, callback) => {
-    const wanted = options.family === 4 || options.family === 6 ? entries.filter((e) => e.family === options.family) : entries;
-    const first = wanted[0];
-    if (!first) {
-      const err: NodeJS.ErrnoException = new Error('no checked address for this host');
-      err.code = 'ENOTFOUND';
-      callback(err, '', 0);
-      return;
-    }
-    if (options.all) (callback as unknown as (err: null, all: typeof wanted) => void)(null, wanted);
-    else callback(null, first.address, first.family);
-  };
 }

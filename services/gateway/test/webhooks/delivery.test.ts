@@ -15,7 +15,8 @@ import type { Job } from '../../src/services/job';
 import { JobStore } from '../../src/services/job-store';
 import { DeliveryStore } from '../../src/webhooks/delivery-store';
 import { WebhookDeliveryWorker } from '../../src/handlers/webhook-delivery.handler';
-import { SsrfGuard, type HostLookup } from '../../src/webhooks/ssrf-guard';
+import type { OutboundLookup } from '@oca/outbound';
+import { SsrfGuard } from '../../src/webhooks/ssrf-guard';
 import { WebhookDispatcher } from '../../src/webhooks/webhook-dispatcher';
 import { WebhookSecretStore } from '../../src/webhooks/webhook-secrets';
 
@@ -386,7 +387,7 @@ describe('webhook delivery (Postgres, RabbitMQ, HTTP receiver)', () => {
 
   it('refuses a host that now resolves to a cloud metadata address, even with allowPrivate: true', async () => {
     // The stub resolver answers the metadata address; the guard refuses before any connection.
-    const lookup: HostLookup = async () => [{ address: '169.254.169.254', family: 4 }];
+    const lookup: OutboundLookup = async () => [{ address: '169.254.169.254', family: 4 }];
     const h = await startHarness({ pool, logger }, { ssrf: new SsrfGuard({ allowPrivate: true, lookup }) });
     try {
       const job = await insertJob('http://rebound.example.invalid/latest/meta-data/');
@@ -404,7 +405,7 @@ describe('webhook delivery (Postgres, RabbitMQ, HTTP receiver)', () => {
     // `.invalid` never resolves through real DNS (RFC 6761): a delivery that re-resolved the name
     // instead of using the checked address could not connect at all.
     const calls: string[] = [];
-    const lookup: HostLookup = async (host) => {
+    const lookup: OutboundLookup = async (host) => {
       calls.push(host);
       return [{ address: '127.0.0.1', family: 4 }];
     };
