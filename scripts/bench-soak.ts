@@ -24,6 +24,13 @@ const SAMPLE_SECONDS = Number(process.env.BENCH_SAMPLE_SECONDS ?? 60);
 const WARMUP_MINUTES = Number(process.env.BENCH_WARMUP_MINUTES ?? 5);
 const READ_RATE = Number(process.env.BENCH_READ_RATE ?? 1_500);
 const SUBMIT_RATE = Number(process.env.BENCH_SUBMIT_RATE ?? 40);
+/** Extra service settings, `KEY=value,KEY=value` (e.g. FINISHED_JOBS_CACHE_MB=1 to tell a cache filling from a leak). */
+const SERVICE_ENV = Object.fromEntries(
+  (process.env.BENCH_SERVICE_ENV ?? '')
+    .split(',')
+    .filter((pair) => pair.includes('='))
+    .map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]),
+);
 
 interface Figures {
   rssMb: number;
@@ -73,7 +80,7 @@ function slope(points: [number, number][]): number {
 async function main(): Promise<void> {
   const mode = benchModeFromArgs();
   // Load shedding as the gateway ships it: at half capacity it must not fire.
-  const local = await startBenchStack('bench-soak', mode, { env: { OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '1000', OVERLOAD_MAX_IN_FLIGHT: '1000' } });
+  const local = await startBenchStack('bench-soak', mode, { env: { OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '1000', OVERLOAD_MAX_IN_FLIGHT: '1000', ...SERVICE_ENV } });
   const db = new pg.Pool({ connectionString: local.db.url, max: 1 });
   const dbName = new URL(local.db.url).pathname.slice(1);
   const samples: Sample[] = [];

@@ -48,4 +48,3 @@ export {
   type TraceFilterHistoryOptions,
 } from './address-history';
 export { parseExplorerApis, explorerApiVariables } from './explorer-apis';
-export { checkOutboundUrl, OutboundUrlRejectedError, type OutboundLookup, type OutboundUrlOptions } from '@oca/outbound';

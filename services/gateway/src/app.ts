@@ -149,7 +149,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
     }));
 
     events = new EventPublisher({ broker: amqp, logger, registry });
-    const store = new JobStore(db);
+    const store = new JobStore(db, { finishedCacheBytes: env.FINISHED_JOBS_CACHE_MB * 1024 * 1024 });
     const waiter = new JobWaiter(commands, subscriber, env.REDIS_PREFIX);
     await waiter.start();
     const ssrf = new SsrfGuard({ allowPrivate: env.WEBHOOK_ALLOW_PRIVATE_TARGETS });

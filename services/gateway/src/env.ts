@@ -148,6 +148,8 @@ const Env = z.object({
   OVERLOAD_RETRY_AFTER_SECONDS: envInt(5, 1),
   /** Requests worked on at once (held long-polls excluded) above which new ones are shed; 0 = off */
   OVERLOAD_MAX_IN_FLIGHT: envInt(1000, 0),
+  /** MiB of finished jobs' results kept in memory for reads (their heap is a small multiple); 0 = none */
+  FINISHED_JOBS_CACHE_MB: envInt(32, 0),
 })
   .superRefine((env, ctx) => {
     refineServiceEnv(env, ctx);

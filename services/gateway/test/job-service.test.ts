@@ -263,6 +263,12 @@ it('reads a finished job from memory after its first read, for its owner only; a
   expect((await instance.getOwned(row.id, user.userId))?.result).toEqual(first?.result);
   expect(await instance.getOwned(row.id, randomUUID())).toBeUndefined();
   expect(queries).toBe(3);
+
+  // FINISHED_JOBS_CACHE_MB=0: every read is a query.
+  const uncached = new JobStore(counted, { finishedCacheBytes: 0 });
+  await uncached.getOwned(row.id, user.userId);
+  expect((await uncached.getOwned(row.id, user.userId))?.status).toBe('succeeded');
+  expect(queries).toBe(5);
 });
 
 it('rolls back and answers 503 when the broker cannot confirm the job', async () => {

@@ -127,25 +127,41 @@ const INSERT_INTO = `INSERT INTO jobs.jobs (${INSERT_COLUMNS.join(', ')}, enqueu
  */
 const FINISHED_JOBS_CACHE_BYTES = 32 * 1024 * 1024;
 
+export interface JobStoreOptions {
+  /**
+   * Submissions without an Idempotency-Key that arrive in the same event-loop turn are written by
+   * one multi-row INSERT (one round trip, one commit) of at most this many rows.
+   * @default 200
+   */
+  maxBatch?: number;
+  /**
+   * Bound on the finished jobs kept in memory, counted as their results' JSON length plus 1 KiB
+   * each (the heap they take is a small multiple of that); 0 keeps none (`FINISHED_JOBS_CACHE_MB`).
+   * @default 32 MiB
+   */
+  finishedCacheBytes?: number;
+}
+
 /** SQL over jobs.jobs. Every read that serves a client is scoped by user_id. */
 export class JobStore {
   private readonly inserts: TurnBatch<NewJob, Job>;
   private readonly reading = new Map<string, Promise<Job | undefined>>();
-  private readonly finished = new LRUCache<string, Job>({
-    maxSize: FINISHED_JOBS_CACHE_BYTES,
-    // The result dominates a job's size; 1 KiB stands in for the rest of the row.
-    sizeCalculation: (job) => 1024 + (job.result === undefined || job.result === null ? 0 : JSON.stringify(job.result).length),
-  });
+  private readonly finished: LRUCache<string, Job> | undefined;
 
-  /**
-   * @param maxBatch Submissions without an Idempotency-Key that arrive in the same event-loop turn
-   *   are written by one multi-row INSERT (one round trip, one commit) of at most this many rows.
-   */
   constructor(
     private readonly pool: Pool,
-    maxBatch = 200,
+    options: JobStoreOptions = {},
   ) {
-    this.inserts = new TurnBatch((jobs) => this.insertAll(jobs), maxBatch);
+    this.inserts = new TurnBatch((jobs) => this.insertAll(jobs), options.maxBatch ?? 200);
+    const cacheBytes = options.finishedCacheBytes ?? FINISHED_JOBS_CACHE_BYTES;
+    this.finished =
+      cacheBytes > 0
+        ? new LRUCache<string, Job>({
+            maxSize: cacheBytes,
+            // The result dominates a job's size; 1 KiB stands in for the rest of the row.
+            sizeCalculation: (job) => 1024 + (job.result === undefined || job.result === null ? 0 : JSON.stringify(job.result).length),
+          })
+        : undefined;
   }
 
   /**
@@ -204,7 +220,7 @@ export class JobStore {
    * the same job share one query: the long-polls a completion wakes all read it at once.
    */
   async getOwned(id: string, userId: string): Promise<Job | undefined> {
-    const known = this.finished.get(id);
+    const known = this.finished?.get(id);
     if (known) return known.userId === userId ? known : undefined;
     const key = `${id}:${userId}`;
     let reading = this.reading.get(key);
@@ -213,7 +229,7 @@ export class JobStore {
         .query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs.jobs WHERE id = $1 AND user_id = $2`, [id, userId])
         .then((res) => {
           const job = res.rows[0] && toJob(res.rows[0]);
-          if (job && TERMINAL_STATUSES.includes(job.status)) this.finished.set(id, job);
+          if (job && TERMINAL_STATUSES.includes(job.status)) this.finished?.set(id, job);
           return job;
         })
         .finally(() => this.reading.delete(key));
@@ -225,7 +241,7 @@ export class JobStore {
   /** A job this instance just finished (a guarded transition's RETURNING row), remembered for reads. */
   private kept(row: JobRow): FinishedJob {
     const job = toFinished(row);
-    this.finished.set(job.id, job);
+    this.finished?.set(job.id, job);
     return job;
   }
 
