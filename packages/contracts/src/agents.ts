@@ -84,7 +84,8 @@ export const AGENT_CATALOG = {
     result: SecurityResult,
     timeoutMs: 30_000,
     // 4: trading.limits (maxBuy / maxSell / max wallet by bisection), trading.dex and skippedPools (DEX forks); cached version-3 results lack them.
-    version: 4,
+    // 5: trading.limits through the pool the simulation traded, at its DEX's fee, quote or callback (V2 forks, Solidly, PancakeSwap V3), V3 sales in one transfer; version-4 results differ for those tokens.
+    version: 5,
     /** Owner powers and taxes change rarely; holders and liquidity drift slowly */
     cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
   },

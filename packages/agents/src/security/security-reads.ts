@@ -73,7 +73,7 @@ export interface TradeReading {
   salePool: OrientedPool | null;
   /** The largest buy, sale and wallet through `limitsPool` (null without one). */
   limits: ProbeLimits | null;
-  /** The deepest pool, when it trades at Uniswap's fee (the limits probe's arithmetic); else null. */
+  /** The pool the limits were bisected through: `salePool`'s, the one the simulation traded through (else the deepest). */
   limitsPool: ProbePool | null;
 }
 
@@ -143,21 +143,21 @@ export function tokenPools(target: Address, inspection: Inspection, deployment: 
 
 /**
  * The trade simulation, the pools' LP and Mint histories (plus the creator's balance if no log
- * named it), and the largest holders' own sales into the pool the simulation traded through.
+ * named it), and, through the pool the simulation traded through, the largest holders' own sales
+ * and the limits bisection.
  */
 export async function readTradeAndHistories(at: PinnedRead, pools: TokenPools, holders: HolderReading, owner: Address | null): Promise<TradeReading> {
   const { client, target, blockNumber, signal } = at;
   const { creator } = holders;
-  // The holders sell into the deepest pool, the one the fresh simulation tries first, in the same
-  // batch; only when the simulation had to pass that pool over do they sell again, into the pool it used.
+  // The holders sell into the deepest pool, the one the fresh simulation tries first, and the limits
+  // are bisected through it, in the same batch; only when the simulation had to pass that pool over
+  // are both done again, through the pool it used: each trades a pool as the simulation does.
   const deepest = pools.oriented[0] ?? null;
   const sampled = deepest ? sampleHolders(holderCandidates(holders), { owner, pools: pools.oriented.map((p) => p.pool.pair) }) : [];
   const holderSalesInto = (pool: OrientedPool) =>
-    simulateHolderSales(client, { token: target, pool: pool.pool, trade: tradePool(pool), holders: sampled, blockNumber });
-  // The limits bisection trades at Uniswap's arithmetic (V2 0.3 %, V3 callbacks): through a fork
-  // with another fee or a Solidly pool it would measure the pool, not the token, so it is not run.
-  const limitsPool = deepest && !deepest.pool.solidly && (deepest.feeBps ?? 30) === 30 ? deepest.pool : null;
-  const [simulation, lpScan, creatorInspection, mintHistories, deepestSales, limits] = await abortable(
+    sampled.length > 0 ? simulateHolderSales(client, { token: target, pool: pool.pool, trade: tradePool(pool), holders: sampled, blockNumber }) : null;
+  const limitsThrough = (pool: OrientedPool) => probeLimits(client, { token: target, pool: tradePool(pool), quote: pool.quoteToken, blockNumber });
+  const [simulation, lpScan, creatorInspection, mintHistories, deepestSales, deepestLimits] = await abortable(
     Promise.all([
       // The probe catches every failure of the token itself; the call reverting as a whole means
       // something hostile (gas exhaustion), which is a finding, not an agent failure.
@@ -168,15 +168,16 @@ export async function readTradeAndHistories(at: PinnedRead, pools: TokenPools, h
       pools.pairs.length > 0 ? scanWithinBudget(client, pools.pairs, blockNumber, signal, at.historyFrom) : null,
       holders.creatorMissing && creator ? inspect(client, { token: target, accounts: [creator], blockNumber }) : null,
       Promise.all(pools.v3.map((pool) => readMintHistory(client, pool.pair, blockNumber, signal, at.historyFrom))),
-      deepest && sampled.length > 0 ? holderSalesInto(deepest) : null,
-      limitsPool && deepest ? probeLimits(client, { token: target, pool: limitsPool, quote: deepest.quoteToken, blockNumber }) : null,
+      deepest ? holderSalesInto(deepest) : null,
+      deepest ? limitsThrough(deepest) : null,
     ]),
     signal,
   );
+  const shared = { simulation, lpScan, creatorInspection, mintHistories };
   const traded = simulation && (simulation.route === 1 || simulation.route === 3) ? pools.oriented.find((p) => p.pool.pair === getAddress(simulation.pair)) : undefined;
-  if (!traded || traded === deepest || sampled.length === 0) return { simulation, lpScan, creatorInspection, mintHistories, holderSales: deepestSales, salePool: deepest, limits, limitsPool };
-  const holderSales = await abortable(holderSalesInto(traded), signal);
-  return { simulation, lpScan, creatorInspection, mintHistories, holderSales, salePool: traded, limits, limitsPool };
+  if (!traded || traded === deepest) return { ...shared, holderSales: deepestSales, salePool: deepest, limits: deepestLimits, limitsPool: deepest?.pool ?? null };
+  const [holderSales, limits] = await abortable(Promise.all([holderSalesInto(traded), limitsThrough(traded)]), signal);
+  return { ...shared, holderSales, salePool: traded, limits, limitsPool: traded.pool };
 }
 
 /** What the probe must know of a pool to trade through it: its version, V2 fee, or that it quotes its own output. */

@@ -94,8 +94,8 @@ export function freshBuyThrough(s: Simulation | null, pool: Address | undefined)
  * The probe's limits bisection as the result states it (see `TradeLimits`); null when it did not
  * run, or ran out of gas before its searches finished (a bracket cut short would pass for a limit).
  * Also null when no buy of any size went through the bisection although the fresh simulation
- * bought through the same pool (`freshBuyOk`): the two disagree about the pool (its fee, say, on a
- * DEX fork), so "no buy possible" would be a false alarm.
+ * bought through the same pool (`freshBuyOk`): the two trade a pool alike (its fee, quote or
+ * callback), so they disagree about the token itself, and "no buy possible" would be a false alarm.
  */
 export function tradeLimits(l: ProbeLimits | null, pool: Address | null, freshBuyOk = false): TradeLimits | null {
   if (!l || !l.ok || l.budgetSpent || pool === null) return null;

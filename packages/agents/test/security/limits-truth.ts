@@ -1,10 +1,10 @@
-import type { LimitsScenario } from '@oca/testkit';
+import type { LimitsPool } from '@oca/testkit';
 import { createPublicClient, http } from 'viem';
 import { foundry } from 'viem/chains';
 import type { SecurityResult } from '../../src/security/schemas';
 
 /** The caps `LimitsToken` holds at the analysed block: its ground truth. */
-export async function readLimits(rpcUrl: string, scenario: LimitsScenario, blockNumber: bigint) {
+export async function readLimits(rpcUrl: string, scenario: LimitsPool, blockNumber: bigint) {
   const rpc = createPublicClient({ chain: foundry, transport: http(rpcUrl) });
   const read = (functionName: string, args: readonly unknown[] = []) => rpc.readContract({ address: scenario.token, abi: scenario.artifact.abi, functionName, args, blockNumber }) as Promise<bigint>;
   const [maxBuy, maxSell, maxWallet, pairBalance] = await Promise.all([read('maxBuyAmount'), read('maxSellAmount'), read('maxWalletAmount'), read('balanceOf', [scenario.pair])]);
@@ -22,9 +22,9 @@ export function expectWithin(found: string | null | undefined, truth: bigint): v
 /**
  * Checks `result.data.trading.limits` against the caps the token holds: each limit found within
  * 0.01 %, the three distinct (so one cannot pass for another), and the searches' brackets — half
- * the pool for buys, the balance the wallet reached for sales.
+ * half the pool's token balance for buys, the balance the wallet reached for sales — through `scenario.pair`.
  */
-export async function expectLimitsFound(rpcUrl: string, scenario: LimitsScenario, result: SecurityResult): Promise<void> {
+export async function expectLimitsFound(rpcUrl: string, scenario: LimitsPool, result: SecurityResult): Promise<void> {
   const truth = await readLimits(rpcUrl, scenario, BigInt(result.blockNumber));
   expect(new Set([truth.maxBuy, truth.maxSell, truth.maxWallet]).size).toBe(3);
   const limits = result.data.trading.limits!;

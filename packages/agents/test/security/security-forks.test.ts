@@ -1,26 +1,42 @@
 import { ChainClients } from '@oca/chain';
 import { toGoPlus } from '@oca/contracts';
-import { compileForkContracts, deployForkScenario, startAnvil, UNLISTED_V2_FEE_BPS, type AnvilInstance, type ForkScenario, type ForkTokenKey } from '@oca/testkit';
+import {
+  compileForkContracts,
+  deployForkLimitsScenario,
+  deployForkScenario,
+  startAnvil,
+  UNLISTED_V2_FEE_BPS,
+  type AnvilInstance,
+  type ForkLimitsDex,
+  type ForkScenario,
+  type ForkTokenKey,
+  type LimitsPool,
+} from '@oca/testkit';
 import { createPublicClient, http, type Address, type PublicClient } from 'viem';
 import { foundry } from 'viem/chains';
 import { POOL_ATTEMPT, simulate } from '../../src/security/probe/security-probe';
 import type { SecurityResult } from '../../src/security/schemas';
 import { analyseSecurity } from './analyse-security';
+import { expectLimitsFound } from './limits-truth';
 import { startLimitedLogsProxy } from './limited-logs-proxy';
 
-// anvil, ~60 scenario transactions and a cold solc compile of the fork contracts.
+// anvil, ~85 scenario transactions and a cold solc compile of the fork contracts.
 jest.setTimeout(90_000);
 
 let anvil: AnvilInstance;
 let scenario: ForkScenario;
+let limited: Record<ForkLimitsDex, LimitsPool>;
 let rpc: PublicClient;
 const results = new Map<ForkTokenKey, SecurityResult>();
+const limitedResults = new Map<ForkLimitsDex, SecurityResult>();
 
 beforeAll(async () => {
   anvil = await startAnvil();
   scenario = await deployForkScenario(anvil.rpcUrl);
+  limited = await deployForkLimitsScenario(scenario);
   rpc = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl) });
   for (const key of Object.keys(scenario.tokens) as ForkTokenKey[]) results.set(key, await analyseSecurity(anvil.rpcUrl, scenario.tokens[key].address));
+  for (const dex of Object.keys(limited) as ForkLimitsDex[]) limitedResults.set(dex, await analyseSecurity(anvil.rpcUrl, limited[dex].token));
 });
 
 afterAll(async () => {
@@ -115,6 +131,24 @@ describe('Solidly pools (Velodrome/Aerodrome V2: getPool(tokenA, tokenB, stable)
     expect(liquidity.pools.map((p) => [p.address, p.dex, p.dexName, p.factory])).toEqual([[pool, 'solidly', 'aerodrome', scenario.dexes.solidlyFactory]]);
     expect(liquidity.pools[0]).toMatchObject({ lpBurnedPercent: expect.any(Number), lpTotalSupply: expect.any(String) });
     expect(trading).toMatchObject({ method: 'v2-pair', pool, dex: 'aerodrome', skippedPools: [], cannotBuy: false, cannotSellAll: false, isHoneypot: false, buyTax: 0, sellTax: 0 });
+  });
+});
+
+describe('limits bisection through each DEX fork, traded as the simulation trades it (ground truth: LimitsToken’s caps)', () => {
+  it.each([
+    ['pancakeV2', 'a 0.25 % V2 fork pair, at its own fee', 'pancakeswap-v2'],
+    ['pancakeV3', 'a PancakeSwap V3 pool (pancakeV3SwapCallback)', 'pancakeswap-v3'],
+    ['solidly', 'a volatile Solidly pool, at its own getAmountOut', 'aerodrome'],
+  ] as const)('%s: %s — maxBuy, maxSell and max wallet each within 0.01 %%', async (dex, _how, dexName) => {
+    const r = limitedResults.get(dex)!;
+    expect(r.data.trading).toMatchObject({ pool: limited[dex].pair, dex: dexName, cannotBuy: false, isHoneypot: false });
+    await expectLimitsFound(anvil.rpcUrl, limited[dex], r);
+  });
+
+  it('bisects through the pool the simulation used when it passed the deepest over', () => {
+    const token = scenario.tokens.deepPoolSkipped;
+    // Through the deepest pool (an unlisted 1 % fork) no buy goes through: a false "maxBuy 0".
+    expect(result('deepPoolSkipped').data.trading.limits).toMatchObject({ pool: token.tradedPool, maxBuy: { limit: null }, maxSell: { limit: null } });
   });
 });
 

@@ -110,7 +110,7 @@ async function deployForkDexes(d: Deployer, contracts: ForkContracts): Promise<F
   return dexes;
 }
 
-interface Build {
+export interface Build {
   d: Deployer;
   deployer: Address;
   weth: Address;
@@ -120,7 +120,7 @@ interface Build {
 }
 
 /** A V2 fork pair of `token`/WETH holding these amounts, LP to the deployer. */
-async function openV2(b: Build, factory: Address, token: Address, artifact: Artifact, tokenAmount: bigint, wethAmount: bigint): Promise<Address> {
+export async function openV2(b: Build, factory: Address, token: Address, artifact: Artifact, tokenAmount: bigint, wethAmount: bigint): Promise<Address> {
   const { d, contracts } = b;
   await d.write(factory, contracts.feeV2Factory, 'createPair', [token, b.weth]);
   const pair = getAddress((await d.read(factory, contracts.feeV2Factory, 'getPair', [token, b.weth])) as Address);
@@ -131,7 +131,7 @@ async function openV2(b: Build, factory: Address, token: Address, artifact: Arti
 }
 
 /** A 0.25 % PancakeSwap V3 pool of `token`/WETH priced at `wethAmount / tokenAmount`, with a full-range position of about those amounts. */
-async function openPancakeV3(b: Build, token: Address, artifact: Artifact, tokenAmount: bigint, wethAmount: bigint): Promise<Address> {
+export async function openPancakeV3(b: Build, token: Address, artifact: Artifact, tokenAmount: bigint, wethAmount: bigint): Promise<Address> {
   const { d, dexes } = b;
   await d.write(dexes.pancakeV3Factory, PANCAKESWAP_V3.factory, 'createPool', [token, b.weth, PANCAKE_V3_FEE]);
   const pool = getAddress((await d.read(dexes.pancakeV3Factory, PANCAKESWAP_V3.factory, 'getPool', [token, b.weth, PANCAKE_V3_FEE])) as Address);
@@ -147,7 +147,7 @@ async function openPancakeV3(b: Build, token: Address, artifact: Artifact, token
 }
 
 /** A volatile Solidly-style pool of `token`/WETH holding these amounts, LP to the deployer. */
-async function openSolidly(b: Build, token: Address, artifact: Artifact, tokenAmount: bigint, wethAmount: bigint): Promise<Address> {
+export async function openSolidly(b: Build, token: Address, artifact: Artifact, tokenAmount: bigint, wethAmount: bigint): Promise<Address> {
   const { d, contracts, dexes } = b;
   await d.write(dexes.solidlyFactory, contracts.solidlyFactory, 'createPool', [token, b.weth, false]);
   const pool = getAddress((await d.read(dexes.solidlyFactory, contracts.solidlyFactory, 'getPool', [token, b.weth, false])) as Address);

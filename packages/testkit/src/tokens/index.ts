@@ -11,4 +11,4 @@ export {
   type V3LockScenario,
 } from './ground-truth';
 export { deployCreatorScenario, type CreatorScenario } from './creator-scenario';
-export { deployLimitsScenario, LIMITS_SUPPLY, type LimitsScenario } from './limits-scenario';
+export { deployForkLimitsScenario, deployLimitsScenario, LIMITS_SUPPLY, type ForkLimitsDex, type LimitsPool, type LimitsScenario } from './limits-scenario';

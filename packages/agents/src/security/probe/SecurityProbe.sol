@@ -94,9 +94,13 @@ contract SecurityProbe {
     /// The V3 pool a swap is in flight with: the only caller the swap callback pays.
     address private _swapPool;
     /// The swap fee (basis points) of the V2 pair being traded, set for each simulated pool and
-    /// each sellStep: forks differ (PancakeSwap V2 takes 25), and asking a pair for more than its
-    /// own fee allows reverts on its K check. 0 reads as Uniswap V2's 30.
+    /// each sellStep and limits search: forks differ (PancakeSwap V2 takes 25), and asking a pair
+    /// for more than its own fee allows reverts on its K check. 0 reads as Uniswap V2's 30.
     uint16 private _feeBps;
+    /// Set while a limits sale swaps on a V3 pool: the callback's first transfer sends this many
+    /// tokens (the sale's whole amount, in one transfer, as a V2 sale sends it) instead of what
+    /// the pool asks.
+    uint256 private _payFirst;
 
     receive() external payable {}
 
@@ -348,7 +352,7 @@ contract SecurityProbe {
         for (uint256 k; k < PAY_ROUNDS && got < owed; ++k) {
             if (k > 0 && got == 0) revert("pool credited nothing");
             uint256 need = owed - got;
-            uint256 amount = k == 0 ? need : (need * sent + got - 1) / got;
+            uint256 amount = k > 0 ? (need * sent + got - 1) / got : _payFirst != 0 ? _payFirst : need;
             uint256 available = _balanceOf(payToken, address(this));
             if (amount > available) amount = available;
             if (amount == 0) break;
@@ -411,12 +415,12 @@ contract SecurityProbe {
         bool budgetSpent; // the call's gas ran short of another trial before the searches finished: the figures are incomplete
     }
 
-    /// The pool the limits are probed through.
+    /// The pool the limits are probed through (its V2 fee, or that it quotes its own output, is in `_feeBps`).
     struct Market {
         address token;
         address pair;
         address quote;
-        uint8 route; // 1 V2, 3 V3
+        uint8 route; // 1 V2 (Solidly included), 3 V3
     }
 
     /// Bisection stops when the bracket is this fine a fraction of its top (0.01 %) ...
@@ -433,16 +437,24 @@ contract SecurityProbe {
     /// Gas kept back for returning the figures once trials stop.
     uint256 private constant LIMITS_RESERVE = 100_000;
 
+    /// Quote rounds a buy from a pool that quotes its own output may take to find what to pay.
+    uint256 private constant QUOTE_ROUNDS = 4;
+
     /// A trial succeeded; it reverts anyway so its effects are rolled back.
     error TrialOk();
+    /// What a transfer into a pool delivered; reverted with, so the transfer is rolled back.
+    error Arrived(uint256 amount);
 
     /// The largest buy, the largest balance one wallet reaches by buying, and the largest sale that
     /// succeed through `pair` (route 1 V2, 3 V3), whose other token `quote` is a wrapped native
-    /// coin: each by bisection over trials that roll themselves back. The wallet is probed by
-    /// buying maxBuy repeatedly (kept), then the largest top-up; the sale from the balance so held.
-    /// Every trade gets at most TRADE_GAS; when the call's gas cannot cover another, the searches
-    /// stop with `budgetSpent` rather than read a starved trade as a limit.
-    function limits(address token, address pair, address quote, uint8 route) external returns (Limits memory l) {
+    /// coin: each by bisection over trials that roll themselves back. The pool is traded as
+    /// `simulate` trades it: a V2 pair at its fee `feeBps` (0 for 30), POOL_QUOTES for a Solidly
+    /// pool's own quote; a V3 pool (any fee tier) through the swap callback its DEX calls. The
+    /// wallet is probed by buying maxBuy repeatedly (kept), then the largest top-up; the sale from
+    /// the balance so held. Every trade gets at most TRADE_GAS; when the call's gas cannot cover
+    /// another, the searches stop with `budgetSpent` rather than read a starved trade as a limit.
+    function limits(address token, address pair, address quote, uint8 route, uint16 feeBps) external returns (Limits memory l) {
+        _feeBps = route == 3 ? 0 : feeBps;
         (bool ok, , , uint256 reserveToken) = route == 3 ? _v3Sides(pair, token) : _sides(pair, token);
         if (!ok || reserveToken < 1000 || !_wrap(quote, address(this).balance / 2)) return l;
         Market memory m = Market(token, pair, quote, route);
@@ -533,19 +545,19 @@ contract SecurityProbe {
         revert TrialOk();
     }
 
-    /// One trade, kept: a buy of exactly `amount` tokens (kind 0) or a sale of `amount` (kind 1). Self-call only.
+    /// One trade, kept: a buy of exactly `amount` tokens (kind 0) or a sale of `amount`, sent to the
+    /// pool in one transfer (kind 1). Self-call only.
     function tradeStep(uint8 kind, address token, address pair, address quote, uint8 route, uint256 amount) external {
         require(msg.sender == address(this), "self only");
         if (kind == 1) {
-            if (route == 3) _sellToV3(token, pair, quote, amount);
+            if (route == 3) _sellExactV3(token, pair, amount);
             else _sellToPair(token, pair, quote, amount);
         } else if (route == 3) {
             _buyExactV3(pair, quote, amount);
         } else {
             (, , uint256 reserveQuote, uint256 reserveToken) = _sides(pair, token);
             require(amount < reserveToken, "more than the pool holds");
-            // Uniswap V2's getAmountIn (0.3 % fee).
-            uint256 amountIn = (reserveQuote * amount * 1000) / ((reserveToken - amount) * 997) + 1;
+            uint256 amountIn = _pairIn(pair, quote, amount, reserveQuote, reserveToken);
             require(_transfer(quote, pair, amountIn), "quote transfer to the pair failed");
             bool tokenIs0 = _readAddressOr0(pair, abi.encodeWithSignature("token0()")) == token;
             (bool ok, bytes memory ret) = pair.call(abi.encodeWithSignature("swap(uint256,uint256,address,bytes)", tokenIs0 ? amount : 0, tokenIs0 ? 0 : amount, address(this), ""));
@@ -573,6 +585,42 @@ contract SecurityProbe {
         (int256 amount0, int256 amount1) = abi.decode(ret, (int256, int256));
         // The token is the side that is not the quote: the pool owes it (negative delta).
         require((quoteIs0 ? amount1 : amount0) == -int256(amount), "pool paid out less than asked");
+    }
+
+    /// A V3 sale of `amount` tokens sent to the pool in one transfer, as a V2 sale sends them (a cap
+    /// on one transfer is measured on the whole amount): what that transfer delivers is learned by
+    /// making it and rolling it back (`arrivalStep`), that much is sold exact-input, and the swap
+    /// callback pays it with one transfer of `amount` (topped up only if it then delivers less).
+    function _sellExactV3(address token, address pool, uint256 amount) private {
+        uint256 arrives = _arrival(token, pool, amount);
+        require(arrives > 0, "transfer into the pool delivered nothing");
+        bool tokenIs0 = _readAddressOr0(pool, abi.encodeWithSignature("token0()")) == token;
+        _payFirst = amount;
+        (bool ok, bytes memory ret) = _swapV3(pool, tokenIs0, arrives);
+        _payFirst = 0;
+        _bubble(ok, ret);
+    }
+
+    /// What a transfer of `amount` to `to` delivers, the transfer rolled back; reverts with the
+    /// token's reason when it refuses the transfer.
+    function _arrival(address token, address to, uint256 amount) private returns (uint256 arrived) {
+        try this.arrivalStep(token, to, amount) {
+            revert("arrival not reported");
+        } catch (bytes memory err) {
+            if (err.length != 36 || bytes4(err) != Arrived.selector) _bubble(false, err);
+            assembly {
+                arrived := mload(add(err, 36))
+            }
+        }
+    }
+
+    /// A transfer of `amount` to `to` that always reverts, with Arrived(what `to` was credited). Self-call only.
+    function arrivalStep(address token, address to, uint256 amount) external {
+        require(msg.sender == address(this), "self only");
+        uint256 before = _balanceOf(token, to);
+        (bool ok, bytes memory ret) = token.call(abi.encodeWithSignature("transfer(address,uint256)", to, amount));
+        _forward(ok, ret);
+        revert Arrived(_sub(_balanceOf(token, to), before));
     }
 
     /// One sell attempt; reverts with the token's or pair's reason when it fails. Self-call only.
@@ -698,6 +746,31 @@ contract SecurityProbe {
         if (_feeBps != POOL_QUOTES) return _amountOut(amountIn, reserveIn, reserveOut);
         if (amountIn == 0) return 0;
         return _readUint(pair, abi.encodeWithSignature("getAmountOut(uint256,address)", amountIn, tokenIn));
+    }
+
+    /// What `pair` must be paid in `tokenIn` to pay out `amountOut` (< reserveOut): Uniswap V2's
+    /// getAmountIn at the pair's fee, or, for a pool that quotes its own output (Solidly), an input
+    /// its getAmountOut says pays at least `amountOut`. That input is found from the quote itself:
+    /// x·y = k inverted at the fee the last quote implies (exact for a volatile pool, a little more
+    /// than needed for a stable pool's flatter curve), re-quoted until it pays; paying more than
+    /// needed passes any pool's invariant.
+    function _pairIn(address pair, address tokenIn, uint256 amountOut, uint256 reserveIn, uint256 reserveOut) private view returns (uint256 amountIn) {
+        if (_feeBps != POOL_QUOTES) {
+            uint256 fee = _feeBps == 0 ? 30 : _feeBps;
+            require(fee < 10_000, "fee of 100 % or more");
+            return (reserveIn * amountOut * 10_000) / ((reserveOut - amountOut) * (10_000 - fee)) + 1;
+        }
+        // x·y = k without a fee: no volatile pool pays `amountOut` for less.
+        amountIn = (reserveIn * amountOut) / (reserveOut - amountOut) + 1;
+        uint256 quoted = _pairOut(pair, tokenIn, amountIn, reserveIn, reserveOut);
+        for (uint256 k; quoted < amountOut && k < QUOTE_ROUNDS; ++k) {
+            require(quoted > 0, "the pool quotes nothing");
+            // quoted = g·in·R_out / (R_in + g·in) gives the fee factor g; amountOut needs
+            // R_in·amountOut / (g·(R_out − amountOut)). Divided early: the product would overflow.
+            amountIn = (((amountIn * (reserveOut - quoted)) / quoted) * amountOut) / (reserveOut - amountOut) + 1;
+            quoted = _pairOut(pair, tokenIn, amountIn, reserveIn, reserveOut);
+        }
+        require(quoted >= amountOut, "the pool quotes less than the buy asks");
     }
 
     /// Uniswap V2's getAmountOut at the traded pair's fee (`_feeBps`; 0.3 % when unset), in basis

@@ -193,7 +193,8 @@ export type ProbeLimits = ReturnType<typeof decodeLimits>;
 /** What `probeLimits` probes. */
 export interface LimitsRequest {
   token: Address;
-  pool: { pair: Address; version: 2 | 3 };
+  /** The pool, with what the probe must know of its DEX, as `simulate` is given it. */
+  pool: TradePool;
   /** The pool's other token, a wrapped native coin (the probe wraps its funds into it). */
   quote: Address;
   blockNumber: bigint;
@@ -203,12 +204,17 @@ export interface LimitsRequest {
 
 /**
  * The largest buy, the largest balance a wallet reaches by buying, and the largest sale through
- * `pool` (its other token `quote` a wrapped native coin), by bisection inside one eth_call. Null
- * when the call reverted as a whole (the probe keeps gas back so that it should not).
+ * `pool` (its other token `quote` a wrapped native coin), by bisection inside one eth_call, trading
+ * as `simulate` does: a V2 pair at its fee, a Solidly pool at its own quote, a V3 pool through its
+ * DEX's callback. Null when the call reverted as a whole (the probe keeps gas back so that it should not).
  */
 export async function probeLimits(client: ChainClient, request: LimitsRequest): Promise<ProbeLimits | null> {
   const route = request.pool.version === 3 ? 3 : 1;
-  const data = encodeFunctionData({ abi: SECURITY_PROBE_ABI, functionName: 'limits', args: [request.token, request.pool.pair, request.quote, route] });
+  const data = encodeFunctionData({
+    abi: SECURITY_PROBE_ABI,
+    functionName: 'limits',
+    args: [request.token, request.pool.pair, request.quote, route, probeFee(request.pool)],
+  });
   try {
     return decodeLimits(await probeCall(client, data, request.blockNumber, request.gas ?? LIMITS_GAS, true));
   } catch (err) {
