@@ -11,14 +11,14 @@ import { createPool, type DatabaseSslOptions } from '@oca/db';
 import { z } from 'zod';
 import { loadEnv } from '../env';
 import { AdminService } from '../services/admin-service';
-import { userStore } from '../services/user-store';
+import { UserStore } from '../services/user-store';
 
 const Args = z.tuple([z.email().transform((e) => e.toLowerCase()), Role]);
 
 export async function setRole(databaseUrl: string, email: string, role: Role, ssl?: DatabaseSslOptions): Promise<{ userId: string; changed: boolean }> {
   const pool = createPool({ connectionString: databaseUrl, max: 1, applicationName: 'oca-auth-cli', ssl });
   try {
-    const user = await userStore.findByEmail(pool, email);
+    const user = await new UserStore(pool).findByEmail(email);
     if (!user) throw new Error(`no account with email ${email}: register it first`);
     const after = await new AdminService(pool).updateUser({ actorUserId: null, userId: user.id, role, reason: 'set-role command' });
     return { userId: user.id, changed: after.role !== user.role };

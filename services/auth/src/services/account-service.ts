@@ -9,7 +9,7 @@ import { recordAudit } from './audit-log';
 import { withTransaction } from './db';
 import type { PasswordHasher } from './password-hasher';
 import type { RefreshTokens } from './refresh-tokens';
-import { toUserView, userStore, type UserRow } from './user-store';
+import { toUserView, UserStore, type User } from './user-store';
 
 export interface AccountServiceOptions {
   pool: Pool;
@@ -30,7 +30,11 @@ const eventIds = () => ({ jobId: null, correlationId: currentLogContext().correl
 
 /** Registration, login, refresh and logout. */
 export class AccountService {
-  constructor(private readonly options: AccountServiceOptions) {}
+  private readonly users: UserStore;
+
+  constructor(private readonly options: AccountServiceOptions) {
+    this.users = new UserStore(options.pool);
+  }
 
   /** The reason only: who tried is in the audit log, not in analytics. */
   private loginFailed(reason: 'wrong_password' | 'unknown_email' | 'disabled'): void {
@@ -42,7 +46,7 @@ export class AccountService {
     if (!this.options.openRegistration) throw new AuthError('registration_closed', 'Registration is closed');
     const passwordHash = await this.options.hasher.hash(params.password);
     const user = await withTransaction(this.options.pool, async (tx) => {
-      const row = await userStore.insert(tx, params.email, passwordHash);
+      const row = await this.users.in(tx).insert(params.email, passwordHash);
       if (row) await recordAudit(tx, { action: 'user.register', actorUserId: row.id, target: row.email, ip: params.ip });
       return row;
     });
@@ -54,9 +58,9 @@ export class AccountService {
 
   async login(params: LoginBody & { ip?: string }): Promise<TokenPair> {
     const { pool, hasher } = this.options;
-    const user = await userStore.findByEmail(pool, params.email);
+    const user = await this.users.findByEmail(params.email);
     // Runs argon2 whether or not the account exists, so timing does not reveal accounts.
-    const passwordOk = await hasher.verifyOrDummy(user?.password_hash, params.password);
+    const passwordOk = await hasher.verifyOrDummy(user?.passwordHash, params.password);
     if (!user || !passwordOk) {
       await recordAudit(pool, {
         action: 'login.failure',
@@ -68,7 +72,7 @@ export class AccountService {
       this.loginFailed(user ? 'wrong_password' : 'unknown_email');
       throw new AuthError('invalid_credentials', INVALID_CREDENTIALS);
     }
-    if (user.disabled_at) {
+    if (user.disabledAt) {
       await recordAudit(pool, { action: 'login.failure', actorUserId: user.id, target: user.email, ip: params.ip, details: { reason: 'disabled' } });
       this.loginFailed('disabled');
       throw new AuthError('unauthorized', 'This account is disabled');
@@ -92,10 +96,10 @@ export class AccountService {
     return { revoked };
   }
 
-  private tokenPair(user: Pick<UserRow, 'id' | 'email' | 'role' | 'created_at' | 'token_version'>, refreshToken: string): TokenPair {
+  private tokenPair(user: Pick<User, 'id' | 'email' | 'role' | 'createdAt' | 'tokenVersion'>, refreshToken: string): TokenPair {
     const { signer } = this.options;
     return {
-      accessToken: signer.issue({ userId: user.id, email: user.email, role: user.role, tokenVersion: user.token_version }),
+      accessToken: signer.issue({ userId: user.id, email: user.email, role: user.role, tokenVersion: user.tokenVersion }),
       tokenType: 'Bearer',
       expiresIn: signer.ttlSeconds,
       refreshToken,

@@ -4,9 +4,15 @@ import { AuthError } from '../errors';
 import { revokeApiKey, VIEW_COLUMNS, type KeyRow } from './api-key-service';
 import { recordAudit } from './audit-log';
 import { withTransaction, type Queryable } from './db';
-import type { UserRow } from './user-store';
 
-type AdminUserRow = Pick<UserRow, 'id' | 'email' | 'role' | 'disabled_at' | 'created_at' | 'token_version'>;
+interface AdminUserRow {
+  id: string;
+  email: string;
+  role: Role;
+  disabled_at: Date | null;
+  created_at: Date;
+  token_version: number;
+}
 
 
 interface AuditRow {

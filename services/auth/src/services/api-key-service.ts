@@ -4,7 +4,7 @@ import { AuthError } from '../errors';
 import { recordAudit } from './audit-log';
 import { isUniqueViolation, withTransaction } from './db';
 import { hashesEqual, randomBase62, randomToken, sha256 } from './secrets';
-import { userStore } from './user-store';
+import { UserStore } from './user-store';
 
 /**
  * `<prefix>_<8 base62>_<43 base64url>`. Verification accepts any well-formed prefix, so keys
@@ -66,9 +66,9 @@ export class ApiKeyService {
   }
 
   async create(params: { userId: string; name: string; ip?: string }): Promise<CreatedApiKey> {
-    const user = await userStore.findById(this.options.pool, params.userId);
+    const user = await new UserStore(this.options.pool).findById(params.userId);
     if (!user) throw new AuthError('not_found', 'User not found');
-    if (user.disabled_at) throw new AuthError('unauthorized', 'This account is disabled');
+    if (user.disabledAt) throw new AuthError('unauthorized', 'This account is disabled');
     // 62^8 visible prefixes: a collision is rare, retrying is cheap.
     for (let attempt = 1; ; attempt++) {
       const visible = `${this.prefix}_${randomBase62(8)}`;

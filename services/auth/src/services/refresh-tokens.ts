@@ -4,7 +4,7 @@ import { AuthError } from '../errors';
 import { recordAudit } from './audit-log';
 import { withTransaction, type Queryable } from './db';
 import { randomToken, sha256 } from './secrets';
-import type { UserRow } from './user-store';
+import type { User } from './user-store';
 
 interface TokenRow {
   id: string;
@@ -13,14 +13,14 @@ interface TokenRow {
   revoked_at: Date | null;
   user_id: string;
   email: string;
-  role: UserRow['role'];
+  role: User['role'];
   disabled_at: Date | null;
   created_at: Date;
   token_version: number;
 }
 
 export interface RotatedToken {
-  user: Pick<UserRow, 'id' | 'email' | 'role' | 'created_at' | 'token_version'>;
+  user: Pick<User, 'id' | 'email' | 'role' | 'createdAt' | 'tokenVersion'>;
   refreshToken: string;
 }
 
@@ -81,7 +81,7 @@ export class RefreshTokens {
       return {
         kind: 'rotated' as const,
         result: {
-          user: { id: row.user_id, email: row.email, role: row.role, created_at: row.created_at, token_version: row.token_version },
+          user: { id: row.user_id, email: row.email, role: row.role, createdAt: row.created_at, tokenVersion: row.token_version },
           refreshToken: next.token,
         },
       };
