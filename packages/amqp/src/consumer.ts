@@ -24,7 +24,7 @@ export interface ConsumerDeps {
   onClosed(consumer: QueueConsumer): void;
 }
 
-export interface QueueConsumerConfig<S extends z.ZodType> {
+export interface QueueConsumerOptions<S extends z.ZodType> {
   /** Logical (unprefixed) queue name: metrics label, origin header. */
   queue: string;
   /** Prefixed queue name on the broker. */
@@ -55,7 +55,7 @@ export class QueueConsumer implements Consumer {
 
   constructor(
     private readonly deps: ConsumerDeps,
-    private readonly config: QueueConsumerConfig<z.ZodType>,
+    private readonly config: QueueConsumerOptions<z.ZodType>,
   ) {
     this.log = deps.logger.child({ queue: config.queue });
   }

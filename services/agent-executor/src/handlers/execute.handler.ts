@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import type { ExecutorMetrics } from '../metrics';
 import type { JobRunner } from '../services/job-runner';
 
-export interface ExecuteHandlerDeps {
+export interface ExecuteHandlerOptions {
   broker: Broker;
   redis: Redis;
   redisPrefix: string;
@@ -26,12 +26,12 @@ export interface ExecuteHandlerDeps {
 export class ExecuteHandler {
   private readonly worker: string;
 
-  constructor(private readonly deps: ExecuteHandlerDeps) {
-    this.worker = deps.worker ?? `${hostname()}:${process.pid}`;
+  constructor(private readonly options: ExecuteHandlerOptions) {
+    this.worker = options.worker ?? `${hostname()}:${process.pid}`;
   }
 
   async handle(message: JobExecute, ctx: ConsumeContext): Promise<void> {
-    const { broker, redis, redisPrefix, metrics } = this.deps;
+    const { broker, redis, redisPrefix, metrics } = this.options;
     const jobId = message.jobId;
     if (!jobId) return;
     const meta = { jobId, correlationId: message.correlationId };
@@ -49,15 +49,15 @@ export class ExecuteHandler {
 
     const startedAt = new Date();
     await broker.publish(EXCHANGES.completions, '', newEnvelope('job.started', { startedAt: startedAt.toISOString(), worker: this.worker }, meta));
-    ctx.log.info({ agent: message.payload.agent, attempt: ctx.attempt, maxAttempts: this.deps.maxAttempts }, 'job started');
-    const outcome = await this.deps.runner.run(message.payload.agent, message.payload.params, ctx.log);
+    ctx.log.info({ agent: message.payload.agent, attempt: ctx.attempt, maxAttempts: this.options.maxAttempts }, 'job started');
+    const outcome = await this.options.runner.run(message.payload.agent, message.payload.params, ctx.log);
     const finishedAt = new Date();
     const seconds = (finishedAt.getTime() - startedAt.getTime()) / 1000;
     // Every attempt's calls load the RPC provider; the completion carries the last attempt's.
     metrics.rpcCalls.inc({ agent: message.payload.agent }, outcome.rpcCalls);
     if (outcome.kind !== 'succeeded') metrics.failures.inc({ agent: message.payload.agent, code: outcome.error.code });
 
-    if (outcome.kind === 'transient' && ctx.attempt < this.deps.maxAttempts) {
+    if (outcome.kind === 'transient' && ctx.attempt < this.options.maxAttempts) {
       metrics.runs.inc({ agent: message.payload.agent, outcome: 'retry' });
       throw new TransientError(`${outcome.error.code}: ${outcome.error.message}`);
     }

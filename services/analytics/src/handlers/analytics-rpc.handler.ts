@@ -7,7 +7,7 @@ import type { UsageStore } from '../services/usage-store';
 type ParsedParams<M extends AnalyticsRpcMethod> = z.output<(typeof ANALYTICS_RPC)[M]['params']>;
 type MethodTable = { [M in AnalyticsRpcMethod]: (params: ParsedParams<M>) => Promise<AnalyticsRpcResult<M>> };
 
-export interface AnalyticsRpcHandlerDeps {
+export interface AnalyticsRpcHandlerOptions {
   usage: Pick<UsageStore, 'report'>;
   metrics: AnalyticsMetrics;
 }
@@ -21,8 +21,8 @@ const isMethod = (method: string): method is AnalyticsRpcMethod => Object.protot
 export class AnalyticsRpcHandler {
   private readonly methods: MethodTable;
 
-  constructor(private readonly deps: AnalyticsRpcHandlerDeps) {
-    this.methods = { usage: (query) => deps.usage.report(query) };
+  constructor(private readonly options: AnalyticsRpcHandlerOptions) {
+    this.methods = { usage: (query) => options.usage.report(query) };
   }
 
   readonly handle = async (method: string, params: unknown, _ctx: Pick<ConsumeContext, 'log'>): Promise<unknown> => {
@@ -35,7 +35,7 @@ export class AnalyticsRpcHandler {
       outcome = err instanceof RpcHandlerError ? err.code : 'internal';
       throw err;
     } finally {
-      this.deps.metrics.rpcRequests.inc({ method: label, outcome });
+      this.options.metrics.rpcRequests.inc({ method: label, outcome });
     }
   };
 

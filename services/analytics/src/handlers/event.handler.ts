@@ -6,7 +6,7 @@ import type { InfluxWriter } from '../services/influx-writer';
 import { usageChangeOf } from '../services/usage-change';
 import type { UsageStore } from '../services/usage-store';
 
-export interface EventHandlerDeps {
+export interface EventHandlerOptions {
   broker: Pick<Broker, 'consume'>;
   usage: Pick<UsageStore, 'apply'>;
   /** Absent when INFLUX_URL is unset: rollups only */
@@ -26,11 +26,11 @@ export interface EventHandlerDeps {
 export class EventHandler {
   private consumer: Consumer | undefined;
 
-  constructor(private readonly deps: EventHandlerDeps) {}
+  constructor(private readonly options: EventHandlerOptions) {}
 
   async start(): Promise<void> {
-    this.consumer = await this.deps.broker.consume(QUEUES.analyticsEvents, DomainEvent, (event, ctx) => this.handle(event, ctx), {
-      prefetch: this.deps.prefetch,
+    this.consumer = await this.options.broker.consume(QUEUES.analyticsEvents, DomainEvent, (event, ctx) => this.handle(event, ctx), {
+      prefetch: this.options.prefetch,
     });
   }
 
@@ -43,13 +43,13 @@ export class EventHandler {
     let outcome = 'no_rollup';
     if (change) {
       try {
-        outcome = await this.deps.usage.apply(event.id, change);
+        outcome = await this.options.usage.apply(event.id, change);
       } catch (err) {
         throw new TransientError(`usage rollup failed: ${(err as Error).message}`);
       }
     }
-    if (this.deps.influx) await this.writePoint(this.deps.influx, pointOf(event));
-    this.deps.metrics.events.inc({ type: event.type, outcome });
+    if (this.options.influx) await this.writePoint(this.options.influx, pointOf(event));
+    this.options.metrics.events.inc({ type: event.type, outcome });
     ctx.log.debug({ type: event.type, outcome }, 'event stored');
   }
 

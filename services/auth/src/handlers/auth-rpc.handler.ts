@@ -11,7 +11,7 @@ import type { SigningKeyRing } from '../services/signing-key';
 type ParsedParams<M extends AuthRpcMethod> = z.output<(typeof AUTH_RPC)[M]['params']>;
 type MethodTable = { [M in AuthRpcMethod]: (params: ParsedParams<M>) => Promise<AuthRpcResult<M>> | AuthRpcResult<M> };
 
-export interface AuthRpcHandlerDeps {
+export interface AuthRpcHandlerOptions {
   accounts: AccountService;
   apiKeys: ApiKeyService;
   admin: AdminService;
@@ -29,8 +29,8 @@ const isMethod = (method: string): method is AuthRpcMethod => Object.prototype.h
 export class AuthRpcHandler {
   private readonly methods: MethodTable;
 
-  constructor(private readonly deps: AuthRpcHandlerDeps) {
-    const { accounts, apiKeys, admin, signingKeys } = deps;
+  constructor(private readonly options: AuthRpcHandlerOptions) {
+    const { accounts, apiKeys, admin, signingKeys } = options;
     this.methods = {
       register: (p) => accounts.register(p),
       login: (p) => accounts.login(p),
@@ -51,7 +51,7 @@ export class AuthRpcHandler {
 
   readonly handle = async (method: string, params: unknown, ctx: Pick<ConsumeContext, 'log'>): Promise<unknown> => {
     const label = isMethod(method) ? method : 'unknown';
-    const stopTimer = this.deps.metrics.rpcDuration.startTimer({ method: label });
+    const stopTimer = this.options.metrics.rpcDuration.startTimer({ method: label });
     let outcome = 'ok';
     try {
       return await this.dispatch(method, params);
@@ -65,7 +65,7 @@ export class AuthRpcHandler {
       throw err;
     } finally {
       stopTimer();
-      this.deps.metrics.rpcRequests.inc({ method: label, outcome });
+      this.options.metrics.rpcRequests.inc({ method: label, outcome });
     }
   };
 

@@ -8,7 +8,7 @@ import type { StatsReader } from '../services/stats-reader';
 type ParsedParams<M extends CacheRpcMethod> = z.output<(typeof CACHE_RPC)[M]['params']>;
 type MethodTable = { [M in CacheRpcMethod]: (params: ParsedParams<M>, ctx: Pick<ConsumeContext, 'log'>) => Promise<CacheRpcResult<M>> };
 
-export interface CacheRpcHandlerDeps {
+export interface CacheRpcHandlerOptions {
   invalidator: CacheInvalidator;
   stats: StatsReader;
   metrics: CacheMetrics;
@@ -24,16 +24,16 @@ const isMethod = (method: string): method is CacheRpcMethod => Object.prototype.
 export class CacheRpcHandler {
   private readonly methods: MethodTable;
 
-  constructor(private readonly deps: CacheRpcHandlerDeps) {
+  constructor(private readonly options: CacheRpcHandlerOptions) {
     this.methods = {
       invalidate: async (filter, ctx) => {
-        const { deleted, by } = await deps.invalidator.invalidate(filter);
-        deps.metrics.invalidations.inc({ by });
-        deps.metrics.invalidatedEntries.inc(deleted);
+        const { deleted, by } = await options.invalidator.invalidate(filter);
+        options.metrics.invalidations.inc({ by });
+        options.metrics.invalidatedEntries.inc(deleted);
         ctx.log.info({ filter, deleted, by }, 'cache invalidated');
         return { deleted };
       },
-      stats: () => deps.stats.read(),
+      stats: () => options.stats.read(),
     };
   }
 
@@ -47,7 +47,7 @@ export class CacheRpcHandler {
       outcome = err instanceof RpcHandlerError ? err.code : 'internal';
       throw err;
     } finally {
-      this.deps.metrics.rpcRequests.inc({ method: label, outcome });
+      this.options.metrics.rpcRequests.inc({ method: label, outcome });
     }
   };
 

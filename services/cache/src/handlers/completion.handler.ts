@@ -6,7 +6,7 @@ import { entryFromCompletion, type SkipReason } from '../services/completion-ent
 import type { RefreshLedger } from '../services/refresh-ledger';
 import { refreshedKeyOf } from '../services/service-keys';
 
-export interface CompletionHandlerDeps {
+export interface CompletionHandlerOptions {
   broker: Broker;
   writer: CacheWriter;
   ledger: RefreshLedger;
@@ -28,11 +28,11 @@ export interface CompletionHandlerDeps {
 export class CompletionHandler {
   private consumer: Consumer | undefined;
 
-  constructor(private readonly deps: CompletionHandlerDeps) {}
+  constructor(private readonly options: CompletionHandlerOptions) {}
 
   async start(): Promise<void> {
-    this.consumer = await this.deps.broker.consume(QUEUES.cacheCompletions, CompletionMessage, (message, ctx) => this.handle(message, ctx), {
-      prefetch: this.deps.prefetch,
+    this.consumer = await this.options.broker.consume(QUEUES.cacheCompletions, CompletionMessage, (message, ctx) => this.handle(message, ctx), {
+      prefetch: this.options.prefetch,
     });
   }
 
@@ -50,13 +50,13 @@ export class CompletionHandler {
   }
 
   private async fill(message: CompletionMessage, ctx: Pick<ConsumeContext, 'log'>): Promise<void> {
-    const { writer, metrics } = this.deps;
-    const decision = entryFromCompletion(message, this.deps.redisPrefix);
+    const { writer, metrics } = this.options;
+    const decision = entryFromCompletion(message, this.options.redisPrefix);
     if ('skip' in decision) return this.skipped(decision.skip);
     const { entry } = decision;
     const { json, bytes } = writer.encode(entry);
-    if (bytes > this.deps.maxEntryBytes) {
-      ctx.log.info({ agent: entry.agent, bytes, maxBytes: this.deps.maxEntryBytes }, 'result too large to cache');
+    if (bytes > this.options.maxEntryBytes) {
+      ctx.log.info({ agent: entry.agent, bytes, maxBytes: this.options.maxEntryBytes }, 'result too large to cache');
       return this.skipped('too_large');
     }
     if ((await writer.write(entry, json)) === 'older_block') return this.skipped('older_block');
@@ -65,7 +65,7 @@ export class CompletionHandler {
   }
 
   private skipped(reason: SkipReason): void {
-    this.deps.metrics.fillSkipped.inc({ reason });
+    this.options.metrics.fillSkipped.inc({ reason });
   }
 
   /**
@@ -73,9 +73,9 @@ export class CompletionHandler {
    * whoever releases the claim, so a redelivered completion does not count twice.
    */
   private async settleRefresh(message: Extract<CompletionMessage, { type: 'job.completed' }>): Promise<void> {
-    const key = refreshedKeyOf(this.deps.redisPrefix, message.correlationId);
+    const key = refreshedKeyOf(this.options.redisPrefix, message.correlationId);
     if (!key || !message.jobId) return;
-    if (!(await this.deps.ledger.release(key, message.jobId))) return;
-    await this.deps.ledger.record(message.payload.agent, message.payload.status === 'succeeded' ? 'filled' : 'failed');
+    if (!(await this.options.ledger.release(key, message.jobId))) return;
+    await this.options.ledger.record(message.payload.agent, message.payload.status === 'succeeded' ? 'filled' : 'failed');
   }
 }
