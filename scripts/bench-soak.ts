@@ -36,6 +36,12 @@ interface Figures {
   rssMb: number;
   /** V8 heap in use (the service's nodejs_heap_size_used_bytes): what a leak grows, whatever the GC's timing does to RSS */
   heapMb: number;
+  /**
+   * V8's old space in use (nodejs_heap_space_size_used_bytes{space="old"}): where long-lived objects
+   * end up, so where a leak shows; the young generation (up to 2 × --max-semi-space-size) swings
+   * the whole heap by tens of MB from one sample to the next.
+   */
+  oldMb: number;
   fds: number;
   sockets: number;
 }
@@ -46,13 +52,16 @@ interface Sample {
   dbConnections: number;
 }
 
-async function heapOf(opsPort: number): Promise<number> {
+const mb = (bytes: number) => Math.round(bytes / 104857.6) / 10;
+
+async function heapOf(opsPort: number): Promise<{ heapMb: number; oldMb: number }> {
   const text = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
-  const bytes = Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)/m.exec(text)?.[1] ?? NaN);
-  return Math.round(bytes / 104857.6) / 10;
+  const heap = Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)/m.exec(text)?.[1] ?? NaN);
+  const old = Number(/^nodejs_heap_space_size_used_bytes\{[^}]*space="old"[^}]*\} (\S+)/m.exec(text)?.[1] ?? NaN);
+  return { heapMb: mb(heap), oldMb: mb(old) };
 }
 
-function figuresOf(pid: number, heapMb: number): Figures {
+function figuresOf(pid: number, heap: { heapMb: number; oldMb: number }): Figures {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
   const fds = readdirSync(`/proc/${pid}/fd`);
@@ -63,7 +72,7 @@ function figuresOf(pid: number, heapMb: number): Figures {
       return false;
     }
   }).length;
-  return { rssMb: Math.round(rssKb / 102.4) / 10, heapMb, fds: fds.length, sockets };
+  return { rssMb: Math.round(rssKb / 102.4) / 10, ...heap, fds: fds.length, sockets };
 }
 
 /** Least-squares slope of y over x. */
@@ -100,7 +109,7 @@ async function main(): Promise<void> {
       }
       const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [dbName]);
       samples.push({ minute, services, dbConnections: Number(rows[0]?.n ?? NaN) });
-      const line = SERVICES.map((name) => `${name} ${services[name]?.rssMb} MB (heap ${services[name]?.heapMb})/${services[name]?.fds} fd`).join(', ');
+      const line = SERVICES.map((name) => `${name} ${services[name]?.rssMb} MB (heap ${services[name]?.heapMb}, old ${services[name]?.oldMb})/${services[name]?.fds} fd`).join(', ');
       process.stderr.write(`minute ${minute.toFixed(1)}: ${line}, db connections ${samples.at(-1)!.dbConnections}\n`);
     };
 
@@ -156,7 +165,7 @@ async function main(): Promise<void> {
     out.write(`submissions: ${counts.submitted} answered (${JSON.stringify(Object.fromEntries(counts.submitStatus))} by status), errors ${counts.submitErrors}\n\n`);
     const settled = samples.filter((s) => s.minute >= WARMUP_MINUTES);
     out.write(
-      `| service | RSS MB at ${WARMUP_MINUTES} min | RSS MB at end | RSS growth MB/h (least squares, after warm-up) | heap MB: lowest of the first / last third | heap troughs' growth MB/h | fds at ${WARMUP_MINUTES} min → end | sockets → end |\n|---|---|---|---|---|---|---|---|\n`,
+      `| service | RSS MB at ${WARMUP_MINUTES} min | RSS MB at end | RSS growth MB/h (least squares, after warm-up) | heap MB: lowest of the first / last third | heap troughs' growth MB/h | old space MB: lowest of the first / last third | old-space troughs' growth MB/h | fds at ${WARMUP_MINUTES} min → end | sockets → end |\n|---|---|---|---|---|---|---|---|---|---|\n`,
     );
     for (const name of SERVICES) {
       const series = settled.flatMap((s) => (s.services[name] ? [[s.minute, s.services[name]!] as const] : []));
@@ -166,12 +175,14 @@ async function main(): Promise<void> {
       const growth = slope(series.map(([minute, f]) => [minute / 60, f.rssMb]));
       // A heap's lowest point in a span is where the GC left it: a leak lifts the troughs.
       const third = Math.max(1, Math.floor(series.length / 3));
-      const trough = (part: typeof series) => Math.min(...part.map(([, f]) => f.heapMb));
+      const trough = (part: typeof series, of: (f: Figures) => number = (f) => f.heapMb) => Math.min(...part.map(([, f]) => of(f)));
+      const oldTrough = (part: typeof series) => trough(part, (f) => f.oldMb);
       const [early, late] = [series.slice(0, third), series.slice(-third)];
       const hours = (late.at(-1)![0] - early[0]![0]) / 60;
       const troughGrowth = (trough(late) - trough(early)) / hours; // over the whole settled span: a conservative rate
+      const oldGrowth = (oldTrough(late) - oldTrough(early)) / hours;
       out.write(
-        `| ${name} | ${first.rssMb} | ${last.rssMb} | ${growth.toFixed(1)} | ${trough(early)} / ${trough(late)} | ${troughGrowth.toFixed(1)} | ${first.fds} → ${last.fds} | ${first.sockets} → ${last.sockets} |\n`,
+        `| ${name} | ${first.rssMb} | ${last.rssMb} | ${growth.toFixed(1)} | ${trough(early)} / ${trough(late)} | ${troughGrowth.toFixed(1)} | ${oldTrough(early)} / ${oldTrough(late)} | ${oldGrowth.toFixed(1)} | ${first.fds} → ${last.fds} | ${first.sockets} → ${last.sockets} |\n`,
       );
     }
     const dbSeries = settled.map((s) => s.dbConnections);
