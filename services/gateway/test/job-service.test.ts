@@ -183,6 +183,20 @@ it('applies a completion exactly once and wakes a long-poll on another instance'
   expect(enqueuedWebhooks.filter((j) => j.id === row.id)).toHaveLength(1);
 });
 
+it('wakes a long-poll on the completing instance without waiting for Redis pub/sub', async () => {
+  const { job: row } = await service.submit({ principal: user, body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } }, correlationId: 'c' });
+  // Held on instance A, whose waiter the lifecycle notifies. Its publisher is made to stall: the
+  // local waiter must be woken before (and whatever) the publish does.
+  const stalled = new JobWaiter({ publish: () => new Promise<number>(() => undefined) } as unknown as Redis, subA, `${redisPrefix}local-`);
+  const waiting = stalled.wait(row.id, 10_000);
+  let woke = false;
+  void waiting.ready.then(() => (woke = true));
+  void stalled.notify(row.id);
+  await new Promise((r) => setImmediate(r));
+  expect(woke).toBe(true);
+  expect(stalled.size).toBe(0);
+});
+
 it('checks a completion’s result against the agent’s schema: an invalid one fails the job, a mismatched agent changes nothing', async () => {
   const submit = async () =>
     (await service.submit({ principal: user, body: { agent: 'address', params: { network: 'devnet', address: ADDRESS } }, correlationId: 'c' })).job;

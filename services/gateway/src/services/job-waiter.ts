@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Wakes long-polls on every gateway instance: the instance that applies a completion publishes
- * the job ID on a Redis channel; each instance's one subscriber resolves its local waiters.
+ * Wakes long-polls on every gateway instance: the instance that applies a completion wakes its
+ * own waiters at once and publishes the job ID on a Redis channel; each other instance's one
+ * subscriber resolves its local waiters (this instance's own message then finds none left).
  */
 export class JobWaiter {
   private readonly waiters = new Map<string, Set<() => void>>();
@@ -18,17 +19,22 @@ export class JobWaiter {
 
   async start(): Promise<void> {
     this.subscriber.on('message', (channel: string, jobId: string) => {
-      if (channel !== this.channel) return;
-      const set = this.waiters.get(jobId);
-      if (!set) return;
-      this.waiters.delete(jobId);
-      for (const wake of set) wake();
+      if (channel === this.channel) this.wakeLocal(jobId);
     });
     await this.subscriber.subscribe(this.channel);
   }
 
+  /** Wakes this instance's waiters now (no Redis round trip between a completion and its answer), then the other instances'. */
   async notify(jobId: string): Promise<void> {
+    this.wakeLocal(jobId);
     await this.publisher.publish(this.channel, jobId);
+  }
+
+  private wakeLocal(jobId: string): void {
+    const set = this.waiters.get(jobId);
+    if (!set) return;
+    this.waiters.delete(jobId);
+    for (const wake of set) wake();
   }
 
   /** Open long-polls on this instance (for metrics and bounds). */
