@@ -1,9 +1,11 @@
 /**
- * The token-intelligence agents (security, market, trend, whale) and the governance agent as jobs
- * through the API, against the running services and an anvil chain with the token and market
- * scenarios (the whale and governance scenarios are deployed by their cases, last: they move the
- * chain's clock). The agents' own suites check every figure; this proves they run end to end and
- * answer per their result schemas.
+ * The token-intelligence agents (security, market, trend, whale) and the governance, defi,
+ * portfolio, forensics and nft agents as jobs through the API, against the running services and an
+ * anvil chain with the token and market scenarios (the whale, governance, defi, portfolio,
+ * forensics and nft scenarios are deployed by their cases, late: most move the chain's clock). The
+ * address agent runs in pipeline.test.ts. The agents' own suites check every figure; this proves
+ * they run end to end and answer per their result schemas, and that every agent is in
+ * GET /v1/agents and the OpenAPI document.
  */
 import { GovernanceResult, MarketResult, SecurityResult, TrendResult, WhaleResult } from '@oca/contracts';
 import { deployGovernanceScenario, deployWhaleScenario } from '@oca/testkit';
@@ -48,9 +50,17 @@ async function run(agent: string, params: Record<string, unknown>) {
   return done.body.result;
 }
 
-it('lists the agents with their params', async () => {
+const AGENTS = ['address', 'security', 'market', 'trend', 'whale', 'governance', 'defi', 'portfolio', 'forensics', 'nft'];
+
+it('lists every agent with its params and result, in GET /v1/agents and in the OpenAPI document', async () => {
   const res = await api(h.gatewayUrl, 'GET', '/v1/agents');
-  expect(res.body.items.map((a: { name: string }) => a.name)).toEqual(expect.arrayContaining(['address', 'security', 'market', 'trend', 'whale', 'governance']));
+  expect(res.body.items.map((a: { name: string }) => a.name)).toEqual(expect.arrayContaining(AGENTS));
+  expect(res.body.items.find((a: { name: string }) => a.name === 'forensics').params.properties).toHaveProperty('depth');
+  const doc = (await api(h.gatewayUrl, 'GET', '/openapi.json')).body;
+  expect(doc.paths['/v1/jobs'].post.requestBody.content['application/json'].schema.properties.agent.enum).toEqual(expect.arrayContaining(AGENTS));
+  const pascal = (name: string) => name[0]!.toUpperCase() + name.slice(1);
+  expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(AGENTS.flatMap((name) => [`${pascal(name)}Params`, `${pascal(name)}Result`])));
+  expect(doc.components.schemas.WhaleParams.properties).toHaveProperty('token');
 });
 
 it('security: flags a 50% sell tax and passes a clean token', async () => {

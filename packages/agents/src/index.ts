@@ -13,6 +13,4 @@ export { nftAgent } from './nft/nft.agent';
 export type { OffchainMetadataOptions } from './nft/metadata-fetch';
 export { abortable } from './abort';
 export { checksummedAddress } from './checksum';
-// The GoPlus view moved to @oca/contracts; re-exported until the gateway imports it from there.
-export { toGoPlus, toGoPlusTokenSecurity } from '@oca/contracts';
 export { defiAgent } from './defi/defi.agent';

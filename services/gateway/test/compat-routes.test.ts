@@ -2,7 +2,7 @@
  * The HTTP layer of the seed-compatible routes with the domain stubbed at the RouteDeps seam:
  * authentication before the body, validation, and the seed's error shape (`error` is the message
  * string). What `POST /api/analyze` does with real jobs is tested against the real stack in
- * test/e2e/compat.test.ts.
+ * test/e2e/pipeline.test.ts ("seed-compatible POST /api/analyze on the real stack").
  */
 import { DomainError } from '../src/errors';
 import { stubServer, USER } from './support/stub-server';
