@@ -8,7 +8,7 @@ import { authenticateIfPresent, requireAdmin } from './plugins/authenticate';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/error-handler';
 import { DEFAULT_OVERLOAD, registerLoadShedding, type OverloadConfig } from './plugins/load-shedding';
 import { registerOpenApi } from './plugins/openapi';
-import { DEFAULT_RATE_LIMITS, ipCeilingFirst, registerRateLimits, type RateLimitConfig } from './plugins/rate-limit';
+import { DEFAULT_RATE_LIMITS, registerRateLimits, type AuthenticationHook, type RateLimitConfig } from './plugins/rate-limit';
 import { DebugRequestLog } from './plugins/request-log';
 import { registerSecurityHeaders } from './plugins/security-headers';
 import { adminRoutes } from './routes/admin.routes';
@@ -98,10 +98,14 @@ export async function buildServer(options: ServerOptions) {
     keyPrefix: options.redisPrefix ?? 'oca:',
   });
   const { deps } = options;
+  const authenticated = (level: 'user' | 'admin' | 'optional-user', hook: AuthenticationHook) => {
+    const { rateLimit, ...hooks } = limits.authenticated(hook);
+    return { ...hooks, config: { access: level, ...(rateLimit ? { rateLimit } : {}) } };
+  };
   const access: RouteAccess = {
-    user: { onRequest: ipCeilingFirst(deps.authenticate), config: { access: 'user', rateLimit: limits.caller } },
-    admin: { onRequest: ipCeilingFirst(requireAdmin(deps.authenticate)), config: { access: 'admin', rateLimit: limits.caller } },
-    optionalUser: { onRequest: ipCeilingFirst(authenticateIfPresent(deps.authenticate)), config: { access: 'optional-user', rateLimit: limits.caller } },
+    user: authenticated('user', deps.authenticate),
+    admin: authenticated('admin', requireAdmin(deps.authenticate)),
+    optionalUser: authenticated('optional-user', authenticateIfPresent(deps.authenticate)),
     credentials: { config: { access: 'credentials', rateLimit: limits.credentials } },
     public: { config: { access: 'public', rateLimit: limits.public } },
   };
