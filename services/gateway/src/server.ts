@@ -9,7 +9,7 @@ import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plug
 import { DEFAULT_OVERLOAD, registerLoadShedding, type OverloadConfig } from './plugins/load-shedding';
 import { registerOpenApi } from './plugins/openapi';
 import { DEFAULT_RATE_LIMITS, registerRateLimits, type AuthenticationHook, type RateLimitConfig } from './plugins/rate-limit';
-import { DebugRequestLog } from './plugins/request-log';
+import { DebugRequestLog, lazyRequestLoggers } from './plugins/request-log';
 import { registerSecurityHeaders } from './plugins/security-headers';
 import { adminRoutes } from './routes/admin.routes';
 import { authRoutes } from './routes/auth.routes';
@@ -67,6 +67,7 @@ export async function buildServer(options: ServerOptions) {
     loggerInstance: options.logger as FastifyBaseLogger,
     // Requests are measured in onResponse (metrics); per-request log lines only at debug.
     logController: new DebugRequestLog(),
+    childLoggerFactory: lazyRequestLoggers(),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     http: { maxHeaderSize: options.maxHeaderBytes ?? 16 * 1024 },
     clientErrorHandler,
