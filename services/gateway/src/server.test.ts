@@ -79,7 +79,7 @@ describe('gateway HTTP layer', () => {
   });
   it('answers a job read with the job view as JSON; a finished job is serialized once', async () => {
     const id = '44444444-4444-4444-8444-444444444444';
-    const job = { id, userId: principal.userId, agent: 'address', params: { network: 'devnet' }, priority: 4, status: 'running', result: null, error: null, webhookUrl: null, createdAt: new Date('2026-01-01T00:00:00Z'), startedAt: null, finishedAt: null, cache: null, leaderJobId: null, plan: 'user' };
+    const job = { id, userId: principal.userId, agent: 'address', params: { network: 'devnet' }, priority: 4, status: 'running', result: null as unknown, error: null, webhookUrl: null, createdAt: new Date('2026-01-01T00:00:00Z'), startedAt: null, finishedAt: null, cache: null, leaderJobId: null, plan: 'user' };
     const { app } = await build({ jobs: { get: jest.fn(async () => job) } as any });
     const read = () => app.inject({ method: 'GET', url: `/v1/jobs/${id}`, headers: { authorization: 'Bearer user' } });
     const running = await read();
