@@ -77,4 +77,25 @@ describe('gateway HTTP layer', () => {
     expect(res.headers.location).toBe('/v1/jobs/22222222-2222-4222-8222-222222222222');
     expect(submit).toHaveBeenCalledWith(expect.objectContaining({ correlationId: 'trace-123', principal }));
   });
+  it('answers a job read with the job view as JSON; a finished job is serialized once', async () => {
+    const id = '44444444-4444-4444-8444-444444444444';
+    const job = { id, userId: principal.userId, agent: 'address', params: { network: 'devnet' }, priority: 4, status: 'running', result: null as unknown, error: null, webhookUrl: null, createdAt: new Date('2026-01-01T00:00:00Z'), startedAt: null, finishedAt: null, cache: null, leaderJobId: null, plan: 'user' };
+    const { app } = await build({ jobs: { get: jest.fn(async () => job) } as any });
+    const read = () => app.inject({ method: 'GET', url: `/v1/jobs/${id}`, headers: { authorization: 'Bearer user' } });
+    const running = await read();
+    expect(running.statusCode).toBe(200);
+    expect(running.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(running.json()).toMatchObject({ id, status: 'running', result: null, createdAt: '2026-01-01T00:00:00.000Z', links: { self: `/v1/jobs/${id}` } });
+
+    // Unfinished: built on every read. Finished: the store hands out the same object, never changed again.
+    Object.assign(job, { status: 'succeeded', result: { kind: 'eoa' }, finishedAt: new Date('2026-01-01T00:00:01Z') });
+    const finished = await read();
+    expect(finished.json()).toMatchObject({ status: 'succeeded', result: { kind: 'eoa' }, finishedAt: '2026-01-01T00:00:01.000Z' });
+    job.result = { kind: 'changed behind the cache' };
+    expect((await read()).body).toBe(finished.body);
+    // The GoPlus view keeps its own answer (and its refusal of a non-security job).
+    const goplus = await app.inject({ method: 'GET', url: `/v1/jobs/${id}?format=goplus`, headers: { authorization: 'Bearer user' } });
+    expect(goplus.statusCode).toBe(400);
+    expect(goplus.json().error.code).toBe('validation_failed');
+  });
 });

@@ -8,8 +8,8 @@ import { authenticateIfPresent, requireAdmin } from './plugins/authenticate';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/error-handler';
 import { DEFAULT_OVERLOAD, registerLoadShedding, type OverloadConfig } from './plugins/load-shedding';
 import { registerOpenApi } from './plugins/openapi';
-import { DEFAULT_RATE_LIMITS, ipCeilingFirst, registerRateLimits, type RateLimitConfig } from './plugins/rate-limit';
-import { DebugRequestLog } from './plugins/request-log';
+import { DEFAULT_RATE_LIMITS, registerRateLimits, type AuthenticationHook, type RateLimitConfig } from './plugins/rate-limit';
+import { DebugRequestLog, lazyRequestLoggers } from './plugins/request-log';
 import { registerSecurityHeaders } from './plugins/security-headers';
 import { adminRoutes } from './routes/admin.routes';
 import { authRoutes } from './routes/auth.routes';
@@ -67,6 +67,7 @@ export async function buildServer(options: ServerOptions) {
     loggerInstance: options.logger as FastifyBaseLogger,
     // Requests are measured in onResponse (metrics); per-request log lines only at debug.
     logController: new DebugRequestLog(),
+    childLoggerFactory: lazyRequestLoggers(),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     http: { maxHeaderSize: options.maxHeaderBytes ?? 16 * 1024 },
     clientErrorHandler,
@@ -98,10 +99,14 @@ export async function buildServer(options: ServerOptions) {
     keyPrefix: options.redisPrefix ?? 'oca:',
   });
   const { deps } = options;
+  const authenticated = (level: 'user' | 'admin' | 'optional-user', hook: AuthenticationHook) => {
+    const { rateLimit, ...hooks } = limits.authenticated(hook);
+    return { ...hooks, config: { access: level, ...(rateLimit ? { rateLimit } : {}) } };
+  };
   const access: RouteAccess = {
-    user: { onRequest: ipCeilingFirst(deps.authenticate), config: { access: 'user', rateLimit: limits.caller } },
-    admin: { onRequest: ipCeilingFirst(requireAdmin(deps.authenticate)), config: { access: 'admin', rateLimit: limits.caller } },
-    optionalUser: { onRequest: ipCeilingFirst(authenticateIfPresent(deps.authenticate)), config: { access: 'optional-user', rateLimit: limits.caller } },
+    user: authenticated('user', deps.authenticate),
+    admin: authenticated('admin', requireAdmin(deps.authenticate)),
+    optionalUser: authenticated('optional-user', authenticateIfPresent(deps.authenticate)),
     credentials: { config: { access: 'credentials', rateLimit: limits.credentials } },
     public: { config: { access: 'public', rateLimit: limits.public } },
   };

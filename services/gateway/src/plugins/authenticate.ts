@@ -23,17 +23,15 @@ export interface Authenticators {
 
 /**
  * Resolves the caller from `Authorization: Bearer <access token | API key>` or `X-API-Key`.
- * Used as an onRequest hook (through ipCeilingFirst) on every route that needs a user.
+ * Used as an onRequest hook on every route that needs a user (through rate-limit.ts, authenticated()).
  */
 export function authenticate(auth: Authenticators) {
   return async (request: FastifyRequest): Promise<void> => {
-    // An uncached API key waits for the request's per-IP verdict before auth is asked
-    // (rate-limit.ts: a refused client never reaches auth).
-    request.principal = await principalFrom(auth, request, request.ipCeiling ?? undefined);
+    request.principal = await principalFrom(auth, request);
   };
 }
 
-async function principalFrom(auth: Authenticators, request: FastifyRequest, ipAllowed: Promise<void> | undefined): Promise<Principal> {
+async function principalFrom(auth: Authenticators, request: FastifyRequest): Promise<Principal> {
   const header = request.headers.authorization;
   const apiKeyHeader = request.headers['x-api-key'];
   let credential: string | undefined;
@@ -48,17 +46,33 @@ async function principalFrom(auth: Authenticators, request: FastifyRequest, ipAl
     throw new DomainError('unauthorized', 'Authentication required: send "Authorization: Bearer <token>" or "X-API-Key: <key>"');
   }
   if (credential.length > 4096) throw new DomainError('unauthorized', 'Credential too long');
-  return JWT_SHAPE.test(credential) ? verifyToken(auth, credential) : auth.apiKeys.verify(credential, ipAllowed);
+  return JWT_SHAPE.test(credential) ? verifyToken(auth, credential, request) : verifyApiKey(auth, credential, request);
+}
+
+/**
+ * Through the request's gate (rate-limit.ts) when it has one: the cached verification is read in
+ * the round trip that counts the IP and charges the caller. Either way an uncached key waits for
+ * the request's per-IP verdict before auth is asked (a refused client never reaches auth).
+ */
+function verifyApiKey(auth: Authenticators, key: string, request: FastifyRequest): Promise<Principal> {
+  const gate = request.gate;
+  if (gate) return auth.apiKeys.verify(key, { lookup: (cacheKey) => gate.credential(cacheKey), beforeAuth: () => gate.ipAllowed() });
+  return auth.apiKeys.verify(key, { beforeAuth: async () => request.ipCeiling ?? undefined });
 }
 
 /** A token minted before an admin changed the account (role, disabled) is refused at once. */
-async function verifyToken(auth: Authenticators, token: string): Promise<Principal> {
+async function verifyToken(auth: Authenticators, token: string, request: FastifyRequest): Promise<Principal> {
   const { principal, tokenVersion } = await auth.tokens.verify(token);
-  if (await auth.revocations.isStale(principal.userId, tokenVersion)) {
+  const stale = request.gate
+    ? isOlder(tokenVersion, await request.gate.principal(principal, tokenVersion))
+    : await auth.revocations.isStale(principal.userId, tokenVersion);
+  if (stale) {
     throw new DomainError('unauthorized', 'Access token no longer valid: the account was changed; refresh it or log in again');
   }
   return principal;
 }
+
+const isOlder = (version: number, current: number | null) => current !== null && version < current;
 
 /**
  * For routes where credentials are optional (`GET /api/status`): a request that sends none stays

@@ -1,8 +1,9 @@
 import rateLimit, { normalizeIP, type RateLimitOptions } from '@fastify/rate-limit';
-import type { Role } from '@oca/contracts';
+import { REDIS_KEYS, type Role } from '@oca/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { DomainError } from '../errors';
+import { RequestGate, type RequestGateCall } from './request-gate';
 
 export interface RateLimitConfig {
   /** Requests per minute per route for an authenticated caller, by role. @default user 100, premium 1000, admin 5000 */
@@ -42,6 +43,21 @@ export interface RateLimitPolicies {
    * throws rate_limited (429, Retry-After and RateLimit-* headers) when it is used up.
    */
   expensiveAgents(request: FastifyRequest, reply: FastifyReply, agents: readonly string[]): Promise<void>;
+  /**
+   * The hooks of a route that authenticates with `hook`: the per-IP ceiling first (429 before
+   * 401), then the caller policy after validation. With Redis, one RequestGate round trip decides
+   * the ceiling, the cached credential and the caller limit (`preHandler` applies the verdict);
+   * without, the plugin's hooks (`rateLimit`: the caller policy).
+   */
+  authenticated(hook: AuthenticationHook): AuthenticatedRoute;
+}
+
+export type AuthenticationHook = (request: FastifyRequest) => Promise<void>;
+
+export interface AuthenticatedRoute {
+  onRequest: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  preHandler?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  rateLimit?: RateLimitOptions;
 }
 
 const WINDOW_MS = 60_000;
@@ -50,6 +66,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The per-IP ceiling's verdict for this request: resolves when allowed, rejects with the 429 */
     ipCeiling: Promise<void> | null;
+    /** The request's RequestGate (authenticated routes, with Redis): see authenticated() */
+    gate: RequestGateCall | null;
   }
 }
 
@@ -64,10 +82,11 @@ function exceededHeaders(reply: FastifyReply, state: { max: number; ttlInSeconds
 }
 
 /**
- * A route's authentication hook, run beside the request's per-IP verdict (registerRateLimits):
- * the verdict is awaited first, so an IP over its ceiling gets 429 before any 401.
+ * A route's authentication hook, run beside the request's per-IP verdict (registerRateLimits,
+ * without Redis; with Redis, `gated` below): the verdict is awaited first, so an IP over its
+ * ceiling gets 429 before any 401.
  */
-export function ipCeilingFirst(hook: (request: FastifyRequest) => Promise<void>) {
+function ipCeilingFirst(hook: (request: FastifyRequest) => Promise<void>) {
   return async (request: FastifyRequest): Promise<void> => {
     const authenticating = hook(request);
     authenticating.catch(() => undefined); // awaited below, after the verdict
@@ -87,6 +106,13 @@ function limited(limit: string) {
       retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)),
     });
 }
+
+/** The same 429 for the RequestGate's verdicts (`after` in seconds, as the per-IP one always was). */
+const gateLimited = (limit: 'ip' | 'caller', max: number, ttlMs: number) =>
+  limited(limit)(undefined as unknown as FastifyRequest, { max, ttl: ttlMs, after: `${Math.ceil(ttlMs / 1000)} s` });
+
+/** Access levels whose routes authenticate (the ones `authenticated()` builds hooks for). */
+const AUTHENTICATED_ACCESS = new Set(['user', 'admin', 'optional-user']);
 
 /**
  * Registers @fastify/rate-limit with its Redis store (fixed one-minute windows under
@@ -115,13 +141,21 @@ export async function registerRateLimits(
     errorResponseBuilder: limited('ip'),
   });
 
-  // The per-IP ceiling is asked at once and decided later: a route's authentication runs meanwhile
-  // (ipCeilingFirst: its Redis lookup shares the round trip) and an uncached API key waits for
-  // the verdict before auth is asked; every other request waits for it before validation. A
-  // request over the ceiling is refused as before, with 429 whatever it sent.
+  // Authenticated routes (with Redis) ask the ceiling through their RequestGate, together with the
+  // credential and the caller limit (`gated`). Elsewhere the per-IP ceiling is asked at once and
+  // decided later: a route's authentication runs meanwhile (ipCeilingFirst) and an uncached API
+  // key waits for the verdict before auth is asked; every other request waits for it before
+  // validation. A request over the ceiling is refused, with 429 whatever it sent.
   const ipCeiling = app.createRateLimit();
+  const gate = store.redis ? requestGate(store.redis, store.keyPrefix, config) : undefined;
   app.decorateRequest('ipCeiling', null);
+  app.decorateRequest('gate', null);
   app.addHook('onRequest', (request, reply, done) => {
+    // An authenticated route asks the gate instead, in its own onRequest hook.
+    if (gate && AUTHENTICATED_ACCESS.has(request.routeOptions.config.access ?? '')) {
+      done();
+      return;
+    }
     const verdict = ipCeiling(request).then((state) => {
       if (state.isAllowed || !state.isExceeded) return;
       exceededHeaders(reply, state);
@@ -134,6 +168,12 @@ export async function registerRateLimits(
   app.addHook('preValidation', async (request) => {
     await request.ipCeiling;
   });
+  if (gate) {
+    app.addHook('onResponse', (request, _reply, done) => {
+      request.gate?.settle();
+      done();
+    });
+  }
 
   const perRole = config.perRolePerMinute;
   const expensive = new Set(config.expensiveAgents.agents);
@@ -142,7 +182,16 @@ export async function registerRateLimits(
     max: (request) => config.expensiveAgents.perRolePerMinute[request.principal?.role ?? 'user'],
     timeWindow: WINDOW_MS,
   });
+  const caller: RateLimitOptions = {
+    // After authentication and validation: a caller's budget is spent on requests that will be
+    // served; malformed and unauthenticated ones are bounded by the per-IP ceiling instead.
+    hook: 'preHandler',
+    keyGenerator: (request) => (request.principal ? `user:${request.principal.userId}` : `ip:${clientIp(request)}`),
+    max: (request) => (request.principal ? perRole[request.principal.role] : config.publicIpPerMinute),
+    errorResponseBuilder: limited('caller'),
+  };
   return {
+    authenticated: (hook) => (gate ? gated(gate, hook) : { onRequest: ipCeilingFirst(hook), rateLimit: caller }),
     expensiveAgents: async (request, reply, agents) => {
       for (const agent of agents) {
         if (!expensive.has(agent)) continue;
@@ -156,14 +205,7 @@ export async function registerRateLimits(
         });
       }
     },
-    caller: {
-      // After authentication and validation: a caller's budget is spent on requests that will be
-      // served; malformed and unauthenticated ones are bounded by the per-IP ceiling instead.
-      hook: 'preHandler',
-      keyGenerator: (request) => (request.principal ? `user:${request.principal.userId}` : `ip:${clientIp(request)}`),
-      max: (request) => (request.principal ? perRole[request.principal.role] : config.publicIpPerMinute),
-      errorResponseBuilder: limited('caller'),
-    },
+    caller,
     credentials: {
       hook: 'onRequest',
       keyGenerator: (request) => `ip:${clientIp(request)}`,
@@ -175,6 +217,47 @@ export async function registerRateLimits(
       keyGenerator: (request) => `ip:${clientIp(request)}`,
       max: config.publicIpPerMinute,
       errorResponseBuilder: limited('public'),
+    },
+  };
+}
+
+function requestGate(redis: Redis, keyPrefix: string, config: RateLimitConfig): RequestGate {
+  const [before, after] = REDIS_KEYS.userTokenVersion(keyPrefix, '\0').split('\0');
+  return new RequestGate({
+    redis,
+    nameSpace: `${keyPrefix}rate-limit:`,
+    versionKeyParts: [before ?? '', after ?? ''],
+    windowMs: WINDOW_MS,
+    ipPerMinute: config.ipPerMinute,
+    perRolePerMinute: config.perRolePerMinute,
+    anonymousPerMinute: config.publicIpPerMinute,
+    limited: gateLimited,
+  });
+}
+
+/**
+ * An authenticated route's hooks through the gate. The authentication hook finds `request.gate`
+ * and makes its Redis call through it (the credential, the IP and the caller in one round trip);
+ * whatever it did not ask is asked after it: the IP verdict before its error is answered (429
+ * before 401), the caller's charge once the principal is known (a stub, an uncached API key).
+ */
+function gated(gate: RequestGate, hook: AuthenticationHook): AuthenticatedRoute {
+  return {
+    onRequest: async (request, reply) => {
+      const call = gate.forRequest(request, reply, clientIp(request));
+      request.gate = call;
+      try {
+        await hook(request);
+      } catch (err) {
+        await call.ipAllowed();
+        throw err;
+      }
+      if (call.charged) return;
+      if (request.principal) await call.principal(request.principal);
+      else await call.anonymous();
+    },
+    preHandler: async (request, reply) => {
+      request.gate?.applyCaller(reply);
     },
   };
 }

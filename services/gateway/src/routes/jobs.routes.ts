@@ -1,4 +1,5 @@
 import { GetJobQuery, GoPlusTokenSecurityResponse, JobIdParams, JobPage, JobView, ListJobsQuery, SubmitJobBody, SubmitJobResponse, WebhookSecretView } from '@oca/contracts';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../errors';
@@ -6,7 +7,7 @@ import { principalOf } from '../plugins/authenticate';
 import { DeliveryList, errorResponses } from '../schemas/responses';
 import { viewSerializer } from '../schemas/view-serializer';
 import type { Job } from '../services/job';
-import { cacheStatusHeader, jobLinks, toGoPlusView, toJobView } from '../services/job-view';
+import { cacheStatusHeader, jobLinks, jobViewJson, toJobView } from '../services/job-view';
 import { wantsFreshRun } from './cache-control';
 import type { RouteContext } from './route-deps';
 
@@ -63,10 +64,13 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
     },
     async (request, reply) => {
       const principal = principalOf(request);
+      // Already JSON (jobViewJson: serialized once per finished job), sent as it is: a string with a
+      // JSON content type skips the serializer (the typed reply only knows the schema's objects).
       const view = (job: Job) => {
+        const json = jobViewJson(job, request.query.format === 'goplus' ? 'goplus' : 'view');
         const cacheStatus = cacheStatusHeader(job.cache);
         if (cacheStatus) void reply.header('cache-status', cacheStatus);
-        return request.query.format === 'goplus' ? toGoPlusView(job) : toJobView(job);
+        return (reply as FastifyReply).type('application/json; charset=utf-8').send(json);
       };
       const wait = Math.min(request.query.wait ?? 0, ctx.longPollMaxSeconds);
       if (wait === 0) return view(await ctx.jobs.get(request.params.id, principal));

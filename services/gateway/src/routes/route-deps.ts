@@ -58,8 +58,11 @@ export interface RouteDeps {
 
 /** Route options for one access level: the authentication hook and the rate-limit policy. */
 export interface AccessOptions {
-  onRequest?: (request: FastifyRequest) => Promise<void>;
-  config: { access: AccessLevel; rateLimit: RateLimitOptions };
+  onRequest?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** The caller limit's verdict (authenticated routes with Redis: rate-limit.ts, authenticated()) */
+  preHandler?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** `rateLimit`: the @fastify/rate-limit policy, where the plugin decides the route's limit */
+  config: { access: AccessLevel; rateLimit?: RateLimitOptions };
 }
 
 /** Built by buildServer: spread one into a route's options (`{ schema, ...ctx.access.user }`). */

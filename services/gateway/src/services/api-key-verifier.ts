@@ -4,6 +4,17 @@ import type { Redis } from 'ioredis';
 import type { AuthClient } from './auth-client';
 import type { CredentialRevocations } from './credential-revocations';
 
+/** How one request reaches the cache (see verify). */
+export interface ApiKeyLookup {
+  /**
+   * Reads the cached verification and its owner's token version in one round trip (the
+   * request's RequestGate, which also counts its limits there). @default CredentialRevocations.readWithVersion
+   */
+  lookup?: (cacheKey: string) => Promise<{ cached: string | null; currentVersion: number | null }>;
+  /** Awaited before auth is asked (the key not cached): the request's per-IP verdict, so a refused client cannot make the gateway call auth */
+  beforeAuth?: () => Promise<void>;
+}
+
 /**
  * Verifies API keys through auth, caching a positive answer in Redis for `ttlSeconds`. The cache
  * key is a hash: Redis never holds a usable key. A revocation takes effect at once: revoking
@@ -30,15 +41,11 @@ export class ApiKeyVerifier {
     return `${this.keyPrefix}apikey-id:${keyId}`;
   }
 
-  /**
-   * @param before awaited before auth is asked (the key not cached): the request's per-IP verdict,
-   *   so a refused client cannot make the gateway call auth
-   */
-  async verify(apiKey: string, before?: Promise<void>): Promise<Principal> {
+  async verify(apiKey: string, via: ApiKeyLookup = {}): Promise<Principal> {
     const cacheKey = this.cacheKey(apiKey);
     if (this.ttlSeconds > 0) {
       // The cached verification and the owner's token version in one round trip.
-      const { cached, currentVersion } = await this.revocations.readWithVersion(cacheKey);
+      const { cached, currentVersion } = await (via.lookup ? via.lookup(cacheKey) : this.revocations.readWithVersion(cacheKey));
       const parsed = cached ? VerifiedApiKey.safeParse(JSON.parse(cached)) : undefined;
       if (parsed?.success && (currentVersion === null || parsed.data.tokenVersion >= currentVersion)) {
         return Principal.parse(parsed.data);
@@ -46,7 +53,7 @@ export class ApiKeyVerifier {
     }
     // Single flight: when the cached entry is missing (first use, expiry), the many requests a
     // client has in flight with the same key make one call to auth, not one each.
-    await before;
+    await via.beforeAuth?.();
     let verifying = this.verifying.get(cacheKey);
     if (!verifying) {
       verifying = this.verifyWithAuth(apiKey, cacheKey).finally(() => this.verifying.delete(cacheKey));

@@ -1,4 +1,4 @@
-import { SecurityResult, toGoPlus, type GoPlusTokenSecurityResponse, type JobView } from '@oca/contracts';
+import { SecurityResult, TERMINAL_STATUSES, toGoPlus, type GoPlusTokenSecurityResponse, type JobView } from '@oca/contracts';
 import { DomainError } from '../errors';
 import type { Job } from './job';
 
@@ -52,4 +52,24 @@ export function toGoPlusView(job: Job): GoPlusTokenSecurityResponse {
     throw new DomainError('conflict', `The job is ${job.status}; its GoPlus view exists once it succeeded`);
   }
   return toGoPlus(SecurityResult.parse(job.result));
+}
+
+/**
+ * The JSON answer of `GET /v1/jobs/:id` (`format`: the job view or its GoPlus view), serialized once
+ * per finished job: a finished job never changes, and the job store hands out the same object for
+ * every read of it (its LRU of finished jobs), so polling clients get the same bytes without the
+ * view being rebuilt and stringified (and the GoPlus view's result parsed) on every read. The
+ * strings live as long as their job object (a WeakMap); unfinished jobs are serialized each time.
+ */
+const serialized = new WeakMap<Job, { view?: string; goplus?: string }>();
+
+export function jobViewJson(job: Job, format: 'view' | 'goplus'): string {
+  const build = () => JSON.stringify(format === 'goplus' ? toGoPlusView(job) : toJobView(job));
+  if (!TERMINAL_STATUSES.includes(job.status)) return build();
+  let entry = serialized.get(job);
+  if (!entry) {
+    entry = {};
+    serialized.set(job, entry);
+  }
+  return (entry[format] ??= build());
 }
