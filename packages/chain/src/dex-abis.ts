@@ -25,8 +25,34 @@ export const uniswapV3FactoryAbi = parseAbi([
   'event PoolCreated(address indexed token0, address indexed token1, uint24 indexed fee, int24 tickSpacing, address pool)',
 ]);
 
-/** A Solidly factory (Velodrome/Aerodrome V2): pool lookup per curve, volatile or stable. */
-export const solidlyFactoryAbi = parseAbi(['function getPool(address tokenA, address tokenB, bool stable) view returns (address pool)']);
+/**
+ * A Solidly factory (Velodrome/Aerodrome V2 PoolFactory): pool lookup per curve, volatile or stable,
+ * the fee a pool charges (basis points: Velodrome's defaults are 30 volatile, 5 stable, at most
+ * 100), and the creation event, whose indexed `stable` flag gives it a topic of its own.
+ */
+export const solidlyFactoryAbi = parseAbi([
+  'function getPool(address tokenA, address tokenB, bool stable) view returns (address pool)',
+  'function getFee(address pool, bool stable) view returns (uint256)',
+  'event PoolCreated(address indexed token0, address indexed token1, bool indexed stable, address pool, uint256 index)',
+]);
+
+/**
+ * A Solidly pool (Velodrome/Aerodrome V2 `Pool.sol`). Reserves are uint256; a stable pool trades on
+ * x³y + xy³ = k (amounts scaled to 18 decimals), so its price is not the reserve ratio;
+ * `getAmountOut` quotes at the factory's fee on either curve. `Swap` puts `to` second and `Sync`
+ * carries uint256 reserves: both topics differ from Uniswap V2's.
+ */
+export const solidlyPoolAbi = parseAbi([
+  'function token0() view returns (address)',
+  'function token1() view returns (address)',
+  'function stable() view returns (bool)',
+  'function factory() view returns (address)',
+  'function getReserves() view returns (uint256 reserve0, uint256 reserve1, uint256 blockTimestampLast)',
+  'function getAmountOut(uint256 amountIn, address tokenIn) view returns (uint256)',
+  'function swap(uint256 amount0Out, uint256 amount1Out, address to, bytes data)',
+  'event Swap(address indexed sender, address indexed to, uint256 amount0In, uint256 amount1In, uint256 amount0Out, uint256 amount1Out)',
+  'event Sync(uint256 reserve0, uint256 reserve1)',
+]);
 
 /**
  * Uniswap V3 pool. Swap amounts are the pool's deltas: positive = the pool received the token.
@@ -74,4 +100,7 @@ export const DEX_TOPICS = {
   v3Swap: toEventSelector('Swap(address,address,int256,int256,uint160,uint128,int24)'),
   v3Initialize: toEventSelector('Initialize(uint160,int24)'),
   pancakeV3Swap: toEventSelector('Swap(address,address,int256,int256,uint160,uint128,int24,uint128,uint128)'),
+  solidlyPoolCreated: toEventSelector('PoolCreated(address,address,bool,address,uint256)'),
+  solidlySwap: toEventSelector('Swap(address,address,uint256,uint256,uint256,uint256)'),
+  solidlySync: toEventSelector('Sync(uint256,uint256)'),
 } as const satisfies Record<string, Hex>;

@@ -41,12 +41,19 @@ export interface DexV3Factory {
 
 /**
  * A Solidly-style factory (Velodrome/Aerodrome V2 pools: `getPool(tokenA, tokenB, stable)`,
- * volatile pools x·y = k and stable pools x³y + xy³ = k) or its concentrated-liquidity sibling
- * (Slipstream: `getPool(tokenA, tokenB, tickSpacing)`). Their events and lookups differ from
- * Uniswap's, so they are listed apart from `v2Factories`/`v3Factories`: the market and trend
- * agents do not read them yet (their README says so); the security agent finds the `solidly`
- * kind's pools among the token's holders and at these factories (`getPool(token, quote, stable)`),
- * and verifies each by `getPool(token0, token1, stable())`; Slipstream pools it does not find.
+ * volatile pools x·y = k and stable pools x³y + xy³ = k, each at the factory's
+ * `getFee(pool, stable)`) or its concentrated-liquidity sibling (Slipstream:
+ * `getPool(tokenA, tokenB, tickSpacing)`). Their events and lookups differ from Uniswap's, so they
+ * are listed apart from `v2Factories`/`v3Factories`. The `solidly` kind is read by:
+ * - the market agent: `getPool(token, quote, stable)` for both curves against each quote token,
+ *   the fee from `getFee`, reserves from `getReserves` (a stable pool priced on its curve, not by
+ *   the reserve ratio), volume and trades from the pools' own `Swap` events;
+ * - the trend agent: the factories' `PoolCreated(token0, token1, stable, pool, uint256)`, older
+ *   pools from their `Swap` events (`factory()` must be listed here), the first `Sync` as the
+ *   launch price, and the sell check at the pool's own `getAmountOut`;
+ * - the security agent: the pools among the token's holders and at these factories, each
+ *   verified by `getPool(token0, token1, stable())`.
+ * The `slipstream` kind (CL pools) is listed for reference only: no agent reads it yet.
  */
 export interface DexSolidlyFactory {
   name: string;
@@ -223,8 +230,9 @@ export const DEX_DEPLOYMENTS: Readonly<Record<Network, DexDeployment>> = {
       { name: 'uniswap-v3', address: '0x040e02cDe1D73Bb0e2ACC5A187f6559a4dcC0dAf', feeTiers: [500, 3000, 10000], positionManager: '0xCB18d8c0c6dacEaFCA944eE410E61b63F8ec45bB' },
       { name: 'pancakeswap-v3', address: '0xe5953A1fB9962Ca5ceB0E61B444950906D7CEAE9', feeTiers: [2500], flavour: 'pancakeswap' },
     ],
-    // The fork scenario's Solidly-style factory: Velodrome/Aerodrome V2's lookups on volatile pools.
-    solidlyFactories: [{ name: 'aerodrome', address: '0x900A4636A5295FF989d99283Be6297056A00E101', kind: 'solidly' }],
+    // The fork scenario's Solidly-style factory: Velodrome/Aerodrome V2's interface (volatile pools
+    // at 1 %, stable pools at 0.05 %), pools with Velodrome's Swap and Sync events.
+    solidlyFactories: [{ name: 'aerodrome', address: '0xe5e28C5c9c7F563ff4B6285f2b8Ca5803185a871', kind: 'solidly' }],
   },
 };
 

@@ -1,4 +1,4 @@
-import { formatRatio, ratio, ratioToNumber, v2Price, v3Price } from './dex-math';
+import { formatRatio, ratio, ratioToNumber, solidlyStablePrice, v2Price, v3Price } from './dex-math';
 
 describe('dex math', () => {
   it('prices a V2 pool from reserves, scaling by both decimals', () => {
@@ -6,6 +6,21 @@ describe('dex math', () => {
     const price = v2Price(10n ** 18n, 2_000n * 10n ** 6n, 18, 6)!;
     expect(formatRatio(price)).toBe('2000');
     expect(v2Price(0n, 1n, 18, 18)).toBeNull();
+  });
+
+  it('prices a Solidly stable pool on its x³y + xy³ curve, not by the reserve ratio', () => {
+    // Balanced: exactly 1, whatever the decimals (1,000 of an 18-decimal token against 1,000 of a 6-decimal one).
+    expect(formatRatio(solidlyStablePrice(1_000n * 10n ** 18n, 1_000n * 10n ** 6n, 18, 6)!)).toBe('1');
+    // Unbalanced 6 : 14 (whole units): the curve's slope, checked against a finite difference of k.
+    const k = (x: number, y: number) => x ** 3 * y + x * y ** 3;
+    const [x, y, h] = [6, 14, 1e-6];
+    const slope = -(k(x + h, y) - k(x - h, y)) / (k(x, y + h) - k(x, y - h));
+    const price = ratioToNumber(solidlyStablePrice(6n * 10n ** 18n, 14n * 10n ** 18n, 18, 18)!);
+    expect(Math.abs(price + slope)).toBeLessThan(1e-6);
+    // Far flatter than constant product near the peg: 14/6 would be 2.33.
+    expect(price).toBeGreaterThan(1);
+    expect(price).toBeLessThan(14 / 6);
+    expect(solidlyStablePrice(0n, 1n, 18, 18)).toBeNull();
   });
 
   it('prices a V3 pool from sqrtPriceX96 in both orientations', () => {

@@ -41,6 +41,19 @@ export function v2Price(reserveBase: bigint, reserveQuote: bigint, baseDecimals:
 }
 
 /**
+ * Marginal price of the base token in quote tokens (whole units) in a Solidly stable pool, whose
+ * curve is x³y + xy³ = k on whole-token amounts (x base, y quote): −dy/dx = (3x²y + y³) / (x³ + 3xy²).
+ * Both amounts are scaled to the same unit first (base·10^quoteDecimals, quote·10^baseDecimals);
+ * the ratio is homogeneous, so the common factor cancels. Null when either reserve is empty.
+ */
+export function solidlyStablePrice(reserveBase: bigint, reserveQuote: bigint, baseDecimals: number, quoteDecimals: number): Ratio | null {
+  if (reserveBase === 0n || reserveQuote === 0n) return null;
+  const x = reserveBase * 10n ** BigInt(quoteDecimals);
+  const y = reserveQuote * 10n ** BigInt(baseDecimals);
+  return ratio(3n * x * x * y + y * y * y, x * x * x + 3n * x * y * y);
+}
+
+/**
  * Price of the base token in quote tokens (whole units) from a V3 `sqrtPriceX96`, which is
  * `sqrt(token1 raw / token0 raw) · 2^96`. Null for an uninitialised pool (sqrtPriceX96 = 0).
  */

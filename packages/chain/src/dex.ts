@@ -1,7 +1,7 @@
 // DEX reading helpers for the market and trend agents: ABIs and event topics, deployments per
 // network, exact price math and block-by-timestamp search. Paged log reads are `getLogsPaged`
 // in log-pager.ts.
-export { uniswapV2FactoryAbi, uniswapV2PairAbi, uniswapV3FactoryAbi, uniswapV3PoolAbi, uniswapV3PoolPositionsAbi, uniswapV3PositionManagerAbi, pancakeV3PoolAbi, solidlyFactoryAbi, DEX_TOPICS } from './dex-abis';
+export { uniswapV2FactoryAbi, uniswapV2PairAbi, uniswapV3FactoryAbi, uniswapV3PoolAbi, uniswapV3PoolPositionsAbi, uniswapV3PositionManagerAbi, pancakeV3PoolAbi, solidlyFactoryAbi, solidlyPoolAbi, DEX_TOPICS } from './dex-abis';
 export {
   DEX_DEPLOYMENTS,
   dexQuoteTokens,
@@ -11,7 +11,7 @@ export {
   type DexV3Factory,
   type DexSolidlyFactory,
 } from './dex-deployments';
-export { ratio, mulRatio, divRatio, unitsRatio, v2Price, v3Price, ratioToNumber, formatRatio, type Ratio } from './dex-math';
+export { ratio, mulRatio, divRatio, unitsRatio, v2Price, v3Price, solidlyStablePrice, ratioToNumber, formatRatio, type Ratio } from './dex-math';
 export {
   findBlocksByTimestamp,
   blockTimestampReader,

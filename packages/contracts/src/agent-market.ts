@@ -46,17 +46,23 @@ export type MarketQuoteToken = z.infer<typeof MarketQuoteToken>;
 
 export const MarketPool = z.object({
   address: Address,
-  /** The factory's name in the network's DEX list, e.g. "uniswap-v2". */
+  /** The factory's name in the network's DEX list, e.g. "uniswap-v2", "aerodrome". */
   dex: z.string(),
-  version: z.enum(['v2', 'v3']),
-  /** V3 fee tier in hundredths of a basis point (3000 = 0.3 %); null for V2 (0.3 %). */
+  /** `solidly`: a Velodrome/Aerodrome V2 pool (volatile or stable, see `stable`). */
+  version: z.enum(['v2', 'v3', 'solidly']),
+  /**
+   * Fee in hundredths of a basis point (3000 = 0.3 %): a V3 tier, or a Solidly pool's
+   * `getFee(pool, stable)`; null for V2 (0.3 %, or the fork's listed fee).
+   */
   feeTier: z.number().int().nullable(),
+  /** Solidly pools: true on the stable curve x³y + xy³ = k (priced by its slope), false on x·y = k; null for the others. */
+  stable: z.boolean().nullable(),
   quoteToken: MarketQuoteToken,
   /** Price of one base token in the pool's quote token (DexScreener's `priceNative`), decimal string. */
   priceNative: z.string().nullable(),
   priceUsd: z.string().nullable(),
   /**
-   * Tokens held by the pool: V2 reserves; V3 token balances (which include uncollected fees).
+   * Tokens held by the pool: V2 and Solidly reserves; V3 token balances (which include uncollected fees).
    * Each side valued at this pool's own price.
    */
   liquidity: z.object({ usd: z.number().nullable(), base: z.number(), quote: z.number() }),

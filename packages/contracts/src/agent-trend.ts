@@ -57,8 +57,12 @@ export const TrendPool = z.object({
   isNew: z.boolean(),
   pool: Address,
   dex: z.string(),
-  version: z.enum(['v2', 'v3']),
+  /** `solidly`: a Velodrome/Aerodrome V2 pool (volatile or stable, see `stable`). */
+  version: z.enum(['v2', 'v3', 'solidly']),
+  /** Hundredths of a basis point: a V3 tier, or a Solidly pool's `getFee(pool, stable)`; null for V2. */
   feeTier: z.number().int().nullable(),
+  /** Solidly pools: true on the stable curve x³y + xy³ = k, false on x·y = k; null for the others. */
+  stable: z.boolean().nullable(),
   token: z.object({ address: Address, name: z.string().nullable(), symbol: z.string().nullable(), decimals: z.number().int() }),
   quoteToken: z.object({ address: Address, symbol: z.string().nullable() }),
   /** Creation of a new pool; null for an older one (created before the window). */
@@ -73,14 +77,14 @@ export const TrendPool = z.object({
   priceNative: z.string().nullable(),
   priceUsd: z.string().nullable(),
   /**
-   * Percent. A new pool: since its first liquidity (V2's first Sync, V3's Initialize price). An
+   * Percent. A new pool: since its first liquidity (V2's and Solidly's first Sync, V3's Initialize price). An
    * older one: since the window's start (its state then).
    */
   priceChange: z.number().nullable(),
   swaps: z.number().int(),
   buys: z.number().int(),
   sells: z.number().int(),
-  /** Distinct swap recipients (V2 `to`, V3 `recipient`). */
+  /** Distinct swap recipients (V2 and Solidly `to`, V3 `recipient`). */
   uniqueTraders: z.number().int(),
   /** buys / sells; null when there were no sells. */
   buySellRatio: z.number().nullable(),

@@ -91,23 +91,23 @@ export const AGENT_CATALOG = {
   },
   market: {
     description:
-      'DexScreener-style market data computed on-chain: every Uniswap V2/V3 pool (and listed fork) of a token, price in native and USD with stablecoins checked against each other (depeg over 2 % flagged), liquidity, 1h/6h/24h volume, buys/sells and price change, FDV and market cap; a Swap history too long for the request budget is narrowed to its newest part and says so.',
+      'DexScreener-style market data computed on-chain: every Uniswap V2/V3 pool (and listed fork) and Aerodrome/Velodrome V2 pool (volatile and stable) of a token, price in native and USD with stablecoins checked against each other (depeg over 2 % flagged), liquidity, 1h/6h/24h volume, buys/sells and price change, FDV and market cap; a Swap history too long for the request budget is narrowed to its newest part and says so.',
     params: MarketParams,
     result: MarketResult,
     timeoutMs: 30_000,
-    /** 2: stablecoin pegs, swapHistory coverage, txns null for windows not read whole */
-    version: 2,
+    /** 2: stablecoin pegs, swapHistory coverage, txns null for windows not read whole; 3: Solidly (Aerodrome/Velodrome V2) pools, `stable` per pool */
+    version: 3,
     /** Prices move with every swap: at most one block behind the head */
     cache: { maxBlocks: 1, maxAgeSeconds: 30 } satisfies CachePolicy,
   },
   trend: {
     description:
-      'Trending tokens: pools created in the lookback window (5 minutes to a week) and the busiest older pools traded in it, ranked by a documented momentum score, with honeypots, tokens taxed over the limit and pools under the liquidity floor excluded and counted; a window too long for the request budget is narrowed and says so.',
+      'Trending tokens: pools created in the lookback window (5 minutes to a week) at the listed Uniswap V2/V3, fork and Aerodrome/Velodrome V2 factories and the busiest older pools traded in it, ranked by a documented momentum score, with honeypots, tokens taxed over the limit and pools under the liquidity floor excluded and counted; a window too long for the request budget is narrowed and says so.',
     params: TrendParams,
     result: TrendResult,
     timeoutMs: 60_000,
-    /** 2: older pools ranked too, simulated taxes, lookbackMinutes, unknown USD liquidity null, window coverage, stablecoin pegs */
-    version: 2,
+    /** 2: older pools ranked too, simulated taxes, lookbackMinutes, unknown USD liquidity null, window coverage, stablecoin pegs; 3: Solidly (Aerodrome/Velodrome V2) pools, `stable` per pool */
+    version: 3,
     /** A ranking over hours of new pools: minutes of staleness do not change it, whatever the blocks */
     cache: { maxAgeSeconds: 300 } satisfies CachePolicy,
   },

@@ -7,16 +7,21 @@ export { readBalance, readOrNull, readTokenMeta, type TokenMeta } from './contra
 export {
   discoverPools,
   discoverSolidlyPools,
+  discoverSolidlyRefs,
   orient,
   poolState,
   readPoolPrice,
   readPoolRaw,
+  readSolidlyFee,
+  reservesPrice,
+  solidlyFactoriesOf,
+  solidlyFeeTier,
   type PoolDecimals,
   type PoolRaw,
   type PoolRef,
   type PoolState,
 } from './pools';
-export { decodeSwap, fetchPoolLogs, PANCAKE_V3_SWAP, SWAP_EVENTS, V2_SWAP, V2_SYNC, V3_INITIALIZE, V3_SWAP, type PoolLog, type PoolLogOptions, type SwapFill } from './swap-logs';
+export { decodeSwap, fetchPoolLogs, PANCAKE_V3_SWAP, SOLIDLY_SWAP, SOLIDLY_SYNC, SWAP_EVENTS, V2_SWAP, V2_SYNC, V3_INITIALIZE, V3_SWAP, type PoolLog, type PoolLogOptions, type SwapFill } from './swap-logs';
 export { quoteUsd, readMarketSnapshot, type MarketSnapshot, type NativeUsd, type PricedPool } from './market-snapshot';
 export { DEPEG_THRESHOLD, PEG_MIN_DEPTH_UNITS, stablePegs, type ReadPool, type StablePeg } from './stable-pegs';
 export { liquidityUsd, percentChange, poolPriceUsd, quoteDepthUsd, units, usdValue } from './pool-figures';

@@ -1,7 +1,7 @@
 import { dexQuoteTokens, mulRatio, type ChainClient, type DexDeployment, type DexQuoteToken, type Ratio } from '@oca/chain';
 import type { Address } from 'viem';
 import { readTokenMeta, type TokenMeta } from './contract-reads';
-import { discoverPools, readPoolState, type PoolDecimals, type PoolRef, type PoolState } from './pools';
+import { discoverPools, discoverSolidlyRefs, readPoolState, readSolidlyFee, type PoolDecimals, type PoolRef, type PoolState } from './pools';
 import { stablePegs, type ReadPool, type StablePeg } from './stable-pegs';
 
 /** A pool with its state and the USD price of its quote token, all at the pinned block. */
@@ -38,7 +38,8 @@ export interface MarketSnapshot {
 /**
  * Two round trips: (1) token metadata, the quote tokens' decimals and every factory lookup — for
  * the token against `quotes`, for the wrapped native against each stablecoin (the USD anchor) and
- * for each pair of stablecoins (their pegs); (2) the state of every pool found. All at `blockNumber`.
+ * for each pair of stablecoins (their pegs); (2) the state of every pool found, and the fee of
+ * every Solidly pool found (`getFee`). All at `blockNumber`.
  */
 export async function readMarketSnapshot(
   client: ChainClient,
@@ -53,10 +54,10 @@ export async function readMarketSnapshot(
   const [token, quoteMetas, targetPools, anchorPools, stablePools] = await Promise.all([
     readTokenMeta(client, target, blockNumber),
     Promise.all(allQuotes.map((q) => readTokenMeta(client, q.address, blockNumber))),
-    discoverPools(client, deployment, target, quotes, blockNumber),
-    discoverPools(client, deployment, native.address, stables, blockNumber),
+    allPools(client, deployment, target, quotes, blockNumber),
+    allPools(client, deployment, native.address, stables, blockNumber),
     // Each pair once: stable i against the stables after it.
-    Promise.all(stables.map((stable, i) => discoverPools(client, deployment, stable, stables.slice(i + 1), blockNumber))),
+    Promise.all(stables.map((stable, i) => allPools(client, deployment, stable, stables.slice(i + 1), blockNumber))),
   ]);
   const quoteMeta = new Map(quoteMetas.map((m) => [m.address.toLowerCase(), m]));
   const decimalsOf = (address: Address): number | null =>
@@ -70,8 +71,11 @@ export async function readMarketSnapshot(
       const quote = decimalsOf(ref.quote);
       if (base === null || quote === null) return null;
       const decimals = { base, quote };
-      const state = await readPoolState(client, ref, decimals, blockNumber);
-      return state ? { ref, state, decimals } : null;
+      const [state, feeTier] = await Promise.all([
+        readPoolState(client, ref, decimals, blockNumber),
+        ref.version === 'solidly' ? readSolidlyFee(client, deployment, ref, blockNumber) : Promise.resolve(ref.feeTier),
+      ]);
+      return state ? { ref: { ...ref, feeTier }, state, decimals } : null;
     }),
   );
   const read: ReadPool[] = states.filter((s): s is NonNullable<typeof s> => s !== null);
@@ -86,6 +90,12 @@ export async function readMarketSnapshot(
     .filter((s) => s.ref.base.toLowerCase() === target.toLowerCase())
     .map((s) => ({ ...s, quoteUsd: pegOf(s.ref.quote)?.priceUsd ?? (s.ref.quote === native.address ? nativePrice : null), quoteSymbol: symbolOf(s.ref.quote) }));
   return { token, pools, nativeUsd: { token: native, price: nativePrice, anchor }, quoteMeta, stables: pegs };
+}
+
+/** Uniswap V2/V3 (and listed forks) and Solidly pools of `base` against `quotes`. */
+async function allPools(client: ChainClient, deployment: DexDeployment, base: Address, quotes: readonly Address[], blockNumber: bigint): Promise<PoolRef[]> {
+  const [uniswap, solidly] = await Promise.all([discoverPools(client, deployment, base, quotes, blockNumber), discoverSolidlyRefs(client, deployment, base, quotes, blockNumber)]);
+  return [...uniswap, ...solidly];
 }
 
 /**

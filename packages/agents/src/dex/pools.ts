@@ -1,6 +1,8 @@
 import {
   erc20Abi,
   solidlyFactoryAbi,
+  solidlyPoolAbi,
+  solidlyStablePrice,
   uniswapV2FactoryAbi,
   uniswapV2PairAbi,
   uniswapV3FactoryAbi,
@@ -9,6 +11,7 @@ import {
   v3Price,
   type ChainClient,
   type DexDeployment,
+  type DexSolidlyFactory,
   type Ratio,
 } from '@oca/chain';
 import { getAddress, zeroAddress, type Address } from 'viem';
@@ -17,11 +20,17 @@ import { readOrNull } from './contract-reads';
 /** A pool oriented for analysis: `base` is the token being priced, `quote` what it is priced in. */
 export interface PoolRef {
   address: Address;
-  version: 'v2' | 'v3';
+  /** `solidly`: a Velodrome/Aerodrome V2 pool (its own events; a stable one on its own curve). */
+  version: 'v2' | 'v3' | 'solidly';
   /** The factory's name in the deployment list. */
   dex: string;
-  /** V3 fee tier (hundredths of a basis point); null for V2. */
+  /**
+   * Fee in hundredths of a basis point: a V3 pool's tier, a Solidly pool's `getFee(pool, stable)`
+   * (its basis points × 100); null for V2 (the factory's `feeBps`).
+   */
   feeTier: number | null;
+  /** A Solidly stable pool (x³y + xy³ = k); absent or false for every other pool. */
+  stable?: boolean;
   base: Address;
   quote: Address;
   /** Pools sort their tokens by address; token0 is the lower one. */
@@ -39,9 +48,18 @@ export interface PoolState {
   price: Ratio | null;
 }
 
-export function orient(address: Address, version: PoolRef['version'], dex: string, feeTier: number | null, base: Address, quote: Address): PoolRef {
-  return { address, version, dex, feeTier, base, quote, baseIsToken0: base.toLowerCase() < quote.toLowerCase() };
+export function orient(address: Address, version: PoolRef['version'], dex: string, feeTier: number | null, base: Address, quote: Address, stable?: boolean): PoolRef {
+  const ref: PoolRef = { address, version, dex, feeTier, base, quote, baseIsToken0: base.toLowerCase() < quote.toLowerCase() };
+  return stable === undefined ? ref : { ...ref, stable };
 }
+
+/** The listed factories of the `solidly` kind (Slipstream's CL pools are not read). */
+export function solidlyFactoriesOf(deployment: DexDeployment): DexSolidlyFactory[] {
+  return (deployment.solidlyFactories ?? []).filter((f) => f.kind === 'solidly');
+}
+
+/** A Solidly fee in basis points as `feeTier` (hundredths of a basis point). */
+export const solidlyFeeTier = (bps: bigint): number => Number(bps) * 100;
 
 /**
  * Every pool of `base` against each of `quotes` at the deployment's factories: `getPair` per V2
@@ -80,11 +98,11 @@ export async function discoverPools(
 /**
  * Every Solidly pool (Velodrome/Aerodrome V2) of `base` against each of `quotes` at the
  * deployment's `solidly` factories, volatile and stable (`getPool(base, quote, stable)`), in one
- * batch: addresses only, for the security agent's probe to verify and read (the market and trend
- * agents do not price Solidly pools).
+ * batch: addresses only, for the security agent's probe to verify and read (the market agent
+ * uses `discoverSolidlyRefs`).
  */
 export async function discoverSolidlyPools(client: ChainClient, deployment: DexDeployment, base: Address, quotes: readonly Address[], blockNumber: bigint): Promise<Address[]> {
-  const factories = (deployment.solidlyFactories ?? []).filter((f) => f.kind === 'solidly');
+  const factories = solidlyFactoriesOf(deployment);
   const lookups: Promise<Address | null>[] = [];
   for (const quote of quotes) {
     if (quote.toLowerCase() === base.toLowerCase()) continue;
@@ -95,6 +113,39 @@ export async function discoverSolidlyPools(client: ChainClient, deployment: DexD
     }
   }
   return (await Promise.all(lookups)).filter((p): p is Address => p !== null && p !== zeroAddress).map((p) => getAddress(p));
+}
+
+/**
+ * Every Solidly pool of `base` against each of `quotes`, oriented: `getPool(base, quote, stable)`
+ * for both curves at each `solidly` factory, in one batch. `feeTier` is null here: the fee needs
+ * the pool's address (`readSolidlyFee`), so it is read beside the pool's state.
+ */
+export async function discoverSolidlyRefs(client: ChainClient, deployment: DexDeployment, base: Address, quotes: readonly Address[], blockNumber: bigint): Promise<PoolRef[]> {
+  const lookups: Promise<PoolRef | null>[] = [];
+  for (const quote of quotes) {
+    if (quote.toLowerCase() === base.toLowerCase()) continue;
+    for (const factory of solidlyFactoriesOf(deployment)) {
+      for (const stable of [false, true]) {
+        lookups.push(
+          readOrNull(client, { address: factory.address, abi: solidlyFactoryAbi, functionName: 'getPool', args: [base, quote, stable], blockNumber }).then((pool) =>
+            pool && pool !== zeroAddress ? orient(getAddress(pool), 'solidly', factory.name, null, base, quote, stable) : null,
+          ),
+        );
+      }
+    }
+  }
+  return (await Promise.all(lookups)).filter((p): p is PoolRef => p !== null);
+}
+
+/**
+ * A Solidly pool's fee as `feeTier` (hundredths of a basis point) from its factory's
+ * `getFee(pool, stable)`, the factory found by the pool's DEX name; null when it does not answer.
+ */
+export async function readSolidlyFee(client: ChainClient, deployment: DexDeployment, ref: PoolRef, blockNumber: bigint): Promise<number | null> {
+  const factory = solidlyFactoriesOf(deployment).find((f) => f.name === ref.dex);
+  if (!factory) return null;
+  const fee = await readOrNull(client, { address: factory.address, abi: solidlyFactoryAbi, functionName: 'getFee', args: [ref.address, ref.stable ?? false], blockNumber });
+  return fee === null ? null : solidlyFeeTier(fee);
 }
 
 /** Decimals of a pool's two tokens. */
@@ -111,17 +162,26 @@ export interface PoolRaw {
   sqrtPriceX96: bigint | null;
 }
 
+/** V2 or Solidly reserves (uint112 or uint256 words: Solidly's ABI reads both) oriented base first; null without code. */
+async function readReserves(client: ChainClient, pool: PoolRef, blockNumber: bigint): Promise<{ baseRaw: bigint; quoteRaw: bigint } | null> {
+  const reserves =
+    pool.version === 'solidly'
+      ? await readOrNull(client, { address: pool.address, abi: solidlyPoolAbi, functionName: 'getReserves', blockNumber })
+      : await readOrNull(client, { address: pool.address, abi: uniswapV2PairAbi, functionName: 'getReserves', blockNumber });
+  if (!reserves) return null;
+  const [r0, r1] = reserves;
+  const [baseRaw, quoteRaw] = pool.baseIsToken0 ? [r0, r1] : [r1, r0];
+  return { baseRaw, quoteRaw };
+}
+
 /**
- * Holdings at `blockNumber`: V2 `getReserves`; V3 `slot0` plus both token balances of the pool.
- * Null when the pool has no code at that block.
+ * Holdings at `blockNumber`: V2 and Solidly `getReserves`; V3 `slot0` plus both token balances of
+ * the pool. Null when the pool has no code at that block.
  */
 export async function readPoolRaw(client: ChainClient, pool: PoolRef, blockNumber: bigint): Promise<PoolRaw | null> {
-  if (pool.version === 'v2') {
-    const reserves = await readOrNull(client, { address: pool.address, abi: uniswapV2PairAbi, functionName: 'getReserves', blockNumber });
-    if (!reserves) return null;
-    const [r0, r1] = reserves;
-    const [baseRaw, quoteRaw] = pool.baseIsToken0 ? [r0, r1] : [r1, r0];
-    return { baseRaw, quoteRaw, sqrtPriceX96: null };
+  if (pool.version !== 'v3') {
+    const reserves = await readReserves(client, pool, blockNumber);
+    return reserves ? { ...reserves, sqrtPriceX96: null } : null;
   }
   const [slot0, baseRaw, quoteRaw] = await Promise.all([
     readOrNull(client, { address: pool.address, abi: uniswapV3PoolAbi, functionName: 'slot0', blockNumber }),
@@ -132,12 +192,17 @@ export async function readPoolRaw(client: ChainClient, pool: PoolRef, blockNumbe
   return { baseRaw: baseRaw ?? 0n, quoteRaw: quoteRaw ?? 0n, sqrtPriceX96: slot0[0] };
 }
 
-/** Holdings with the price they imply: V2 from reserves, V3 from `sqrtPriceX96`. */
+/**
+ * Price from reserves: their ratio for V2 and Solidly volatile pools (x·y = k), the curve's slope
+ * for a Solidly stable pool (x³y + xy³ = k, where the ratio says little near the peg).
+ */
+export function reservesPrice(pool: Pick<PoolRef, 'stable'>, baseRaw: bigint, quoteRaw: bigint, decimals: PoolDecimals): Ratio | null {
+  return pool.stable ? solidlyStablePrice(baseRaw, quoteRaw, decimals.base, decimals.quote) : v2Price(baseRaw, quoteRaw, decimals.base, decimals.quote);
+}
+
+/** Holdings with the price they imply: V2 and Solidly from reserves (`reservesPrice`), V3 from `sqrtPriceX96`. */
 export function poolState(raw: PoolRaw, pool: PoolRef, decimals: PoolDecimals): PoolState {
-  const price =
-    raw.sqrtPriceX96 === null
-      ? v2Price(raw.baseRaw, raw.quoteRaw, decimals.base, decimals.quote)
-      : v3Price(raw.sqrtPriceX96, pool.baseIsToken0, decimals.base, decimals.quote);
+  const price = raw.sqrtPriceX96 === null ? reservesPrice(pool, raw.baseRaw, raw.quoteRaw, decimals) : v3Price(raw.sqrtPriceX96, pool.baseIsToken0, decimals.base, decimals.quote);
   return { ...raw, price };
 }
 
@@ -153,11 +218,9 @@ export async function readPoolState(client: ChainClient, pool: PoolRef, decimals
  * archive node beyond the last ~128 blocks on geth-style full nodes).
  */
 export async function readPoolPrice(client: ChainClient, pool: PoolRef, decimals: PoolDecimals, blockNumber: bigint): Promise<Ratio | null | undefined> {
-  if (pool.version === 'v2') {
-    const reserves = await readOrNull(client, { address: pool.address, abi: uniswapV2PairAbi, functionName: 'getReserves', blockNumber });
-    if (!reserves) return undefined;
-    const [r0, r1] = reserves;
-    return pool.baseIsToken0 ? v2Price(r0, r1, decimals.base, decimals.quote) : v2Price(r1, r0, decimals.base, decimals.quote);
+  if (pool.version !== 'v3') {
+    const reserves = await readReserves(client, pool, blockNumber);
+    return reserves ? reservesPrice(pool, reserves.baseRaw, reserves.quoteRaw, decimals) : undefined;
   }
   const slot0 = await readOrNull(client, { address: pool.address, abi: uniswapV3PoolAbi, functionName: 'slot0', blockNumber });
   if (!slot0) return undefined;

@@ -1,4 +1,4 @@
-import { DEX_TOPICS, getLogsPaged, pancakeV3PoolAbi, uniswapV2PairAbi, uniswapV3PoolAbi, type ChainClient, type LogPagerOptions } from '@oca/chain';
+import { DEX_TOPICS, getLogsPaged, pancakeV3PoolAbi, solidlyPoolAbi, uniswapV2PairAbi, uniswapV3PoolAbi, type ChainClient, type LogPagerOptions } from '@oca/chain';
 import { getAbiItem, getAddress, type AbiEvent, type Address, type Hash, type Log } from 'viem';
 import type { PoolRef } from './pools';
 
@@ -12,7 +12,7 @@ export interface SwapFill {
   side: 'buy' | 'sell';
   baseRaw: bigint;
   quoteRaw: bigint;
-  /** Who received the output: V2 `to`, V3 `recipient`. */
+  /** Who received the output: V2 and Solidly `to`, V3 `recipient`. */
   recipient: Address;
 }
 
@@ -22,8 +22,11 @@ export const V3_SWAP = getAbiItem({ abi: uniswapV3PoolAbi, name: 'Swap' });
 export const V3_INITIALIZE = getAbiItem({ abi: uniswapV3PoolAbi, name: 'Initialize' });
 /** PancakeSwap V3's Swap: Uniswap's fields plus the protocol fees, so another topic0. */
 export const PANCAKE_V3_SWAP = getAbiItem({ abi: pancakeV3PoolAbi, name: 'Swap' });
+/** Velodrome/Aerodrome V2's Swap (`to` second) and Sync (uint256 reserves): other topics than Uniswap V2's. */
+export const SOLIDLY_SWAP = getAbiItem({ abi: solidlyPoolAbi, name: 'Swap' });
+export const SOLIDLY_SYNC = getAbiItem({ abi: solidlyPoolAbi, name: 'Sync' });
 /** Every Swap event the DEX agents decode. */
-export const SWAP_EVENTS = [V2_SWAP, V3_SWAP, PANCAKE_V3_SWAP] as const;
+export const SWAP_EVENTS = [V2_SWAP, V3_SWAP, PANCAKE_V3_SWAP, SOLIDLY_SWAP] as const;
 
 /** A decoded pool log, whichever of the events above it is. */
 export type PoolLog = Log<bigint, number, false, AbiEvent, true>;
@@ -53,14 +56,15 @@ export async function fetchPoolLogs(
 const abs = (n: bigint) => (n < 0n ? -n : n);
 
 /**
- * A Swap log as a fill, or null for any other event. V2 reports what went in and out per token;
- * flash swaps can move both ways, so the side is the net base flow. V3 reports the pool's deltas
- * (positive = the pool received), so a negative base delta is a buy.
+ * A Swap log as a fill, or null for any other event. V2 and Solidly report what went in and out
+ * per token (the same fields, in another order); flash swaps can move both ways, so the side is the
+ * net base flow. V3 reports the pool's deltas (positive = the pool received), so a negative base
+ * delta is a buy.
  */
 export function decodeSwap(log: PoolLog, pool: PoolRef): SwapFill | null {
   const topic = log.topics[0];
   const ref = { pool: pool.address, blockNumber: log.blockNumber, logIndex: log.logIndex, txHash: log.transactionHash };
-  if (topic === DEX_TOPICS.v2Swap) {
+  if (topic === DEX_TOPICS.v2Swap || topic === DEX_TOPICS.solidlySwap) {
     const a = log.args as unknown as { amount0In: bigint; amount1In: bigint; amount0Out: bigint; amount1Out: bigint; to: Address };
     const [baseIn, baseOut, quoteIn, quoteOut] = pool.baseIsToken0
       ? [a.amount0In, a.amount0Out, a.amount1In, a.amount1Out]

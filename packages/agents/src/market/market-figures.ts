@@ -65,6 +65,7 @@ export function poolFigures(pool: PricedPool, fills: readonly SwapFill[], histor
     dex: pool.ref.dex,
     version: pool.ref.version,
     feeTier: pool.ref.feeTier,
+    stable: pool.ref.version === 'solidly' ? (pool.ref.stable ?? false) : null,
     quoteToken: {
       address: pool.ref.quote,
       symbol: pool.quoteSymbol,

@@ -1,6 +1,6 @@
 import type { DexDeployment } from '@oca/chain';
 import type { Finding, Network } from '@oca/contracts';
-import { pegFindings } from '../dex';
+import { pegFindings, solidlyFactoriesOf } from '../dex';
 import type { MarketData } from './market-contract';
 
 /** What the findings and the summary are written from. */
@@ -52,7 +52,11 @@ export function marketFindings(facts: MarketFacts): Finding[] {
   const { data, deployment, blockNumber } = facts;
   if (data.pools.length === 0) {
     const quotes = [deployment.wrappedNative, ...deployment.usdStables].map((q) => q.symbol).join(', ');
-    const factories = [...deployment.v2Factories.map((f) => `${f.name} ${f.address}`), ...deployment.v3Factories.map((f) => `${f.name} ${f.address} (fees ${f.feeTiers.join('/')})`)];
+    const factories = [
+      ...deployment.v2Factories.map((f) => `${f.name} ${f.address}`),
+      ...deployment.v3Factories.map((f) => `${f.name} ${f.address} (fees ${f.feeTiers.join('/')})`),
+      ...solidlyFactoriesOf(deployment).map((f) => `${f.name} ${f.address} (volatile and stable)`),
+    ];
     return [
       {
         severity: 'medium',
@@ -120,10 +124,17 @@ function primaryFindings({ data, blockNumber }: MarketFacts): Finding[] {
       title: `Priced through ${primary.dex} pool ${primary.address}`,
       evidence:
         `Deepest pool by quote-side value: ${primary.reserves.base} raw ${data.token.symbol ?? 'base'} and ${primary.reserves.quote} raw ` +
-        `${primary.quoteToken.symbol ?? 'quote'} at block ${blockNumber} (${primary.version === 'v2' ? 'getReserves' : 'slot0 price, token balances'}); ` +
+        `${primary.quoteToken.symbol ?? 'quote'} at block ${blockNumber} (${readMethod(primary)}); ` +
         `price ${primary.priceNative} ${primary.quoteToken.symbol ?? ''}.`,
     },
   ];
+}
+
+/** How a pool's price and holdings were read, for the evidence. */
+function readMethod(pool: MarketData['pools'][number]): string {
+  if (pool.version === 'v3') return 'slot0 price, token balances';
+  if (pool.version === 'v2') return 'getReserves';
+  return pool.stable ? 'getReserves, priced on the stable curve x³y + xy³' : 'getReserves';
 }
 
 function liquidityFindings({ data }: MarketFacts): Finding[] {

@@ -33,13 +33,14 @@ export interface MarketAgentOptions {
 
 /**
  * DexScreener's pair figures for one token, computed from the chain at one block: every Uniswap
- * V2/V3 pool (and fork listed in `DEX_DEPLOYMENTS`) of the token against the network's quote
- * tokens, prices from reserves and `sqrtPriceX96`, USD through stablecoins checked against each
+ * V2/V3 pool (and fork listed in `DEX_DEPLOYMENTS`) and Solidly (Aerodrome/Velodrome V2) pool,
+ * volatile and stable, of the token against the network's quote tokens, prices from reserves (a
+ * stable pool's on its curve) and `sqrtPriceX96`, USD through stablecoins checked against each
  * other (the wrapped native token through its deepest stablecoin pool), volume and buy/sell counts
  * from Swap logs, price change from pool state at each window's start block (found by block
  * timestamps), FDV and market cap.
  *
- * Round trips: latest block; then the factory lookups and metadata (1), pool states (1) and the
+ * Round trips: latest block; then the factory lookups and metadata (1), pool states and Solidly fees (1) and the
  * block-time search (2–4 batched rounds) side by side; then Swap logs and past prices together (1,
  * more when the node caps spans: see `MARKET_SWAP_LOG_BUDGET`); one header more when the scan was
  * narrowed.

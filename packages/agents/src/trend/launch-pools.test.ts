@@ -15,6 +15,7 @@ const reads = (raw: LaunchReads['raws'][number]): LaunchReads => ({
   launchLogsOf: new Map(),
   launchPrices: { requests: 0, coveredFrom: 0n },
   startPrices: [undefined],
+  feeTiers: [null],
   slots: new Map(),
   order: new Map([[POOL.toLowerCase(), 0]]),
 });

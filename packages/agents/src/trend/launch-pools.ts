@@ -1,4 +1,4 @@
-import { ratioToNumber, unitsRatio, type ChainClient, type LogPagerOptions, type Ratio } from '@oca/chain';
+import { ratioToNumber, unitsRatio, type ChainClient, type DexDeployment, type LogPagerOptions, type Ratio } from '@oca/chain';
 import type { Address } from 'viem';
 import { abortable } from '../abort';
 import {
@@ -8,10 +8,14 @@ import {
   quoteUsd,
   readPoolPrice,
   readPoolRaw,
+  readSolidlyFee,
   readTokenMeta,
+  reservesPrice,
+  SOLIDLY_SYNC,
   V2_SYNC,
   V3_INITIALIZE,
   type MarketSnapshot,
+  type PoolDecimals,
   type PoolLog,
   type PoolRaw,
   type PoolRef,
@@ -51,17 +55,26 @@ export interface LaunchReads {
   raws: (PoolRaw | null)[];
   /** Block → its timestamp: new pools' creation blocks, and the window's first block. */
   timeOf: Map<bigint, bigint>;
-  /** New pools' Sync and Initialize logs in the window (their first price), keyed by lower-case pool address. */
+  /** New pools' Sync (V2 and Solidly) and Initialize logs in the window (their first price), keyed by lower-case pool address. */
   launchLogsOf: Map<string, PoolLog[]>;
   /** Where the launch-price scan starts (later than the window when it ran out of budget), and its cost. */
   launchPrices: { requests: number; coveredFrom: bigint };
   /** Older pools' price at the window's start (state of the block before it), per analysed pool; undefined for new ones. */
-  startPrices: (Ratio | null | undefined)[];
+  startPrices: (StartPrice | undefined)[];
+  /** Per analysed pool, in order: its fee tier (a new Solidly pool's `getFee`, read here; the others' as found). */
+  feeTiers: (number | null)[];
   /** `balanceOf` storage slot per quote token, for the sell simulation. */
   slots: Map<Address, number | null>;
   /** Index of each analysed pool (lower-case address) in `raws` and `startPrices`. */
   order: Map<string, number>;
 }
+
+/**
+ * An older pool's state at the window's start, before decimals are known: a raw (0/0-decimals)
+ * price for V2, V3 and Solidly volatile pools; the reserves for a Solidly stable pool, whose curve
+ * price does not scale with decimals.
+ */
+export type StartPrice = Ratio | null | { baseRaw: bigint; quoteRaw: bigint };
 
 /** The pools to analyse (new ones newest first, at most `max`), and those left out for their quote sides. */
 export function selectLaunches(launches: readonly PoolLaunch[], max: number): { analysed: RankableLaunch[]; skipped: Excluded[]; truncated: number } {
@@ -77,10 +90,12 @@ export function selectLaunches(launches: readonly PoolLaunch[], max: number): { 
 
 /**
  * Pool states, token metadata, creation times, the new pools' first prices (Sync/Initialize logs),
- * older pools' prices at the window's start and the quote tokens' balance slots, in one round trip.
+ * older pools' prices at the window's start, new Solidly pools' fees and the quote tokens' balance
+ * slots, in one round trip.
  */
 export async function readLaunchPools(
   client: ChainClient,
+  deployment: DexDeployment,
   analysed: readonly RankableLaunch[],
   window: ReadWindow,
   logBudget: Pick<LogPagerOptions, 'maxRequests' | 'maxLogs' | 'maxBlockRange'>,
@@ -90,13 +105,14 @@ export async function readLaunchPools(
   const refs = analysed.map((l) => l.ref);
   const fresh = analysed.filter((l) => l.createdBlock !== null).map((l) => l.ref);
   const times = unique([window.fromBlock, ...analysed.flatMap((l) => (l.createdBlock === null ? [] : [l.createdBlock]))]);
-  const [metas, raws, stamps, launchLogs, startPrices, slots] = await abortable(
+  const [metas, raws, stamps, launchLogs, startPrices, feeTiers, slots] = await abortable(
     Promise.all([
       Promise.all(unique(analysed.map((l) => l.ref.base)).map((b) => readTokenMeta(client, b, blockNumber))),
       Promise.all(refs.map((ref) => readPoolRaw(client, ref, blockNumber))),
       Promise.all(times.map(async (n) => [n, (await client.getBlock({ blockNumber: n })).timestamp] as const)),
-      fetchPoolLogs(client, fresh, [V2_SYNC, V3_INITIALIZE], window.fromBlock, blockNumber, { ...logBudget, keepNewest: true, signal }),
+      fetchPoolLogs(client, fresh, [V2_SYNC, SOLIDLY_SYNC, V3_INITIALIZE], window.fromBlock, blockNumber, { ...logBudget, keepNewest: true, signal }),
       Promise.all(analysed.map((l) => (l.createdBlock === null ? startPrice(client, l.ref, window.fromBlock) : Promise.resolve(undefined)))),
+      Promise.all(analysed.map((l) => (l.ref.version === 'solidly' && l.ref.feeTier === null ? readSolidlyFee(client, deployment, l.ref, blockNumber) : Promise.resolve(l.ref.feeTier)))),
       findBalanceSlots(client, unique(analysed.map((l) => l.ref.quote)), blockNumber),
     ]),
     signal,
@@ -108,6 +124,7 @@ export async function readLaunchPools(
     launchLogsOf: groupLogs(launchLogs.logs),
     launchPrices: { requests: launchLogs.requests, coveredFrom: launchLogs.coveredFrom },
     startPrices,
+    feeTiers,
     slots,
     order: new Map(analysed.map((l, i) => [l.pool.toLowerCase(), i])),
   };
@@ -117,15 +134,20 @@ export async function readLaunchPools(
  * An older pool's price at the window's start, as a quote-per-base ratio needing both decimals:
  * read raw here (reserves or slot0), turned into a price once decimals are known (`priceLaunches`).
  */
-async function startPrice(client: ChainClient, ref: PoolRef, fromBlock: bigint): Promise<Ratio | null | undefined> {
+async function startPrice(client: ChainClient, ref: PoolRef, fromBlock: bigint): Promise<StartPrice | undefined> {
   if (fromBlock === 0n) return undefined;
+  if (ref.stable) {
+    const raw = await readPoolRaw(client, ref, fromBlock - 1n);
+    return raw ? { baseRaw: raw.baseRaw, quoteRaw: raw.quoteRaw } : undefined;
+  }
   // Decimals 0/0: the raw ratio, scaled by `scaleStartPrice` once the token's decimals are read.
   return readPoolPrice(client, ref, { base: 0, quote: 0 }, fromBlock - 1n);
 }
 
-/** A raw (0/0-decimals) price scaled to whole units. */
-export function scaleStartPrice(raw: Ratio | null | undefined, decimals: { base: number; quote: number }): Ratio | null | undefined {
+/** A raw (0/0-decimals) price scaled to whole units; a stable pool's start reserves priced on its curve. */
+export function scaleStartPrice(raw: StartPrice | undefined, decimals: PoolDecimals, ref: Pick<PoolRef, 'stable'> = {}): Ratio | null | undefined {
   if (!raw) return raw;
+  if ('baseRaw' in raw) return reservesPrice(ref, raw.baseRaw, raw.quoteRaw, decimals);
   return { num: raw.num * 10n ** BigInt(decimals.base), den: raw.den * 10n ** BigInt(decimals.quote) };
 }
 
@@ -152,8 +174,9 @@ export function priceLaunches(
       return;
     }
     const decimals = { base: meta.decimals, quote: quoteDecimals };
-    const state = poolState(raw, launch.ref, decimals);
-    const pool: PricedPool = { ref: launch.ref, state, decimals, quoteUsd: quoteUsd(anchor, launch.ref.quote), quoteSymbol: quoteMeta?.symbol ?? null };
+    const ref = { ...launch.ref, feeTier: reads.feeTiers[i] ?? launch.ref.feeTier };
+    const state = poolState(raw, ref, decimals);
+    const pool: PricedPool = { ref, state, decimals, quoteUsd: quoteUsd(anchor, launch.ref.quote), quoteSymbol: quoteMeta?.symbol ?? null };
     const usd = liquidityUsd(pool);
     if (usd !== null && usd < minLiquidityUsd) {
       belowFloor.push({ launch, reason: 'below_liquidity_floor', detail: `liquidity $${usd.toFixed(2)} < $${minLiquidityUsd}` });

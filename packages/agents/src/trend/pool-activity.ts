@@ -1,10 +1,10 @@
-import { DEX_TOPICS, v2Price, v3Price, type Ratio } from '@oca/chain';
-import { decodeSwap, type PoolDecimals, type PoolLog, type PoolRef, type SwapFill } from '../dex';
+import { DEX_TOPICS, v3Price, type Ratio } from '@oca/chain';
+import { decodeSwap, reservesPrice, type PoolDecimals, type PoolLog, type PoolRef, type SwapFill } from '../dex';
 
 /** What a new pool's logs say about it since it opened. */
 export interface PoolActivity {
   fills: SwapFill[];
-  /** The first price it traded at: V2's first non-empty Sync (the first mint), V3's Initialize. */
+  /** The first price it traded at: V2's or Solidly's first Sync (the first mint; a stable pool on its curve), V3's Initialize. */
   launchPrice: Ratio | null;
   buys: number;
   sells: number;
@@ -19,10 +19,10 @@ export function poolActivity(logs: readonly PoolLog[], pool: PoolRef, decimals: 
   let launchPrice: Ratio | null = null;
   for (const log of logs) {
     const topic = log.topics[0];
-    if (launchPrice === null && topic === DEX_TOPICS.v2Sync) {
+    if (launchPrice === null && (topic === DEX_TOPICS.v2Sync || topic === DEX_TOPICS.solidlySync)) {
       const { reserve0, reserve1 } = log.args as unknown as { reserve0: bigint; reserve1: bigint };
       const [base, quote] = pool.baseIsToken0 ? [reserve0, reserve1] : [reserve1, reserve0];
-      launchPrice = v2Price(base, quote, decimals.base, decimals.quote);
+      launchPrice = reservesPrice(pool, base, quote, decimals);
     } else if (launchPrice === null && topic === DEX_TOPICS.v3Initialize) {
       const { sqrtPriceX96 } = log.args as unknown as { sqrtPriceX96: bigint };
       launchPrice = v3Price(sqrtPriceX96, pool.baseIsToken0, decimals.base, decimals.quote);

@@ -29,6 +29,7 @@ const reads = (entries: PricedLaunch[]): LaunchReads => ({
   // The launch-price scan did not reach block 10: the new pool's first price is unknown.
   launchPrices: { requests: 1, coveredFrom: 50n },
   startPrices: entries.map(() => undefined),
+  feeTiers: entries.map(() => null),
   slots: new Map(),
   order: new Map(entries.map((e, i) => [e.launch.pool.toLowerCase(), i])),
 });

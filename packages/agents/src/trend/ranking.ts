@@ -89,7 +89,7 @@ function rankedPool({ launch, pool, meta, liquidityUsd, liquidityQuote }: Priced
   const observedHours = Number(window.now - (created ?? window.fromTimestamp)) / 3600;
   const activity = poolActivity(poolLogs(launch, reads, swapLogsOf), pool.ref, pool.decimals);
   const launchPriceKnown = isNew && launch.createdBlock! >= reads.launchPrices.coveredFrom;
-  const startPrice = isNew ? (launchPriceKnown ? activity.launchPrice : null) : scaleStartPrice(reads.startPrices[indexOf(reads, launch)], pool.decimals);
+  const startPrice = isNew ? (launchPriceKnown ? activity.launchPrice : null) : scaleStartPrice(reads.startPrices[indexOf(reads, launch)], pool.decimals, pool.ref);
   const priceChange = percentChange(pool.state.price, startPrice);
   const volumeQuote = units(activity.quoteVolumeRaw, pool.decimals.quote);
   const volumeUsd = usdValue(activity.quoteVolumeRaw, pool.decimals.quote, pool.quoteUsd);
@@ -110,6 +110,7 @@ function rankedPool({ launch, pool, meta, liquidityUsd, liquidityQuote }: Priced
     dex: pool.ref.dex,
     version: pool.ref.version,
     feeTier: pool.ref.feeTier,
+    stable: pool.ref.version === 'solidly' ? (pool.ref.stable ?? false) : null,
     token: { address: meta.address, name: meta.name, symbol: meta.symbol, decimals: meta.decimals! },
     quoteToken: { address: pool.ref.quote, symbol: pool.quoteSymbol },
     createdBlock: isNew ? launch.createdBlock!.toString() : null,

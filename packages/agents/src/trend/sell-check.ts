@@ -14,11 +14,14 @@ import {
 import type { PoolRef } from '../dex';
 import { SWAP_PROBE_RUNTIME } from './swap-probe.bytecode';
 
+/** The probe's `kind` per pool version: how it swaps and what it takes as the pool's promise. */
+const PROBE_KIND: Readonly<Record<PoolRef['version'], number>> = { v2: 0, v3: 1, solidly: 2 };
+
 /** An address with no code or balance on any chain, where the probe's code is placed per call. */
 export const PROBE_ADDRESS: Address = '0x0000000000000000000000000000000050b0e7e5';
 
 const probeAbi = parseAbi([
-  'function probe(address pool, bool v3, address base, address quote, uint256 quoteIn) returns ((bool bought, bool sold, uint256 baseReceived, uint256 quoteReturned, uint256 baseExpected, uint256 quoteExpected, bytes reason) outcome)',
+  'function probe(address pool, uint8 kind, address base, address quote, uint256 quoteIn) returns ((bool bought, bool sold, uint256 baseReceived, uint256 quoteReturned, uint256 baseExpected, uint256 quoteExpected, bytes reason) outcome)',
 ]);
 
 /**
@@ -93,7 +96,7 @@ export async function checkSell(client: ChainClient, pool: PoolRef, quoteIn: big
     { address: PROBE_ADDRESS, code: SWAP_PROBE_RUNTIME },
     { address: pool.quote, stateDiff: [{ slot: balanceKey(PROBE_ADDRESS, balanceSlot), value: numberToHex(quoteIn, { size: 32 }) }] },
   ];
-  const data = encodeFunctionData({ abi: probeAbi, functionName: 'probe', args: [pool.address, pool.version === 'v3', pool.base, pool.quote, quoteIn] });
+  const data = encodeFunctionData({ abi: probeAbi, functionName: 'probe', args: [pool.address, PROBE_KIND[pool.version], pool.base, pool.quote, quoteIn] });
   let returned: Hex | undefined;
   try {
     ({ data: returned } = await client.call({ to: PROBE_ADDRESS, data, blockNumber, stateOverride, gas: 5_000_000n }));

@@ -16,6 +16,13 @@ interface IV2PairMin {
     function swap(uint256 amount0Out, uint256 amount1Out, address to, bytes calldata data) external;
 }
 
+/// A Solidly (Velodrome/Aerodrome V2) pool: it quotes its own output, fee and curve included.
+interface ISolidlyPoolMin {
+    function token0() external view returns (address);
+    function getAmountOut(uint256 amountIn, address tokenIn) external view returns (uint256);
+    function swap(uint256 amount0Out, uint256 amount1Out, address to, bytes calldata data) external;
+}
+
 interface IV3PoolMin {
     function token0() external view returns (address);
     function swap(address recipient, bool zeroForOne, int256 amountSpecified, uint160 sqrtPriceLimitX96, bytes calldata data)
@@ -26,8 +33,12 @@ interface IV3PoolMin {
 /// balance set the same way. Buys the base token with quoteIn, then sells all it received, and
 /// reports how far it got instead of reverting, so "cannot buy" and "cannot sell" come apart.
 /// Each step also reports what the pool promised for the whole amount (V2: getAmountOut on the
-/// reserves at 0.3 %; V3: what the pool sent), so a tax shows as received below promised.
+/// reserves at 0.3 %; V3: what the pool sent; Solidly: the pool's own getAmountOut), so a tax
+/// shows as received below promised. kind: 0 V2, 1 V3 (Uniswap or PancakeSwap), 2 Solidly.
 contract SwapProbe {
+    uint8 internal constant V3 = 1;
+    uint8 internal constant SOLIDLY = 2;
+
     uint160 internal constant MIN_SQRT_RATIO_PLUS_ONE = 4295128740;
     uint160 internal constant MAX_SQRT_RATIO_MINUS_ONE = 1461446703485210103287273052203988822378723970341;
 
@@ -41,9 +52,9 @@ contract SwapProbe {
         bytes reason;
     }
 
-    function probe(address pool, bool v3, address base, address quote, uint256 quoteIn) external returns (Outcome memory o) {
+    function probe(address pool, uint8 kind, address base, address quote, uint256 quoteIn) external returns (Outcome memory o) {
         uint256 baseBefore = IERC20Min(base).balanceOf(address(this));
-        try this.swapStep(pool, v3, quote, quoteIn) returns (uint256 promised) {
+        try this.swapStep(pool, kind, quote, quoteIn) returns (uint256 promised) {
             o.baseExpected = promised;
         } catch (bytes memory err) {
             o.reason = err;
@@ -56,7 +67,7 @@ contract SwapProbe {
             return o;
         }
         uint256 quoteBefore = IERC20Min(quote).balanceOf(address(this));
-        try this.swapStep(pool, v3, base, o.baseReceived) returns (uint256 promised) {
+        try this.swapStep(pool, kind, base, o.baseReceived) returns (uint256 promised) {
             o.quoteExpected = promised;
         } catch (bytes memory err) {
             o.reason = err;
@@ -68,9 +79,10 @@ contract SwapProbe {
 
     /// One exact-input swap into this contract. External so that probe() can catch its revert.
     /// Returns what the pool promised for the whole amountIn.
-    function swapStep(address pool, bool v3, address tokenIn, uint256 amountIn) external returns (uint256 promised) {
+    function swapStep(address pool, uint8 kind, address tokenIn, uint256 amountIn) external returns (uint256 promised) {
         require(msg.sender == address(this), "self only");
-        if (v3) {
+        if (kind == SOLIDLY) return _solidlyStep(pool, tokenIn, amountIn);
+        if (kind == V3) {
             bool zeroForOne = IV3PoolMin(pool).token0() == tokenIn;
             (int256 d0, int256 d1) = IV3PoolMin(pool).swap(
                 address(this), zeroForOne, int256(amountIn), zeroForOne ? MIN_SQRT_RATIO_PLUS_ONE : MAX_SQRT_RATIO_MINUS_ONE, abi.encode(tokenIn)
@@ -85,6 +97,17 @@ contract SwapProbe {
         // What the pair actually received, so fee-on-transfer tokens are swapped, not failed.
         uint256 amountOut = _amountOut(IERC20Min(tokenIn).balanceOf(pool) - reserveIn, reserveIn, reserveOut);
         IV2PairMin(pool).swap(zeroIn ? 0 : amountOut, zeroIn ? amountOut : 0, address(this), "");
+    }
+
+    /// As Velodrome's router swaps: the input sent first, then the pool's own quote for what it
+    /// actually received (fee-on-transfer tokens deliver less) asked of swap().
+    function _solidlyStep(address pool, address tokenIn, uint256 amountIn) private returns (uint256 promised) {
+        promised = ISolidlyPoolMin(pool).getAmountOut(amountIn, tokenIn);
+        bool zeroIn = ISolidlyPoolMin(pool).token0() == tokenIn;
+        uint256 before = IERC20Min(tokenIn).balanceOf(pool);
+        _transfer(tokenIn, pool, amountIn);
+        uint256 amountOut = ISolidlyPoolMin(pool).getAmountOut(IERC20Min(tokenIn).balanceOf(pool) - before, tokenIn);
+        ISolidlyPoolMin(pool).swap(zeroIn ? 0 : amountOut, zeroIn ? amountOut : 0, address(this), "");
     }
 
     function uniswapV3SwapCallback(int256 amount0Delta, int256 amount1Delta, bytes calldata data) public {

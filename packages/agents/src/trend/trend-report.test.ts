@@ -29,6 +29,7 @@ const olderPool: TrendPool = {
   dex: 'uniswap-v2',
   version: 'v2',
   feeTier: null,
+  stable: null,
   token: { address: '0x00000000000000000000000000000000000000d6', name: 'Old', symbol: 'OLD', decimals: 18 },
   quoteToken: { address: '0x00000000000000000000000000000000000000e4', symbol: 'WETH' },
   createdBlock: null,

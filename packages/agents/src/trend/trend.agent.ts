@@ -43,7 +43,7 @@ export interface TrendAgentOptions {
 
 /**
  * Trending tokens: the pools opened at the network's listed factories in the window
- * (PairCreated/PoolCreated) and the busiest older pools traded in it (every Swap log, no address
+ * (PairCreated/PoolCreated, Solidly's PoolCreated too) and the busiest older pools traded in it (every Swap log, no address
  * filter), priced against their quote token (stablecoins checked against each other), with age,
  * liquidity, swaps, unique traders, buy/sell ratio, price change (since launch, or since the
  * window's start) and a momentum score (`MOMENTUM_FORMULA`). Pools that cannot be priced, hold less
@@ -92,7 +92,7 @@ async function analyse(params: TrendParams, ctx: AgentContext, budgets: typeof T
   const analysed = [...newOnes.analysed, ...olderOnes.analysed];
   // 4. Their pools, tokens, times and first or start prices; the liquidity floor first, so only
   //    pools worth ranking get a sell simulation.
-  const reads = await readLaunchPools(client, analysed, { blockNumber: window.blockNumber, fromBlock: from }, budgets.launchPrices, signal);
+  const reads = await readLaunchPools(client, deployment, analysed, { blockNumber: window.blockNumber, fromBlock: from }, budgets.launchPrices, signal);
   const { priced, belowFloor } = priceLaunches(analysed, reads, window.anchor, params.minLiquidityUsd);
   // 5. Buy-then-sell simulations; honeypots and heavy taxes out, the rest scored and ranked.
   const checks = await checkSells(client, priced, reads, window.blockNumber, signal);

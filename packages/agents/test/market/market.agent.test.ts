@@ -197,7 +197,9 @@ describe('market agent on a traded Uniswap V2/V3 devnet', () => {
         `market agent (ALPHA, 3 pools): ${proxy.requests.length} HTTP round trips, ${calls.length} JSON-RPC calls ` +
           `(${proxy.requests.map((r) => r.calls.length).join(' + ')}), ${wallMs.toFixed(0)} ms`,
       );
-      expect(proxy.requests.length).toBeLessThanOrEqual(6);
+      // Six rounds at most; a round over the client's 50-call batch cap goes out as several HTTP
+      // requests at once, and the devnet's listed Solidly factory adds 20 lookups (both curves per quote).
+      expect(proxy.requests.length).toBeLessThanOrEqual(8);
       // State reads name a block: the pinned one, or a window's start block for past prices.
       const allowed = new Set([result.blockNumber, ...WINDOW_NAMES.map((w) => starts[w].toString())].map((n) => toHex(BigInt(n))));
       for (const call of calls.filter((c) => c.method === 'eth_call')) expect(allowed).toContain(call.params.at(-1));

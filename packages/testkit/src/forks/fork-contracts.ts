@@ -26,9 +26,14 @@ export const PANCAKESWAP_V3 = {
  *   arithmetic (balance·10000 − amountIn·fee, K against reserves·10000²): PancakeSwap V2 at 25.
  *   Published PancakeSwap V2 pair bytecode is not on npm (only V1's, 0.2 %, behind truffle
  *   dependencies), and Uniswap's pair hard-codes 0.3 %.
- * - `SolidlyStyleFactory` / `SolidlyStylePool`: Velodrome/Aerodrome V2's lookups (`getPool(tokenA,
- *   tokenB, stable)`, `stable()`, the pool's own `getAmountOut(amountIn, tokenIn)`) on volatile
- *   x·y = k pools charging 1 %; no Solidly bytecode is published on npm. Stable pools are not built.
+ * - `SolidlyStyleFactory` / `SolidlyStylePool`: Velodrome/Aerodrome V2's interface as the agents
+ *   read it, checked against velodrome-finance/contracts `contracts/Pool.sol` and
+ *   `factories/PoolFactory.sol`: `getPool(tokenA, tokenB, stable)`, `getFee(pool, stable)` (basis
+ *   points), `PoolCreated(token0, token1, stable, pool, uint256)`; pools with `stable()`, uint256
+ *   `getReserves()`, `getAmountOut(amountIn, tokenIn)`, and Velodrome's `Swap(sender, to, amount0In,
+ *   amount1In, amount0Out, amount1Out)` and `Sync(uint256, uint256)`. Volatile pools are x·y = k,
+ *   stable ones x³y + xy³ = k (Newton's method for the output); fees leave the pool. Written for
+ *   the devnet (no Solidly bytecode is published on npm); not Velodrome's code.
  * - `PancakeV3Minter`: adds liquidity to a PancakeSwap V3 pool (its `pancakeV3MintCallback`).
  */
 const SOURCES = {
@@ -162,44 +167,219 @@ contract FeeV2Pair is ERC20 {
 `,
   'SolidlyStyle.sol': `// SPDX-License-Identifier: MIT
 pragma solidity 0.8.26;
-import "FeeV2.sol";
+import "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import "@openzeppelin/contracts/utils/math/Math.sol";
 
-/// A Solidly (Velodrome/Aerodrome V2) factory's lookups, volatile pools only: pools are found by
-/// getPool(tokenA, tokenB, stable), and there is no two-argument getPair.
+/// A Solidly (Velodrome/Aerodrome V2) PoolFactory's interface: pools are found by
+/// getPool(tokenA, tokenB, stable) (no two-argument getPair), announced by PoolCreated with the
+/// stable flag indexed, and charge the fee getFee(pool, stable) returns, in basis points.
 contract SolidlyStyleFactory {
+    uint256 public immutable volatileFee;
+    uint256 public immutable stableFee;
     mapping(address => mapping(address => mapping(bool => address))) public getPool;
+    mapping(address => bool) public isPool;
     address[] public allPools;
 
     event PoolCreated(address indexed token0, address indexed token1, bool indexed stable, address pool, uint256);
 
+    constructor(uint256 volatileFee_, uint256 stableFee_) {
+        volatileFee = volatileFee_;
+        stableFee = stableFee_;
+    }
+
+    function allPoolsLength() external view returns (uint256) {
+        return allPools.length;
+    }
+
+    function getFee(address, bool stable) external view returns (uint256) {
+        return stable ? stableFee : volatileFee;
+    }
+
     function createPool(address tokenA, address tokenB, bool stable) external returns (address pool) {
-        require(!stable, "volatile pools only");
-        require(tokenA != tokenB, "SAME_ADDRESS");
+        require(tokenA != tokenB, "SameAddress");
         (address token0, address token1) = tokenA < tokenB ? (tokenA, tokenB) : (tokenB, tokenA);
-        require(getPool[token0][token1][false] == address(0), "POOL_EXISTS");
-        pool = address(new SolidlyStylePool{salt: keccak256(abi.encodePacked(token0, token1, stable))}(token0, token1));
-        getPool[token0][token1][false] = pool;
-        getPool[token1][token0][false] = pool;
+        require(token0 != address(0), "ZeroAddress");
+        require(getPool[token0][token1][stable] == address(0), "PoolAlreadyExists");
+        pool = address(new SolidlyStylePool{salt: keccak256(abi.encodePacked(token0, token1, stable))}(token0, token1, stable));
+        getPool[token0][token1][stable] = pool;
+        getPool[token1][token0][stable] = pool;
+        isPool[pool] = true;
         allPools.push(pool);
-        emit PoolCreated(token0, token1, false, pool, allPools.length);
+        emit PoolCreated(token0, token1, stable, pool, allPools.length);
     }
 }
 
-/// A volatile Solidly pool: x·y = k with a 1 % fee (FeeV2Pair's arithmetic), stable() and the
-/// pool's own quote getAmountOut(amountIn, tokenIn), which Solidly routers ask instead of
-/// computing it from the reserves.
-contract SolidlyStylePool is FeeV2Pair {
-    constructor(address token0_, address token1_) FeeV2Pair(token0_, token1_, 100) {}
+interface ISolidlyStyleFees {
+    function getFee(address pool, bool stable) external view returns (uint256);
+}
 
-    function stable() external pure returns (bool) {
-        return false;
+/// A Velodrome/Aerodrome V2 pool's interface and arithmetic, volatile (x·y = k) or stable
+/// (x³y + xy³ = k on amounts scaled to 18 decimals): uint256 reserves, getAmountOut(amountIn,
+/// tokenIn) at the factory's fee, and Velodrome's Swap and Sync events (their topics differ from
+/// Uniswap V2's). Swap fees leave the pool (Velodrome's PoolFees holds them; here the factory),
+/// so reserves never include fees. Left out: the flash-swap hook, fee claims, price observations.
+contract SolidlyStylePool is ERC20 {
+    uint256 private constant MINIMUM_LIQUIDITY = 1000;
+    address public immutable factory;
+    address public immutable token0;
+    address public immutable token1;
+    bool public immutable stable;
+    /// 10 ** decimals of each token: the stable curve works on whole-token amounts.
+    uint256 private immutable unit0;
+    uint256 private immutable unit1;
+    uint256 public reserve0;
+    uint256 public reserve1;
+    uint256 public blockTimestampLast;
+    uint256 private unlocked = 1;
+
+    event Fees(address indexed sender, uint256 amount0, uint256 amount1);
+    event Mint(address indexed sender, uint256 amount0, uint256 amount1);
+    event Swap(address indexed sender, address indexed to, uint256 amount0In, uint256 amount1In, uint256 amount0Out, uint256 amount1Out);
+    event Sync(uint256 reserve0, uint256 reserve1);
+
+    modifier lock() {
+        require(unlocked == 1, "Reentrancy");
+        unlocked = 0;
+        _;
+        unlocked = 1;
     }
 
+    constructor(address token0_, address token1_, bool stable_) ERC20(stable_ ? "StableV2 AMM" : "VolatileV2 AMM", stable_ ? "sAMMV2" : "vAMMV2") {
+        factory = msg.sender;
+        token0 = token0_;
+        token1 = token1_;
+        stable = stable_;
+        unit0 = 10 ** IERC20Metadata(token0_).decimals();
+        unit1 = 10 ** IERC20Metadata(token1_).decimals();
+    }
+
+    function getReserves() public view returns (uint256, uint256, uint256) {
+        return (reserve0, reserve1, blockTimestampLast);
+    }
+
+    function tokens() external view returns (address, address) {
+        return (token0, token1);
+    }
+
+    function mint(address to) external lock returns (uint256 liquidity) {
+        uint256 balance0 = IERC20(token0).balanceOf(address(this));
+        uint256 balance1 = IERC20(token1).balanceOf(address(this));
+        uint256 amount0 = balance0 - reserve0;
+        uint256 amount1 = balance1 - reserve1;
+        uint256 supply = totalSupply();
+        if (supply == 0) {
+            liquidity = Math.sqrt(amount0 * amount1) - MINIMUM_LIQUIDITY;
+            // Locked for good, as Velodrome does (OpenZeppelin's ERC-20 refuses address(0)).
+            _mint(address(1), MINIMUM_LIQUIDITY);
+        } else {
+            liquidity = Math.min((amount0 * supply) / reserve0, (amount1 * supply) / reserve1);
+        }
+        require(liquidity > 0, "InsufficientLiquidityMinted");
+        _mint(to, liquidity);
+        _update(balance0, balance1);
+        emit Mint(msg.sender, amount0, amount1);
+    }
+
+    function swap(uint256 amount0Out, uint256 amount1Out, address to, bytes calldata) external lock {
+        require(amount0Out > 0 || amount1Out > 0, "InsufficientOutputAmount");
+        (uint256 r0, uint256 r1) = (reserve0, reserve1);
+        require(amount0Out < r0 && amount1Out < r1, "InsufficientLiquidity");
+        require(to != token0 && to != token1, "InvalidTo");
+        if (amount0Out > 0) _send(token0, to, amount0Out);
+        if (amount1Out > 0) _send(token1, to, amount1Out);
+        uint256 amount0In = _received(token0, r0 - amount0Out);
+        uint256 amount1In = _received(token1, r1 - amount1Out);
+        require(amount0In > 0 || amount1In > 0, "InsufficientInputAmount");
+        _takeFees(amount0In, amount1In);
+        uint256 balance0 = IERC20(token0).balanceOf(address(this));
+        uint256 balance1 = IERC20(token1).balanceOf(address(this));
+        require(_k(balance0, balance1) >= _k(r0, r1), "K");
+        _update(balance0, balance1);
+        emit Swap(msg.sender, to, amount0In, amount1In, amount0Out, amount1Out);
+    }
+
+    function sync() external lock {
+        _update(IERC20(token0).balanceOf(address(this)), IERC20(token1).balanceOf(address(this)));
+    }
+
+    /// What the pool pays for amountIn of tokenIn: the fee taken from the input, the rest on the curve.
     function getAmountOut(uint256 amountIn, address tokenIn) external view returns (uint256) {
-        (uint112 r0, uint112 r1, ) = getReserves();
-        (uint256 reserveIn, uint256 reserveOut) = tokenIn == token0 ? (uint256(r0), uint256(r1)) : (uint256(r1), uint256(r0));
-        uint256 withFee = amountIn * (10000 - feeBps);
-        return (withFee * reserveOut) / (reserveIn * 10000 + withFee);
+        uint256 net = amountIn - (amountIn * _fee()) / 10000;
+        bool zeroIn = tokenIn == token0;
+        (uint256 reserveIn, uint256 reserveOut) = zeroIn ? (reserve0, reserve1) : (reserve1, reserve0);
+        if (!stable) return (net * reserveOut) / (reserveIn + net);
+        (uint256 unitIn, uint256 unitOut) = zeroIn ? (unit0, unit1) : (unit1, unit0);
+        uint256 x = ((reserveIn + net) * 1e18) / unitIn;
+        uint256 y = (reserveOut * 1e18) / unitOut;
+        uint256 yAfter = _curveY(x, _k(reserve0, reserve1), y);
+        return ((y - yAfter) * unitOut) / 1e18;
+    }
+
+    function _fee() private view returns (uint256) {
+        return ISolidlyStyleFees(factory).getFee(address(this), stable);
+    }
+
+    function _received(address token, uint256 left) private view returns (uint256) {
+        uint256 balance = IERC20(token).balanceOf(address(this));
+        return balance > left ? balance - left : 0;
+    }
+
+    function _takeFees(uint256 amount0In, uint256 amount1In) private {
+        uint256 fee = _fee();
+        uint256 fee0 = (amount0In * fee) / 10000;
+        uint256 fee1 = (amount1In * fee) / 10000;
+        if (fee0 > 0) _send(token0, factory, fee0);
+        if (fee1 > 0) _send(token1, factory, fee1);
+        if (fee0 > 0 || fee1 > 0) emit Fees(msg.sender, fee0, fee1);
+    }
+
+    /// The invariant: x·y for a volatile pool; x³y + xy³ on 18-decimal amounts for a stable one.
+    function _k(uint256 x, uint256 y) private view returns (uint256) {
+        if (!stable) return x * y;
+        return _stableK((x * 1e18) / unit0, (y * 1e18) / unit1);
+    }
+
+    /// x·y·(x² + y²) on 18-decimal fixed point.
+    function _stableK(uint256 x, uint256 y) private pure returns (uint256) {
+        return (((x * y) / 1e18) * ((x * x) / 1e18 + (y * y) / 1e18)) / 1e18;
+    }
+
+    /// ∂k/∂y at (x, y): x³ + 3xy², 18-decimal fixed point.
+    function _stableDkDy(uint256 x, uint256 y) private pure returns (uint256) {
+        return (((x * x) / 1e18) * x) / 1e18 + (3 * x * ((y * y) / 1e18)) / 1e18;
+    }
+
+    /// The y with k(x, y) = k, by Newton's method from y0, rounded so that k(x, y) >= k: the
+    /// pool never pays out more than its curve allows.
+    function _curveY(uint256 x, uint256 k, uint256 y) private pure returns (uint256) {
+        for (uint256 i = 0; i < 255; i++) {
+            uint256 current = _stableK(x, y);
+            if (current == k) return y;
+            uint256 slope = _stableDkDy(x, y);
+            if (current > k) {
+                uint256 down = ((current - k) * 1e18) / slope;
+                if (down == 0) return y;
+                y -= down;
+            } else {
+                uint256 up = ((k - current) * 1e18) / slope;
+                y += up == 0 ? 1 : up;
+            }
+        }
+        revert("NoConvergence");
+    }
+
+    function _update(uint256 balance0, uint256 balance1) private {
+        reserve0 = balance0;
+        reserve1 = balance1;
+        blockTimestampLast = block.timestamp;
+        emit Sync(balance0, balance1);
+    }
+
+    function _send(address token, address to, uint256 value) private {
+        (bool success, bytes memory data) = token.call(abi.encodeWithSelector(IERC20.transfer.selector, to, value));
+        require(success && (data.length == 0 || abi.decode(data, (bool))), "TransferFailed");
     }
 }
 `,

@@ -15,6 +15,12 @@ const PANCAKE_V3_TICK_SPACING = 50;
 export const UNLISTED_V2_FEE_BPS = 100;
 /** The taxed token's sell tax: 10 % of every transfer into its PancakeSwap V3 pool. */
 export const FORK_TAXED_SELL_TAX_BPS = 1000n;
+/**
+ * The Solidly-style factory's fees (`getFee(pool, stable)`, basis points): volatile pools at 1 %
+ * (Velodrome's maximum, above Uniswap's 0.3 %, so only the pool's own quote trades), stable pools
+ * at Velodrome's default 0.05 %.
+ */
+export const SOLIDLY_FEES_BPS = { volatile: 100, stable: 5 } as const;
 
 /** The devnet's DEX forks, at the same addresses on every fresh anvil (listed in DEX_DEPLOYMENTS.devnet). */
 export interface ForkDexes {
@@ -27,11 +33,11 @@ export interface ForkDexes {
   pancakeV3PoolDeployer: Address;
   /** The data contract holding the published PancakeV3Pool creation code. */
   pancakeV3PoolCode: Address;
-  /** A Solidly-style factory (volatile 1 % pools), listed as `aerodrome` (kind `solidly`). */
+  /** A Solidly-style factory (volatile pools 1 %, stable 0.05 %: `SOLIDLY_FEES_BPS`), listed as `aerodrome` (kind `solidly`). */
   solidlyFactory: Address;
 }
 
-export type ForkTokenKey = 'cakeV3Clean' | 'cakeV3Taxed' | 'feeV2Clean' | 'deepPoolSkipped' | 'honeypotDeep' | 'solidlyClean';
+export type ForkTokenKey = 'cakeV3Clean' | 'cakeV3Taxed' | 'feeV2Clean' | 'deepPoolSkipped' | 'honeypotDeep' | 'solidlyClean' | 'solidlyStable';
 
 /** A scenario token and where it trades, deepest pool first. */
 export interface ForkToken {
@@ -74,7 +80,7 @@ function creationCodes(contracts: ForkContracts): Record<keyof ForkDexes, Hex> {
     pancakeV3PoolCode,
     pancakeV3PoolDeployer,
     pancakeV3Factory: concatHex([PANCAKESWAP_V3.factory.bytecode, addressArg(at(pancakeV3PoolDeployer))]),
-    solidlyFactory: contracts.solidlyFactory.bytecode,
+    solidlyFactory: concatHex([contracts.solidlyFactory.bytecode, encodeAbiParameters([{ type: 'uint256' }, { type: 'uint256' }], [BigInt(SOLIDLY_FEES_BPS.volatile), BigInt(SOLIDLY_FEES_BPS.stable)])]),
   };
 }
 
@@ -146,15 +152,29 @@ export async function openPancakeV3(b: Build, token: Address, artifact: Artifact
   return pool;
 }
 
-/** A volatile Solidly-style pool of `token`/WETH holding these amounts, LP to the deployer. */
-export async function openSolidly(b: Build, token: Address, artifact: Artifact, tokenAmount: bigint, wethAmount: bigint): Promise<Address> {
+/** A Solidly-style pool of `token`/WETH (volatile or stable) holding these amounts, LP to the deployer. */
+export async function openSolidly(b: Build, token: Address, artifact: Artifact, tokenAmount: bigint, wethAmount: bigint, stable = false): Promise<Address> {
   const { d, contracts, dexes } = b;
-  await d.write(dexes.solidlyFactory, contracts.solidlyFactory, 'createPool', [token, b.weth, false]);
-  const pool = getAddress((await d.read(dexes.solidlyFactory, contracts.solidlyFactory, 'getPool', [token, b.weth, false])) as Address);
+  await d.write(dexes.solidlyFactory, contracts.solidlyFactory, 'createPool', [token, b.weth, stable]);
+  const pool = getAddress((await d.read(dexes.solidlyFactory, contracts.solidlyFactory, 'getPool', [token, b.weth, stable])) as Address);
   await d.write(token, artifact, 'transfer', [pool, tokenAmount]);
   await d.write(b.weth, ARTIFACTS.weth9, 'transfer', [pool, wethAmount]);
   await d.write(pool, contracts.solidlyPool, 'mint', [b.deployer]);
   return pool;
+}
+
+/**
+ * One exact-input swap through a Solidly-style pool, as Velodrome's router makes it: `tokenIn`
+ * sent to the pool, the pool's own `getAmountOut` asked, `swap` to `to`. From the deployer, who
+ * holds the scenario's tokens and WETH. Returns what `to` was paid.
+ */
+export async function tradeSolidly(d: Deployer, pool: Address, tokenIn: Address, amountIn: bigint, to: Address): Promise<bigint> {
+  const { solidlyPool } = compileForkContracts();
+  const out = (await d.read(pool, solidlyPool, 'getAmountOut', [amountIn, tokenIn])) as bigint;
+  const zeroIn = getAddress((await d.read(pool, solidlyPool, 'token0', [])) as Address) === getAddress(tokenIn);
+  await d.write(tokenIn, ARTIFACTS.erc20, 'transfer', [pool, amountIn]);
+  await d.write(pool, solidlyPool, 'swap', [zeroIn ? 0n : out, zeroIn ? out : 0n, to, '0x']);
+  return out;
 }
 
 const SUPPLY = parseEther('1000000');
@@ -177,10 +197,12 @@ async function plainToken(b: Build, name: string, symbol: string): Promise<Addre
  *   there on K), a shallower 0.25 % pair that works;
  * - `honeypotDeep`: sells into its deepest pool (0.25 % pair) revert; a PancakeSwap V3 pool it does
  *   not block exists beside it — a simulation must not "rescue" it there;
- * - `solidlyClean`: a volatile Solidly-style pool only (1 %: only the pool's own quote trades).
+ * - `solidlyClean`: a volatile Solidly-style pool only (1 %: only the pool's own quote trades);
+ * - `solidlyStable`: a stable Solidly-style pool only (x³y + xy³ = k, 0.05 %), 10 tokens and
+ *   10 WETH: a staked-ETH-like token, the pairs Velodrome's stable pools are for.
  *
  * The factories land at fixed CREATE2 addresses; the tokens and pools follow anvil's first
- * account's nonce, so the scenario wants an anvil of its own (~60 transactions, a few seconds).
+ * account's nonce (their addresses are returned), ~60 transactions, a few seconds.
  */
 export async function deployForkScenario(rpcUrl: string): Promise<ForkScenario> {
   const d = await connectDeployer(rpcUrl);
@@ -190,7 +212,7 @@ export async function deployForkScenario(rpcUrl: string): Promise<ForkScenario> 
   const dexes = await deployForkDexes(d, contracts);
   // The devnet's listed WETH, so the listed factories find the pools without the holders.
   const weth = await deployCanonicalWeth(d);
-  await d.write(weth, ARTIFACTS.weth9, 'deposit', [], parseEther('100'));
+  await d.write(weth, ARTIFACTS.weth9, 'deposit', [], parseEther('200'));
   const minter = await d.deploy(contracts.pancakeV3Minter, []);
   const b: Build = { d, deployer, weth, dexes, contracts, minter };
   const erc20 = ARTIFACTS.erc20;
@@ -223,6 +245,9 @@ export async function deployForkScenario(rpcUrl: string): Promise<ForkScenario> 
 
   const solidlyClean = await plainToken(b, 'Solidly Clean', 'SCLEAN');
   add('solidlyClean', solidlyClean, 'SCLEAN', [await openSolidly(b, solidlyClean, erc20, parseEther('100000'), parseEther('10'))]);
+
+  const solidlyStable = await plainToken(b, 'Staked Ether Clean', 'SETH');
+  add('solidlyStable', solidlyStable, 'SETH', [await openSolidly(b, solidlyStable, erc20, parseEther('10'), parseEther('10'), true)]);
 
   return { rpcUrl, weth, deployer, dexes, tokens };
 }
