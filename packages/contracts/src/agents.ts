@@ -144,12 +144,13 @@ export const AGENT_CATALOG = {
   },
   portfolio: {
     description:
-      'Wallet portfolio: native and token balances found from the address’s Transfer history, valued in USD through DEX pools (unpriced holdings listed, never counted as $0), Uniswap V2 LP tokens and V3 positions with underlying amounts and uncollected fees, allocation by asset, a risk column (honeypot, mintable, proxy) for the largest holdings, and average-cost basis and P&L from the address’s swaps.',
+      'Wallet portfolio: native and token balances found from the address’s Transfer history, valued in USD through DEX pools (unpriced holdings listed, never counted as $0), Uniswap V2 LP tokens and V3 positions with underlying amounts and uncollected fees, other ERC-721 and ERC-1155 NFTs held (token ids and amounts confirmed on chain, listed unpriced), allocation by asset, a risk column (honeypot, mintable, proxy) for the largest holdings, and average-cost basis and P&L from the address’s swaps.',
     params: PortfolioParams,
     result: PortfolioResult,
     /** The address's whole Transfer history, a market snapshot per token and a trade simulation per top holding */
     timeoutMs: 60_000,
-    version: 1,
+    /** 2: nfts and nftScan (ERC-721 beyond V3 positions and ERC-1155 holdings, unpriced); cached version-1 results lack them */
+    version: 2,
     /** Balances change only when the address transacts or prices move: a few blocks or minutes behind is fine */
     cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
   },
