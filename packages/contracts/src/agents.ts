@@ -156,12 +156,13 @@ export const AGENT_CATALOG = {
   },
   forensics: {
     description:
-      'Wallet forensics: funding trail back 1-5 hops (first funders, amounts, times, path), counterparties ranked by value and count (native and ERC-20), contracts deployed with the security agent\'s verdict (honeypot with the same creator), sanctioned or mixer addresses within the depth with the path, exchange deposit addresses by their forwarding pattern, fresh-wallet and single-use signals, and a risk level with reasons. Native history from trace_filter or an Etherscan-compatible API.',
+      'Wallet forensics: funding trail back 1-5 hops (first funders, amounts, times, path), counterparties ranked by value and count (native and ERC-20; ERC-721 and ERC-1155 by count), contracts deployed with the security agent\'s verdict (honeypot with the same creator), sanctioned or mixer addresses within the depth with the path, exchange deposit addresses by their forwarding pattern, fresh-wallet and single-use signals, and a risk level with reasons. Native history from trace_filter or an Etherscan-compatible API.',
     params: ForensicsParams,
     result: ForensicsResult,
     /** A trace_filter (or explorer) read per hop and per deposit-address candidate, token logs from block 0, up to three security checks */
     timeoutMs: 90_000,
-    version: 1,
+    /** 2: counterparties.nfts (ERC-721 and ERC-1155 counterparties, by count); cached version-1 results lack them */
+    version: 2,
     /** A wallet's past changes only at its edge: minutes behind is fine */
     cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
   },
