@@ -72,6 +72,26 @@ export const TokenCounterparty = z.object({
 });
 export type TokenCounterparty = z.infer<typeof TokenCounterparty>;
 
+/**
+ * NFT movements (ERC-721 Transfer, ERC-1155 TransferSingle/TransferBatch) between the address and
+ * one counterparty, per collection. NFTs have no USD value here, so these are counted, not valued.
+ */
+export const NftCounterparty = z.object({
+  collection: Address,
+  standard: z.enum(['erc721', 'erc1155']),
+  address: Address,
+  label: z.string().nullable(),
+  kind: LabelKind.nullable(),
+  /** Movements (one per token id, a batch counting once per id) to / from the investigated address, and the units moved (1 per ERC-721). */
+  sentCount: z.number().int(),
+  sentUnits: Raw,
+  receivedCount: z.number().int(),
+  receivedUnits: Raw,
+  /** Distinct token ids moved between the two. */
+  tokenIds: z.number().int(),
+});
+export type NftCounterparty = z.infer<typeof NftCounterparty>;
+
 export const DeployedContract = z.object({
   address: Address,
   blockNumber: z.string(),
@@ -142,6 +162,8 @@ export const ForensicsData = z.object({
     native: z.array(NativeCounterparty),
     /** Most transfers first, then the address; at most 20. */
     tokens: z.array(TokenCounterparty),
+    /** ERC-721 and ERC-1155: most movements first (no USD value to rank by), then collection and address; at most 20. */
+    nfts: z.array(NftCounterparty),
   }),
   deployed: z.array(DeployedContract),
   flagged: z.array(FlaggedInteraction),

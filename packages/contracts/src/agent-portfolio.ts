@@ -90,6 +90,26 @@ export const PortfolioHolding = z.object({
 });
 export type PortfolioHolding = z.infer<typeof PortfolioHolding>;
 
+/**
+ * An NFT collection the address holds at the block (ERC-721 other than listed V3 position
+ * managers, and ERC-1155), found from its transfer history and confirmed on chain. No NFT price
+ * source is read: `valueUsd` is always null and NFTs stay out of the priced total.
+ */
+export const NftHolding = z.object({
+  standard: z.enum(['erc721', 'erc1155']),
+  collection: Address,
+  /** `name()` / `symbol()` when the collection answers them (ERC-1155 does not have to). */
+  name: z.string().nullable(),
+  symbol: z.string().nullable(),
+  /** Token ids held, ascending; `amount` is 1 for ERC-721 (`ownerOf`), the `balanceOfBatch` units for ERC-1155. Decimal strings. */
+  tokens: z.array(z.object({ tokenId: z.string(), amount: z.string() })),
+  /** Always null: unpriced, never counted as $0. */
+  valueUsd: z.null(),
+  /** Why there is no value. */
+  valueNote: z.string(),
+});
+export type NftHolding = z.infer<typeof NftHolding>;
+
 export const PortfolioData = z.object({
   address: Address,
   /** The address has code (a contract wallet, a multisig). */
@@ -101,11 +121,19 @@ export const PortfolioData = z.object({
     /** False when the log budget ran out and only the newest blocks from `fromBlock` were read. */
     complete: z.boolean(),
     transfers: z.number().int(),
-    /** Contracts that emitted a Transfer naming the address. */
+    /** Contracts that emitted a Transfer (ERC-20/721) or TransferSingle/TransferBatch (ERC-1155) naming the address. */
     contractsSeen: z.number().int(),
     logRequests: z.number().int(),
   }),
   holdings: z.array(PortfolioHolding),
+  /** NFTs held (V3 positions are in `holdings`), most token ids first; unpriced. */
+  nfts: z.array(NftHolding),
+  nftScan: z.object({
+    /** Distinct (collection, token id) pairs the history shows arriving at the address. */
+    candidates: z.number().int(),
+    /** Of those, how many were confirmed on chain (`ownerOf` / `balanceOfBatch`); the newest arrivals first when the cap cut in. */
+    checked: z.number().int(),
+  }),
   totals: z.object({
     /** Sum of every priced holding. */
     pricedUsd: z.number(),

@@ -145,23 +145,25 @@ export const AGENT_CATALOG = {
   },
   portfolio: {
     description:
-      'Wallet portfolio: native and token balances found from the address’s Transfer history, valued in USD through DEX pools (unpriced holdings listed, never counted as $0), Uniswap V2 LP tokens and V3 positions with underlying amounts and uncollected fees, allocation by asset, a risk column (honeypot, mintable, proxy) for the largest holdings, and average-cost basis and P&L from the address’s swaps.',
+      'Wallet portfolio: native and token balances found from the address’s Transfer history, valued in USD through DEX pools (unpriced holdings listed, never counted as $0), Uniswap V2 LP tokens and V3 positions with underlying amounts and uncollected fees, other ERC-721 and ERC-1155 NFTs held (token ids and amounts confirmed on chain, listed unpriced), allocation by asset, a risk column (honeypot, mintable, proxy) for the largest holdings, and average-cost basis and P&L from the address’s swaps.',
     params: PortfolioParams,
     result: PortfolioResult,
     /** The address's whole Transfer history, a market snapshot per token and a trade simulation per top holding */
     timeoutMs: 60_000,
-    version: 1,
+    /** 2: nfts and nftScan (ERC-721 beyond V3 positions and ERC-1155 holdings, unpriced); cached version-1 results lack them */
+    version: 2,
     /** Balances change only when the address transacts or prices move: a few blocks or minutes behind is fine */
     cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
   },
   forensics: {
     description:
-      'Wallet forensics: funding trail back 1-5 hops (first funders, amounts, times, path), counterparties ranked by value and count (native and ERC-20), contracts deployed with the security agent\'s verdict (honeypot with the same creator), sanctioned or mixer addresses within the depth with the path, exchange deposit addresses by their forwarding pattern, fresh-wallet and single-use signals, and a risk level with reasons. Native history from trace_filter or an Etherscan-compatible API.',
+      'Wallet forensics: funding trail back 1-5 hops (first funders, amounts, times, path), counterparties ranked by value and count (native and ERC-20; ERC-721 and ERC-1155 by count), contracts deployed with the security agent\'s verdict (honeypot with the same creator), sanctioned or mixer addresses within the depth with the path, exchange deposit addresses by their forwarding pattern, fresh-wallet and single-use signals, and a risk level with reasons. Native history from trace_filter or an Etherscan-compatible API.',
     params: ForensicsParams,
     result: ForensicsResult,
     /** A trace_filter (or explorer) read per hop and per deposit-address candidate, token logs from block 0, up to three security checks */
     timeoutMs: 90_000,
-    version: 1,
+    /** 2: counterparties.nfts (ERC-721 and ERC-1155 counterparties, by count); cached version-1 results lack them */
+    version: 2,
     /** A wallet's past changes only at its edge: minutes behind is fine */
     cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
   },

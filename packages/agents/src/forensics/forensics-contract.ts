@@ -8,5 +8,6 @@ export {
   ForensicsResult,
   FundingHop,
   NativeCounterparty,
+  NftCounterparty,
   TokenCounterparty,
 } from '@oca/contracts';

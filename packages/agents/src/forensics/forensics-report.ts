@@ -1,7 +1,7 @@
 import type { AddressLabel } from '@oca/chain';
 import type { Finding } from '@oca/contracts';
 import type { Address } from 'viem';
-import type { FlaggedInteraction, ForensicsData, FundingHop, NativeCounterparty, TokenCounterparty } from './forensics-contract';
+import type { FlaggedInteraction, ForensicsData, FundingHop, NativeCounterparty, NftCounterparty, TokenCounterparty } from './forensics-contract';
 
 /** A wallet first funded less than this before the analysed block is fresh. */
 export const FRESH_WALLET_SECONDS = 7 * 24 * 3600;
@@ -12,13 +12,13 @@ const FLAG_KINDS = new Set(['mixer', 'sanctioned']);
 
 /**
  * Sanctioned or mixer addresses within reach: every funder on the trail (hop n, path = the trail
- * to it) and every direct counterparty, native or token (hop 0, path = [address, counterparty]).
+ * to it) and every direct counterparty, native, token or NFT (hop 0, path = [address, counterparty]).
  */
 export function flaggedInteractions(
   address: Address,
   hops: readonly FundingHop[],
   native: readonly NativeCounterparty[],
-  tokens: readonly TokenCounterparty[],
+  tokens: readonly (TokenCounterparty | NftCounterparty)[],
   labelOf: (a: string) => AddressLabel | undefined,
 ): FlaggedInteraction[] {
   const out: FlaggedInteraction[] = [];
@@ -107,7 +107,7 @@ export function forensicsSummary(data: ForensicsData): string {
   const parts = [
     `Risk ${data.risk.level}.`,
     funder ? `First funded by ${funder.funderLabel ?? funder.funder} (${funder.value} wei).` : data.sources.nativeHistory.available ? 'No native funding on record.' : 'Funding data unavailable.',
-    `${data.counterparties.native.length} native and ${new Set(data.counterparties.tokens.map((t) => t.address)).size} token counterparties, ${data.deployed.length} contract(s) deployed.`,
+    `${data.counterparties.native.length} native, ${new Set(data.counterparties.tokens.map((t) => t.address)).size} token and ${new Set(data.counterparties.nfts.map((t) => t.address)).size} NFT counterparties, ${data.deployed.length} contract(s) deployed.`,
   ];
   if (data.flagged.length) parts.push(`${data.flagged.length} mixer/sanctioned interaction(s) within depth ${data.funding.depth}.`);
   if (data.depositAddresses.length) parts.push(`Pays into ${data.depositAddresses.length} exchange deposit address(es).`);

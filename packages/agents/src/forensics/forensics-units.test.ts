@@ -1,5 +1,6 @@
 import type { AddressActivity, AddressLabel, NativeTransfer } from '@oca/chain';
 import { getAddress, type Address, type Hash } from 'viem';
+import { nftCounterparties, type NftTransferOf } from './counterparties';
 import { findDepositAddresses } from './deposit-addresses';
 import type { ForensicsData } from './forensics-contract';
 import { flaggedInteractions, forensicsFindings, forensicsSummary, riskOf, walletSignals } from './forensics-report';
@@ -60,12 +61,46 @@ const base = (over: Partial<Omit<ForensicsData, 'risk'>> = {}): Omit<ForensicsDa
   transactionCount: 1,
   sources: { nativeHistory: { available: true, source: 'stub', reason: null }, tokenTransfers: { available: true, source: 'eth_getLogs', reason: null } },
   funding: { depth: 2, hops: [], stoppedBecause: null },
-  counterparties: { native: [], tokens: [] },
+  counterparties: { native: [], tokens: [], nfts: [] },
   deployed: [],
   flagged: [],
   depositAddresses: [],
   signals: { ageSeconds: null, freshWallet: null, singleUse: null },
   ...over,
+});
+
+describe('nftCounterparties', () => {
+  const nft = (collection: Address, standard: NftTransferOf['standard'], from: Address, to: Address, tokenId: bigint, amount: bigint, logIndex: number): NftTransferOf => ({
+    collection,
+    standard,
+    from,
+    to,
+    tokenId,
+    amount,
+    blockNumber: 1n,
+    logIndex,
+    transactionHash: H,
+  });
+  it('counts movements and units per collection and counterparty, ranked by count; self-moves are no counterparty', () => {
+    const [C721, C1155] = [addr('72'), addr('15')];
+    const parties = nftCounterparties(
+      S,
+      [
+        nft(C1155, 'erc1155', S, X, 1n, 4n, 1),
+        nft(C1155, 'erc1155', S, X, 2n, 5n, 1),
+        nft(C1155, 'erc1155', X, S, 1n, 2n, 2),
+        nft(C721, 'erc721', OFAC, S, 7n, 1n, 3),
+        nft(C721, 'erc721', S, S, 7n, 1n, 4),
+      ],
+      labelOf,
+    );
+    expect(parties).toEqual([
+      { collection: C1155, standard: 'erc1155', address: X, label: null, kind: null, sentCount: 2, sentUnits: '9', receivedCount: 1, receivedUnits: '2', tokenIds: 2 },
+      { collection: C721, standard: 'erc721', address: OFAC, label: 'SDN entry', kind: 'sanctioned', sentCount: 0, sentUnits: '0', receivedCount: 1, receivedUnits: '1', tokenIds: 1 },
+    ]);
+    // An NFT from a sanctioned address is a direct interaction like any other.
+    expect(flaggedInteractions(S, [], [], parties, labelOf).map((f) => [f.address, f.via, f.hop])).toEqual([[OFAC, 'received', 0]]);
+  });
 });
 
 describe('report', () => {

@@ -4,7 +4,7 @@ import type { Address } from 'viem';
 import { abortable } from '../abort';
 import { checksummedAddress } from '../checksum';
 import type { Agent, AgentContext } from '../types';
-import { nativeCounterparties, readTokenTransfers, tokenCounterparties, type TokenTransferOf } from './counterparties';
+import { nativeCounterparties, nftCounterparties, readTokenTransfers, tokenCounterparties, type NftTransferOf, type TokenTransferOf } from './counterparties';
 import { deployedContracts } from './deployed';
 import { findDepositAddresses } from './deposit-addresses';
 import { ForensicsParams, ForensicsResult, type ForensicsData, type FundingHop } from './forensics-contract';
@@ -23,7 +23,8 @@ type NativeRead =
  * 2. native history (`ChainClients.history`: trace_filter, else an Etherscan-compatible API):
  *    transfers in and out, contracts created, the funding trail back `depth` hops, and the
  *    forwarding check of the addresses it paid (exchange deposit addresses);
- * 3. ERC-20 Transfer logs from and to it (the log pager, from block 0, within a budget);
+ * 3. ERC-20/721 Transfer and ERC-1155 TransferSingle/TransferBatch logs from and to it (the log
+ *    pager, from block 0, within a budget);
  * 4. the security agent on the first deployed contracts;
  * 5. labels (`labelOf`: mixers, OFAC entries, exchanges) over the trail and the counterparties,
  *    signals and the risk level.
@@ -57,6 +58,7 @@ export const forensicsAgent: Agent<ForensicsParams, ForensicsResult> = {
 
     const nativeParties = native.available ? nativeCounterparties(address, native.incoming, native.outgoing.transfers, label) : [];
     const tokenParties = tokens.available ? tokenCounterparties(address, tokens.transfers, label) : [];
+    const nftParties = tokens.available ? nftCounterparties(address, tokens.nftTransfers, label) : [];
     const firstFunded = hops[0]?.timestamp ?? null;
     const partial: Omit<ForensicsData, 'risk'> = {
       address,
@@ -68,9 +70,9 @@ export const forensicsAgent: Agent<ForensicsParams, ForensicsResult> = {
         tokenTransfers: tokens.available ? { available: true, source: 'eth_getLogs', reason: null } : { available: false, source: null, reason: tokens.reason },
       },
       funding: { depth: params.depth, hops, stoppedBecause: native.available ? native.trail.stoppedBecause : null },
-      counterparties: { native: nativeParties, tokens: tokenParties },
+      counterparties: { native: nativeParties, tokens: tokenParties, nfts: nftParties },
       deployed,
-      flagged: flaggedInteractions(address, hops, nativeParties, tokenParties, label),
+      flagged: flaggedInteractions(address, hops, nativeParties, [...tokenParties, ...nftParties], label),
       depositAddresses: native.available ? native.deposits : [],
       signals: walletSignals(firstFunded, Number(latest.timestamp), nonce, native.available ? nativeParties.length : null),
     };
@@ -115,7 +117,7 @@ async function readNative(history: AddressActivity, address: Address, depth: num
   }
 }
 
-async function readTokens(ctx: AgentContext, network: Network, address: Address, toBlock: bigint): Promise<{ available: true; transfers: TokenTransferOf[]; requests: number } | { available: false; reason: string }> {
+async function readTokens(ctx: AgentContext, network: Network, address: Address, toBlock: bigint): Promise<{ available: true; transfers: TokenTransferOf[]; nftTransfers: NftTransferOf[]; requests: number } | { available: false; reason: string }> {
   try {
     return { available: true, ...(await readTokenTransfers(ctx.chain.get(network), address, toBlock, ctx.signal)) };
   } catch (err) {

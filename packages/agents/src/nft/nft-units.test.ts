@@ -2,7 +2,8 @@ import { HistoryUnavailableError, LogBudgetExceededError, ratio, type AddressHis
 import { encodeAbiParameters, encodeEventTopics, getAddress, keccak256, pad, parseAbiItem, toHex, zeroAddress, type Address, type Hash, type Hex } from 'viem';
 import type { NftData } from './nft-contract';
 import { nftFindings, nftSummary } from './nft-report';
-import { decodeNftTransfer, replayHoldings, TRANSFER_BATCH_TOPIC, TRANSFER_SINGLE_TOPIC, type NftTransfer } from './nft-transfers';
+import { decodeNftTransfer, TRANSFER_BATCH_TOPIC, TRANSFER_SINGLE_TOPIC, type NftTransfer } from '../tokens/nft-transfer-log';
+import { replayHoldings } from './nft-transfers';
 import { openRarity, parseMetadataUri, traitsOf, MAX_METADATA_BYTES } from './rarity';
 import { nativeValue, ORDER_FULFILLED_TOPIC, salesOfTransaction, type RawSale } from './sales';
 import { TRANSFER_TOPIC } from '../security/transfer-scan';

@@ -1,7 +1,8 @@
 import type { ChainClient, Ratio } from '@oca/chain';
 import { decodeEventLog, getAddress, keccak256, parseAbiItem, slice, toEventSelector, zeroAddress, type Address, type Hash, type Hex } from 'viem';
 import { TRANSFER_TOPIC } from '../security/transfer-scan';
-import { isBurn, isMint, type NftTransfer, type RpcLog } from './nft-transfers';
+import type { NftTransfer, RpcLog } from '../tokens/nft-transfer-log';
+import { isBurn, isMint } from './nft-transfers';
 
 /** Newest transactions whose receipts are read for payments; older ones are counted as skipped. */
 export const MAX_SALE_TRANSACTIONS = 1_000;

@@ -55,7 +55,7 @@ export async function readTokenHoldings(
   alsoCheck: readonly Address[],
   blockNumber: bigint,
 ): Promise<TokenHolding[]> {
-  const candidates = [...new Set([...alsoCheck, ...transfers.filter((t) => t.kind !== 'erc721').map((t) => t.contract)].map((a) => getAddress(a)))];
+  const candidates = [...new Set([...alsoCheck, ...transfers.filter((t) => t.kind === 'erc20' || t.kind === 'deposit').map((t) => t.contract)].map((a) => getAddress(a)))];
   const rows = await Promise.all(
     candidates.map(async (token) => {
       const [meta, balance, factory, totalSupply, token0, token1, reserves] = await Promise.all([

@@ -26,6 +26,7 @@ export function portfolioSummary({ network, blockNumber, data }: PortfolioFacts)
   return (
     `${data.address} on ${network} at block ${blockNumber}: ${data.holdings.length} holding${data.holdings.length === 1 ? '' : 's'}, ${usd(t.pricedUsd)} priced` +
     `${t.unpricedHoldings > 0 ? ` plus ${t.unpricedHoldings} unpriced` : ''}` +
+    `${data.nfts.length > 0 ? `, and ${nftCount(data)} unpriced` : ''}` +
     `${largest ? `; largest ${name(largest)} at ${round(largest.allocationPercent!)} %` : ''}` +
     `${honeypots > 0 ? `; ${honeypots} honeypot holding${honeypots === 1 ? '' : 's'}` : ''}` +
     `${data.history.complete ? '' : `; history read from block ${data.history.fromBlock} only`}.`
@@ -33,7 +34,7 @@ export function portfolioSummary({ network, blockNumber, data }: PortfolioFacts)
 }
 
 export function portfolioFindings(facts: PortfolioFacts): Finding[] {
-  return [...honeypotFindings(facts), ...mintableFindings(facts), ...allocationFindings(facts), ...proxyFindings(facts), ...unpricedFindings(facts), ...coverageFindings(facts)];
+  return [...honeypotFindings(facts), ...mintableFindings(facts), ...allocationFindings(facts), ...proxyFindings(facts), ...unpricedFindings(facts), ...nftFindings(facts), ...coverageFindings(facts)];
 }
 
 function honeypotFindings({ data }: PortfolioFacts): Finding[] {
@@ -86,8 +87,32 @@ function unpricedFindings({ data }: PortfolioFacts): Finding[] {
   ];
 }
 
+const nftCount = (data: PortfolioData) => {
+  const ids = data.nfts.reduce((n, c) => n + c.tokens.length, 0);
+  return `${ids} NFT${ids === 1 ? '' : 's'} in ${data.nfts.length} collection${data.nfts.length === 1 ? '' : 's'}`;
+};
+
+function nftFindings({ data }: PortfolioFacts): Finding[] {
+  if (data.nfts.length === 0) return [];
+  const list = data.nfts.map((c) => `${c.symbol ?? c.name ?? c.collection} (${c.standard === 'erc721' ? 'ERC-721' : 'ERC-1155'} ${c.collection}: ${c.tokens.map((t) => (c.standard === 'erc721' ? `#${t.tokenId}` : `#${t.tokenId} × ${t.amount}`)).join(', ')})`);
+  return [
+    {
+      severity: 'info',
+      title: `${nftCount(data)}, unpriced`,
+      evidence: `Held at block ${data.history.toBlock} (ownerOf / balanceOfBatch): ${list.join('; ')}. No NFT price source is read: their value is unknown, not $0, and they are left out of the total and the allocation.`,
+    },
+  ];
+}
+
 function coverageFindings({ data, uncheckedTokens }: PortfolioFacts): Finding[] {
   const out: Finding[] = [];
+  if (data.nftScan.checked < data.nftScan.candidates) {
+    out.push({
+      severity: 'info',
+      title: 'NFTs read only in part',
+      evidence: `The history shows ${data.nftScan.candidates} NFT ids arriving; the ${data.nftScan.checked} newest were confirmed on chain, the others are not listed.`,
+    });
+  }
   if (!data.history.complete) {
     out.push({
       severity: 'info',

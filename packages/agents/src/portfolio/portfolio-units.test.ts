@@ -3,6 +3,7 @@ import type { PortfolioHolding } from '@oca/contracts';
 import { encodeAbiParameters, encodeEventTopics, getAddress, pad, toHex, type Address, type Hash, type Hex, type TransactionReceipt } from 'viem';
 import { uniswapV2PairAbi } from '@oca/chain';
 import { DEPOSIT_TOPIC, TRANSFER_TOPIC } from '../security/transfer-scan';
+import { TRANSFER_BATCH_TOPIC, TRANSFER_SINGLE_TOPIC } from '../tokens/nft-transfer-log';
 import { averageCost, costBasisOf, swapAfter, type PoolMove } from './cost-basis';
 import { lpUnderlying } from './holdings-read';
 import { portfolioFindings, portfolioSummary, type PortfolioFacts } from './portfolio-report';
@@ -69,13 +70,21 @@ describe('wallet log decoding', () => {
   const base = { address: TOKEN, blockNumber: '0x1' as Hex, logIndex: '0x2' as Hex, transactionHash: tx(1) };
   const w = pad(WALLET, { size: 32 });
   const o = pad(A(0xbb), { size: 32 });
-  it('reads ERC-20, ERC-721 and Deposit logs and skips anything else', () => {
-    expect(decodeWalletLog({ ...base, topics: [TRANSFER_TOPIC, o, w], data: pad(toHex(5n), { size: 32 }) })).toMatchObject({ kind: 'erc20', from: A(0xbb), to: WALLET, amount: 5n });
-    expect(decodeWalletLog({ ...base, topics: [TRANSFER_TOPIC, o, w, pad(toHex(9n), { size: 32 })], data: '0x' })).toMatchObject({ kind: 'erc721', tokenId: 9n, amount: null });
-    expect(decodeWalletLog({ ...base, topics: [DEPOSIT_TOPIC, w], data: pad(toHex(3n), { size: 32 }) })).toMatchObject({ kind: 'deposit', to: WALLET, amount: 3n });
-    expect(decodeWalletLog({ ...base, topics: [TRANSFER_TOPIC, o, w], data: '0x' })).toBeNull();
-    expect(decodeWalletLog({ ...base, topics: [tx(7), o, w], data: '0x' })).toBeNull();
-    expect(decodeWalletLog({ ...base, blockNumber: null, topics: [TRANSFER_TOPIC, o, w], data: '0x' })).toBeNull();
+  it('reads ERC-20, ERC-721, ERC-1155 and Deposit logs and skips anything else', () => {
+    expect(decodeWalletLog({ ...base, topics: [TRANSFER_TOPIC, o, w], data: pad(toHex(5n), { size: 32 }) })).toMatchObject([{ kind: 'erc20', from: A(0xbb), to: WALLET, amount: 5n }]);
+    expect(decodeWalletLog({ ...base, topics: [TRANSFER_TOPIC, o, w, pad(toHex(9n), { size: 32 })], data: '0x' })).toMatchObject([{ kind: 'erc721', tokenId: 9n, amount: null }]);
+    expect(decodeWalletLog({ ...base, topics: [DEPOSIT_TOPIC, w], data: pad(toHex(3n), { size: 32 }) })).toMatchObject([{ kind: 'deposit', to: WALLET, amount: 3n }]);
+    // ERC-1155: topic1 is the operator, topic2 the sender, topic3 the recipient.
+    const single = encodeAbiParameters([{ type: 'uint256' }, { type: 'uint256' }], [4n, 6n]);
+    expect(decodeWalletLog({ ...base, topics: [TRANSFER_SINGLE_TOPIC, o, w, o], data: single })).toMatchObject([{ kind: 'erc1155', contract: TOKEN, from: WALLET, to: A(0xbb), tokenId: 4n, amount: 6n }]);
+    const batch = encodeAbiParameters([{ type: 'uint256[]' }, { type: 'uint256[]' }], [[1n, 2n], [3n, 5n]]);
+    expect(decodeWalletLog({ ...base, topics: [TRANSFER_BATCH_TOPIC, o, o, w], data: batch }).map((t) => [t.kind, t.to, t.tokenId, t.amount])).toEqual([
+      ['erc1155', WALLET, 1n, 3n],
+      ['erc1155', WALLET, 2n, 5n],
+    ]);
+    expect(decodeWalletLog({ ...base, topics: [TRANSFER_TOPIC, o, w], data: '0x' })).toEqual([]);
+    expect(decodeWalletLog({ ...base, topics: [tx(7), o, w], data: '0x' })).toEqual([]);
+    expect(decodeWalletLog({ ...base, blockNumber: null, topics: [TRANSFER_TOPIC, o, w], data: '0x' })).toEqual([]);
   });
 });
 
@@ -172,7 +181,7 @@ describe('portfolio findings', () => {
     costBasis: { available: false, reason: 'x' },
     ...over,
   });
-  const facts = (holdings: PortfolioHolding[], over: Partial<PortfolioFacts['data']['history']> = {}, unchecked = 0): PortfolioFacts => ({
+  const facts = (holdings: PortfolioHolding[], over: Partial<PortfolioFacts['data']['history']> = {}, unchecked = 0, nfts: Partial<Pick<PortfolioFacts['data'], 'nfts' | 'nftScan'>> = {}): PortfolioFacts => ({
     network: 'devnet',
     blockNumber: 9n,
     uncheckedTokens: unchecked,
@@ -181,6 +190,9 @@ describe('portfolio findings', () => {
       isContract: false,
       history: { fromBlock: '0', toBlock: '9', complete: true, transfers: 1, contractsSeen: 1, logRequests: 2, ...over },
       holdings,
+      nfts: [],
+      nftScan: { candidates: 0, checked: 0 },
+      ...nfts,
       totals: { pricedUsd: 100, pricedHoldings: holdings.filter((h) => h.valueUsd !== null).length, unpricedHoldings: 0, largestAllocationPercent: 90 },
       risk: { checkedTop: 8, checked: 1 },
     },
@@ -209,5 +221,18 @@ describe('portfolio findings', () => {
     expect(found[0]!.evidence).toContain(`the tokens of pool ${POOL}`);
     expect(found[1]!.evidence).toContain(`a token of pool ${POOL}`);
     expect(found[1]!.evidence).toContain('unknown value');
+  });
+
+  it('lists NFTs as unpriced, outside the total, and says when the id cap cut the reads', () => {
+    const nft = (standard: 'erc721' | 'erc1155', tokens: [string, string][]) => ({ standard, collection: A(0x721), name: 'Badges', symbol: 'BADGE', tokens: tokens.map(([tokenId, amount]) => ({ tokenId, amount })), valueUsd: null, valueNote: 'x' });
+    const f = facts([holding({})], {}, 0, { nfts: [nft('erc1155', [['1', '6'], ['4', '2']]), nft('erc721', [['3', '1']])], nftScan: { candidates: 9, checked: 5 } });
+    const found = portfolioFindings(f);
+    expect(found.map((x) => [x.severity, x.title])).toEqual([
+      ['info', '3 NFTs in 2 collections, unpriced'],
+      ['info', 'NFTs read only in part'],
+    ]);
+    expect(found[0]!.evidence).toContain(`BADGE (ERC-1155 ${A(0x721)}: #1 × 6, #4 × 2)`);
+    expect(found[0]!.evidence).toContain(`BADGE (ERC-721 ${A(0x721)}: #3)`);
+    expect(portfolioSummary(f)).toContain('and 3 NFTs in 2 collections unpriced');
   });
 });

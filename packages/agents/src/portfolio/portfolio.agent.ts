@@ -7,6 +7,7 @@ import { discoverPools, readTokenMeta, readUsdPrices } from '../dex';
 import type { Agent, AgentContext } from '../types';
 import { costBasisOf } from './cost-basis';
 import { readTokenHoldings, readV3Holdings } from './holdings-read';
+import { readNftHoldings } from './nft-holdings';
 import { PortfolioParams, PortfolioResult, type PortfolioData } from './portfolio-contract';
 import { portfolioFindings, portfolioSummary } from './portfolio-report';
 import { NOT_CHECKED, quickRisk, RISK_CHECK_TOP } from './risk';
@@ -17,10 +18,11 @@ import { readWalletHistory } from './wallet-history';
  * What an address holds and what it is worth, at one block:
  *
  * 1. the block;
- * 2. the address's Transfer history (ERC-20 and ERC-721, either side, and WETH Deposits) through
- *    the log pager within a budget, its native balance and code;
+ * 2. the address's transfer history (ERC-20, ERC-721 and ERC-1155, either side, and WETH
+ *    Deposits) through the log pager within a budget, its native balance and code;
  * 3. the balance of every token the history names (and the network's quote tokens), which of them
- *    are V2 pairs of a listed factory, and the V3 position NFTs it still owns with their pools' state;
+ *    are V2 pairs of a listed factory, the V3 position NFTs it still owns with their pools' state,
+ *    and the other NFTs it still holds (`ownerOf`, `balanceOfBatch`), listed unpriced;
  * 4. USD prices the market agent's way (`readUsdPrices`) for every token and position part, and
  *    the pools of the tokens the checks look at (`discoverPools`);
  * 5. the security agent's quick checks (code, proxy, trade simulation) on the largest holdings'
@@ -46,9 +48,13 @@ export const portfolioAgent: Agent<PortfolioParams, PortfolioResult> = {
       Promise.all([readWalletHistory(client, wallet, blockNumber, signal), client.getBalance({ address: wallet, blockNumber }), client.getCode({ address: wallet, blockNumber })]),
       signal,
     );
-    // 3. Balances, V2 pairs, V3 positions.
-    const [tokens, positions] = await abortable(
-      Promise.all([readTokenHoldings(client, deployment, wallet, history.transfers, quotes, blockNumber), readV3Holdings(client, deployment, wallet, history.transfers, blockNumber)]),
+    // 3. Balances, V2 pairs, V3 positions, other NFTs.
+    const [tokens, positions, nfts] = await abortable(
+      Promise.all([
+        readTokenHoldings(client, deployment, wallet, history.transfers, quotes, blockNumber),
+        readV3Holdings(client, deployment, wallet, history.transfers, blockNumber),
+        readNftHoldings(client, deployment, wallet, history.transfers, blockNumber),
+      ]),
       signal,
     );
     // 4. Prices of every token and position part; metadata of position parts not held directly.
@@ -126,6 +132,8 @@ export const portfolioAgent: Agent<PortfolioParams, PortfolioResult> = {
         logRequests: history.requests,
       },
       holdings,
+      nfts: nfts.nfts,
+      nftScan: { candidates: nfts.candidates, checked: nfts.checked },
       totals: {
         pricedUsd,
         pricedHoldings: holdings.filter((h) => h.valueUsd !== null).length,

@@ -1,16 +1,20 @@
 import { pageLogs, type ChainClient } from '@oca/chain';
 import { getAddress, hexToBigInt, pad, size, slice, toHex, type Address, type Hash, type Hex } from 'viem';
 import { DEPOSIT_TOPIC, TRANSFER_TOPIC } from '../security/transfer-scan';
+import { decodeNftTransfer, ERC1155_TRANSFER_TOPICS, nftStandardOf } from '../tokens/nft-transfer-log';
 
-/** One token movement naming the wallet: an ERC-20 Transfer, an ERC-721 Transfer, or a WETH9-style Deposit (a credit without a Transfer). */
+/**
+ * One token movement naming the wallet: an ERC-20 Transfer, an ERC-721 Transfer, one id of an
+ * ERC-1155 TransferSingle/TransferBatch, or a WETH9-style Deposit (a credit without a Transfer).
+ */
 export interface WalletTransfer {
   contract: Address;
-  kind: 'erc20' | 'erc721' | 'deposit';
+  kind: 'erc20' | 'erc721' | 'erc1155' | 'deposit';
   from: Address;
   to: Address;
-  /** ERC-20 and Deposit amount; null for an NFT. */
+  /** ERC-20 and Deposit amount, ERC-1155 units; null for an ERC-721. */
   amount: bigint | null;
-  /** ERC-721 token id; null otherwise. */
+  /** ERC-721 or ERC-1155 token id; null otherwise. */
   tokenId: bigint | null;
   blockNumber: bigint;
   logIndex: number;
@@ -43,9 +47,11 @@ interface RpcLog {
 export const WALLET_SCAN_BUDGET = { maxRequests: 96, maxLogs: 50_000 } as const;
 
 /**
- * Every Transfer (ERC-20 and ERC-721) with the wallet as sender (topic1) or recipient (topic2), and
- * WETH9 Deposits to it, from any contract, through the log pager: two filters, each paged newest
- * first within `WALLET_SCAN_BUDGET`.
+ * Every Transfer (ERC-20 and ERC-721) with the wallet as sender (topic1) or recipient (topic2),
+ * WETH9 Deposits to it, and ERC-1155 TransferSingle/TransferBatch with the wallet as sender
+ * (topic2) or recipient (topic3), from any contract, through the log pager: three filters (ERC-1155
+ * sends share the topic2 filter of ERC-20/721 receipts), each paged newest first within
+ * `WALLET_SCAN_BUDGET`.
  */
 export async function readWalletHistory(client: ChainClient, wallet: Address, toBlock: bigint, signal?: AbortSignal): Promise<WalletHistory> {
   const topic = pad(wallet.toLowerCase() as Hex, { size: 32 });
@@ -55,32 +61,43 @@ export async function readWalletHistory(client: ChainClient, wallet: Address, to
       keepNewest: true,
       signal,
     });
-  const [sent, received] = await Promise.all([scan([[TRANSFER_TOPIC, DEPOSIT_TOPIC], topic]), scan([TRANSFER_TOPIC, null, topic])]);
-  const coveredFrom = sent.coveredFrom > received.coveredFrom ? sent.coveredFrom : received.coveredFrom;
+  const [sent, received, received1155] = await Promise.all([
+    scan([[TRANSFER_TOPIC, DEPOSIT_TOPIC], topic]),
+    scan([[TRANSFER_TOPIC, ...ERC1155_TRANSFER_TOPICS], null, topic]),
+    scan([[...ERC1155_TRANSFER_TOPICS], null, null, topic]),
+  ]);
+  const scans = [sent, received, received1155];
+  const coveredFrom = scans.reduce((max, s) => (s.coveredFrom > max ? s.coveredFrom : max), 0n);
   const seen = new Set<string>();
   const transfers: WalletTransfer[] = [];
-  for (const log of [...sent.logs, ...received.logs]) {
-    const t = decodeWalletLog(log);
-    // A self-transfer matches both filters; a log before the common start is dropped so both sides cover the same range.
-    if (!t || t.blockNumber < coveredFrom || seen.has(`${t.transactionHash}:${t.logIndex}`)) continue;
-    seen.add(`${t.transactionHash}:${t.logIndex}`);
-    transfers.push(t);
+  for (const log of scans.flatMap((s) => s.logs)) {
+    const key = `${log.transactionHash}:${log.logIndex}`;
+    // A self-transfer matches two filters; a log before the common start is dropped so every side covers the same range.
+    if (log.blockNumber === null || BigInt(log.blockNumber) < coveredFrom || seen.has(key)) continue;
+    seen.add(key);
+    transfers.push(...decodeWalletLog(log));
   }
   transfers.sort((a, b) => (a.blockNumber !== b.blockNumber ? (a.blockNumber < b.blockNumber ? -1 : 1) : a.logIndex - b.logIndex));
-  return { transfers, fromBlock: 0n, coveredFrom, requests: sent.requests + received.requests };
+  return { transfers, fromBlock: 0n, coveredFrom, requests: scans.reduce((n, s) => n + s.requests, 0) };
 }
 
-/** ERC-20 Transfer: 3 topics and a 32-byte amount; ERC-721: 4 topics; Deposit(dst indexed, wad). Anything else is skipped. */
-export function decodeWalletLog(log: RpcLog): WalletTransfer | null {
-  if (log.blockNumber === null || log.logIndex === null || log.transactionHash === null) return null;
-  const [t0, t1, t2, t3] = log.topics;
+/**
+ * ERC-20 Transfer: 3 topics and a 32-byte amount; ERC-721: 4 topics; ERC-1155 TransferSingle (one
+ * movement) and TransferBatch (one per id) through the shared NFT decoder; Deposit(dst indexed,
+ * wad). Anything else is skipped (no movement).
+ */
+export function decodeWalletLog(log: RpcLog): WalletTransfer[] {
+  if (log.blockNumber === null || log.logIndex === null || log.transactionHash === null) return [];
+  const [t0, t1, t2] = log.topics;
   const at = { contract: getAddress(log.address), blockNumber: BigInt(log.blockNumber), logIndex: Number(log.logIndex), transactionHash: log.transactionHash };
   const addr = (word: Hex) => getAddress(slice(word, 12, 32));
   if (t0 === DEPOSIT_TOPIC && t1 && size(log.data) === 32) {
-    return { ...at, kind: 'deposit', from: at.contract, to: addr(t1), amount: hexToBigInt(log.data), tokenId: null };
+    return [{ ...at, kind: 'deposit', from: at.contract, to: addr(t1), amount: hexToBigInt(log.data), tokenId: null }];
   }
-  if (t0 !== TRANSFER_TOPIC || !t1 || !t2) return null;
-  if (t3) return { ...at, kind: 'erc721', from: addr(t1), to: addr(t2), amount: null, tokenId: hexToBigInt(t3) };
-  if (size(log.data) !== 32) return null;
-  return { ...at, kind: 'erc20', from: addr(t1), to: addr(t2), amount: hexToBigInt(log.data), tokenId: null };
+  const nft = nftStandardOf(log);
+  if (nft !== null) {
+    return decodeNftTransfer(log).map((m) => ({ ...at, kind: nft, from: m.from, to: m.to, amount: nft === 'erc1155' ? m.amount : null, tokenId: m.tokenId }));
+  }
+  if (t0 !== TRANSFER_TOPIC || !t1 || !t2 || log.topics.length !== 3 || size(log.data) !== 32) return [];
+  return [{ ...at, kind: 'erc20', from: addr(t1), to: addr(t2), amount: hexToBigInt(log.data), tokenId: null }];
 }

@@ -4,7 +4,13 @@
  * `debug_traceTransaction` with geth's callTracer (the agent reads trace_filter or an explorer API),
  * and Transfer logs from one unfiltered eth_getLogs decoded with viem.
  */
-import { getAddress, parseEventLogs, erc20Abi, type Address, type Hash, type Hex, type PublicClient } from 'viem';
+import { getAddress, parseAbi, parseEventLogs, erc20Abi, type Address, type Hash, type Hex, type PublicClient } from 'viem';
+
+const NFT_EVENTS = parseAbi([
+  'event Transfer(address indexed from, address indexed to, uint256 indexed tokenId)',
+  'event TransferSingle(address indexed operator, address indexed from, address indexed to, uint256 id, uint256 value)',
+  'event TransferBatch(address indexed operator, address indexed from, address indexed to, uint256[] ids, uint256[] values)',
+]);
 
 export interface Move {
   from: Address;
@@ -29,11 +35,22 @@ export interface TokenMove {
   amount: bigint;
 }
 
+/** One NFT movement: an ERC-721 Transfer, or one id of an ERC-1155 TransferSingle/TransferBatch. */
+export interface NftMove {
+  collection: Address;
+  standard: 'erc721' | 'erc1155';
+  from: Address;
+  to: Address;
+  tokenId: bigint;
+  amount: bigint;
+}
+
 export interface ChainTruth {
   /** Every successful non-zero native move, in chain order. */
   moves: Move[];
   creations: Creation[];
   tokenMoves: TokenMove[];
+  nftMoves: NftMove[];
   timestamps: Map<bigint, bigint>;
 }
 
@@ -62,7 +79,14 @@ export async function readChainTruth(rpc: PublicClient, toBlock: bigint): Promis
   const tokenMoves = parseEventLogs({ abi: erc20Abi, eventName: 'Transfer', logs, strict: false })
     .filter((l) => l.topics.length === 3)
     .map((l) => ({ token: getAddress(l.address), from: getAddress(l.args.from!), to: getAddress(l.args.to!), amount: l.args.value! }));
-  return { moves, creations, tokenMoves, timestamps };
+  const nftMoves: NftMove[] = [];
+  for (const l of parseEventLogs({ abi: NFT_EVENTS, logs })) {
+    const collection = getAddress(l.address);
+    if (l.eventName === 'Transfer') nftMoves.push({ collection, standard: 'erc721', from: l.args.from, to: l.args.to, tokenId: l.args.tokenId, amount: 1n });
+    else if (l.eventName === 'TransferSingle') nftMoves.push({ collection, standard: 'erc1155', from: l.args.from, to: l.args.to, tokenId: l.args.id, amount: l.args.value });
+    else l.args.ids.forEach((id, i) => nftMoves.push({ collection, standard: 'erc1155', from: l.args.from, to: l.args.to, tokenId: id, amount: l.args.values[i]! }));
+  }
+  return { moves, creations, tokenMoves, nftMoves, timestamps };
 }
 
 function walk(frame: Frame, top: boolean, blockNumber: bigint, hash: Hash, moves: Move[], creations: Creation[]): void {

@@ -104,6 +104,30 @@ describe('forensics agent on the devnet forensics scenario', () => {
     expect(pairs.get(`${s.honeypot}:${s.keeper}`)?.sent).toBe(FORENSICS_AMOUNTS.honeyToKeeper);
   });
 
+  it('counts ERC-721 and ERC-1155 counterparties from the logs (by count: no USD value)', () => {
+    const mine = truth.nftMoves.filter((m) => (m.from === s.subject) !== (m.to === s.subject));
+    const pairs = new Map<string, { standard: string; sentCount: number; sentUnits: bigint; receivedCount: number; receivedUnits: bigint; ids: Set<bigint> }>();
+    for (const m of mine) {
+      const sent = m.from === s.subject;
+      const key = `${m.collection}:${sent ? m.to : m.from}`;
+      const t = pairs.get(key) ?? { standard: m.standard, sentCount: 0, sentUnits: 0n, receivedCount: 0, receivedUnits: 0n, ids: new Set<bigint>() };
+      t.ids.add(m.tokenId);
+      if (sent) [t.sentCount, t.sentUnits] = [t.sentCount + 1, t.sentUnits + m.amount];
+      else [t.receivedCount, t.receivedUnits] = [t.receivedCount + 1, t.receivedUnits + m.amount];
+      pairs.set(key, t);
+    }
+    const nfts = result.data.counterparties.nfts;
+    expect(Object.fromEntries(nfts.map((c) => [`${c.collection}:${c.address}`, [c.standard, c.sentCount, c.sentUnits, c.receivedCount, c.receivedUnits, c.tokenIds]]))).toEqual(
+      Object.fromEntries([...pairs].map(([k, t]) => [k, [t.standard, t.sentCount, t.sentUnits.toString(), t.receivedCount, t.receivedUnits.toString(), t.ids.size]])),
+    );
+    const counts = nfts.map((c) => c.sentCount + c.receivedCount);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    // The scenario's story: ERC-721 #1 to the keeper, a two-id ERC-1155 batch to the first customer, mints from the zero address.
+    expect(pairs.get(`${s.nfts.critters}:${s.keeper}`)).toMatchObject({ standard: 'erc721', sentCount: 1, receivedCount: 0 });
+    expect(pairs.get(`${s.nfts.badges}:${s.customers[0]}`)).toMatchObject({ standard: 'erc1155', sentCount: 2, sentUnits: 3n });
+    expect(result.summary).toContain(`${new Set(nfts.map((c) => c.address)).size} NFT counterparties`);
+  });
+
   it('lists the contracts it deployed; the security agent calls the first a honeypot, which a sell from a holder confirms', async () => {
     const created = truth.creations.filter((c) => c.creator === s.subject);
     expect(result.data.deployed.map((d) => [d.address, d.blockNumber, d.transactionHash])).toEqual(created.map((c) => [c.contract, c.blockNumber.toString(), c.hash]));
@@ -190,7 +214,7 @@ describe('forensics agent on the devnet forensics scenario', () => {
     }
   });
 
-  it('says funding data is unavailable with neither source, and keeps the token counterparties', async () => {
+  it('says funding data is unavailable with neither source, and keeps the token and NFT counterparties', async () => {
     const proxy = await startRpcProxy({ upstream: anvil.rpcUrl, unsupportedMethods: ['trace_filter'] });
     try {
       const none = await forensics({}, ctx(proxy.url));
@@ -198,6 +222,7 @@ describe('forensics agent on the devnet forensics scenario', () => {
       expect(none.data.sources.nativeHistory.reason).toContain('no Etherscan-compatible API is configured');
       expect(none.data).toMatchObject({ funding: { hops: [] }, deployed: [], depositAddresses: [], signals: { freshWallet: null, singleUse: null } });
       expect(none.data.counterparties.tokens).toEqual(result.data.counterparties.tokens);
+      expect(none.data.counterparties.nfts).toEqual(result.data.counterparties.nfts);
       expect(none.findings.find((f) => f.title === 'Funding data unavailable')?.severity).toBe('info');
     } finally {
       await proxy.stop();

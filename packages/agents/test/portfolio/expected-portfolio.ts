@@ -12,6 +12,12 @@ const TRANSFER = parseAbiItem('event Transfer(address indexed from, address inde
 const V2_SWAP = parseAbiItem('event Swap(address indexed sender, uint256 amount0In, uint256 amount1In, uint256 amount0Out, uint256 amount1Out, address indexed to)');
 const pairAbi = parseAbi(['function getReserves() view returns (uint112, uint112, uint32)', 'function token0() view returns (address)', 'function totalSupply() view returns (uint256)']);
 const slot0Abi = parseAbi(['function slot0() view returns (uint160, int24, uint16, uint16, uint16, uint8, bool)']);
+const NFT_EVENTS = parseAbi([
+  'event Transfer(address indexed from, address indexed to, uint256 indexed tokenId)',
+  'event TransferSingle(address indexed operator, address indexed from, address indexed to, uint256 id, uint256 value)',
+  'event TransferBatch(address indexed operator, address indexed from, address indexed to, uint256[] ids, uint256[] values)',
+]);
+const nftReadAbi = parseAbi(['function ownerOf(uint256) view returns (address)', 'function balanceOfBatch(address[], uint256[]) view returns (uint256[])']);
 
 export interface PortfolioTruth {
   /** Every contract a 3-topic Transfer naming the wallet came from (plus the quote tokens), with a positive balance. */
@@ -22,6 +28,14 @@ export interface PortfolioTruth {
   prices: Map<Address, { usd: number; pool: Address }>;
   lp: { balance: bigint; weth: bigint; alpha: bigint };
   v3: { liquidity: bigint; amount0: bigint; amount1: bigint; fees0: bigint; fees1: bigint; token0: Address };
+  /**
+   * NFTs held, by collection: ids the wallet's own decoding of every ERC-721 Transfer and ERC-1155
+   * TransferSingle/TransferBatch shows arriving (V3 position NFTs aside), kept where `ownerOf` /
+   * `balanceOfBatch` at the block says so; `replayed` is the same balances summed from the logs.
+   */
+  nfts: Map<Address, { standard: 'erc721' | 'erc1155'; held: Map<bigint, bigint>; replayed: Map<bigint, bigint> }>;
+  /** Distinct (collection, id) pairs that arrived at the wallet (V3 positions aside). */
+  nftCandidates: number;
   /** Average-cost walk over the wallet's swaps of a token, quote valued at the swap's block. */
   costBasis(token: Address): Promise<{ cost: number; realized: number; bought: bigint; sold: bigint; swaps: number }>;
 }
@@ -131,8 +145,11 @@ export async function readTruth(rpc: PublicClient, s: PortfolioScenario): Promis
     return { cost, realized, bought, sold, swaps };
   }
 
+  const { nfts, nftCandidates } = await readNftTruth(rpc, s);
   return {
     held,
+    nfts,
+    nftCandidates,
     native: await rpc.getBalance({ address: s.wallet, ...at }),
     wethUsd,
     prices,
@@ -140,4 +157,34 @@ export async function readTruth(rpc: PublicClient, s: PortfolioScenario): Promis
     v3: { liquidity, amount0, amount1, fees0, fees1, token0: betaIs0 ? s.tokens.beta : s.core.weth },
     costBasis,
   };
+}
+
+async function readNftTruth(rpc: PublicClient, s: PortfolioScenario): Promise<Pick<PortfolioTruth, 'nfts' | 'nftCandidates'>> {
+  // One unfiltered read of the whole (short) devnet chain, decoded here: not the agent's topic filters.
+  const logs = parseEventLogs({ abi: NFT_EVENTS, logs: await rpc.getLogs({ fromBlock: 0n, toBlock: s.endBlock }) });
+  const moves: { collection: Address; standard: 'erc721' | 'erc1155'; from: Address; to: Address; id: bigint; amount: bigint }[] = [];
+  for (const l of logs) {
+    const collection = getAddress(l.address);
+    if (l.eventName === 'Transfer') moves.push({ collection, standard: 'erc721', from: l.args.from, to: l.args.to, id: l.args.tokenId, amount: 1n });
+    else if (l.eventName === 'TransferSingle') moves.push({ collection, standard: 'erc1155', from: l.args.from, to: l.args.to, id: l.args.id, amount: l.args.value });
+    else l.args.ids.forEach((id, i) => moves.push({ collection, standard: 'erc1155', from: l.args.from, to: l.args.to, id, amount: l.args.values[i]! }));
+  }
+  const mine = moves.filter((m) => (m.from === s.wallet || m.to === s.wallet) && m.collection !== s.core.uniswapV3PositionManager);
+  const nfts: PortfolioTruth['nfts'] = new Map();
+  const arrived = new Set<string>();
+  for (const m of mine) {
+    const c = nfts.get(m.collection) ?? nfts.set(m.collection, { standard: m.standard, held: new Map(), replayed: new Map() }).get(m.collection)!;
+    if (m.to === s.wallet) arrived.add(`${m.collection}:${m.id}`);
+    c.replayed.set(m.id, (c.replayed.get(m.id) ?? 0n) + (m.to === s.wallet ? m.amount : 0n) - (m.from === s.wallet ? m.amount : 0n));
+  }
+  for (const [collection, c] of nfts) {
+    const ids = [...c.replayed.keys()];
+    const amounts =
+      c.standard === 'erc721'
+        ? await Promise.all(ids.map(async (id) => (getAddress(await rpc.readContract({ address: collection, abi: nftReadAbi, functionName: 'ownerOf', args: [id], blockNumber: s.endBlock })) === s.wallet ? 1n : 0n)))
+        : await rpc.readContract({ address: collection, abi: nftReadAbi, functionName: 'balanceOfBatch', args: [ids.map(() => s.wallet), ids], blockNumber: s.endBlock });
+    ids.forEach((id, i) => amounts[i]! > 0n && c.held.set(id, amounts[i]!));
+    for (const [id, n] of c.replayed) if (n === 0n) c.replayed.delete(id);
+  }
+  return { nfts, nftCandidates: arrived.size };
 }

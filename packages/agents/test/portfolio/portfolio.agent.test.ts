@@ -90,6 +90,29 @@ describe('portfolio agent on the devnet portfolio scenario', () => {
     close(v3.valueUsd, usd(truth.v3.token0, truth.v3.amount0 + truth.v3.fees0) + usd(token1, truth.v3.amount1 + truth.v3.fees1));
   });
 
+  it('lists the ERC-721 and ERC-1155 NFTs the wallet still holds, confirmed on chain, unpriced and outside the total', async () => {
+    const expected = [...truth.nfts].map(([collection, c]) => ({
+      standard: c.standard,
+      collection,
+      tokens: [...c.held].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, n]) => ({ tokenId: id.toString(), amount: n.toString() })),
+    }));
+    const byCollection = (a: { collection: string }, b: { collection: string }) => a.collection.localeCompare(b.collection);
+    expect(result.data.nfts.map(({ standard, collection, tokens }) => ({ standard, collection, tokens })).sort(byCollection)).toEqual(expected.sort(byCollection));
+    // The scenario's story holds: #2 and all of ids 2 and 3 left, id 4 came in; replaying the logs agrees with the chain.
+    expect(new Set(truth.nfts.keys())).toEqual(new Set([s.nfts.critters, s.nfts.badges]));
+    expect([...truth.nfts.get(s.nfts.critters)!.held.keys()]).toEqual([1n, 3n]);
+    expect(truth.nfts.get(s.nfts.badges)!.held).toEqual(new Map([[1n, 6n], [4n, 2n]]));
+    for (const c of truth.nfts.values()) expect(c.replayed).toEqual(c.held);
+    for (const n of result.data.nfts) {
+      const name = await rpc.readContract({ address: n.collection as Address, abi: ARTIFACTS.erc20.abi, functionName: 'name', blockNumber: s.endBlock });
+      expect(n).toMatchObject({ name, valueUsd: null });
+    }
+    expect(result.data.nftScan).toEqual({ candidates: truth.nftCandidates, checked: truth.nftCandidates });
+    expect(result.data.holdings.some((h) => h.token === s.nfts.critters || h.token === s.nfts.badges)).toBe(false);
+    expect(result.findings.find((f) => f.title === '4 NFTs in 2 collections, unpriced')?.severity).toBe('info');
+    expect(result.summary).toContain('and 4 NFTs in 2 collections unpriced');
+  });
+
   it('allocates the priced total by holding', () => {
     const priced = result.data.holdings.filter((h) => h.valueUsd !== null);
     const total = priced.reduce((sum, h) => sum + h.valueUsd!, 0);

@@ -8,6 +8,7 @@ import { driveDevnet, type DevnetDriver } from '../markets/devnet-driver';
 import { DEVNET_ADMIN, deployDexCore, type DexCore } from '../markets/dex-core';
 import { compileMarketContracts } from '../markets/market-contracts';
 import { queueCall } from '../markets/pool-timeline';
+import { compileNftContracts } from '../nfts/nft-contracts';
 import { compileSolidity, type CompiledContract } from '../solc';
 
 const HOUR = 3600n;
@@ -60,6 +61,13 @@ export interface ForensicsScenario {
   exchange: Address;
   /** A wallet the subject pays ETH and HONEY to, which keeps both. */
   keeper: Address;
+  /**
+   * The nft scenario's collections, deployed by `nftMinter`: the subject is minted ERC-721 ids 1
+   * and 2 and ERC-1155 ids 1 and 2 (5 and 3 units), sends ERC-721 #1 to the keeper and 2 and 1
+   * units of ids 1 and 2 to the first customer in a batch.
+   */
+  nfts: { critters: Address; badges: Address };
+  nftMinter: Address;
   startTimestamp: bigint;
   endTimestamp: bigint;
   endBlock: bigint;
@@ -85,16 +93,18 @@ function compileHoneypot(): CompiledContract {
  * - the subject deploys a honeypot (the token scenario's OwnerSellOnlyToken), pools it against
  *   WETH and marks the pair, so buyers cannot sell; then deploys a second token;
  * - the subject, and two customers, pay ETH into a deposit address that forwards everything to the
- *   labelled devnet exchange wallet; the subject also pays a keeper ETH and HONEY.
+ *   labelled devnet exchange wallet; the subject also pays a keeper ETH and HONEY;
+ * - a minter mints the subject NFTs (the nft scenario's ERC-721 and ERC-1155 collections); the
+ *   subject sends one ERC-721 to the keeper and an ERC-1155 batch to a customer.
  *
  * Needs the devnet DEX core (deployed when missing). Mined at exact timestamps with automine off.
  */
 export async function deployForensicsScenario(rpcUrl: string): Promise<ForensicsScenario> {
-  const [mixer, honeypot] = [compileMixer(), compileHoneypot()];
-  return driveDevnet(rpcUrl, (driver) => play(driver, mixer, honeypot));
+  const [mixer, honeypot, nft] = [compileMixer(), compileHoneypot(), compileNftContracts()];
+  return driveDevnet(rpcUrl, (driver) => play(driver, mixer, honeypot, nft));
 }
 
-async function play(driver: DevnetDriver, mixerArtifact: CompiledContract, honeypotArtifact: CompiledContract): Promise<ForensicsScenario> {
+async function play(driver: DevnetDriver, mixerArtifact: CompiledContract, honeypotArtifact: CompiledContract, nft: ReturnType<typeof compileNftContracts>): Promise<ForensicsScenario> {
   const start = (await driver.latestTimestamp()) + 1n;
   const end = start + 48n * HOUR;
   const operator = wallet('mixer-operator');
@@ -105,9 +115,10 @@ async function play(driver: DevnetDriver, mixerArtifact: CompiledContract, honey
   const depositAddress = wallet('deposit-address');
   const customers: [Address, Address] = [wallet('customer:0'), wallet('customer:1')];
   const keeper = wallet('keeper');
+  const nftMinter = wallet('nft-minter');
   const exchange = DEVNET_EXCHANGE_WALLET;
   await driver.fund([DEVNET_ADMIN], parseEther('1000000'));
-  await driver.fund([operator, relayer, ...depositors, ...customers], parseEther('10'));
+  await driver.fund([operator, relayer, ...depositors, ...customers, nftMinter], parseEther('10'));
   const core = await deployDexCore(driver, compileMarketContracts(), start);
 
   // The mixer, then three deposits.
@@ -142,6 +153,16 @@ async function play(driver: DevnetDriver, mixerArtifact: CompiledContract, honey
   await driver.mine(start + 30n * HOUR);
   driver.queue({ from: depositAddress, to: exchange, value: fromSubject + fromFirst + fromSecond - FORENSICS_AMOUNTS.sweepReserve, gas: 21_000n });
   await driver.mine(start + 31n * HOUR);
+
+  // NFTs: minted to the subject, then an ERC-721 to the keeper and an ERC-1155 batch to a customer.
+  const critters = await deploy(driver, nftMinter, encodeDeployData({ abi: nft.critters.abi, bytecode: nft.critters.bytecode, args: [] }), start + 32n * HOUR);
+  const badges = await deploy(driver, nftMinter, encodeDeployData({ abi: nft.badges.abi, bytecode: nft.badges.bytecode, args: ['ipfs://oca-forensics/{id}.json'] }), start + 32n * HOUR + 60n);
+  for (const body of ['Fox', 'Owl']) queueCall(driver, nftMinter, critters, nft.critters.abi, 'mint', [subject, 'Red', body, ''], undefined, 500_000n);
+  queueCall(driver, nftMinter, badges, nft.badges.abi, 'mintBatch', [subject, [1n, 2n], [5n, 3n]], undefined, 500_000n);
+  await driver.mine(start + 33n * HOUR);
+  queueCall(driver, subject, critters, nft.critters.abi, 'transferFrom', [subject, keeper, 1n]);
+  queueCall(driver, subject, badges, nft.badges.abi, 'safeBatchTransferFrom', [subject, customers[0], [1n, 2n], [2n, 1n], '0x']);
+  await driver.mine(start + 34n * HOUR);
   await driver.mine(end);
   const endBlock = BigInt(await driver.call<Hex>('eth_blockNumber'));
   return {
@@ -159,6 +180,8 @@ async function play(driver: DevnetDriver, mixerArtifact: CompiledContract, honey
     customers,
     exchange,
     keeper,
+    nfts: { critters, badges },
+    nftMinter,
     startTimestamp: start,
     endTimestamp: end,
     endBlock,

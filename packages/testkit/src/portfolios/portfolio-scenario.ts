@@ -6,6 +6,7 @@ import { DEVNET_ADMIN, deployDexCore, UNISWAP_V3, type DexCore } from '../market
 import { compileMarketContracts, type MarketContracts } from '../markets/market-contracts';
 import { queueCall } from '../markets/pool-timeline';
 import { fullRangeTicks, sqrtPriceX96For, TICK_SPACING } from '../markets/v3-math';
+import { compileNftContracts } from '../nfts/nft-contracts';
 
 const HOUR = 3600n;
 const E18 = 10n ** 18n;
@@ -38,6 +39,16 @@ export interface PortfolioScenario {
   v3Pool: Address;
   /** The wallet's V3 position NFT (a narrow range around the opening price). */
   positionId: bigint;
+  nfts: {
+    /** ERC-721 (the nft scenario's OcaCritters): ids 1–3 minted to the wallet, #2 sent on to the trader. */
+    critters: Address;
+    /**
+     * ERC-1155 (the nft scenario's OcaBadges): ids 1, 2, 3 (10, 5, 1 units) minted to the wallet in a
+     * batch, 4 and 5 units of ids 1 and 2 sent to the trader in a batch, id 3 in a single transfer;
+     * the trader sends 2 of its id 4 to the wallet.
+     */
+    badges: Address;
+  };
   /** Every transaction the scenario mined after the DEX core, for tests to read receipts from. */
   mined: MinedTx[];
   endBlock: bigint;
@@ -51,16 +62,20 @@ export interface PortfolioScenario {
  * - the wallet buys ALPHA with ETH (twice, the WETH price moved in between), BETA with dUSD and
  *   HONEY with ETH, sells part of its ALPHA, adds ALPHA/ETH liquidity (LP tokens), wraps ETH and
  *   opens a narrow BETA/WETH V3 position; LOST arrives by plain transfer;
- * - a trader swaps both ways through the V3 pool, so the position earns fees.
+ * - a trader swaps both ways through the V3 pool, so the position earns fees;
+ * - the wallet is minted three ERC-721s and a batch of ERC-1155s (the nft scenario's collections),
+ *   sends one ERC-721 and part of its ERC-1155s on (a batch and a single transfer) and receives
+ *   ERC-1155 units from the trader.
  *
  * Needs the devnet DEX core (deployed when missing). Blocks are mined at chosen timestamps.
  */
 export async function deployPortfolioScenario(rpcUrl: string): Promise<PortfolioScenario> {
   const contracts = compileMarketContracts();
-  return driveDevnet(rpcUrl, (driver) => play(driver, contracts));
+  const nft = compileNftContracts();
+  return driveDevnet(rpcUrl, (driver) => play(driver, contracts, nft));
 }
 
-async function play(driver: DevnetDriver, contracts: MarketContracts): Promise<PortfolioScenario> {
+async function play(driver: DevnetDriver, contracts: MarketContracts, nft: ReturnType<typeof compileNftContracts>): Promise<PortfolioScenario> {
   const start = (await driver.latestTimestamp()) + 1n;
   const deadline = start + 100n * HOUR;
   const admin = DEVNET_ADMIN;
@@ -156,8 +171,36 @@ async function play(driver: DevnetDriver, contracts: MarketContracts): Promise<P
   await mine(start + 6n * HOUR + 60n);
   queueCall(driver, trader, core.uniswapV3SwapRouter, router, 'exactInputSingle', single(beta, core.weth, 100n * E18), undefined, 1_000_000n);
   await mine(start + 7n * HOUR);
+  const nfts = await playNfts(driver, nft, wallet, trader, start + 7n * HOUR, mine);
   const endBlock = BigInt(await driver.call<Hex>('eth_blockNumber'));
-  return { rpcUrl: driver.rpcUrl, core, wallet, trader, tokens: { alpha, beta, honey, lost }, pairs, v3Pool, positionId, mined, endBlock };
+  return { rpcUrl: driver.rpcUrl, core, wallet, trader, tokens: { alpha, beta, honey, lost }, pairs, v3Pool, positionId, nfts, mined, endBlock };
+}
+
+/** The wallet's NFTs: mints of both collections, then transfers out (ERC-721, an ERC-1155 batch and single) and in. */
+async function playNfts(
+  driver: DevnetDriver,
+  nft: ReturnType<typeof compileNftContracts>,
+  wallet: Address,
+  trader: Address,
+  after: bigint,
+  mine: (at: bigint) => Promise<MinedTx[]>,
+): Promise<PortfolioScenario['nfts']> {
+  const admin = DEVNET_ADMIN;
+  driver.queue({ from: admin, data: encodeDeployData({ abi: nft.critters.abi, bytecode: nft.critters.bytecode, args: [] }), gas: 6_000_000n });
+  driver.queue({ from: admin, data: encodeDeployData({ abi: nft.badges.abi, bytecode: nft.badges.bytecode, args: ['ipfs://oca-portfolio/{id}.json'] }), gas: 6_000_000n });
+  const [crittersTx, badgesTx] = await mine(after + 600n);
+  if (!crittersTx?.contractAddress || !badgesTx?.contractAddress) throw new Error('a portfolio NFT deployment created no contract');
+  const [critters, badges] = [getAddress(crittersTx.contractAddress), getAddress(badgesTx.contractAddress)];
+  for (const body of ['Fox', 'Owl', 'Cat']) queueCall(driver, admin, critters, nft.critters.abi, 'mint', [wallet, 'Blue', body, ''], undefined, 500_000n);
+  queueCall(driver, admin, badges, nft.badges.abi, 'mintBatch', [wallet, [1n, 2n, 3n], [10n, 5n, 1n]], undefined, 500_000n);
+  queueCall(driver, admin, badges, nft.badges.abi, 'mint', [trader, 4n, 3n], undefined, 500_000n);
+  await mine(after + 1200n);
+  queueCall(driver, wallet, critters, nft.critters.abi, 'transferFrom', [wallet, trader, 2n]);
+  queueCall(driver, wallet, badges, nft.badges.abi, 'safeBatchTransferFrom', [wallet, trader, [1n, 2n], [4n, 5n], '0x']);
+  queueCall(driver, wallet, badges, nft.badges.abi, 'safeTransferFrom', [wallet, trader, 3n, 1n, '0x']);
+  queueCall(driver, trader, badges, nft.badges.abi, 'safeTransferFrom', [trader, wallet, 4n, 2n, '0x']);
+  await mine(after + 1800n);
+  return { critters, badges };
 }
 
 function mintPosition(
