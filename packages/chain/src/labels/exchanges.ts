@@ -10,15 +10,20 @@ const binanceEtherscan = exchange(S.etherscanBinance);
 const coinbaseEtherscan = exchange(S.etherscanCoinbase);
 /** Named as Dune names them; the address is also in Etherscan's file for the same exchange. */
 const duneAndEtherscan = exchange(`${S.duneCex}; in ${S.etherscanExchangeFiles}`);
-const dune = exchange(S.duneCex);
 /** Placed on a network by that network's explorer tags; named as Dune names them (the two agree on the exchange). */
 const onExplorer = (explorer: string) => exchange(`${explorer}; ${S.duneCex}`);
+/** Placed on a network by DefiLlama's reserve adapter; named as Dune's list names them. */
+const okx = exchange(`${S.defiLlamaOkx}; ${S.duneCex}`);
+const bybit = exchange(`${S.defiLlamaBybit}; ${S.duneCex}`);
 
 /**
  * Exchanges' hot and cold wallets per network. An address is listed only where two independent
- * lists agree on the exchange (Dune's curated CEX list, and an explorer's name tags or another label
- * set); names follow Dune's numbering except the older Etherscan-named Binance and Coinbase entries.
- * A deposit address (one per customer) is not here: the forensics agent infers those.
+ * lists agree on the exchange (Dune's curated CEX lists, and an explorer's name tags, DefiLlama's
+ * reserve wallets or another label set); names follow Dune's numbering except the older
+ * Etherscan-named Binance and Coinbase entries and the KuCoin entries (their explorer's names).
+ * A network's list holds what a source places on that network (an explorer's tags, Dune's per-network
+ * list, DefiLlama's per-chain reserve wallets). A deposit address (one per customer) is not here: the
+ * forensics agent infers those.
  */
 export const EXCHANGE_LABELS: Readonly<Record<Mainnet, readonly AddressLabel[]>> = {
   ethereum: [
@@ -54,12 +59,11 @@ export const EXCHANGE_LABELS: Readonly<Record<Mainnet, readonly AddressLabel[]>>
     duneAndEtherscan('0xb302BFE9c246c6e150AF70b1cAAA5e3Df60dAc05', 'Gemini 5'),
     duneAndEtherscan('0x8D6F396D210d385033b348bCae9e4f9Ea4e045bD', 'Gemini 6'),
     duneAndEtherscan('0xD69B0089D9CA950640F5DC9931A41a5965f00303', 'Gemini 7'),
-    // Bybit: Dune's names; the same addresses are Bybit's hot (2, 4, 5, 6) and cold (1) wallets in S.bybitBase's label set.
-    dune('0x1Db92e2EeBC8E0c075a02BeA49a2935BcD2dFCF4', 'Bybit 1'),
-    dune('0xA7A93fd0a276fc1C0197a5B5623eD117786eeD06', 'Bybit 2'),
-    dune('0xee5B5B923fFcE93A870B3104b7CA09c3db80047A', 'Bybit 4'),
-    dune('0xf89d7b9c864f589bbF53a82105107622B35EaA40', 'Bybit 5'),
-    dune('0xBaeD383EDE0e5d9d72430661f3285DAa77E9439F', 'Bybit 6'),
+    bybit('0x1Db92e2EeBC8E0c075a02BeA49a2935BcD2dFCF4', 'Bybit 1'),
+    bybit('0xA7A93fd0a276fc1C0197a5B5623eD117786eeD06', 'Bybit 2'),
+    bybit('0xee5B5B923fFcE93A870B3104b7CA09c3db80047A', 'Bybit 4'),
+    bybit('0xf89d7b9c864f589bbF53a82105107622B35EaA40', 'Bybit 5'),
+    exchange(`${S.duneCex}; ${S.bybitBase}`)('0xBaeD383EDE0e5d9d72430661f3285DAa77E9439F', 'Bybit 6'),
   ],
   bsc: [
     onExplorer(S.bscscanExchange)('0xF977814e90dA44bFA03b6295A0616a897441aceC', 'Binance 8'),
@@ -85,13 +89,49 @@ export const EXCHANGE_LABELS: Readonly<Record<Mainnet, readonly AddressLabel[]>>
     onExplorer(S.bscscanExchange)('0x0D0707963952f2fBA59dD06f2b425ace40b492Fe', 'Gate.io 1'),
     onExplorer(S.bscscanExchange)('0x328130164d0F2B9D7a52edC73b3632e713ff0ec6', 'BitMart 5'),
     onExplorer(S.bscscanExchange)('0x8c128DBA2cB66399341AA877315BE1054be75da8', 'BitMart 12'),
+    exchange(`${S.bscscanExchange}; ${S.defiLlamaKucoin}`)('0x53f78A071d04224B8e254E243fFfc6D9f2f3Fa23', 'KuCoin: Hot Wallet 2'),
+    bybit('0xee5B5B923fFcE93A870B3104b7CA09c3db80047A', 'Bybit 4'),
+    bybit('0xf89d7b9c864f589bbF53a82105107622B35EaA40', 'Bybit 5'),
   ],
   polygon: [
     onExplorer(S.polygonscanBinance)('0xF977814e90dA44bFA03b6295A0616a897441aceC', 'Binance 8'),
     onExplorer(S.polygonscanBinance)('0xe7804c37c13166fF0b37F5aE0BB07A3aEbb6e245', 'Binance 48'),
     onExplorer(S.polygonscanBinance)('0x082489A616aB4D46d1947eE3F912e080815b08DA', 'Binance 53'),
+    onExplorer(S.polygonscanExchange)('0xd70250731A72C33BFB93016E3D1F0CA160dF7e42', 'HTX 48'),
+    bybit('0xf89d7b9c864f589bbF53a82105107622B35EaA40', 'Bybit 5'),
+    okx('0x06959153B974D0D5fDfd87D561db6d8d4FA0bb0B', 'OKX 36'),
+    okx('0xF81233a61C0D6D13C6FE504DDbbA3E2630eA0c5c', 'OKX 50'),
+    okx('0xbE787D53E09822cC42bfB4ABE1fb4492CAe3D19d', 'OKX 51'),
+    okx('0x41205307b6618F03bE2d95747a07311456bdb143', 'OKX 52'),
   ],
-  arbitrum: [onExplorer(S.arbiscanExchange)('0xB38e8c17e38363aF6EbdCb3dAE12e0243582891D', 'Binance 54')],
-  optimism: [onExplorer(S.optimismExchange)('0xacD03D601e5bB1B275Bb94076fF46ED9D753435A', 'Binance 55')],
-  base: [onExplorer(S.bybitBase)('0xBaeD383EDE0e5d9d72430661f3285DAa77E9439F', 'Bybit 6')],
+  arbitrum: [
+    onExplorer(S.arbiscanExchange)('0xB38e8c17e38363aF6EbdCb3dAE12e0243582891D', 'Binance 54'),
+    // KuCoin: Arbiscan's tags, Dune's Arbitrum list (its names) and DefiLlama's KuCoin adapter agree.
+    exchange(`${S.arbiscanKucoin}; ${S.duneArbitrumCex}; ${S.defiLlamaKucoin}`)('0xD6216fC19DB775Df9774a6E33526131dA7D19a2c', 'KuCoin 1'),
+    exchange(`${S.arbiscanKucoin}; ${S.duneArbitrumCex}; ${S.defiLlamaKucoin}`)('0x03E6FA590CAdcf15A38e86158E9b3D06FF3399Ba', 'KuCoin 2'),
+    exchange(`${S.arbiscanKucoin}; ${S.duneArbitrumCex}; ${S.defiLlamaKucoin}`)('0xF3F094484eC6901FfC9681bCb808B96bAFd0b8a8', 'KuCoin 3'),
+    bybit('0xf89d7b9c864f589bbF53a82105107622B35EaA40', 'Bybit 5'),
+    okx('0xBf94F0AC752C739F623C463b5210a7fb2cbb420B', 'OKX 24'),
+    okx('0x0938C63109801Ee4243a487aB84DFfA2Bba4589e', 'OKX 35'),
+    okx('0x62383739D68Dd0F844103Db8dFb05a7EdED5BBE6', 'OKX 40'),
+    okx('0xED55E0d547FD2fA53Aa64F587B21A9caa9E2D90f', 'OKX 44'),
+    okx('0x88288100c2005c5cE9B06956BeD357F3CcC95b9E', 'OKX 45'),
+    okx('0x42Cf18596EE08E877d532Df1b7cF763059A7EA57', 'OKX 46'),
+    okx('0xB8B0b53b387B061Af2717D642961Af405c79e85A', 'OKX 47'),
+  ],
+  optimism: [
+    onExplorer(S.optimismExchange)('0xacD03D601e5bB1B275Bb94076fF46ED9D753435A', 'Binance 55'),
+    // KuCoin: OP Etherscan's tags (its names) and DefiLlama's KuCoin adapter agree.
+    exchange(`${S.optimismKucoin}; ${S.defiLlamaKucoin}`)('0xa3f45e619cE3AAe2Fa5f8244439a66B203b78bCc', 'KuCoin'),
+    exchange(`${S.optimismKucoin}; ${S.defiLlamaKucoin}`)('0xEBb8EA128BbdFf9a1780A4902A9380022371d466', 'KuCoin 2'),
+    exchange(`${S.optimismKucoin}; ${S.defiLlamaKucoin}`)('0xD6216fC19DB775Df9774a6E33526131dA7D19a2c', 'KuCoin 3'),
+    okx('0x2D2cC0eB095e43204E0C087E07Dbf95909650939', 'OKX 39'),
+    okx('0xEbe80f029b1c02862B9E8a70a7e5317C06F62Cae', 'OKX 42'),
+    okx('0x42Cf18596EE08E877d532Df1b7cF763059A7EA57', 'OKX 46'),
+    okx('0x88956282d52Eee0aE1Bf8Eaf98Bc6Eac2250B681', 'OKX 54'),
+    okx('0x7332CD352a84673F1413416ef2E321e17df59844', 'OKX 55'),
+    okx('0x5FF13e9A3EEd7a2Dbcb1Dfa21dfB1c07F3419277', 'OKX 57'),
+    okx('0x8D371bC560246Dc632C4e707707d85d2E568A832', 'OKX 158'),
+  ],
+  base: [onExplorer(S.bybitBase)('0xBaeD383EDE0e5d9d72430661f3285DAa77E9439F', 'Bybit 6'), okx('0x39591E7c099A379FD7b349EbFeCaeEF439c40454', 'OKX 162')],
 };

@@ -95,5 +95,8 @@ describe('address labels', () => {
     expect(labelOf('bsc', '0xf977814e90da44bfa03b6295a0616a897441acec')).toMatchObject({ kind: 'exchange', name: 'Binance 8' });
     expect(labelOf('ethereum', '0x6cc5f688a315f3dc28a7781717a9a798a59fda7b')).toMatchObject({ kind: 'exchange', name: 'OKX 1' });
     expect(labelOf('arbitrum', '0x6cc5f688a315f3dc28a7781717a9a798a59fda7b')).toBeUndefined();
+    // One KuCoin wallet, named by each network's explorer.
+    expect(labelOf('arbitrum', '0xd6216fc19db775df9774a6e33526131da7d19a2c')).toMatchObject({ kind: 'exchange', name: 'KuCoin 1' });
+    expect(labelOf('optimism', '0xd6216fc19db775df9774a6e33526131da7d19a2c')).toMatchObject({ kind: 'exchange', name: 'KuCoin 3' });
   });
 });

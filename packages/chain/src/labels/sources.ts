@@ -41,6 +41,15 @@ export const LABEL_SOURCES = {
   arbiscanExchange: 'github.com/brianleect/etherscan-labels/blob/8ed588cbc99f5ff55414e2a8409fec9bcc41d912/data/arbiscan/accounts/exchange.csv (Arbiscan name tags)',
   optimismExchange: 'github.com/brianleect/etherscan-labels/blob/cb931485b6c31d2171cdff9b35446409eaee8d38/data/optimism/accounts/exchange.csv (OP Etherscan name tags)',
   optimismBridgeTag: 'github.com/brianleect/etherscan-labels/blob/cb931485b6c31d2171cdff9b35446409eaee8d38/data/optimism/accounts/optimism-bridge.csv (OP Etherscan name tags)',
+  /** Dune's earlier per-network CEX list for Arbitrum (before the lists were merged into cex_evms). */
+  duneArbitrumCex: 'github.com/duneanalytics/spellbook/blob/321eb0aacfa49e14ea8a31d91a33c434ec34597f/models/cex/arbitrum/cex_arbitrum_addresses.sql (Dune, Arbitrum)',
+  /** DefiLlama's CEX reserve adapters: the wallets it sums per exchange, listed per chain. */
+  defiLlamaOkx: 'github.com/DefiLlama/DefiLlama-Adapters/blob/0748004f169415a13656a29188cdb956dad4afaf/projects/okex/index.js (owners per chain)',
+  defiLlamaBybit: 'github.com/DefiLlama/DefiLlama-Adapters/blob/045b12a690c0661e9b9ddb08e12d304d2ff77aed/projects/bybit/index.js (owners per chain)',
+  defiLlamaKucoin: 'github.com/DefiLlama/DefiLlama-Adapters/blob/02a8f05276ba852172dcb0da3c11bf0b6ce26546/projects/kucoin/index.js (owners per chain)',
+  arbiscanKucoin: 'github.com/brianleect/etherscan-labels/blob/8ed588cbc99f5ff55414e2a8409fec9bcc41d912/data/arbiscan/accounts/kucoin.csv (Arbiscan name tags)',
+  optimismKucoin: 'github.com/brianleect/etherscan-labels/blob/1f0d9e302cf399be5eb089eb94e27c175119fdfd/data/optimism/accounts/kucoin.csv (OP Etherscan name tags)',
+  polygonscanExchange: 'github.com/brianleect/etherscan-labels/blob/8ed588cbc99f5ff55414e2a8409fec9bcc41d912/data/polygonscan/accounts/exchange.csv (PolygonScan name tags)',
   /** A label set for funding-origin tracing that places Bybit's hot wallet 6 on Base. */
   bybitBase: 'github.com/ripples3/ic-onchain-analytics references/cex_hot_wallets.md ("Bybit: Hot Wallet 6 … primarily Base")',
   /** The OP Stack chains' L1 deployments as the Superchain Registry lists them (chain 10 OP Mainnet, 8453 Base). */
