@@ -15,7 +15,8 @@ export type ForensicsParams = z.infer<typeof ForensicsParams>;
 
 /** Wei or raw token units, decimal string. */
 const Raw = z.string().regex(/^\d+$/);
-const LabelKind = z.enum(['exchange', 'bridge', 'dex-router', 'locker', 'burn', 'mixer', 'sanctioned']);
+/** The labels registry's kinds (`LabelKind` in @oca/chain). */
+const LabelKind = z.enum(['exchange', 'bridge', 'dex-router', 'dex-pool', 'locker', 'burn', 'mixer', 'sanctioned']);
 
 /** Whether a data source answered; when not, why. */
 export const SourceStatus = z.object({

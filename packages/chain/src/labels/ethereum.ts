@@ -5,35 +5,17 @@ import { LABEL_SOURCES as S } from './sources';
 /** Tornado Cash sat on the SDN list from August 2022 until Treasury delisted it in March 2025. */
 const TORNADO_NOTE = 'Tornado Cash instances were on the OFAC SDN list from August 2022 until their delisting in March 2025; a mixer either way.';
 
-const binance = (address: AddressLabel['address'], name: string): AddressLabel => ({ address, name, kind: 'exchange', source: S.etherscanBinance });
-const coinbase = (address: AddressLabel['address'], name: string): AddressLabel => ({ address, name, kind: 'exchange', source: S.etherscanCoinbase });
 const tornado = (address: AddressLabel['address'], name: string): AddressLabel => ({ address, name, kind: 'mixer', source: S.tornadoCli, note: TORNADO_NOTE });
 
-/** Ethereum mainnet labels beyond the generated ones (burn addresses, lockers: see registry.ts). */
+/**
+ * Ethereum mainnet's own labels: DEX routers, Tornado Cash, the SDN list. Burn addresses, lockers,
+ * exchanges, bridges and DEX pools come from their own lists (see registry.ts).
+ */
 export const ETHEREUM_LABELS: readonly AddressLabel[] = [
-  // Exchanges: the wallets Etherscan tags with the exchange's name and a number.
-  binance('0x28C6c06298d514Db089934071355E5743bf21d60', 'Binance 14'),
-  binance('0x21a31Ee1afC51d94C2eFcCAa2092aD1028285549', 'Binance 15'),
-  binance('0xDFd5293D8e347dFe59E90eFd55b2956a1343963d', 'Binance 16'),
-  binance('0x56Eddb7aa87536c09CCc2793473599fD21A8b17F', 'Binance 17'),
-  binance('0x9696f59E4d72E237BE84fFD425DCaD154Bf96976', 'Binance 18'),
-  binance('0xBE0eB53F46cd790Cd13851d5EFf43D12404d33E8', 'Binance 7'),
-  binance('0xF977814e90dA44bFA03b6295A0616a897441aceC', 'Binance 8'),
-  binance('0x3f5CE5FBFe3E9af3971dD833D26bA9b5C936f0bE', 'Binance'),
-  coinbase('0x71660c4005BA85c37ccec55d0C4493E66Fe775d3', 'Coinbase 1'),
-  coinbase('0x503828976D22510aad0201ac7EC88293211D23Da', 'Coinbase 2'),
-  coinbase('0xddfAbCdc4D8FfC6d5beaf154f18B778f892A0740', 'Coinbase 3'),
-  coinbase('0x3cD751E6b0078Be393132286c442345e5DC49699', 'Coinbase 4'),
-  coinbase('0xb5d85CBf7cB3EE0D56b3bB207D5Fc4B82f43F511', 'Coinbase 5'),
-  coinbase('0xeB2629a2734e272Bcc07BDA959863f316F4bD4Cf', 'Coinbase 6'),
-  coinbase('0xA9D1e08C7793af67e9d92fe308d5697FB81d3E43', 'Coinbase 10'),
   // DEX routers.
   { address: '0x7a250d5630B4cF539739dF2C5dAcb4c659F2488D', name: 'Uniswap V2: Router02', kind: 'dex-router', source: S.uniswapV2 },
   { address: '0xE592427A0AEce92De3Edee1F18E0157C05861564', name: 'Uniswap V3: SwapRouter', kind: 'dex-router', source: S.uniswapV3Periphery },
   { address: '0xEfF92A263d31888d860bD50809A8D171709b7b1c', name: 'PancakeSwap V2: Router', kind: 'dex-router', source: S.pancakeV2 },
-  // Bridges: Arbitrum One's L1 side.
-  { address: '0x4Dbd4fc535Ac27206064B68FfCf827b0A60BAB3f', name: 'Arbitrum One: Delayed Inbox', kind: 'bridge', source: S.arbitrum },
-  { address: '0x8315177aB297bA92A06054cE80a67Ed4DBd7ed3a', name: 'Arbitrum One: Bridge', kind: 'bridge', source: S.arbitrum },
   // Mixers: Tornado Cash instances (pool per denomination) and its proxy.
   tornado('0x12D66f87A04A9E220743712cE6d9bB1B5616B8Fc', 'Tornado Cash 0.1 ETH'),
   tornado('0x47CE0C6eD5B0Ce3d3A51fdb1C52DC66a7c3c2936', 'Tornado Cash 1 ETH'),

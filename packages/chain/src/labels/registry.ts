@@ -1,8 +1,11 @@
 import type { Network } from '@oca/contracts';
 import { zeroAddress, type Address } from 'viem';
 import { LP_LOCKERS } from '../lp-lockers';
+import { BRIDGE_LABELS } from './bridges';
 import { DEVNET_LABELS } from './devnet';
+import { DEX_POOL_LABELS } from './dex-pools';
 import { ETHEREUM_LABELS } from './ethereum';
+import { EXCHANGE_LABELS } from './exchanges';
 import { ARBITRUM_LABELS, BASE_LABELS, BSC_LABELS, OPTIMISM_LABELS, POLYGON_LABELS } from './other-networks';
 import { LABEL_SOURCES } from './sources';
 import type { AddressLabel } from './types';
@@ -23,19 +26,24 @@ function lockerLabels(network: Network): AddressLabel[] {
   }));
 }
 
+/** A mainnet's own labels, then its exchanges, bridges and DEX pools. */
+function mainnet(network: Exclude<Network, 'devnet'>, own: readonly AddressLabel[]): AddressLabel[] {
+  return [...own, ...EXCHANGE_LABELS[network], ...BRIDGE_LABELS[network], ...DEX_POOL_LABELS[network]];
+}
+
 const BY_NETWORK: Readonly<Record<Network, readonly AddressLabel[]>> = {
-  ethereum: ETHEREUM_LABELS,
-  polygon: POLYGON_LABELS,
-  bsc: BSC_LABELS,
-  arbitrum: ARBITRUM_LABELS,
-  optimism: OPTIMISM_LABELS,
-  base: BASE_LABELS,
+  ethereum: mainnet('ethereum', ETHEREUM_LABELS),
+  polygon: mainnet('polygon', POLYGON_LABELS),
+  bsc: mainnet('bsc', BSC_LABELS),
+  arbitrum: mainnet('arbitrum', ARBITRUM_LABELS),
+  optimism: mainnet('optimism', OPTIMISM_LABELS),
+  base: mainnet('base', BASE_LABELS),
   devnet: DEVNET_LABELS,
 };
 
 /**
- * Every labelled address per network: burn sinks, LP lockers, and the network's own list
- * (exchanges' hot wallets, bridges, DEX routers, Tornado Cash instances, SDN entries). Each entry
+ * Every labelled address per network: burn sinks, LP lockers, the network's own list (DEX routers,
+ * Tornado Cash instances, SDN entries), exchanges' wallets, bridges and the deepest DEX pools. Each entry
  * carries its source. Only addresses that could be traced to a document are listed: an address
  * missing here is unknown, not clean.
  */

@@ -24,5 +24,47 @@ export const LABEL_SOURCES = {
   teamFinance: "Team Finance web app's lock contract per chain id (ETH 0x1, BSC 0x38, Polygon 0x89, Arbitrum 0xa4b1, Base 0x2105), as LP_LOCKERS",
   /** PinkSale's PinkLock02, verified on the explorers (contract name PinkLock02), and PinkLock v1 on BSC. */
   pinkLock: 'PinkSale PinkLock02 (BSC, Ethereum; verified contract PinkLock02) and PinkLock v1 (BSC) as lock-tool clients list them, as LP_LOCKERS',
+  /**
+   * Dune's hand-curated CEX list (the `cex_evms` spell: one list of exchange addresses that Dune
+   * applies to every EVM chain it covers), with its names ("OKX 13", "Bybit 6").
+   */
+  duneCex: 'github.com/duneanalytics/spellbook/blob/01b1bf2fa72c93dda97434c5b1a828ca5cfad750/dbt_subprojects/hourly_spellbook/models/_sector/cex/addresses/chains/cex_evms_addresses.sql (Dune cex_evms)',
+  /**
+   * Etherscan's per-exchange name tags at a later export. The rows of this export pair names with
+   * the wrong addresses inside a file (its okx.csv names OKX's OKB token contract "OKX 8"), so it is
+   * used only for membership: the address is in the exchange's file.
+   */
+  etherscanExchangeFiles: 'github.com/brianleect/etherscan-labels/blob/1ed02d58f3acba454ced18cf80e0df4f18900789/data/etherscan/accounts/<exchange>.csv (membership only)',
+  /** The other explorers' exchange tags from the same label export, one file per network. */
+  bscscanExchange: 'github.com/brianleect/etherscan-labels/blob/8ed588cbc99f5ff55414e2a8409fec9bcc41d912/data/bscscan/accounts/exchange.csv (BscScan name tags)',
+  polygonscanBinance: 'github.com/brianleect/etherscan-labels/blob/7a97a592c049d4183d58447c917bc51a1d0e457f/data/polygonscan/accounts/binance.csv (PolygonScan name tags)',
+  arbiscanExchange: 'github.com/brianleect/etherscan-labels/blob/8ed588cbc99f5ff55414e2a8409fec9bcc41d912/data/arbiscan/accounts/exchange.csv (Arbiscan name tags)',
+  optimismExchange: 'github.com/brianleect/etherscan-labels/blob/cb931485b6c31d2171cdff9b35446409eaee8d38/data/optimism/accounts/exchange.csv (OP Etherscan name tags)',
+  optimismBridgeTag: 'github.com/brianleect/etherscan-labels/blob/cb931485b6c31d2171cdff9b35446409eaee8d38/data/optimism/accounts/optimism-bridge.csv (OP Etherscan name tags)',
+  /** Dune's earlier per-network CEX list for Arbitrum (before the lists were merged into cex_evms). */
+  duneArbitrumCex: 'github.com/duneanalytics/spellbook/blob/321eb0aacfa49e14ea8a31d91a33c434ec34597f/models/cex/arbitrum/cex_arbitrum_addresses.sql (Dune, Arbitrum)',
+  /** DefiLlama's CEX reserve adapters: the wallets it sums per exchange, listed per chain. */
+  defiLlamaOkx: 'github.com/DefiLlama/DefiLlama-Adapters/blob/0748004f169415a13656a29188cdb956dad4afaf/projects/okex/index.js (owners per chain)',
+  defiLlamaBybit: 'github.com/DefiLlama/DefiLlama-Adapters/blob/045b12a690c0661e9b9ddb08e12d304d2ff77aed/projects/bybit/index.js (owners per chain)',
+  defiLlamaKucoin: 'github.com/DefiLlama/DefiLlama-Adapters/blob/02a8f05276ba852172dcb0da3c11bf0b6ce26546/projects/kucoin/index.js (owners per chain)',
+  arbiscanKucoin: 'github.com/brianleect/etherscan-labels/blob/8ed588cbc99f5ff55414e2a8409fec9bcc41d912/data/arbiscan/accounts/kucoin.csv (Arbiscan name tags)',
+  optimismKucoin: 'github.com/brianleect/etherscan-labels/blob/1f0d9e302cf399be5eb089eb94e27c175119fdfd/data/optimism/accounts/kucoin.csv (OP Etherscan name tags)',
+  polygonscanExchange: 'github.com/brianleect/etherscan-labels/blob/8ed588cbc99f5ff55414e2a8409fec9bcc41d912/data/polygonscan/accounts/exchange.csv (PolygonScan name tags)',
+  /** A label set for funding-origin tracing that places Bybit's hot wallet 6 on Base. */
+  bybitBase: 'github.com/ripples3/ic-onchain-analytics references/cex_hot_wallets.md ("Bybit: Hot Wallet 6 … primarily Base")',
+  /** The OP Stack chains' L1 deployments as the Superchain Registry lists them (chain 10 OP Mainnet, 8453 Base). */
+  superchainRegistry: 'github.com/ethereum-optimism/superchain-registry/blob/005f57b9fbca1dbf7c45b02b894e76144ad77636/superchain/extra/addresses/addresses.json',
+  /** Base's L2 contract table (the OP Stack predeploys, L2StandardBridge at 0x4200…0010). */
+  basePredeploys: 'https://docs.base.org/chain/base-contracts (L2 contract addresses, Base Mainnet)',
+  /** Arbitrum One's token bridge and core contracts as the Arbitrum SDK hard-codes them. */
+  arbitrumSdk: 'github.com/OffchainLabs/arbitrum-sdk/blob/00a534584623278ab14035c1fb8b6fe733224947/src/lib/dataEntities/networks.ts (mainnetTokenBridge, mainnetETHBridge)',
+  /** Polygon's own network description: the PoS bridge (POSContracts) and the Plasma bridge. */
+  polygonStatic: 'github.com/maticnetwork/static/blob/9214e2edb60898d593029e3dc29232cf6ca46f3f/network/mainnet/v1/index.json (Main.POSContracts, Main.Contracts)',
+  wormholeTokenBridge: 'github.com/wormhole-foundation/wormhole-sdk-ts/blob/343e3d00a5c60855ac174e3a8fd720186f71827e/core/base/src/constants/contracts/tokenBridge.ts (tokenBridgeContracts, Mainnet)',
+  acrossSpokePool: "github.com/across-protocol/contracts broadcast/deployed-addresses.md (SpokePool per chain), agreeing with independent integrators' per-chain tables",
+  /** How pool addresses are derived: CREATE2 from the factory, the sorted token pair (and fee) and the pool's init-code hash. */
+  uniswapV2Pair: 'CREATE2 of the Uniswap V2 factory (docs.uniswap.org/contracts/v2/reference/smart-contracts/v2-deployments) with init-code hash 0x96e8ac42…845f (UniswapV2Library.pairFor); recomputed in registry.test.ts',
+  uniswapV3Pool: 'CREATE2 of the Uniswap V3 factory (docs.uniswap.org/contracts/v3/reference/deployments) with POOL_INIT_CODE_HASH 0xe34f199b…8b54 (Uniswap/v3-periphery PoolAddress.sol); recomputed in registry.test.ts',
+  pancakeV2Pair: 'CREATE2 of the PancakeSwap V2 factory (developer.pancakeswap.finance/contracts/v2/addresses) with init-code hash 0x00fb7f63…9bd5 (PancakeLibrary.pairFor); recomputed in registry.test.ts',
   testkit: 'packages/testkit/src/whales (OCA devnet scenario; addresses are fixed by key or CREATE2)',
 } as const;

@@ -5,12 +5,14 @@ import type { Address } from 'viem';
  * - `exchange`: a centralised exchange's hot or cold wallet (deposits there are sell pressure);
  * - `bridge`: a bridge contract holding tokens on behalf of another chain;
  * - `dex-router`: a DEX router (it pays out swaps, so it is the "funder" of many unrelated wallets);
+ * - `dex-pool`: a DEX liquidity pool (a pair or a concentrated-liquidity pool): it holds both tokens
+ *   for every LP and pays every swapper, so neither a whale nor a funder;
  * - `locker`: an LP or token locker;
  * - `burn`: a sink nobody controls;
  * - `mixer`: a mixing pool (Tornado Cash instances);
  * - `sanctioned`: an address on the OFAC SDN list.
  */
-export type LabelKind = 'exchange' | 'bridge' | 'dex-router' | 'locker' | 'burn' | 'mixer' | 'sanctioned';
+export type LabelKind = 'exchange' | 'bridge' | 'dex-router' | 'dex-pool' | 'locker' | 'burn' | 'mixer' | 'sanctioned';
 
 /** One labelled address. Every entry names where it comes from, so a label can be checked. */
 export interface AddressLabel {
