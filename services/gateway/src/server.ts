@@ -6,9 +6,9 @@ import type { Logger } from 'pino';
 import type { GatewayMetrics } from './metrics';
 import { authenticateIfPresent, requireAdmin } from './plugins/authenticate';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/error-handler';
-import { DEFAULT_OVERLOAD, registerLoadShedding, type OverloadConfig } from './plugins/load-shedding';
+import { DEFAULT_OVERLOAD, registerLoadShedding, type OverloadOptions } from './plugins/load-shedding';
 import { registerOpenApi } from './plugins/openapi';
-import { DEFAULT_RATE_LIMITS, registerRateLimits, type AuthenticationHook, type RateLimitConfig } from './plugins/rate-limit';
+import { DEFAULT_RATE_LIMITS, registerRateLimits, type AuthenticationHook, type RateLimitsOptions } from './plugins/rate-limit';
 import { DebugRequestLog, lazyRequestLoggers } from './plugins/request-log';
 import { registerSecurityHeaders } from './plugins/security-headers';
 import { adminRoutes } from './routes/admin.routes';
@@ -34,9 +34,9 @@ export interface ServerOptions {
   /** @default 'oca:' */
   redisPrefix?: string;
   /** @default DEFAULT_RATE_LIMITS */
-  rateLimits?: RateLimitConfig;
+  rateLimits?: RateLimitsOptions;
   /** @default DEFAULT_OVERLOAD */
-  overload?: OverloadConfig;
+  overload?: OverloadOptions;
   /** Origins allowed by CORS; empty = CORS off. @default [] */
   corsOrigins?: readonly string[];
   /**

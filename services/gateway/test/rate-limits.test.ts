@@ -10,10 +10,10 @@ import { DomainError } from '../src/errors';
 import { ActiveJobQuota } from '../src/limits/active-job-quota';
 import { ConcurrencyLimiter } from '../src/limits/concurrency-limiter';
 import { LoginThrottle } from '../src/limits/login-throttle';
-import type { RateLimitConfig } from '../src/plugins/rate-limit';
+import type { RateLimitsOptions } from '../src/plugins/rate-limit';
 import { stubServer } from './support/stub-server';
 
-const LIMITS: RateLimitConfig = {
+const LIMITS: RateLimitsOptions = {
   perRolePerMinute: { user: 5, premium: 8, admin: 50 },
   authIpPerMinute: 3,
   publicIpPerMinute: 4,

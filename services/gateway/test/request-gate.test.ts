@@ -11,13 +11,13 @@ import type { Principal, VerifiedApiKey } from '@oca/contracts';
 import { serviceUrls } from '@oca/testkit';
 import { Redis } from 'ioredis';
 import { authenticate } from '../src/plugins/authenticate';
-import type { RateLimitConfig } from '../src/plugins/rate-limit';
+import type { RateLimitsOptions } from '../src/plugins/rate-limit';
 import { ApiKeyVerifier } from '../src/services/api-key-verifier';
 import type { AuthClient } from '../src/services/auth-client';
 import { CredentialRevocations } from '../src/services/credential-revocations';
 import { stubServer } from './support/stub-server';
 
-const LIMITS: RateLimitConfig = {
+const LIMITS: RateLimitsOptions = {
   perRolePerMinute: { user: 4, premium: 8, admin: 50 },
   authIpPerMinute: 3,
   publicIpPerMinute: 4,

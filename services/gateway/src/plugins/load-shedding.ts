@@ -2,7 +2,7 @@ import underPressure, { type FastifyUnderPressureOptions as UnderPressureOptions
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Counter } from 'prom-client';
 
-export interface OverloadConfig {
+export interface OverloadOptions {
   /** Mean event-loop delay that sheds load, in ms; 0 = off. @default 1000 */
   maxEventLoopDelayMs: number;
   /** Event-loop utilisation (0..1) that sheds load; 0 = off. @default 0 */
@@ -21,7 +21,7 @@ export interface OverloadConfig {
   maxInFlight?: number;
 }
 
-export const DEFAULT_OVERLOAD: OverloadConfig = {
+export const DEFAULT_OVERLOAD: OverloadOptions = {
   maxEventLoopDelayMs: 1000,
   maxEventLoopUtilization: 0,
   maxHeapUsedBytes: 0,
@@ -59,7 +59,7 @@ type Counted = FastifyRequest & { [COUNTED]?: boolean };
  * - Pressure (@fastify/under-pressure): while the sampled event-loop delay, utilisation or heap is
  *   over its threshold, every request is shed.
  */
-export async function registerLoadShedding(app: FastifyInstance, config: OverloadConfig, metrics?: LoadSheddingMetrics): Promise<void> {
+export async function registerLoadShedding(app: FastifyInstance, config: OverloadOptions, metrics?: LoadSheddingMetrics): Promise<void> {
   // A shed request costs as little as possible: a prebuilt answer sent from the hook, without an
   // Error (stack capture) or the error handler's log line: shed requests are counted instead.
   const retryAfter = String(config.retryAfterSeconds);

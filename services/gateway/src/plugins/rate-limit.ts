@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { DomainError } from '../errors';
 import { RequestGate, type RequestGateCall } from './request-gate';
 
-export interface RateLimitConfig {
+export interface RateLimitsOptions {
   /** Requests per minute per route for an authenticated caller, by role. @default user 100, premium 1000, admin 5000 */
   perRolePerMinute: Record<Role, number>;
   /** Per route per client IP on register/login/refresh/logout. @default 20 */
@@ -22,7 +22,7 @@ export interface RateLimitConfig {
   expensiveAgents: { agents: readonly string[]; perRolePerMinute: Record<Role, number> };
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
+export const DEFAULT_RATE_LIMITS: RateLimitsOptions = {
   perRolePerMinute: { user: 100, premium: 1000, admin: 5000 },
   authIpPerMinute: 20,
   publicIpPerMinute: 300,
@@ -125,7 +125,7 @@ const AUTHENTICATED_ACCESS = new Set(['user', 'admin', 'optional-user']);
  */
 export async function registerRateLimits(
   app: FastifyInstance,
-  config: RateLimitConfig,
+  config: RateLimitsOptions,
   store: { redis?: Redis; keyPrefix: string },
 ): Promise<RateLimitPolicies> {
   await app.register(rateLimit, {
@@ -221,7 +221,7 @@ export async function registerRateLimits(
   };
 }
 
-function requestGate(redis: Redis, keyPrefix: string, config: RateLimitConfig): RequestGate {
+function requestGate(redis: Redis, keyPrefix: string, config: RateLimitsOptions): RequestGate {
   const [before, after] = REDIS_KEYS.userTokenVersion(keyPrefix, '\0').split('\0');
   return new RequestGate({
     redis,
