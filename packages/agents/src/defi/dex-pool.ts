@@ -2,7 +2,7 @@ import { erc20Abi, formatRatio, getLogsPaged, LogBudgetExceededError, ratioToNum
 import type { DefiDexPool, DefiTvlAsset } from '@oca/contracts';
 import { parseAbiItem, zeroAddress, type Address } from 'viem';
 import { decodeSwap, fetchPoolLogs, orient, percentChange, readOrNull, readPoolPrice, readTokenMeta, readUsdPrices, usdValue, V2_SWAP, V3_SWAP, type PoolRef } from '../dex';
-import { historyStart, TRANSFER_SCAN_BUDGET } from '../security/transfer-scan';
+import { historyStart, TRANSFER_SCAN_BUDGET } from '../tokens/transfer-scan';
 import { impermanentLossPercent, percentOf } from './rates';
 
 /** Uniswap V2's fixed swap fee, in V3's unit (hundredths of a basis point). */

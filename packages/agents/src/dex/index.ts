@@ -23,7 +23,7 @@ export {
 } from './pools';
 export { decodeSwap, fetchPoolLogs, PANCAKE_V3_SWAP, SOLIDLY_SWAP, SOLIDLY_SYNC, SWAP_EVENTS, V2_SWAP, V2_SYNC, V3_INITIALIZE, V3_SWAP, type PoolLog, type PoolLogOptions, type SwapFill } from './swap-logs';
 export { quoteUsd, readMarketSnapshot, type MarketSnapshot, type NativeUsd, type PricedPool } from './market-snapshot';
-export { DEPEG_THRESHOLD, PEG_MIN_DEPTH_UNITS, stablePegs, type ReadPool, type StablePeg } from './stable-pegs';
+export { DEPEG_THRESHOLD, PEG_MIN_DEPTH_UNITS, stablecoinView, stablePegs, type ReadPool, type StablePeg } from './stable-pegs';
 export { liquidityUsd, percentChange, poolPriceUsd, quoteDepthUsd, units, usdValue } from './pool-figures';
 export { tokenPrice, type TokenPrice } from './token-price';
 export { readUsdPrices, type UsdPrice } from './token-usd';

@@ -1,4 +1,4 @@
-import { divRatio, ratio, ratioToNumber, unitsRatio, type DexQuoteToken, type Ratio } from '@oca/chain';
+import { divRatio, formatRatio, ratio, ratioToNumber, unitsRatio, type DexQuoteToken, type Ratio } from '@oca/chain';
 import type { StablecoinPeg } from '@oca/contracts';
 import type { Address } from 'viem';
 import type { PoolDecimals, PoolRef, PoolState } from './pools';
@@ -23,6 +23,11 @@ export interface ReadPool {
 /** A stablecoin's peg check, with its USD price as an exact ratio for the figures. */
 export interface StablePeg extends Omit<StablecoinPeg, 'priceUsd'> {
   priceUsd: Ratio;
+}
+
+/** A peg as the market and trend results report it. */
+export function stablecoinView(peg: StablePeg): StablecoinPeg {
+  return { ...peg, priceUsd: formatRatio(peg.priceUsd) };
 }
 
 const same = (a: Address, b: Address) => a.toLowerCase() === b.toLowerCase();

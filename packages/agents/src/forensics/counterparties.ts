@@ -1,8 +1,8 @@
 import { pageLogs, type AddressLabel, type ChainClient, type NativeTransfer } from '@oca/chain';
 import { getAddress, pad, toHex, type Address, type Hash, type Hex } from 'viem';
-import { TRANSFER_SCAN_BUDGET, TRANSFER_TOPIC } from '../security/transfer-scan';
+import { TRANSFER_SCAN_BUDGET, TRANSFER_TOPIC } from '../tokens/transfer-scan';
 import { decodeNftTransfer, ERC1155_TRANSFER_TOPICS, nftStandardOf, type NftTransfer } from '../tokens/nft-transfer-log';
-import { decodeTransfer, type TokenTransfer } from '../whale/token-history';
+import { decodeTransfer, type TokenTransfer } from '../tokens/token-history';
 import type { NativeCounterparty, NftCounterparty, TokenCounterparty } from './forensics-contract';
 
 /** A decoded Transfer with the token that emitted it. */

@@ -1,7 +1,7 @@
 import { divRatio, formatRatio, mulRatio, ratioToNumber, unitsRatio, type DexDeployment, type Ratio } from '@oca/chain';
 import type { LogCoverage } from '@oca/contracts';
 import { getAddress, type Address } from 'viem';
-import { decodeSwap, percentChange, poolPriceUsd, quoteDepthUsd, type MarketSnapshot, type PoolLog, type PricedPool, type StablePeg, type SwapFill } from '../dex';
+import { decodeSwap, percentChange, poolPriceUsd, quoteDepthUsd, type MarketSnapshot, type PoolLog, type PricedPool, stablecoinView, type SwapFill } from '../dex';
 import type { MarketData, MarketPool } from './market-contract';
 import { poolFigures, sumOrNull, sumTxns, WINDOWS, type PerWindow } from './market-figures';
 import { pastUsd, type MarketHistory } from './market-history';
@@ -132,9 +132,4 @@ function priceChanges(primary: PricedPool | undefined, priceUsd: Ratio | null, h
     const quoteUsdThen = stablePeg ? stablePeg.priceUsd : nativeThen && anchorPeg ? mulRatio(nativeThen, anchorPeg.priceUsd) : null;
     return percentChange(priceUsd, pastUsd(primaryHistory[w], quoteUsdThen));
   });
-}
-
-/** A peg as the result reports it. */
-export function stablecoinView(peg: StablePeg): MarketData['stablecoins'][number] {
-  return { ...peg, priceUsd: formatRatio(peg.priceUsd) };
 }

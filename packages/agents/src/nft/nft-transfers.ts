@@ -1,6 +1,6 @@
 import { pageLogs, type ChainClient } from '@oca/chain';
 import { toHex, zeroAddress, type Address } from 'viem';
-import { historyStart, TRANSFER_SCAN_BUDGET, TRANSFER_TOPIC, type HistoryStart } from '../security/transfer-scan';
+import { historyStart, TRANSFER_SCAN_BUDGET, TRANSFER_TOPIC, type HistoryStart } from '../tokens/transfer-scan';
 import { decodeNftTransfer, TRANSFER_BATCH_TOPIC, TRANSFER_SINGLE_TOPIC, type NftTransfer, type RpcLog } from '../tokens/nft-transfer-log';
 
 export interface NftHistory {

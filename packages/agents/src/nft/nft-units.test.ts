@@ -6,7 +6,7 @@ import { decodeNftTransfer, TRANSFER_BATCH_TOPIC, TRANSFER_SINGLE_TOPIC, type Nf
 import { replayHoldings } from './nft-transfers';
 import { openRarity, parseMetadataUri, traitsOf, MAX_METADATA_BYTES } from './rarity';
 import { nativeValue, ORDER_FULFILLED_TOPIC, salesOfTransaction, type RawSale } from './sales';
-import { TRANSFER_TOPIC } from '../security/transfer-scan';
+import { TRANSFER_TOPIC } from '../tokens/transfer-scan';
 import { readFunding, washFilters } from './wash';
 
 // Pure functions over hand-made logs and sales; `readFunding` runs over a stub AddressHistory

@@ -5,7 +5,7 @@ import { checksummedAddress } from '../checksum';
 import { readOrNull, readTokenMeta, readUsdPrices } from '../dex';
 import { PermanentAgentError } from '../errors';
 import type { Agent, AgentContext } from '../types';
-import { gini, holdersForHalf, percentOf } from '../whale/concentration';
+import { gini, holdersForHalf, percentOf } from '../tokens/concentration';
 import { NftParams, NftResult, type NftData, type NftSale } from './nft-contract';
 import { nftFindings, nftSummary } from './nft-report';
 import type { NftTransfer } from '../tokens/nft-transfer-log';

@@ -1,6 +1,6 @@
 import type { ChainClient, Ratio } from '@oca/chain';
 import { decodeEventLog, getAddress, keccak256, parseAbiItem, slice, toEventSelector, zeroAddress, type Address, type Hash, type Hex } from 'viem';
-import { TRANSFER_TOPIC } from '../security/transfer-scan';
+import { TRANSFER_TOPIC } from '../tokens/transfer-scan';
 import type { NftTransfer, RpcLog } from '../tokens/nft-transfer-log';
 import { isBurn, isMint } from './nft-transfers';
 

@@ -2,7 +2,7 @@ import { DEX_DEPLOYMENTS, ratio } from '@oca/chain';
 import type { PortfolioHolding } from '@oca/contracts';
 import { encodeAbiParameters, encodeEventTopics, getAddress, pad, toHex, type Address, type Hash, type Hex, type TransactionReceipt } from 'viem';
 import { uniswapV2PairAbi } from '@oca/chain';
-import { DEPOSIT_TOPIC, TRANSFER_TOPIC } from '../security/transfer-scan';
+import { DEPOSIT_TOPIC, TRANSFER_TOPIC } from '../tokens/transfer-scan';
 import { TRANSFER_BATCH_TOPIC, TRANSFER_SINGLE_TOPIC } from '../tokens/nft-transfer-log';
 import { averageCost, costBasisOf, swapAfter, type PoolMove } from './cost-basis';
 import { lpUnderlying } from './holdings-read';

@@ -2,10 +2,7 @@ import { isExecutionError, isStateOverrideUnsupported, type ChainClient } from '
 import type { HoldingRisk, SecurityCreator } from '@oca/contracts';
 import type { Address } from 'viem';
 import type { PoolRef } from '../dex';
-import { analyseCode } from '../security/code-analysis';
-import { readContract, resolveProxy } from '../security/contract-read';
-import { simulate } from '../security/probe/security-probe';
-import { tradingFromSimulation } from '../security/trading';
+import { analyseCode, readContract, resolveProxy, simulate, tradingFromSimulation } from '../security';
 
 /** The quick check does not look the deployer up (the security agent does). */
 const NOT_LOOKED_UP: SecurityCreator = { address: null, transaction: null, factory: null, block: null, method: null, unknownReason: 'not looked up by the portfolio quick check' };

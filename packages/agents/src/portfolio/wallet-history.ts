@@ -1,6 +1,6 @@
 import { pageLogs, type ChainClient } from '@oca/chain';
 import { getAddress, hexToBigInt, pad, size, slice, toHex, type Address, type Hash, type Hex } from 'viem';
-import { DEPOSIT_TOPIC, TRANSFER_TOPIC } from '../security/transfer-scan';
+import { DEPOSIT_TOPIC, TRANSFER_TOPIC } from '../tokens/transfer-scan';
 import { decodeNftTransfer, ERC1155_TRANSFER_TOPICS, nftStandardOf } from '../tokens/nft-transfer-log';
 
 /**

@@ -8,7 +8,7 @@ import { describePool, describeV3Pool, liquidityOf, type V3Reading } from './liq
 import type { SecurityCreator, SecurityHolders } from './schemas';
 import type { HolderReading, LpReading, PinnedRead, TokenPools, TokenReading, TradeReading } from './security-reads';
 import { freshBuyThrough, tradeLimits, tradingFromSimulation, transferFailure, UNKNOWN_TRADING } from './trading';
-import type { TransferScan } from './transfer-scan';
+import type { TransferScan } from '../tokens/transfer-scan';
 import { holderSaleAnalysis, withHolderSales } from './holder-sales';
 
 /** Everything the security agent read of one token, step by step. */

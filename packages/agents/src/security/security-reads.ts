@@ -9,7 +9,7 @@ import { DEAD_ADDRESS, type BalanceSheet } from './holder-stats';
 import { orientPools, type LockerReading, type OrientedPool, type V3Reading } from './liquidity';
 import { inspect, probeLimits, simulate, type Inspection, type ProbeLimits, type ProbePool, type Simulation, type TradePool } from './probe/security-probe';
 import { sampleHolders, simulateHolderSales, type HolderCandidate, type HolderSaleOutcome } from './holder-sales';
-import { scanTransfers, type HistoryStart, type TransferScan } from './transfer-scan';
+import { scanTransfers, type HistoryStart, type TransferScan } from '../tokens/transfer-scan';
 import { readCandidates, readMintHistory, readPositions, type V3Candidates, type V3MintHistory } from './v3-positions';
 
 // The security agent's reads, one function per round trip (steps 2–6 of `securityAgent`), every

@@ -2,7 +2,7 @@ import { getLogsPaged, LogBlockTooLargeError, LogBudgetExceededError, uniswapV3P
 import { encodePacked, getAbiItem, getAddress, keccak256, toEventSelector, type Address, type Hash } from 'viem';
 import { readOrNull } from '../dex';
 import { positions, type ProbePool, type ProbePosition } from './probe/security-probe';
-import { historyStart, type HistoryStart } from './transfer-scan';
+import { historyStart, type HistoryStart } from '../tokens/transfer-scan';
 
 const MINT = getAbiItem({ abi: uniswapV3PoolPositionsAbi, name: 'Mint' });
 const INCREASE_LIQUIDITY = toEventSelector(getAbiItem({ abi: uniswapV3PositionManagerAbi, name: 'IncreaseLiquidity' }));

@@ -1,5 +1,5 @@
 import { decodeAbiParameters, getAddress, keccak256, slice, toHex, type Address, type Hash, type Hex } from 'viem';
-import { TRANSFER_TOPIC } from '../security/transfer-scan';
+import { TRANSFER_TOPIC } from './transfer-scan';
 
 /**
  * NFT movements as the standards log them, shared by the agents that read them (nft, portfolio,

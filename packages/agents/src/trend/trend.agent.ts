@@ -1,8 +1,7 @@
 import { DEX_DEPLOYMENTS, formatRatio, type DexDeployment, type LogPagerOptions } from '@oca/chain';
 import type { LogCoverage } from '@oca/contracts';
 import { abortable } from '../abort';
-import { stablecoinView } from '../market/market-data';
-import type { PoolLog } from '../dex';
+import { stablecoinView, type PoolLog } from '../dex';
 import type { Agent, AgentContext } from '../types';
 import { busiestPools, identifyPools, scanSwaps } from './active-pools';
 import { priceLaunches, readLaunchPools, selectLaunches } from './launch-pools';

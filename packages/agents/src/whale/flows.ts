@@ -1,8 +1,8 @@
 import { mulRatio, ratioToNumber, unitsRatio, type Ratio } from '@oca/chain';
 import type { Address } from 'viem';
-import { percentOf } from './concentration';
+import { percentOf } from '../tokens/concentration';
 import type { Holder, HolderBook } from './holders';
-import type { TokenTransfer } from './token-history';
+import type { TokenTransfer } from '../tokens/token-history';
 import type { CohortFlow, WhaleMove, WhaleTransfer } from './whale-contract';
 
 /** Without a USD price, a transfer of at least this share of total supply (percent) is large. */

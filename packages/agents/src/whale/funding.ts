@@ -1,6 +1,6 @@
 import { firstFunders, HistoryUnavailableError, isHistoryUnavailable, LogBudgetExceededError, type AddressHistory, type AddressLabel, type ChainClient, type NativeTransfer } from '@oca/chain';
 import type { Address } from 'viem';
-import { percentOf } from './concentration';
+import { percentOf } from '../tokens/concentration';
 import type { Holder } from './holders';
 import type { FunderCluster, WhaleData } from './whale-contract';
 

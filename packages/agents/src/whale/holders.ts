@@ -2,8 +2,8 @@ import { labelOf, type AddressLabel, type ChainClient } from '@oca/chain';
 import type { Network } from '@oca/contracts';
 import type { Address } from 'viem';
 import { readBalance } from '../dex';
-import { gini, holdersForHalf, percentOf } from './concentration';
-import type { TokenTransfer } from './token-history';
+import { gini, holdersForHalf, percentOf } from '../tokens/concentration';
+import type { TokenTransfer } from '../tokens/token-history';
 import type { HolderKind, WhaleData, WhaleHolder } from './whale-contract';
 
 /** Accounts whose balance is read from the chain; beyond this the replayed balance stands in. */

@@ -1,10 +1,10 @@
 import { HistoryUnavailableError, LogBudgetExceededError, ratio, type AddressHistory, type AddressLabel, type NativeTransfer } from '@oca/chain';
 import { getAddress, pad, toHex, type Address, type Hash } from 'viem';
-import { gini, holdersForHalf, percentOf } from './concentration';
+import { gini, holdersForHalf, percentOf } from '../tokens/concentration';
 import { exchangeInflowSpike, largeTransfers, whaleMoves, type FlowBasis } from './flows';
 import { clustersOf, fundingClusters } from './funding';
 import { concentrationOf, kindOf, replayBalances, type Holder, type HolderBook } from './holders';
-import { decodeTransfer, type TokenTransfer } from './token-history';
+import { decodeTransfer, type TokenTransfer } from '../tokens/token-history';
 import { whaleFindings, whaleSummary, type WhaleFacts } from './whale-report';
 import type { WhaleData } from './whale-contract';
 

@@ -8,7 +8,7 @@ import type { Agent, AgentContext } from '../types';
 import { cohortFlow, cohorts, exchangeInflowSpike, isWallet, largeTransfers, whaleMoves, type FlowBasis } from './flows';
 import { fundingClusters, olderWalletsOn } from './funding';
 import { concentrationOf, readHolderBook, topHolders } from './holders';
-import { readTokenHistory } from './token-history';
+import { readTokenHistory } from '../tokens/token-history';
 import { WhaleParams, WhaleResult, type WhaleData } from './whale-contract';
 import { whaleFindings, whaleSummary } from './whale-report';
 import { trailingWindow } from './whale-window';

@@ -1,6 +1,6 @@
 import { pageLogs, type ChainClient } from '@oca/chain';
 import { getAddress, hexToBigInt, size, slice, toHex, type Address, type Hash, type Hex } from 'viem';
-import { historyStart, TRANSFER_SCAN_BUDGET, TRANSFER_TOPIC, type HistoryStart } from '../security/transfer-scan';
+import { historyStart, TRANSFER_SCAN_BUDGET, TRANSFER_TOPIC, type HistoryStart } from './transfer-scan';
 
 /** One ERC-20 Transfer, decoded. */
 export interface TokenTransfer {
