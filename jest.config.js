@@ -36,7 +36,7 @@ module.exports = {
     '!**/*.d.ts',
   ],
   coverageReporters: ['text-summary'],
-  // Measured 2026-12-03 (session 5): lines 93.43 %, branches 84.81 % (README, "Tests"); the threshold
+  // Measured 2026-12-04 (session 7): lines 93.93 %, branches 85.4 % (README, "Tests"); the threshold
   // keeps a point below it, as timing-dependent paths (reconnects, retries) vary run to run. Goal: 80 %+.
-  coverageThreshold: { global: { lines: 92, branches: 83 } },
+  coverageThreshold: { global: { lines: 93, branches: 84 } },
 };
