@@ -66,6 +66,8 @@ function wire(commands: Redis, waiter: JobWaiter) {
   return { jobs, resultCache, handler: new CompletionHandler({ broker, store, lifecycle, logger, prefetch: 5 }), metrics };
 }
 
+let waiter: JobWaiter, waiterB: JobWaiter;
+
 beforeAll(async () => {
   const admin = new URL(urls.postgresUrl);
   admin.pathname = '/postgres';
@@ -75,7 +77,7 @@ beforeAll(async () => {
   broker = await Broker.connect({ url: urls.amqpUrl, connectionName: 'gateway-cache-test', logger, prefix: amqpPrefix });
   [redis, sub, redisB, subB] = [new Redis(urls.redisUrl), new Redis(urls.redisUrl), new Redis(urls.redisUrl), new Redis(urls.redisUrl)];
   store = new JobStore(pool);
-  const [waiter, waiterB] = [new JobWaiter(redis, sub, redisPrefix), new JobWaiter(redisB, subB, redisPrefix)];
+  [waiter, waiterB] = [new JobWaiter(redis, sub, redisPrefix), new JobWaiter(redisB, subB, redisPrefix)];
   await Promise.all([waiter.start(), waiterB.start()]);
   const a = wire(redis, waiter);
   // A second gateway instance: its own Redis connections, the same database and broker.
@@ -220,8 +222,12 @@ describe('request coalescing', () => {
 
     const before = webhooks.length;
     const result = addressResult(address, 7);
-    await completions.handle(completed(leader.id, 'succeeded', result));
     const ids = submitted.map((s) => s.job.id);
+    // A long-poll on the leader, woken by the completion: what its client reads at that moment.
+    const statusesWhenWoken = waiter.wait(leader.id, 10_000).ready.then(async () => (await pool.query('SELECT status FROM jobs.jobs WHERE id = ANY($1)', [ids])).rows.map((r) => r.status as string));
+    await completions.handle(completed(leader.id, 'succeeded', result));
+    // Every follower took the outcome before the leader's long-polls were woken.
+    expect(await statusesWhenWoken).toEqual(Array(50).fill('succeeded'));
     const { rows } = await pool.query('SELECT status, result FROM jobs.jobs WHERE id = ANY($1)', [ids]);
     expect(rows).toHaveLength(50);
     expect(rows.every((r) => r.status === 'succeeded')).toBe(true);

@@ -42,8 +42,9 @@ export interface FinishedHow {
  * executor, the stalled-job sweeper, a cancel by its owner, an admin disabling the account. Each
  * caller first wins the guarded transition in the store (so this runs once per job), then calls
  * `finished`. Order: quota back → metrics and analytics events (buffered, never awaited) → webhook (succeeded/failed only; there is no event for
- * a cancel) → long-poll wake-up, so a woken client already sees its quota freed → the jobs that
- * followed it (request coalescing) finish with it, each through this same path.
+ * a cancel) → the jobs that followed it (request coalescing) take its outcome in the store →
+ * long-poll wake-up, so a woken client already sees its quota freed and its followers finished →
+ * each follower's own effects, through this same path.
  * Throws when a step fails; callers decide whether to retry (completions) or log (sweeper).
  */
 export class JobLifecycle {
@@ -56,13 +57,16 @@ export class JobLifecycle {
     if (how.durationMs !== undefined) metrics.jobDuration.observe({ agent: job.agent, status: job.status }, how.durationMs / 1000);
     publishFinished(this.options.events, job, { correlationId: how.correlationId ?? job.correlationId, rpcCalls: how.rpcCalls });
     if (job.webhookUrl && job.status !== 'canceled') await webhooks.enqueue(job, how.correlationId ?? job.correlationId);
+    // The followers' transition commits before anyone is woken: a client that sees this job
+    // finished finds every job that followed it finished too.
+    const followers = await this.followersOf(job);
     if (!how.answeredAtSubmit) await waiter.notify(job.id);
-    await this.followersOf(job);
+    for (const follower of followers) await this.finished(follower);
   }
 
-  private async followersOf(job: FinishedJob): Promise<void> {
-    const followers = (await this.options.coalescer?.finished(job)) ?? [];
-    for (const follower of followers) await this.finished(follower);
+  /** The jobs that followed `job` (request coalescing), already moved to its outcome in the store. */
+  private async followersOf(job: FinishedJob): Promise<FinishedJob[]> {
+    return (await this.options.coalescer?.finished(job)) ?? [];
   }
 
   /**
@@ -74,8 +78,9 @@ export class JobLifecycle {
   async finishedAgain(job: Job, correlationId: string): Promise<void> {
     if (job.status !== 'succeeded' && job.status !== 'failed') return;
     if (job.webhookUrl) await this.options.webhooks.enqueue(job, correlationId);
-    await this.options.waiter.notify(job.id);
     // Followers still waiting (an earlier attempt died before the fan-out) finish now.
-    await this.followersOf(job as FinishedJob);
+    const followers = await this.followersOf(job as FinishedJob);
+    await this.options.waiter.notify(job.id);
+    for (const follower of followers) await this.finished(follower);
   }
 }
