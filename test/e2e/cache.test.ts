@@ -74,12 +74,9 @@ it('runs the agent once for 50 identical concurrent submissions: 50 succeeded jo
   // Long-poll the leader (the per-user cap of open long-polls is 20), then read every job.
   const leader = answers.find((a) => a.headers.get('cache-status') === 'OnChainAgents; fwd=miss')!.body.id;
   expect((await api(h.gatewayUrl, 'GET', `/v1/jobs/${leader}?wait=20`, { apiKey })).body.status).toBe('succeeded');
-  // The followers take the leader's outcome in the same completion, just after the leader's own
-  // row (a read racing that completion can see the leader first): read until all have it.
-  const done = await until(async () => {
-    const reads = await Promise.all(ids.map((id) => api(h.gatewayUrl, 'GET', `/v1/jobs/${id}`, { apiKey })));
-    return reads.every((d) => d.body.status !== 'queued' && d.body.status !== 'running') ? reads : undefined;
-  });
+  // The followers take the leader's outcome in the leader's own transaction (jobs.complete_job):
+  // once the leader reads finished, every follower does.
+  const done = await Promise.all(ids.map((id) => api(h.gatewayUrl, 'GET', `/v1/jobs/${id}`, { apiKey })));
   expect(done.every((d) => d.body.status === 'succeeded')).toBe(true);
   expect(new Set(done.map((d) => JSON.stringify(d.body.result))).size).toBe(1);
   expect(await addressRuns()).toBe(before + 1);

@@ -40,13 +40,14 @@ let completions: CompletionHandler;
 let completionsB: CompletionHandler;
 const webhooks: Job[] = [];
 
-function wire(commands: Redis, waiter: JobWaiter) {
+/** A gateway instance's job services; `enqueue` replaces the webhook queue (default: recorded in `webhooks`). */
+function wire(commands: Redis, waiter: JobWaiter, enqueue: (job: Job) => Promise<void> = async (job) => void webhooks.push(job)) {
   const metrics = createGatewayMetrics(new Registry());
   const quota = new ActiveJobQuota({ redis: commands, keyPrefix: redisPrefix, max: 1000, countActive: (userId) => store.countActive(userId) });
   const publisher = new JobPublisher(broker);
   const resultCache = new ResultCache({ redis: commands, prefix: redisPrefix, metrics, logger });
   const coalescer = new RequestCoalescer({ store, cache: resultCache, publisher, logger });
-  const lifecycle = new JobLifecycle({ quota, waiter, webhooks: { enqueue: async (job) => void webhooks.push(job) }, metrics, logger, coalescer });
+  const lifecycle = new JobLifecycle({ quota, waiter, webhooks: { enqueue }, metrics, logger, coalescer });
   const jobs = new JobService({
     quota,
     lifecycle,
@@ -67,6 +68,7 @@ function wire(commands: Redis, waiter: JobWaiter) {
 }
 
 let waiter: JobWaiter, waiterB: JobWaiter;
+let flakyWebhooks: { handler: CompletionHandler; failFor: Set<string> };
 
 beforeAll(async () => {
   const admin = new URL(urls.postgresUrl);
@@ -83,6 +85,13 @@ beforeAll(async () => {
   // A second gateway instance: its own Redis connections, the same database and broker.
   const b = wire(redisB, waiterB);
   [service, cache, completions, completionsB] = [a.jobs, a.resultCache, a.handler, b.handler];
+  // An instance whose webhook queue refuses the jobs in failFor (the broker down mid-completion).
+  const failFor = new Set<string>();
+  const flaky = wire(redis, waiter, async (job) => {
+    if (failFor.delete(job.id)) throw new Error('webhook queue unavailable');
+    webhooks.push(job);
+  });
+  flakyWebhooks = { handler: flaky.handler, failFor };
 });
 
 afterAll(async () => {
@@ -240,6 +249,71 @@ describe('request coalescing', () => {
     const late = await submit(user(), address);
     expect(late.job).toMatchObject({ status: 'succeeded', result: { blockNumber: '7' }, cache: { status: 'hit', sourceJobId: leader.id } });
     expect(await queued()).toBe(0);
+  });
+
+  it('completes a leader and its followers in one transaction: a reader never sees the leader finished while a follower waits', async () => {
+    let torn = 0;
+    for (let round = 0; round < 10; round += 1) {
+      const address = newAddress();
+      const [leader, ...followers] = await Promise.all([submit(user(), address), submit(user(), address), submit(user(), address), submit(user(), address)]).then((all) =>
+        [...all].sort((a, b) => (a.job.cache?.status === 'miss' ? -1 : b.job.cache?.status === 'miss' ? 1 : 0)).map((s) => s.job),
+      );
+      expect(followers.every((f) => f.leaderJobId === leader!.id)).toBe(true);
+      let done = false;
+      const reader = (async () => {
+        while (!done) {
+          const { rows } = await pool.query<{ id: string; status: string }>('SELECT id, status FROM jobs.jobs WHERE id = ANY($1)', [[leader!.id, ...followers.map((f) => f.id)]]);
+          const leaderDone = rows.some((r) => r.id === leader!.id && r.status === 'succeeded');
+          if (leaderDone && rows.some((r) => r.status === 'queued')) torn += 1;
+        }
+      })();
+      await completions.handle(completed(leader!.id, 'succeeded', addressResult(address, 11)));
+      done = true;
+      await reader;
+      for (const f of followers) expect(await store.get(f.id)).toMatchObject({ status: 'succeeded', result: { blockNumber: '11' } });
+    }
+    expect(torn).toBe(0);
+  });
+
+  it('finishes a follower that commits while the completion waits for the leader’s row (a later snapshot than the completion’s start)', async () => {
+    const address = newAddress();
+    const leader = (await submit(user(), address)).job;
+    const other = (await submit(user(), newAddress())).job;
+    // The other job becomes a follower the way JobStore.follow makes one: the leader's row held
+    // FOR SHARE until the follower's row is committed. The completion starts meanwhile and waits.
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT id FROM jobs.jobs WHERE id = $1 AND status IN ('queued', 'running') FOR SHARE`, [leader.id]);
+      await client.query(`UPDATE jobs.jobs SET leader_job_id = $1, cache_status = 'coalesced', cache_source_job_id = $1 WHERE id = $2`, [leader.id, other.id]);
+      let applied = false;
+      const completion = completions.handle(completed(leader.id, 'succeeded', addressResult(address, 12))).then(() => void (applied = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(applied).toBe(false); // blocked on the leader's row
+      await client.query('COMMIT');
+      await completion;
+    } finally {
+      client.release();
+    }
+    expect(await store.get(other.id)).toMatchObject({ status: 'succeeded', result: { blockNumber: '12' }, cache: { status: 'coalesced', sourceJobId: leader.id } });
+  });
+
+  it('redoes the followers’ webhooks when a completion is redelivered after one failed to queue', async () => {
+    const address = newAddress();
+    const hook = { webhook: { url: 'https://hooks.example.com/again' } };
+    const first = await submit(user(), address, hook);
+    const [a, b] = await Promise.all([submit(user(), address, hook), submit(user(), address, hook)]);
+    expect([a.job.leaderJobId, b.job.leaderJobId]).toEqual([first.job.id, first.job.id]);
+    const message = completed(first.job.id, 'succeeded', addressResult(address, 13));
+    flakyWebhooks.failFor.add(b.job.id);
+    const before = webhooks.length;
+    await expect(flakyWebhooks.handler.handle(message)).rejects.toThrow('webhook queue unavailable');
+    expect(webhooks.slice(before).map((j) => j.id)).not.toContain(b.job.id);
+    // The broker brings the message back: the transition is done, the effects are not.
+    await flakyWebhooks.handler.handle(message, { attempt: 2, redelivered: true });
+    const again = webhooks.slice(before).map((j) => j.id);
+    expect(again).toContain(b.job.id);
+    expect(again.filter((id) => id === first.job.id).length).toBeGreaterThanOrEqual(2);
   });
 
   it('fails the followers with their leader’s error, completed on another gateway instance', async () => {

@@ -58,9 +58,10 @@ export class CompletionHandler {
     }
     const { payload } = message;
     const outcome = checkedOutcome(payload, this.options.logger, message.jobId);
-    const job = await store.complete(message.jobId, { ...outcome, agent: payload.agent, startedAt: payload.startedAt, finishedAt: payload.finishedAt });
-    if (job) {
-      await lifecycle.finished(job, { correlationId: message.correlationId, durationMs: payload.durationMs, rpcCalls: payload.rpcCalls });
+    const completed = await store.complete(message.jobId, { ...outcome, agent: payload.agent, startedAt: payload.startedAt, finishedAt: payload.finishedAt });
+    if (completed) {
+      const { job, followers } = completed;
+      await lifecycle.finished(job, { correlationId: message.correlationId, durationMs: payload.durationMs, rpcCalls: payload.rpcCalls, followers });
       return;
     }
     // Already terminal: a duplicate, or the job was canceled. Only a retry of this very message

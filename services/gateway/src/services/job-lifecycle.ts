@@ -18,7 +18,7 @@ export interface JobLifecycleOptions {
   metrics: GatewayMetrics;
   logger: Logger;
   /** Followers of a finished leader take its outcome; a canceled leader's follower is promoted */
-  coalescer?: Pick<RequestCoalescer, 'finished'>;
+  coalescer?: Pick<RequestCoalescer, 'takeFollowers' | 'finishedFollowers' | 'settle'>;
   /** job.completed / job.cache_hit events for analytics; none when absent */
   events?: JobEvents;
 }
@@ -35,52 +35,63 @@ export interface FinishedHow {
    * quota, and no client can be long-polling an id it has not been given yet.
    */
   answeredAtSubmit?: boolean;
+  /**
+   * The jobs that followed it (request coalescing), already moved to its outcome by the same store
+   * transition (JobStore.complete). Absent: the followers still waiting take it now.
+   */
+  followers?: readonly FinishedJob[];
 }
 
 /**
  * The one place where "a job finished" has its effects, whatever ended it — a completion from the
  * executor, the stalled-job sweeper, a cancel by its owner, an admin disabling the account. Each
  * caller first wins the guarded transition in the store (so this runs once per job), then calls
- * `finished`. Order: quota back → metrics and analytics events (buffered, never awaited) → webhook (succeeded/failed only; there is no event for
- * a cancel) → the jobs that followed it (request coalescing) take its outcome in the store →
- * long-poll wake-up, so a woken client already sees its quota freed and its followers finished →
- * each follower's own effects, through this same path.
+ * `finished`. Order, shortest path to the clients first: the jobs that followed it (request
+ * coalescing) have its outcome in the store (the completion's own transaction, else now) → quota
+ * units back → long-polls of the job and its followers woken, so a woken client already sees its
+ * quota freed and every follower finished → metrics and analytics events (buffered, never
+ * awaited) → webhooks (succeeded/failed only; there is no event for a cancel) → the coalescing
+ * marker (or a canceled leader's follower promoted).
  * Throws when a step fails; callers decide whether to retry (completions) or log (sweeper).
  */
 export class JobLifecycle {
   constructor(private readonly options: JobLifecycleOptions) {}
 
   async finished(job: FinishedJob, how: FinishedHow = {}): Promise<void> {
-    const { quota, metrics, webhooks, waiter } = this.options;
-    if (!how.answeredAtSubmit) await quota.finished(job.userId);
+    const { quota, waiter, coalescer } = this.options;
+    const followers = how.followers ?? (await coalescer?.takeFollowers(job)) ?? [];
+    const woken = how.answeredAtSubmit ? followers : [job, ...followers];
+    await Promise.all(woken.map((finished) => quota.finished(finished.userId)));
+    await Promise.all(woken.map((finished) => waiter.notify(finished.id)));
+    await this.effects(job, how);
+    for (const follower of followers) await this.effects(follower, {});
+    await coalescer?.settle(job);
+  }
+
+  /** Metrics, the analytics events and the webhook of one finished job. */
+  private async effects(job: FinishedJob, how: FinishedHow): Promise<void> {
+    const { metrics, webhooks } = this.options;
     metrics.jobsCompleted.inc({ agent: job.agent, status: job.status });
     if (how.durationMs !== undefined) metrics.jobDuration.observe({ agent: job.agent, status: job.status }, how.durationMs / 1000);
     publishFinished(this.options.events, job, { correlationId: how.correlationId ?? job.correlationId, rpcCalls: how.rpcCalls });
     if (job.webhookUrl && job.status !== 'canceled') await webhooks.enqueue(job, how.correlationId ?? job.correlationId);
-    // The followers' transition commits before anyone is woken: a client that sees this job
-    // finished finds every job that followed it finished too.
-    const followers = await this.followersOf(job);
-    if (!how.answeredAtSubmit) await waiter.notify(job.id);
-    for (const follower of followers) await this.finished(follower);
-  }
-
-  /** The jobs that followed `job` (request coalescing), already moved to its outcome in the store. */
-  private async followersOf(job: FinishedJob): Promise<FinishedJob[]> {
-    return (await this.options.coalescer?.finished(job)) ?? [];
   }
 
   /**
    * A redelivered completion found its job already finished: an earlier attempt may have applied
-   * the transition and then failed before the webhook was queued or the long-polls woken, so do
-   * those two again (the webhook id is stable, receivers deduplicate). Quota and metrics were
-   * settled by the attempt that won the transition.
+   * the transition and then failed before the webhooks were queued or the long-polls woken, so do
+   * those two again for the job and every follower that finished with it (webhook ids are stable,
+   * receivers deduplicate). Quota and metrics were settled by the attempt that won the transition.
    */
   async finishedAgain(job: Job, correlationId: string): Promise<void> {
     if (job.status !== 'succeeded' && job.status !== 'failed') return;
-    if (job.webhookUrl) await this.options.webhooks.enqueue(job, correlationId);
-    // Followers still waiting (an earlier attempt died before the fan-out) finish now.
-    const followers = await this.followersOf(job as FinishedJob);
-    await this.options.waiter.notify(job.id);
-    for (const follower of followers) await this.finished(follower);
+    const { coalescer, waiter, webhooks } = this.options;
+    const finished = job as FinishedJob;
+    const followers = (await coalescer?.finishedFollowers(finished)) ?? [];
+    for (const again of [finished, ...followers]) {
+      if (again.webhookUrl) await webhooks.enqueue(again, again === finished ? correlationId : again.correlationId);
+      await waiter.notify(again.id);
+    }
+    await coalescer?.settle(finished);
   }
 }

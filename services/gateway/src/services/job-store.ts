@@ -293,37 +293,36 @@ export class JobStore {
   }
 
   /**
-   * queued|running → succeeded|failed, exactly once: a duplicate completion (redelivery, a
-   * second executor) finds the job terminal and returns undefined. With `agent`, a completion that
-   * names another agent than the job's matches nothing.
+   * queued|running → succeeded|failed, exactly once, with the jobs that followed it (request
+   * coalescing) moved to the same outcome in the same transaction (jobs.complete_job, one round
+   * trip): a reader never sees the leader finished while a follower waits. A duplicate completion
+   * (redelivery, a second executor) finds the job terminal and returns undefined. With `agent`, a
+   * completion that names another agent than the job's matches nothing.
    */
   async complete(
     id: string,
     outcome: { status: 'succeeded' | 'failed'; result: unknown; error: JobError | null; startedAt: string; finishedAt: string; agent?: string },
-  ): Promise<FinishedJob | undefined> {
-    const res = await this.pool.query<JobRow>(
-      `UPDATE jobs.jobs SET status = $2, result = $3, error = $4,
-         started_at = COALESCE(started_at, $5), finished_at = $6, updated_at = now()
-       WHERE id = $1 AND status IN ('queued', 'running') AND ($7::text IS NULL OR agent = $7) RETURNING ${JOB_COLUMNS}`,
-      [
-        id,
-        outcome.status,
-        outcome.result === undefined ? null : JSON.stringify(outcome.result),
-        outcome.error ? JSON.stringify(outcome.error) : null,
-        outcome.startedAt,
-        outcome.finishedAt,
-        outcome.agent ?? null,
-      ],
-    );
-    return res.rows[0] && this.kept(res.rows[0]);
+  ): Promise<{ job: FinishedJob; followers: FinishedJob[] } | undefined> {
+    const res = await this.pool.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs.complete_job($1, $2, $3, $4, $5, $6, $7)`, [
+      id,
+      outcome.status,
+      outcome.result === undefined ? null : JSON.stringify(outcome.result),
+      outcome.error ? JSON.stringify(outcome.error) : null,
+      outcome.startedAt,
+      outcome.finishedAt,
+      outcome.agent ?? null,
+    ]);
+    const leader = res.rows.find((row) => row.id === id);
+    if (!leader) return undefined;
+    return { job: this.kept(leader), followers: res.rows.filter((row) => row !== leader).map((row) => this.kept(row)) };
   }
 
   /**
    * Request coalescing: the queued job `id` (written, not yet published) becomes a follower of
    * `leaderId` — only while the leader is queued or running and runs at the follower's priority or
-   * higher. FOR SHARE makes the leader's completion wait for this to commit, so the completion's
-   * fan-out (completeFollowers) always sees the follower; a leader that finished first matches
-   * nothing and undefined is returned (the caller runs the job itself).
+   * higher. FOR SHARE makes the leader's completion wait for this to commit, so the completion
+   * (complete, or completeFollowers after a sweep) always sees the follower; a leader that
+   * finished first matches nothing and undefined is returned (the caller runs the job itself).
    */
   async follow(id: string, leaderId: string): Promise<Job | undefined> {
     const res = await this.pool.query<JobRow>(
@@ -353,13 +352,23 @@ export class JobStore {
     return res.rows[0] && this.kept(res.rows[0]);
   }
 
-  /** The leader finished (succeeded or failed): its waiting followers take the same outcome. */
+  /**
+   * The leader finished (succeeded or failed) by another path than `complete` (the stalled-job
+   * sweep), or a completion applied before its followers were written with it: its waiting
+   * followers take the same outcome, in a statement of their own.
+   */
   async completeFollowers(leader: FinishedJob): Promise<FinishedJob[]> {
     const res = await this.pool.query<JobRow>(
       `UPDATE jobs.jobs SET status = $2, result = $3, error = $4, started_at = COALESCE(started_at, $5), finished_at = now(), updated_at = now()
         WHERE leader_job_id = $1 AND status = 'queued' RETURNING ${JOB_COLUMNS}`,
       [leader.id, leader.status, leader.result === null || leader.result === undefined ? null : JSON.stringify(leader.result), leader.error ? JSON.stringify(leader.error) : null, leader.startedAt ?? leader.finishedAt],
     );
+    return res.rows.map((row) => this.kept(row));
+  }
+
+  /** The followers that finished with `leader` (its outcome, through complete or completeFollowers). */
+  async followersOf(leader: FinishedJob): Promise<FinishedJob[]> {
+    const res = await this.pool.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs.jobs WHERE leader_job_id = $1 AND status = $2`, [leader.id, leader.status]);
     return res.rows.map((row) => this.kept(row));
   }
 

@@ -6,7 +6,7 @@ import type { JobStore } from './job-store';
 import type { ResultCache } from './result-cache';
 
 export interface RequestCoalescerOptions {
-  store: Pick<JobStore, 'follow' | 'completeFollowers' | 'promoteFollower' | 'get' | 'answerFrom'>;
+  store: Pick<JobStore, 'follow' | 'completeFollowers' | 'followersOf' | 'promoteFollower' | 'get' | 'answerFrom'>;
   cache: Pick<ResultCache, 'claimLeader' | 'takeOverLeader' | 'releaseLeader' | 'retainLeader' | 'keyFor'>;
   publisher: Pick<JobPublisher, 'publish'>;
   logger: Logger;
@@ -61,28 +61,47 @@ export class RequestCoalescer {
   }
 
   /**
-   * A job finished (JobLifecycle): settles what depended on it. Returns the followers that finished
-   * with it, so the lifecycle runs their own effects.
+   * A leader finished by a path that did not finish its followers with it (the stalled-job sweep;
+   * JobStore.complete does it in its own transaction): its waiting followers take its outcome now.
    */
-  async finished(job: FinishedJob): Promise<FinishedJob[]> {
-    if (job.cache?.status !== 'miss' && job.cache?.status !== 'bypass') return [];
+  async takeFollowers(job: FinishedJob): Promise<FinishedJob[]> {
+    if (!couldLead(job) || job.status === 'canceled') return [];
+    return this.options.store.completeFollowers(job);
+  }
+
+  /** Every follower that finished with `job` (a redelivered completion does their effects again). */
+  async finishedFollowers(job: FinishedJob): Promise<FinishedJob[]> {
+    if (!couldLead(job) || job.status === 'canceled') return [];
+    return this.options.store.followersOf(job);
+  }
+
+  /**
+   * A job finished (JobLifecycle), its followers settled: the marker naming it as leader. A failed
+   * leader's marker goes; a succeeded one's stays while its result is fresh, so a miss racing the
+   * cache service's fill takes this result instead of running again. A canceled leader's best
+   * waiting follower is promoted and published.
+   */
+  async settle(job: FinishedJob): Promise<void> {
+    if (!couldLead(job)) return;
     const { cache, store, publisher, logger } = this.options;
     const key = cache.keyFor(job.agent, job.params);
     if (job.status === 'canceled') {
       const promoted = await store.promoteFollower(job.id);
       if (!promoted) {
         await cache.releaseLeader(key, job.id);
-        return [];
+        return;
       }
       await cache.takeOverLeader(key, promoted.id);
       await publisher.publish(promoted, promoted.correlationId);
       logger.info({ jobId: promoted.id, canceledLeader: job.id }, 'follower promoted to leader after its leader was canceled');
-      return [];
+      return;
     }
-    // A failed leader's marker goes; a succeeded one's stays while its result is fresh, so a miss
-    // racing the cache service's fill takes this result instead of running again.
     if (job.status === 'succeeded' && isAgentName(job.agent)) await cache.retainLeader(key, job.id, AGENT_CATALOG[job.agent].cache.maxAgeSeconds);
     else await cache.releaseLeader(key, job.id);
-    return store.completeFollowers(job);
   }
+}
+
+/** Only a job that ran after a miss (or a bypass) can have been followed. */
+function couldLead(job: Job): boolean {
+  return job.cache?.status === 'miss' || job.cache?.status === 'bypass';
 }
