@@ -7,6 +7,10 @@
  * BENCH_SECONDS (default 10). Prints a table and the ratio to the ceiling. Traffic goes to
  * 127.0.0.1 only and every run is bounded in time.
  *
+ * The last row is the broker's own ceiling on this machine (scripts/lib/broker-ceiling.ts: a bare
+ * amqplib client's persistent, confirmed publishes into a priority queue): each submission that
+ * misses is one such job.execute message plus its job.submitted event, so it bounds the rows above.
+ *
  * BENCH_ROWS=paused runs only the executor-paused rows (the gateway's own ceiling; what the
  * before/after comparisons in docs/benchmarks.md use). BENCH_NODE_ARGS passes node flags to every
  * service (default in production mode: the image's `--max-semi-space-size=64`).
@@ -18,6 +22,7 @@
 import { performance } from 'node:perf_hooks';
 import { type ServiceName } from '@oca/testkit';
 import { startBenchStack, benchModeFromArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row, benchUser, runBenchmark } from './lib/bench-kit';
+import { brokerCeiling } from './lib/broker-ceiling';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,1000').split(',').map(Number);
@@ -61,6 +66,9 @@ async function main(): Promise<void> {
     // gateway's own ceiling on this machine rather than its share of two cores with the executor.
     await local.stack.stop('agent-executor');
     for (const connections of CONNECTIONS) rows.push(await submit('POST /v1/jobs (executor paused)', connections));
+    // The broker's own ceiling: every submission that misses is one persistent, confirmed
+    // job.execute (plus its job.submitted event), so this rate bounds the rows above.
+    rows.push(await brokerCeiling(local.env.AMQP_URL ?? '', SECONDS));
   } finally {
     await local.close();
   }
