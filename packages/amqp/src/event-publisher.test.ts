@@ -38,15 +38,18 @@ describe('EventPublisher (broker stubbed at publish)', () => {
     expect(events.pending).toBe(3);
     expect(await dropped(registry, 'buffer_full')).toBe(2);
     await flush();
-    // The round took the three off the buffer (in flight, unconfirmed): room for three more.
-    expect(calls).toHaveLength(3);
+    // The round took the three off the buffer (in flight, unconfirmed) as one batch of their type:
+    // room for three more.
+    expect(calls).toHaveLength(1);
     expect(calls[0]!.routingKey).toBe('auth.registered');
+    expect(calls[0]!.message).toMatchObject({ type: 'event.batch', payload: { events: [{ type: 'event.auth.registered' }, {}, {}] } });
+    expect((calls[0]!.message as { payload: { events: unknown[] } }).payload.events).toHaveLength(3);
     for (let i = 0; i < 4; i += 1) events.publish('event.auth.registered', payload(), ids());
     expect(await dropped(registry, 'buffer_full')).toBe(3);
-    for (const call of calls) call.settle();
+    calls[0]!.settle();
     await flush();
-    expect(calls).toHaveLength(6);
-    for (const call of calls.slice(3)) call.settle();
+    expect(calls).toHaveLength(2);
+    calls[1]!.settle();
     await events.close(1_000);
     expect(await dropped(registry, 'closed')).toBe(0);
   });

@@ -19,7 +19,11 @@ export interface EventPublisherOptions {
    * @default 10000
    */
   maxBuffered?: number;
-  /** Events published (and awaited) at once per round. @default 100 */
+  /**
+   * Events taken from the buffer per round. A round sends one message per event type: the type's
+   * events as one `event.batch` (a single event as itself), so a burst costs the broker one
+   * persistent, confirmed message per type and round instead of one per event. @default 100
+   */
   batchSize?: number;
   /** Pause after a round with failed publishes (broker down, not confirmed in time) before trying again. @default 1000 */
   retryDelayMs?: number;
@@ -28,8 +32,9 @@ export interface EventPublisherOptions {
 /**
  * Publishes domain events to `oca.events` off the request path. `publish()` only appends to a
  * bounded in-memory buffer: it never awaits the broker and never throws, so an event can neither
- * slow nor fail a user's request. A background loop sends the buffer with confirmed publishes;
- * unconfirmed events go back to the front and are retried after `retryDelayMs`. Events are
+ * slow nor fail a user's request. A background loop sends the buffer with confirmed publishes,
+ * the events of one type and round in one `event.batch` message; unconfirmed events go back to
+ * the front and are retried after `retryDelayMs`. Events are
  * telemetry: a crash loses what is buffered, and a full buffer drops the newest (both counted or
  * bounded, never blocking).
  */
@@ -43,6 +48,8 @@ export class EventPublisher {
   private draining: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private closed = false;
+  /** Why the last round's publishes failed, for the retry warning */
+  private lastError: string | undefined;
 
   constructor(private readonly options: EventPublisherOptions) {
     this.maxBuffered = options.maxBuffered ?? 10_000;
@@ -100,23 +107,13 @@ export class EventPublisher {
     await Promise.resolve();
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, this.batchSize);
-      const results = await Promise.allSettled(batch.map((event) => this.options.broker.publish(EXCHANGES.events, eventRoutingKey(event.type), event)));
-      const retry: Message<EventType>[] = [];
-      results.forEach((result, i) => {
-        if (result.status === 'fulfilled') return;
-        if (result.reason instanceof MessageValidationError) {
-          this.options.logger.warn({ err: result.reason.message, type: batch[i]!.type }, 'event refused by its schema; dropped');
-          this.dropped('invalid');
-        } else {
-          retry.push(batch[i]!);
-        }
-      });
+      const retry = (await Promise.all([...groupByType(batch).values()].map((events) => this.send(events)))).flat();
       if (retry.length > 0) {
-        // Back to the front, oldest first; events that arrived meanwhile may now overflow the bound.
+        // Back to the front (each type's in order); events that arrived meanwhile may now overflow the bound.
         const room = Math.max(0, this.maxBuffered - this.buffer.length);
         for (let i = room; i < retry.length; i += 1) this.dropped('buffer_full');
         this.buffer.unshift(...retry.slice(0, room));
-        this.options.logger.warn({ failed: retry.length, err: (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason?.message }, 'events not confirmed; retrying');
+        this.options.logger.warn({ failed: retry.length, err: this.lastError }, 'events not confirmed; retrying');
         if (this.closed) break;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.retryDelayMs);
@@ -131,6 +128,44 @@ export class EventPublisher {
       this.buffered(this.buffer.length);
     }
   }
+
+  /**
+   * One type's events of a round: one message (a batch, or the event itself). Answers the events
+   * to retry (not confirmed). A batch its schema refuses is sent again event by event, so only the
+   * invalid events are dropped.
+   */
+  private async send(events: Message<EventType>[]): Promise<Message<EventType>[]> {
+    const [first] = events;
+    if (!first) return [];
+    const routingKey = eventRoutingKey(first.type);
+    const message = events.length === 1 ? first : newEnvelope('event.batch', { events }, { jobId: null, correlationId: first.correlationId });
+    try {
+      await this.options.broker.publish(EXCHANGES.events, routingKey, message);
+      return [];
+    } catch (err) {
+      if (!(err instanceof MessageValidationError)) {
+        this.lastError = (err as Error).message;
+        return events;
+      }
+      if (events.length === 1) {
+        this.options.logger.warn({ err: err.message, type: first.type }, 'event refused by its schema; dropped');
+        this.dropped('invalid');
+        return [];
+      }
+      return (await Promise.all(events.map((event) => this.send([event])))).flat();
+    }
+  }
+}
+
+/** The round's events by type, each type's in the order they were published. */
+function groupByType(events: Message<EventType>[]): Map<EventType, Message<EventType>[]> {
+  const groups = new Map<EventType, Message<EventType>[]>();
+  for (const event of events) {
+    const group = groups.get(event.type);
+    if (group) group.push(event);
+    else groups.set(event.type, [event]);
+  }
+  return groups;
 }
 
 function eventMetrics(registry?: Registry): { dropped: (reason: EventDropReason) => void; buffered: (count: number) => void } {

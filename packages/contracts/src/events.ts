@@ -95,6 +95,27 @@ export const DomainEvent = z.discriminatedUnion('type', [
   AuthLoginFailedEvent,
 ]);
 
+/** At most this many events ride in one `event.batch` message. */
+export const EVENT_BATCH_MAX = 500;
+
+/**
+ * Several events of one type in one message (routing key: that type's, so bindings by type keep
+ * working): what a publisher sends when events pile up faster than the broker confirms them —
+ * one message, one confirm and one delivery for many events. Each event keeps its own envelope
+ * (id, jobId, correlationId); consumers handle them one by one (idempotent per event id).
+ */
+export const EventBatch = envelope('event.batch', z.object({ events: z.array(DomainEvent).min(1).max(EVENT_BATCH_MAX) }));
+export type EventBatch = z.infer<typeof EventBatch>;
+
+/** What `analytics.events` carries: one event, or a batch of events of one type. */
+export const EventMessage = z.union([DomainEvent, EventBatch]);
+export type EventMessage = z.infer<typeof EventMessage>;
+
+/** The events a message carries, in order. */
+export function eventsOf(message: EventMessage): DomainEvent[] {
+  return message.type === 'event.batch' ? message.payload.events : [message];
+}
+
 /** The routing key of an event on `oca.events`: its type without the `event.` prefix (`job.completed`). */
 export function eventRoutingKey(type: EventType): string {
   return type.slice('event.'.length);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { JobError, MAX_PRIORITY, Role } from './common';
 import { envelope } from './envelope-schema';
-import { EVENT_CATALOG } from './events';
+import { EVENT_CATALOG, EventBatch } from './events';
 
 export const JobExecutePayload = z.object({
   agent: z.string().min(1).max(64),
@@ -92,6 +92,7 @@ export const MESSAGE_CATALOG = {
   'rpc.request': RpcRequest,
   'rpc.response': RpcResponse,
   ...EVENT_CATALOG,
+  'event.batch': EventBatch,
 } as const;
 export type MessageType = keyof typeof MESSAGE_CATALOG;
 export type Message<T extends MessageType> = z.infer<(typeof MESSAGE_CATALOG)[T]>;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { EventPublisher } from '@oca/amqp';
 import type { UsageReport } from '@oca/contracts';
+import { createLogger } from '@oca/observability';
 import { startVictoriaMetrics, type ExportedSeries, type VictoriaMetricsInstance } from '@oca/testkit';
 import { event, startAnalyticsHarness, waitFor, type AnalyticsHarness } from './helpers';
 
@@ -137,5 +139,21 @@ describe('analytics service (real RabbitMQ, PostgreSQL, VictoriaMetrics)', () =>
     ]);
     const usage = await h.rpc<UsageReport>('usage', { from: DAY1, to: DAY1, userId });
     expect(usage.totals).toEqual({ submitted: 1, succeeded: 0, failed: 0, cacheHits: 0, computeMs: 0 });
+  });
+
+  it('rolls up every event of a burst (one event.batch message per type) once, as if each came alone', async () => {
+    h = await startAnalyticsHarness();
+    const publisher = new EventPublisher({ broker: h.client, logger: createLogger({ service: 'test', level: 'silent' }) });
+    const userId = randomUUID();
+    // One tick: the publisher sends one message for the 30 submissions and one for the 10 completions.
+    for (let i = 0; i < 30; i += 1) publisher.publish('event.job.submitted', { agent: 'market', userId, cache: 'miss' }, { jobId: randomUUID(), correlationId: `c-${i}` });
+    for (let i = 0; i < 10; i += 1) publisher.publish('event.job.completed', { agent: 'market', userId, status: 'succeeded', queueMs: 1, runMs: 50 }, { jobId: randomUUID(), correlationId: `d-${i}` });
+    await waitFor(async () => (await h!.metric('oca_analytics_events_total')) === 40, 10_000, 'all 40 events');
+    expect(await h.metric('oca_amqp_messages_consumed_total', { queue: 'analytics.events', outcome: 'ack' })).toBe(2);
+    expect(await h.metric('oca_analytics_events_total', { outcome: 'duplicate' })).toBe(0);
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const usage = await h.rpc<UsageReport>('usage', { from: day(Date.now() - 86_400_000), to: day(Date.now()), userId });
+    expect(usage.totals).toEqual({ submitted: 30, succeeded: 10, failed: 0, cacheHits: 0, computeMs: 500 });
+    await publisher.close();
   });
 });

@@ -1,5 +1,5 @@
 import { TransientError, type Broker, type ConsumeContext, type Consumer } from '@oca/amqp';
-import { DomainEvent, QUEUES } from '@oca/contracts';
+import { EventMessage, eventsOf, QUEUES, type DomainEvent } from '@oca/contracts';
 import type { AnalyticsMetrics } from '../metrics';
 import { pointOf, type EventPoint } from '../services/event-points';
 import type { InfluxWriter } from '../services/influx-writer';
@@ -29,13 +29,22 @@ export class EventHandler {
   constructor(private readonly options: EventHandlerOptions) {}
 
   async start(): Promise<void> {
-    this.consumer = await this.options.broker.consume(QUEUES.analyticsEvents, DomainEvent, (event, ctx) => this.handle(event, ctx), {
+    this.consumer = await this.options.broker.consume(QUEUES.analyticsEvents, EventMessage, (message, ctx) => this.handleMessage(message, ctx), {
       prefetch: this.options.prefetch,
     });
   }
 
   async stop(): Promise<void> {
     await this.consumer?.cancel();
+  }
+
+  /**
+   * One event, or a batch of one type's events (EventPublisher's bursts): each handled as if it
+   * came alone, side by side (their rollups share the usage store's transaction). One failing
+   * brings the whole message back; the redelivery skips the rollups already recorded.
+   */
+  async handleMessage(message: EventMessage, ctx: Pick<ConsumeContext, 'log'>): Promise<void> {
+    await Promise.all(eventsOf(message).map((event) => this.handle(event, ctx)));
   }
 
   async handle(event: DomainEvent, ctx: Pick<ConsumeContext, 'log'>): Promise<void> {
