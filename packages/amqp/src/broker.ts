@@ -73,6 +73,7 @@ export class Broker {
         this.publishRaw(exchange, routingKey, content, properties, exchange === '' ? '' : EXCHANGES.deadLetter),
       watchChannel: (channel, label, isActive) => this.recovery.watch(channel, label, isActive),
       onClosed: (consumer) => this.consumers.delete(consumer),
+      asyncLogContext: options.asyncLogContext ?? true,
     };
     this.admin = new BrokerAdmin({
       connection: this.connection,
@@ -139,8 +140,9 @@ export class Broker {
   }
 
   /**
-   * Consumes `queue` (unprefixed): each message is parsed, validated with `schema`, handled inside
-   * withLogContext({jobId, correlationId}), then acked, moved to a retry queue or dead-lettered
+   * Consumes `queue` (unprefixed): each message is parsed, validated with `schema`, handled (inside
+   * withLogContext({jobId, correlationId}) when BrokerOptions.asyncLogContext is on; the ids are in
+   * ctx.logContext and on ctx.log either way), then acked, moved to a retry queue or dead-lettered
    * (see HandlerResult, TransientError, PermanentError). Resolves once the consumer is active.
    */
   async consume<S extends z.ZodType>(
@@ -177,7 +179,9 @@ export class Broker {
 
   /**
    * Calls `method` on the RPC server bound to `exchange`/`routingKey` (unprefixed). Resolves with its
-   * result; throws RpcRemoteError on an error answer, RpcTimeoutError when none came in time.
+   * result; throws RpcRemoteError on an error answer, RpcTimeoutError when none came in time. The
+   * request carries `options.correlationId`, else the implicit log context's ids (only set inside a
+   * handler when BrokerOptions.asyncLogContext is on): a caller without it passes the id itself.
    */
   async rpc<T>(
     exchange: string,

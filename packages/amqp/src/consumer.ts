@@ -22,6 +22,8 @@ export interface ConsumerDeps {
   watchChannel(channel: Channel, label: string, isActive: () => boolean): void;
   /** Called once the consumer is cancelled for good, so the Broker forgets it. */
   onClosed(consumer: QueueConsumer): void;
+  /** Handlers run inside withLogContext (BrokerOptions.asyncLogContext). */
+  asyncLogContext: boolean;
 }
 
 export interface QueueConsumerOptions<S extends z.ZodType> {
@@ -39,6 +41,18 @@ export interface QueueConsumerOptions<S extends z.ZodType> {
 }
 
 const DEFAULT_PREFETCH = 10;
+
+/** One message on its way through the consumer: where it came from and how its lines are logged. */
+interface Delivery {
+  channel: Channel;
+  msg: ConsumeMessage;
+  headers: Record<string, unknown>;
+  /** 1-based, from HEADERS.attempt */
+  attempt: number;
+  logContext: LogContext;
+  /** The consumer's logger with the message's ids (see ConsumeContext.log) */
+  log: Logger;
+}
 
 /**
  * One queue, one channel. The channel's single setup function declares the topology, sets the
@@ -119,66 +133,70 @@ export class QueueConsumer implements Consumer {
   }
 
   private async process(channel: Channel, msg: ConsumeMessage): Promise<void> {
-    const { queue } = this.config;
     const headers: Record<string, unknown> = { ...(msg.properties.headers ?? {}) };
-    const attempt = parseAttempt(headers[HEADERS.attempt]);
-
+    const messageId = msg.properties.messageId as string | undefined;
     let body: unknown;
+    let invalidJson: string | undefined;
     try {
       body = JSON.parse(msg.content.toString('utf8'));
     } catch (err) {
-      const reason = `invalid JSON: ${(err as Error).message}`;
-      return this.finish(channel, msg, headers, attempt, { action: 'dead-letter', kind: 'invalid_json', reason });
+      invalidJson = `invalid JSON: ${(err as Error).message}`;
     }
+    const logContext = logContextOf(body, headers);
+    // The ids are bound here unless the implicit context adds them to every line anyway.
+    const log = this.log.child(this.deps.asyncLogContext ? { messageId } : { ...logContext, messageId });
+    const delivery: Delivery = { channel, msg, headers, attempt: parseAttempt(headers[HEADERS.attempt]), logContext, log };
+    const run = () =>
+      invalidJson === undefined
+        ? this.handle(delivery, body)
+        : this.finish(delivery, { action: 'dead-letter', kind: 'invalid_json', reason: invalidJson });
+    return this.deps.asyncLogContext ? withLogContext(logContext, run) : run();
+  }
 
-    return withLogContext(logContextOf(body, headers), async () => {
-      const parsed = this.config.schema.safeParse(body);
-      if (!parsed.success) {
-        const reason = `schema validation failed: ${z.prettifyError(parsed.error)}`;
-        return this.finish(channel, msg, headers, attempt, { action: 'dead-letter', kind: 'schema', reason });
-      }
-      const ctx: ConsumeContext = {
-        attempt,
-        redelivered: msg.fields.redelivered,
-        headers,
-        log: this.log.child({ messageId: msg.properties.messageId as string | undefined }),
-        messageId: msg.properties.messageId as string | undefined,
-        priority: msg.properties.priority as number | undefined,
-        replyTo: msg.properties.replyTo as string | undefined,
-        correlationId: msg.properties.correlationId as string | undefined,
-      };
-      const stopTimer = this.deps.metrics.startHandlerTimer(queue);
-      let outcome: Outcome;
-      try {
-        outcome = outcomeOfResult(await this.config.handler(parsed.data, ctx));
-      } catch (err) {
-        outcome = outcomeOfError(err);
-        ctx.log.warn({ err, attempt }, 'handler failed');
-      } finally {
-        stopTimer();
-      }
-      return this.finish(channel, msg, headers, attempt, outcome);
-    });
+  private async handle(delivery: Delivery, body: unknown): Promise<void> {
+    const { msg, headers, attempt, log } = delivery;
+    const parsed = this.config.schema.safeParse(body);
+    if (!parsed.success) {
+      const reason = `schema validation failed: ${z.prettifyError(parsed.error)}`;
+      return this.finish(delivery, { action: 'dead-letter', kind: 'schema', reason });
+    }
+    const ctx: ConsumeContext = {
+      attempt,
+      redelivered: msg.fields.redelivered,
+      headers,
+      log,
+      logContext: delivery.logContext,
+      messageId: msg.properties.messageId as string | undefined,
+      priority: msg.properties.priority as number | undefined,
+      replyTo: msg.properties.replyTo as string | undefined,
+      correlationId: msg.properties.correlationId as string | undefined,
+    };
+    const stopTimer = this.deps.metrics.startHandlerTimer(this.config.queue);
+    let outcome: Outcome;
+    try {
+      outcome = outcomeOfResult(await this.config.handler(parsed.data, ctx));
+    } catch (err) {
+      outcome = outcomeOfError(err);
+      log.warn({ err, attempt }, 'handler failed');
+    } finally {
+      stopTimer();
+    }
+    return this.finish(delivery, outcome);
   }
 
   /**
    * Moves the message on, then acks it. The republish is confirmed before the ack, so a crash in
    * between duplicates (at-least-once) rather than loses. Never nack-requeues a failing message.
    */
-  private async finish(
-    channel: Channel,
-    msg: ConsumeMessage,
-    headers: Record<string, unknown>,
-    attempt: number,
-    outcome: Outcome,
-  ): Promise<void> {
+  private async finish(delivery: Delivery, outcome: Outcome): Promise<void> {
+    const { channel, msg, headers, attempt, log } = delivery;
     const { queue } = this.config;
     const { metrics } = this.deps;
     const next = settle(outcome, attempt, this.config.retryQueues);
     if (next.action === 'dead-letter' && this.config.isDeadLetterQueue) {
-      this.log.error({ reason: next.reason, reasonKind: next.kind, bytes: msg.content.length }, 'dead letter dropped by its consumer');
+      log.error({ reason: next.reason, reasonKind: next.kind, bytes: msg.content.length }, 'dead letter dropped by its consumer');
       metrics.consumed(queue, 'dead_letter');
-      safely(() => channel.nack(msg, false, false), this.log);
+      safely(() => channel.nack(msg, false, false), log);
       return;
     }
     try {
@@ -188,7 +206,7 @@ export class QueueConsumer implements Consumer {
           headers: { ...headers, [HEADERS.attempt]: next.nextAttempt },
         });
         metrics.retried(queue);
-        this.log.info({ attempt, reason: next.reason, retryQueue: next.retryQueue }, 'message scheduled for retry');
+        log.info({ attempt, reason: next.reason, retryQueue: next.retryQueue }, 'message scheduled for retry');
       } else if (next.action === 'dead-letter') {
         const reason = truncateReason(next.reason);
         await this.deps.republish(this.deps.deadLetterExchange, '', msg.content, {
@@ -196,17 +214,17 @@ export class QueueConsumer implements Consumer {
           headers: { ...headers, [HEADERS.deadLetterReason]: reason, [HEADERS.originQueue]: queue },
         });
         metrics.deadLettered(queue, next.kind);
-        this.log.warn({ attempt, reason, reasonKind: next.kind }, 'message dead-lettered');
+        log.warn({ attempt, reason, reasonKind: next.kind }, 'message dead-lettered');
       }
     } catch (err) {
       // The broker refused or never confirmed the move: keep the message. Requeue once; if the channel
       // is gone the broker redelivers it anyway.
-      this.log.error({ err: (err as Error).message, action: next.action }, 'could not move message; requeueing');
-      safely(() => channel.nack(msg, false, true), this.log);
+      log.error({ err: (err as Error).message, action: next.action }, 'could not move message; requeueing');
+      safely(() => channel.nack(msg, false, true), log);
       return;
     }
     metrics.consumed(queue, next.action === 'dead-letter' ? 'dead_letter' : next.action);
-    safely(() => channel.ack(msg), this.log);
+    safely(() => channel.ack(msg), log);
   }
 
   /** Stops deliveries; in-flight handlers keep their channel open to ack. */

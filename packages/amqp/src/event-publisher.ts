@@ -72,7 +72,7 @@ export class EventPublisher {
       this.buffered(this.buffer.length);
       this.kick();
     } catch (err) {
-      this.options.logger.warn({ err: (err as Error).message, type }, 'event not queued');
+      this.options.logger.warn({ err: (err as Error).message, type, ...ids }, 'event not queued');
       this.dropped('invalid');
     }
   }

@@ -1,5 +1,5 @@
 import type { QueueName } from '@oca/contracts';
-import type { Logger } from '@oca/observability';
+import type { LogContext, Logger } from '@oca/observability';
 import type { Registry } from 'prom-client';
 
 export interface BrokerOptions {
@@ -45,6 +45,22 @@ export interface BrokerOptions {
    * outcome as unknown). Bounds how long a request waits while the broker is down. @default 15000
    */
   publishTimeoutMs?: number;
+  /**
+   * Runs each consumed message's handler inside withLogContext({jobId, correlationId})
+   * (AsyncLocalStorage), so lines from any createLogger() logger below the handler, and
+   * currentLogContext() (which rpc() reads for its envelope's ids), carry the message's ids without
+   * being handed them. The price is paid by the whole process, for good: on Node 20 the first
+   * AsyncLocalStorage run() installs promise hooks that then run on every promise of every request,
+   * handler or not (about 5 % of the gateway's busy time on plain HTTP reads). That is why this is
+   * one switch per Broker (one per process) rather than per consumer: a single consumer with it on
+   * costs every other code path. Off, handlers get the ids in ConsumeContext.logContext and a
+   * ConsumeContext.log that already carries them, and pass them on themselves (rpc's
+   * `correlationId`, explicit log fields). On by default so services whose deeper code logs through
+   * the implicit context (the agent-executor's agents, auth's account service) keep it; the gateway,
+   * whose hot path is HTTP, turns it off.
+   * @default true
+   */
+  asyncLogContext?: boolean;
 }
 
 export interface PublishOptions {
@@ -70,10 +86,17 @@ export interface ConsumeContext {
   redelivered: boolean;
   headers: Record<string, unknown>;
   /**
-   * Logger for this message. The handler runs inside withLogContext({jobId, correlationId}), so lines
-   * from a createLogger() logger carry both; the child adds `queue` and `messageId`.
+   * Logger for this message: its lines carry `queue`, `messageId` and the message's `jobId` and
+   * `correlationId` (bound on the child, or through the implicit context when
+   * BrokerOptions.asyncLogContext is on — never both, so no key appears twice in a line).
    */
   log: Logger;
+  /**
+   * The message's ids (envelope first, else its headers): what a handler passes on when it logs
+   * through another logger or calls rpc(). The implicit context holds the same when
+   * BrokerOptions.asyncLogContext is on.
+   */
+  logContext: LogContext;
   messageId?: string;
   priority?: number;
   /** Where an RPC answer goes (AMQP reply-to). */

@@ -1,7 +1,24 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { EXCHANGES, HEADERS, JobExecute, QUEUES, ROUTING_KEYS } from '@oca/contracts';
-import { currentLogContext } from '@oca/observability';
-import { MessageValidationError, type ConsumeContext } from '../src';
+import { createLogger, currentLogContext, type Logger } from '@oca/observability';
+import { MessageValidationError, TransientError, type ConsumeContext } from '../src';
 import { jobExecute, metricValue, sleep, startBroker, stopBroker, uniquePrefix, waitFor, type TestBroker } from './helpers';
+
+/** A logger whose JSON lines are kept, parsed, for assertions. */
+function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[]; raw: string[] } {
+  const raw: string[] = [];
+  const logger = createLogger({ service: 'amqp-test', level: 'debug', destination: { write: (line: string) => void raw.push(line) } });
+  return {
+    logger,
+    raw,
+    get lines() {
+      return raw.map((line) => JSON.parse(line) as Record<string, unknown>);
+    },
+  };
+}
+
+/** How often `key` appears in one raw JSON line (pino writes a key twice when bound and logged). */
+const occurrences = (line: string, key: string) => line.split(`"${key}":`).length - 1;
 
 describe('publish and consume (real RabbitMQ)', () => {
   let t: TestBroker | undefined;
@@ -11,11 +28,13 @@ describe('publish and consume (real RabbitMQ)', () => {
   });
 
   it('round-trips a confirmed, validated message with its headers and log context', async () => {
-    t = await startBroker(uniquePrefix());
+    const capture = capturingLogger();
+    t = await startBroker(uniquePrefix(), { logger: capture.logger });
     const { broker, registry } = t;
     const seen: { message: JobExecute; ctx: ConsumeContext; logContext: object }[] = [];
     await broker.consume(QUEUES.agentExecution, JobExecute, async (message, ctx) => {
       seen.push({ message, ctx, logContext: currentLogContext() });
+      ctx.log.info('handled');
     });
 
     const sent = jobExecute();
@@ -28,9 +47,53 @@ describe('publish and consume (real RabbitMQ)', () => {
     expect(ctx.headers[HEADERS.correlationId]).toBe(sent.correlationId);
     expect(ctx.headers[HEADERS.jobId]).toBe(sent.jobId);
     expect(logContext).toEqual({ jobId: sent.jobId, correlationId: sent.correlationId });
+    expect(ctx.logContext).toEqual({ jobId: sent.jobId, correlationId: sent.correlationId });
+    // The implicit context puts the ids on ctx.log's lines, once each (not bound a second time).
+    const handled = capture.raw.find((line) => line.includes('"msg":"handled"'))!;
+    expect(JSON.parse(handled)).toMatchObject({ jobId: sent.jobId, correlationId: sent.correlationId, messageId: sent.id, queue: QUEUES.agentExecution });
+    expect([occurrences(handled, 'jobId'), occurrences(handled, 'correlationId')]).toEqual([1, 1]);
     await waitFor(async () => (await metricValue(registry, 'oca_amqp_messages_consumed_total', { outcome: 'ack' })) === 1);
     expect(await metricValue(registry, 'oca_amqp_messages_published_total', { exchange: EXCHANGES.jobs })).toBe(1);
     expect(await broker.queueDepth(QUEUES.agentExecution)).toEqual({ messages: 0, consumers: 1 });
+  });
+
+  it('with asyncLogContext off, binds the ids on ctx.log and never enters an AsyncLocalStorage', async () => {
+    const capture = capturingLogger();
+    t = await startBroker(uniquePrefix(), { logger: capture.logger, asyncLogContext: false });
+    const { broker } = t;
+    const run = jest.spyOn(AsyncLocalStorage.prototype, 'run');
+    const enterWith = jest.spyOn(AsyncLocalStorage.prototype, 'enterWith');
+    try {
+      const seen: { ctx: ConsumeContext; implicit: object }[] = [];
+      await broker.consume(QUEUES.agentExecution, JobExecute, async (_message, ctx) => {
+        seen.push({ ctx, implicit: currentLogContext() });
+        ctx.log.info({ attempt: ctx.attempt }, 'handled');
+        // A failure and its retry log through the same per-message logger.
+        if (ctx.attempt === 1) throw new TransientError('busy');
+      });
+      const sent = jobExecute();
+      await broker.publish(EXCHANGES.jobs, ROUTING_KEYS.jobExecute, sent);
+      await waitFor(() => seen.length === 2, 5_000, 'the delivery and its retry');
+
+      expect(seen.map(({ ctx }) => ctx.logContext)).toEqual([
+        { jobId: sent.jobId, correlationId: sent.correlationId },
+        { jobId: sent.jobId, correlationId: sent.correlationId },
+      ]);
+      expect(seen.map(({ implicit }) => implicit)).toEqual([{}, {}]);
+      const ids = { jobId: sent.jobId, correlationId: sent.correlationId, messageId: sent.id, queue: QUEUES.agentExecution };
+      const about = ['handled', 'handler failed', 'message scheduled for retry'];
+      const lines = capture.raw.filter((line) => about.some((msg) => line.includes(`"msg":"${msg}"`)));
+      expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg).sort()).toEqual(['handled', 'handled', 'handler failed', 'message scheduled for retry']);
+      for (const line of lines) {
+        expect(JSON.parse(line)).toMatchObject(ids);
+        expect([occurrences(line, 'jobId'), occurrences(line, 'correlationId')]).toEqual([1, 1]);
+      }
+      expect(run).not.toHaveBeenCalled();
+      expect(enterWith).not.toHaveBeenCalled();
+    } finally {
+      run.mockRestore();
+      enterWith.mockRestore();
+    }
   });
 
   it('refuses to publish an invalid envelope or to an unknown exchange', async () => {

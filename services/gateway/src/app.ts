@@ -146,6 +146,9 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
       queueType: env.AMQP_QUEUE_TYPE,
       prefix: env.AMQP_PREFIX,
       retryDelaysMs: { [QUEUES.webhookDelivery]: env.WEBHOOK_RETRY_DELAYS_MS, [QUEUES.agentCompletion]: env.COMPLETION_RETRY_DELAYS_MS },
+      // Handlers pass their message's ids explicitly (ctx.log, ctx.logContext): no AsyncLocalStorage,
+      // whose promise hooks would otherwise tax every promise of every HTTP request.
+      asyncLogContext: false,
     }));
 
     events = new EventPublisher({ broker: amqp, logger, registry });

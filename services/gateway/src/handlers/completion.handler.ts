@@ -19,12 +19,12 @@ const INVALID_RESULT: JobError = { code: 'agent_error', message: 'The agent prod
  * what reaches clients and webhooks is never taken on trust from the queue (a bug or a forged
  * message in the executor's place fails the job instead of serving an unchecked shape).
  */
-function checkedOutcome(payload: JobCompleted['payload'], logger: Logger, jobId: string) {
+function checkedOutcome(payload: JobCompleted['payload'], logger: Logger, ids: { jobId: string; correlationId: string }) {
   if (payload.status !== 'succeeded') return { status: payload.status, result: null, error: payload.error ?? null };
   const schema = isAgentName(payload.agent) ? AGENT_CATALOG[payload.agent].result : undefined;
   const checked = schema?.safeParse(payload.result);
   if (checked?.success) return { status: 'succeeded' as const, result: checked.data, error: null };
-  logger.error({ jobId, agent: payload.agent, issues: checked?.error.issues.slice(0, 5) }, 'completion carried a result outside its agent schema; job failed');
+  logger.error({ ...ids, agent: payload.agent, issues: checked?.error.issues.slice(0, 5) }, 'completion carried a result outside its agent schema; job failed');
   return { status: 'failed' as const, result: null, error: INVALID_RESULT };
 }
 
@@ -57,7 +57,7 @@ export class CompletionHandler {
       return;
     }
     const { payload } = message;
-    const outcome = checkedOutcome(payload, this.options.logger, message.jobId);
+    const outcome = checkedOutcome(payload, this.options.logger, { jobId: message.jobId, correlationId: message.correlationId });
     const completed = await store.complete(message.jobId, { ...outcome, agent: payload.agent, startedAt: payload.startedAt, finishedAt: payload.finishedAt });
     if (completed) {
       const { job, followers } = completed;

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { TransientError, type Broker, type EventPublisher, type ConsumeContext, type Consumer, type HandlerResult } from '@oca/amqp';
 import { QUEUES, WebhookDeliver } from '@oca/contracts';
-import { currentLogContext, type Logger } from '@oca/observability';
+import type { Logger } from '@oca/observability';
 import type { Registry } from 'prom-client';
 import type { Job } from '../services/job';
 import type { JobStore } from '../services/job-store';
@@ -36,6 +36,13 @@ export interface WebhookDeliveryWorkerOptions {
   /** webhook.delivered / webhook.failed events for analytics; none when absent */
   events?: Pick<EventPublisher, 'publish'>;
 }
+
+/**
+ * What a delivery needs from its message's ConsumeContext: `log` carries the message's jobId and
+ * correlationId, and `logContext` hands the correlationId on to the analytics event (the gateway
+ * runs without the implicit log context: BrokerOptions.asyncLogContext).
+ */
+type DeliveryContext = Pick<ConsumeContext, 'attempt' | 'log' | 'logContext'>;
 
 /** Whose webhook an attempt was: what its analytics event names. */
 type JobFacts = Pick<Job, 'agent' | 'userId'>;
@@ -75,7 +82,7 @@ export class WebhookDeliveryWorker {
     await consumer?.cancel();
   }
 
-  async handle(message: WebhookDeliver, ctx: Pick<ConsumeContext, 'attempt' | 'log'>): Promise<HandlerResult | void> {
+  async handle(message: WebhookDeliver, ctx: DeliveryContext): Promise<HandlerResult | void> {
     const { jobId } = message;
     if (!jobId) return { action: 'dead-letter', reason: 'webhook.deliver without a jobId' };
     const job = await this.deps.jobs.get(jobId);
@@ -148,7 +155,7 @@ export class WebhookDeliveryWorker {
     started: number,
     statusCode: number | null,
     error: string,
-    ctx: Pick<ConsumeContext, 'log'>,
+    ctx: DeliveryContext,
   ): Promise<never> {
     const delay = this.deps.retryDelaysMs[base.attempt - 1];
     const nextAttemptAt = delay === undefined ? null : new Date(Date.now() + delay);
@@ -161,13 +168,13 @@ export class WebhookDeliveryWorker {
     base: AttemptBase,
     started: number,
     result: Pick<DeliveryAttempt, 'outcome' | 'statusCode' | 'error'> & { nextAttemptAt?: Date | null },
-    ctx: Pick<ConsumeContext, 'log'>,
+    ctx: DeliveryContext,
   ): Promise<void> {
     const durationMs = performance.now() - started;
     const error = result.error && result.error.length > MAX_ERROR_LENGTH ? `${result.error.slice(0, MAX_ERROR_LENGTH - 1)}…` : result.error;
     await this.deps.deliveries.record({ ...base, ...result, error, durationMs, nextAttemptAt: result.nextAttemptAt ?? null });
     this.metrics.observe(result.outcome, durationMs / 1000);
-    this.publishEvent(job, base, result, durationMs);
+    this.publishEvent(job, base, result, durationMs, ctx.logContext.correlationId ?? base.jobId);
     // The URL's path and query may hold the client's own tokens: log the origin only. Never the signature.
     const level = result.outcome === 'delivered' ? 'info' : 'warn';
     ctx.log[level](
@@ -184,7 +191,13 @@ export class WebhookDeliveryWorker {
   }
 
   /** `webhook.delivered`, or `webhook.failed` for every other outcome (`final` when no attempt follows). */
-  private publishEvent(job: JobFacts, base: AttemptBase, result: Pick<DeliveryAttempt, 'outcome' | 'statusCode'> & { nextAttemptAt?: Date | null }, durationMs: number): void {
+  private publishEvent(
+    job: JobFacts,
+    base: AttemptBase,
+    result: Pick<DeliveryAttempt, 'outcome' | 'statusCode'> & { nextAttemptAt?: Date | null },
+    durationMs: number,
+    correlationId: string,
+  ): void {
     const delivered = result.outcome === 'delivered';
     this.deps.events?.publish(
       delivered ? 'event.webhook.delivered' : 'event.webhook.failed',
@@ -197,7 +210,7 @@ export class WebhookDeliveryWorker {
         durationMs,
         final: result.outcome !== 'failed' || !result.nextAttemptAt,
       },
-      { jobId: base.jobId, correlationId: currentLogContext().correlationId ?? base.jobId },
+      { jobId: base.jobId, correlationId },
     );
   }
 
