@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Principal, VerifiedApiKey } from '@oca/contracts';
 import type { Redis } from 'ioredis';
 import type { AuthClient } from './auth-client';
@@ -34,7 +34,7 @@ export class ApiKeyVerifier {
   ) {}
 
   private cacheKey(apiKey: string): string {
-    return `${this.keyPrefix}apikey:${createHash('sha256').update(apiKey).digest('hex')}`;
+    return `${this.keyPrefix}apikey:${hash('sha256', apiKey, 'hex')}`;
   }
 
   private indexKey(keyId: string): string {
