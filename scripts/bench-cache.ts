@@ -10,11 +10,17 @@
  * executor's own counter, read after the queue drained), submissions/s and p50/p99 of hits and of
  * misses. Traffic goes to 127.0.0.1 only; every run is bounded.
  *
+ * Then hits alone, the way a client sees an answer from the cache without agent runs sharing the
+ * cores: one target's entry warmed, then autocannon (BENCH_WORKERS worker threads, 2) sends that
+ * question with `maxAgeSeconds` (so the entry stays usable the whole row) for BENCH_SECONDS (10)
+ * at BENCH_HIT_CONNECTIONS (100,10), next to a bare fastify POST ceiling in the same run; the hit
+ * share of each row is the gateway's own lookup counter. BENCH_HIT_CONNECTIONS=0 skips them.
+ *
  * `--mode production` runs the production build (`pnpm build` first), as `pnpm bench` does.
  */
 import { performance } from 'node:perf_hooks';
 import { scrapeMetric, type LocalStack } from '@oca/testkit';
-import { startBenchStack, benchModeFromArgs, runBenchmark } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, cpuSampler, helloWorldCeiling, load, printRows, runBenchmark, type Row } from './lib/bench-kit';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const USERS = Number(process.env.BENCH_USERS ?? 50);
@@ -22,6 +28,10 @@ const TARGETS = Number(process.env.BENCH_TARGETS ?? 1_000);
 const ZIPF_S = Number(process.env.BENCH_ZIPF_S ?? 1.1);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const AGENT_RUNS = 'oca_executor_agent_runs_total';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
+const HIT_CONNECTIONS = (process.env.BENCH_HIT_CONNECTIONS ?? '100,10').split(',').map(Number).filter((n) => n > 0);
+const LOOKUPS = 'oca_gateway_cache_lookups_total';
 
 /** Deterministic PRNG (mulberry32), so both runs send the same sequence. */
 function prng(seed: number): () => number {
@@ -152,16 +162,49 @@ async function run(local: LocalStack, keys: string[], label: string, noCache: bo
   };
 }
 
+/**
+ * Hits only: warms one target's entry (a submission, then the cache service's fill), then loads
+ * that question at each connection count; each row's hit share is the gateway's lookup counter.
+ */
+async function hitRows(local: LocalStack, key: string): Promise<{ rows: Row[]; hitShare: string[] }> {
+  const body = JSON.stringify({ agent: 'address', params: { network: 'devnet', address: targetAddress(TARGETS + 7) }, maxAgeSeconds: 3600 });
+  const headers = { 'content-type': 'application/json', 'x-api-key': key };
+  const submit = () => fetch(`${local.gatewayUrl}/v1/jobs`, { method: 'POST', headers, body });
+  for (let i = 0; i < 120; i++) {
+    const res = await submit();
+    await res.arrayBuffer();
+    if (res.status === 200) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const gatewayPort = local.opsPorts.gateway;
+  const cpu = cpuSampler({ gateway: local.stack.services.get('gateway')?.process.pid });
+  const rows: Row[] = [];
+  const hitShare: string[] = [];
+  for (const connections of HIT_CONNECTIONS) {
+    rows.push(await helloWorldCeiling('POST', connections, SECONDS, WORKERS));
+    const [hits, all] = await Promise.all([scrapeMetric(gatewayPort, LOOKUPS, { status: 'hit' }), scrapeMetric(gatewayPort, LOOKUPS)]);
+    const started = cpu.start();
+    const t0 = performance.now();
+    const row = await load('POST /v1/jobs, cache hits only', `${local.gatewayUrl}/v1/jobs`, connections, { duration: SECONDS, method: 'POST', headers, body, workers: WORKERS });
+    rows.push({ ...row, cpu: started.stop((performance.now() - t0) / 1000) });
+    const [hitsAfter, allAfter] = await Promise.all([scrapeMetric(gatewayPort, LOOKUPS, { status: 'hit' }), scrapeMetric(gatewayPort, LOOKUPS)]);
+    hitShare.push(`${connections} connections: ${hitsAfter - hits} of ${allAfter - all} lookups were hits`);
+  }
+  return { rows, hitShare };
+}
+
 async function main(): Promise<void> {
   const mode = benchModeFromArgs();
   const local = await startBenchStack('bench-cache', mode, {
     env: { EXECUTOR_CONCURRENCY: '16', DATABASE_POOL_MAX: '20', RATE_LIMIT_AUTH_IP_PER_MINUTE: '10000' },
   });
   const rows = [];
+  let hits: Awaited<ReturnType<typeof hitRows>> | undefined;
   try {
     const keys = await users(local);
     rows.push(await run(local, keys, 'with cache', false));
     rows.push(await run(local, keys, 'without (no-cache)', true));
+    if (HIT_CONNECTIONS.length > 0) hits = await hitRows(local, keys[0]!);
   } finally {
     await local.close();
   }
@@ -176,6 +219,10 @@ async function main(): Promise<void> {
     process.stdout.write(
       `| ${r.label} | ${pct(r.hit)} | ${pct(r.coalesced)} | ${pct(r.hit + r.coalesced)} | ${r.runs} | ${pct(r.runs / r.requests)} | ${r.rps.toFixed(0)} | ${f(r.hitP50)} | ${f(r.hitP99)} | ${f(r.missP50)} | ${f(r.missP99)} | ${r.errors}${r.errors ? ` ${JSON.stringify(r.errorStatuses)}` : ''} |\n`,
     );
+  }
+  if (hits) {
+    printRows(`cache hits alone (one warmed entry, maxAgeSeconds, autocannon with ${WORKERS} workers), ${mode} mode, ${SECONDS}s per row`, hits.rows);
+    process.stdout.write(`\n${hits.hitShare.join('; ')}\n`);
   }
 }
 
