@@ -67,16 +67,17 @@ export async function readHolderBook(
   const hasCode = new Map(needCode.map((a, i) => [a, (codes[i] ?? '0x') !== '0x']));
   const holders = positive.map(([address, balance]): Holder => {
     const label = labelOf(network, address);
-    const poolName = pools.get(address);
+    // A listed DEX pool the snapshot did not find (another quote token, another DEX) is a pool too.
+    const poolName = pools.get(address) ?? (label?.kind === 'dex-pool' ? label.name : undefined);
     return { address, balance, label, poolName, kind: kindOf(label, poolName, hasCode.get(address)) };
   });
   return { holders, balancesRead: toRead.length, byAddress: new Map(holders.map((h) => [h.address, h])) };
 }
 
-/** Burn and exchange labels win, then pools and lockers; otherwise code decides (unknown code: EOA). */
+/** A burn label wins, then pools (found by the market snapshot or labelled `dex-pool`), lockers and exchanges; otherwise code decides (unknown code: EOA). */
 export function kindOf(label: AddressLabel | undefined, poolName: string | undefined, hasCode: boolean | undefined): HolderKind {
   if (label?.kind === 'burn') return 'burn';
-  if (poolName !== undefined) return 'pool';
+  if (poolName !== undefined || label?.kind === 'dex-pool') return 'pool';
   if (label?.kind === 'locker') return 'locker';
   if (label?.kind === 'exchange') return 'exchange';
   return hasCode ? 'contract' : 'eoa';

@@ -47,6 +47,8 @@ describe('concentration figures', () => {
     const label = (kind: AddressLabel['kind']): AddressLabel => ({ address: A, name: kind, kind, source: 'test' });
     expect(kindOf(label('burn'), 'pool', true)).toBe('burn');
     expect(kindOf(undefined, 'pool', true)).toBe('pool');
+    // A labelled DEX pool is a pool even when the market snapshot did not find it.
+    expect(kindOf(label('dex-pool'), undefined, true)).toBe('pool');
     expect(kindOf(label('locker'), undefined, true)).toBe('locker');
     expect(kindOf(label('exchange'), undefined, false)).toBe('exchange');
     expect(kindOf(label('mixer'), undefined, true)).toBe('contract');
