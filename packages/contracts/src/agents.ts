@@ -118,7 +118,8 @@ export const AGENT_CATALOG = {
     result: WhaleResult,
     /** The whole Transfer history and a trace_filter over the holders' past */
     timeoutMs: 60_000,
-    version: 2,
+    /** 3: a holder labelled dex-pool counts as a pool even when the market snapshot did not find it; version-2 results may call it a contract */
+    version: 3,
     /** Holders and flows drift slowly: a few blocks or minutes behind is fine */
     cache: { maxBlocks: 25, maxAgeSeconds: 300 } satisfies CachePolicy,
   },
