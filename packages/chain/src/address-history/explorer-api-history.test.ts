@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { getAddress } from 'viem';
 import { LogBudgetExceededError } from '../log-pager';
 import { HistoryUnavailableError } from './address-history';
@@ -138,5 +140,42 @@ describe('TraceFilterHistory.outgoing', () => {
     expect(out.transfers.map((t) => [t.to, t.value])).toEqual([[B, 3n]]);
     expect(out.creations).toEqual([{ creator: A, contract: C, blockNumber: 2n, transactionHash: H }]);
     expect(creationOf(traces[0]!)).toBeNull();
+  });
+
+  describe('through a real connection (a local server speaking the documented envelope, on 127.0.0.1)', () => {
+    let server: Server;
+    let port: number;
+    const paths: string[] = [];
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        paths.push(req.url ?? '');
+        if (req.url?.startsWith('/moved')) {
+          res.writeHead(302, { location: `http://127.0.0.1:${port}/api${req.url.slice('/moved'.length)}` }).end();
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: '0', message: 'No transactions found', result: [] }));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      port = (server.address() as AddressInfo).port;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    it('connects to the addresses the URL check approved: a name only that check can resolve still reaches them', async () => {
+      // explorer.test resolves nowhere but through this lookup, asked once, at the check.
+      let lookups = 0;
+      const pinnedTo = async () => (lookups++, [{ address: '127.0.0.1', family: 4 }]);
+      const h = new ExplorerApiHistory({ baseUrl: `http://explorer.test:${port}/api`, allowPrivate: true, lookup: pinnedTo });
+      paths.length = 0;
+      await expect(h.outgoing({ from: A, fromBlock: 0n, toBlock: 1n })).resolves.toMatchObject({ transfers: [], requests: 2 });
+      expect(paths.map((p) => new URL(p, 'http://x').searchParams.get('action'))).toEqual(['txlist', 'txlistinternal']);
+      expect(lookups).toBe(1);
+    });
+
+    it('refuses a redirect instead of following it', async () => {
+      const h = new ExplorerApiHistory({ baseUrl: `http://127.0.0.1:${port}/moved`, allowPrivate: true });
+      paths.length = 0;
+      await expect(h.outgoing({ from: A, fromBlock: 0n, toBlock: 1n })).rejects.toThrow(HistoryUnavailableError);
+      expect(paths.every((p) => p.startsWith('/moved'))).toBe(true);
+    });
   });
 });

@@ -1,7 +1,8 @@
 import { getAddress, isAddress, type Address, type Hash } from 'viem';
 import { z } from 'zod';
 import { LogBudgetExceededError } from '../log-pager';
-import { checkOutboundUrl, type OutboundLookup } from '@oca/outbound';
+import { checkOutboundUrl, pinnedLookup, type OutboundLookup } from '@oca/outbound';
+import { Agent, fetch as undiciFetch } from 'undici';
 import {
   HistoryUnavailableError,
   type AddressActivity,
@@ -41,7 +42,7 @@ export interface ExplorerApiHistoryOptions extends ExplorerApiConfig {
   rateLimitDelayMs?: number;
   /** HTTP timeout of one request in ms. @default 10_000 */
   timeoutMs?: number;
-  /** The seam for unit tests. @default globalThis.fetch */
+  /** The seam for unit tests (no pinning then). @default undici's fetch through the pinned connection pool */
   fetch?: typeof fetch;
   /** @default dns lookup; see `checkOutboundUrl` */
   lookup?: OutboundLookup;
@@ -97,11 +98,14 @@ export class ExplorerApiError extends Error {
  * transactions) and `txlistinternal` (value moves and creations inside transactions), paged with
  * `page`/`offset` from `startblock` to `endblock`, ascending. "No transactions found" is an empty
  * answer; "Max rate limit reached" is asked again after a back-off; any other status "0" is an
- * `ExplorerApiError`. The base URL passes `checkOutboundUrl` before the first request.
+ * `ExplorerApiError`. The base URL passes `checkOutboundUrl` before the first request, and every
+ * connection goes to the addresses that check approved (a pinned lookup: a DNS answer that changes
+ * afterwards cannot point the client at an internal address); redirects are refused, not followed.
  */
 export class ExplorerApiHistory implements AddressActivity {
   readonly source = 'explorer-api';
-  private checked: Promise<string[]> | undefined;
+  /** The connection pool, pinned to the addresses the URL check approved (made at the first request). */
+  private pinned: Promise<Agent> | undefined;
 
   constructor(private readonly options: ExplorerApiHistoryOptions) {}
 
@@ -146,9 +150,12 @@ export class ExplorerApiHistory implements AddressActivity {
 
   /** One request, asked again while the API says its rate limit is reached. */
   private async call(params: Record<string, string>, budget: { requests: number }, signal?: AbortSignal): Promise<unknown[]> {
-    await (this.checked ??= checkOutboundUrl(this.options.baseUrl, { allowPrivate: this.options.allowPrivate, lookup: this.options.lookup }).catch((err: Error) => {
-      throw new HistoryUnavailableError(this.source, `the explorer API URL is refused: ${err.message}`, { cause: err });
-    }));
+    const dispatcher = await (this.pinned ??= checkOutboundUrl(this.options.baseUrl, { allowPrivate: this.options.allowPrivate, lookup: this.options.lookup }).then(
+      (addresses) => new Agent({ connect: { lookup: pinnedLookup(addresses) } }),
+      (err: Error) => {
+        throw new HistoryUnavailableError(this.source, `the explorer API URL is refused: ${err.message}`, { cause: err });
+      },
+    ));
     const url = new URL(this.options.baseUrl);
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     if (this.options.apiKey) url.searchParams.set('apikey', this.options.apiKey);
@@ -157,18 +164,19 @@ export class ExplorerApiHistory implements AddressActivity {
       signal?.throwIfAborted();
       if (budget.requests >= (this.options.maxRequests ?? 128)) throw new LogBudgetExceededError(budget.requests, 0, 'requests');
       budget.requests++;
-      const outcome = await this.fetchOnce(url, signal);
+      const outcome = await this.fetchOnce(url, dispatcher, signal);
       if (outcome.rows) return outcome.rows;
       if (!outcome.error.transient || attempt >= retries) throw outcome.error;
       await sleep((this.options.rateLimitDelayMs ?? 1000) * 2 ** attempt, signal);
     }
   }
 
-  private async fetchOnce(url: URL, signal?: AbortSignal): Promise<{ rows: unknown[]; error?: undefined } | { rows?: undefined; error: ExplorerApiError }> {
+  private async fetchOnce(url: URL, dispatcher: Agent, signal?: AbortSignal): Promise<{ rows: unknown[]; error?: undefined } | { rows?: undefined; error: ExplorerApiError }> {
     const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 10_000);
-    let response: Response;
+    const init = { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: 'application/json' }, redirect: 'error' as const };
+    let response: Pick<Response, 'status' | 'ok' | 'json'>;
     try {
-      response = await (this.options.fetch ?? fetch)(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: 'application/json' } });
+      response = await (this.options.fetch ? this.options.fetch(url, init) : undiciFetch(url, { ...init, dispatcher }));
     } catch (err) {
       signal?.throwIfAborted();
       // The URL carries the key: name the failure, not the address.
