@@ -79,6 +79,8 @@ export interface LoadOptions {
   body?: string;
   /** autocannon worker threads (0: the load runs on this process's own event loop) */
   workers?: number;
+  /** Requests per second over all connections (autocannon's overallRate): an offered load, not a closed loop. 0 = as fast as answered. */
+  overallRate?: number;
   /** A body per request (n counts up from 0): distinct submissions. Not with workers. */
   bodyOf?: (n: number) => string;
 }
@@ -95,6 +97,7 @@ export async function load(target: string, url: string, connections: number, opt
     headers: options.headers,
     body: options.body,
     ...(options.workers ? { workers: options.workers } : {}),
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
     ...(options.bodyOf ? { requests: [{ setupRequest: distinctBodies(options.bodyOf) }] } : {}),
   });
   return {

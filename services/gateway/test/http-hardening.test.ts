@@ -142,18 +142,28 @@ describe('text PostgreSQL cannot store', () => {
 describe('load shedding', () => {
   it('answers 503 unavailable with Retry-After at once while the event loop is saturated, then recovers', async () => {
     const { app, deps } = await stubServer({}, { overload: { maxEventLoopDelayMs: 30, maxEventLoopUtilization: 0, maxHeapUsedBytes: 0, sampleIntervalMs: 50, retryAfterSeconds: 7 } });
-    const busyUntil = Date.now() + 400;
-    while (Date.now() < busyUntil) {
-      // saturate the event loop, as a flood of requests would
+    // Saturate the event loop, as a flood of requests would, then ask at once. On a machine busy
+    // with other work the sampler can land outside the busy spell: up to three spells.
+    let shed: Awaited<ReturnType<typeof app.inject>> | undefined;
+    let answeredInMs = 0;
+    let listedBefore = 0;
+    for (let spell = 0; spell < 3 && shed?.statusCode !== 503; spell++) {
+      const busyUntil = Date.now() + 400;
+      while (Date.now() < busyUntil) {
+        // busy
+      }
+      await new Promise((r) => setTimeout(r, 5)); // let the overdue sample run
+      const started = Date.now();
+      listedBefore = (deps.jobs.list as jest.Mock).mock.calls.length;
+      shed = await app.inject({ method: 'GET', url: '/v1/jobs', headers: { authorization: 'Bearer user' } });
+      answeredInMs = Date.now() - started;
     }
-    await new Promise((r) => setTimeout(r, 5)); // let the overdue sample run
-    const started = Date.now();
-    const shed = await app.inject({ method: 'GET', url: '/v1/jobs', headers: { authorization: 'Bearer user' } });
-    expect(Date.now() - started).toBeLessThan(100);
+    if (!shed) throw new Error('no answer');
+    expect(answeredInMs).toBeLessThan(100);
     expect(shed.statusCode).toBe(503);
     expect(shed.headers['retry-after']).toBe('7');
     expect(shed.json()).toEqual({ error: { code: 'unavailable', message: expect.stringContaining('overloaded') } });
-    expect(deps.jobs.list).not.toHaveBeenCalled();
+    expect((deps.jobs.list as jest.Mock).mock.calls.length).toBe(listedBefore); // the shed request reached no handler
     // Recovers once a calm sample comes in (polled: a busy test machine may need a few samples).
     let status = 0;
     for (let i = 0; i < 40 && status !== 200; i++) {
