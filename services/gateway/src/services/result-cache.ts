@@ -66,12 +66,10 @@ export class ResultCache {
     const key = this.keyFor(agent, params);
     if (options.bypass || !isAgentName(agent)) return this.counted(agent, { status: 'bypass', key });
     const { redis, prefix, logger } = this.options;
-    let raw: [string | null, string | null];
+    let raw: (string | null)[];
     try {
-      raw = (await redis.pipeline().get(key).get(REDIS_KEYS.chainHead(prefix, cacheNetworkOf(params))).exec())!.map(([err, value]) => {
-        if (err) throw err;
-        return value as string | null;
-      }) as [string | null, string | null];
+      // One command for the entry and its network's chain head (no pipeline object per lookup).
+      raw = await redis.mget(key, REDIS_KEYS.chainHead(prefix, cacheNetworkOf(params)));
     } catch (err) {
       // The cache is an optimisation: when it cannot answer, the job runs.
       logger.warn({ err: (err as Error).message }, 'cache lookup failed; running the job');
