@@ -10,8 +10,13 @@
  * job's completion (`jobs.updated_at`, written by the completion's UPDATE) to the moment the client
  * had the answer. Traffic goes to 127.0.0.1 only; every request is bounded by the 30 s wait.
  *
+ * BENCH_AGENTS_NICE=N runs the executor and anvil at nice N (renice once started): on this two-core
+ * box they stand in for machines of their own, as in a deployment where executors scale on other
+ * nodes; without it they compete with the gateway at equal priority. The table says which.
+ *
  * `--mode production` runs the production build (`pnpm build` first).
  */
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
@@ -19,6 +24,7 @@ import { startBenchStack, benchModeFromArgs, benchUser, runBenchmark } from './l
 
 const POLLS = Number(process.env.BENCH_POLLS ?? 10_000);
 const JOBS = Number(process.env.BENCH_JOBS ?? 1_000);
+const AGENTS_NICE = Number(process.env.BENCH_AGENTS_NICE ?? 0);
 
 function rssMb(pid: number | undefined): number {
   if (!pid) return NaN;
@@ -84,7 +90,11 @@ async function main(): Promise<void> {
     const rssHeld = rssMb(gatewayPid);
 
     const started = Date.now();
-    local.stack.start('agent-executor');
+    const executor = local.stack.start('agent-executor');
+    if (AGENTS_NICE > 0) {
+      const pids = [executor.process.pid, local.anvil.pid].filter((pid): pid is number => pid !== undefined);
+      execFileSync('renice', ['-n', String(AGENTS_NICE), '-p', ...pids.map(String)]);
+    }
     await Promise.all(polls);
     const wall = (Date.now() - started) / 1000;
     const { rows } = await db.query<{ id: string; applied_ms: string; ended_ms: string }>(
@@ -112,7 +122,7 @@ async function main(): Promise<void> {
     wakeups.sort((a, b) => a - b);
     sinceEnd.sort((a, b) => a - b);
     const out = process.stdout;
-    out.write(`\nlong-poll benchmark: ${mode} mode, ${POLLS} polls over ${JOBS} jobs, ${new Date().toISOString()}\n\n`);
+    out.write(`\nlong-poll benchmark: ${mode} mode, ${POLLS} polls over ${JOBS} jobs, executor and anvil at nice ${AGENTS_NICE}, ${new Date().toISOString()}\n\n`);
     out.write('| polls held | gateway RSS before (MB) | gateway RSS held (MB) | answered | errors / non-200 | wake-up p50 ms | wake-up p99 ms | wake-up max ms | executor end → answer p50 / p99 ms | all answered in s |\n|---|---|---|---|---|---|---|---|---|---|\n');
     out.write(
       `| ${open} | ${rssBefore} | ${rssHeld} | ${wakeups.length} | ${errors}${timedOut ? ` (+${timedOut} not completed in time)` : ''} | ${percentile(wakeups, 50)} | ${percentile(wakeups, 99)} | ${wakeups.at(-1) ?? NaN} | ${percentile(sinceEnd, 50)} / ${percentile(sinceEnd, 99)} | ${wall.toFixed(1)} |\n\n`,
