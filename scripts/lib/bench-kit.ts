@@ -97,7 +97,8 @@ export async function load(target: string, url: string, connections: number, opt
     headers: options.headers,
     body: options.body,
     ...(options.workers ? { workers: options.workers } : {}),
-    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+    // Each worker thread applies the rate it is given: split the overall rate between them.
+    ...(options.overallRate ? { overallRate: Math.max(1, Math.round(options.overallRate / Math.max(1, options.workers ?? 1))) } : {}),
     ...(options.bodyOf ? { requests: [{ setupRequest: distinctBodies(options.bodyOf) }] } : {}),
   });
   return {
