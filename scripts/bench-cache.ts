@@ -16,8 +16,10 @@
  * at BENCH_HIT_CONNECTIONS (100,10), next to a bare fastify POST ceiling in the same run; the hit
  * share of each row is the gateway's own lookup counter. Each closed-loop row (every connection
  * sends again as soon as answered: the box's capacity, latency = connections ÷ rate) is followed
- * by the same connections offered half that rate (autocannon's overallRate): the latency a client
- * sees at a load the box carries. BENCH_HIT_CONNECTIONS=0 skips them.
+ * by the same connections offered half that rate (autocannon's overallRate). autocannon sends
+ * each second's quota in a burst, so that row's latency includes the burst's queue: read it as an
+ * upper bound, not as an open-loop figure (docs/benchmarks.md leaves it out for that reason).
+ * BENCH_HIT_CONNECTIONS=0 skips them.
  *
  * `--mode production` runs the production build (`pnpm build` first), as `pnpm bench` does.
  */

@@ -354,8 +354,7 @@ export class JobStore {
 
   /**
    * The leader finished (succeeded or failed) by another path than `complete` (the stalled-job
-   * sweep), or a completion applied before its followers were written with it: its waiting
-   * followers take the same outcome, in a statement of their own.
+   * sweep): its waiting followers take the same outcome, in a statement of their own.
    */
   async completeFollowers(leader: FinishedJob): Promise<FinishedJob[]> {
     const res = await this.pool.query<JobRow>(
