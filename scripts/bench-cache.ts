@@ -16,16 +16,19 @@
  * at BENCH_HIT_CONNECTIONS (100,10), next to a bare fastify POST ceiling in the same run; the hit
  * share of each row is the gateway's own lookup counter. Each closed-loop row (every connection
  * sends again as soon as answered: the box's capacity, latency = connections ÷ rate) is followed
- * by the same connections offered half that rate (autocannon's overallRate). autocannon sends
- * each second's quota in a burst, so that row's latency includes the burst's queue: read it as an
- * upper bound, not as an open-loop figure (docs/benchmarks.md leaves it out for that reason).
+ * by the same connections offering BENCH_HIT_RATES (1000,2000) hits/s in an open loop
+ * (scripts/lib/paced-users.ts: each connection's sends are due on a jittered schedule, latency
+ * counts from when a send was due, so a stall shows in the tail), each after the same open loop
+ * against the bare fastify app (the box's own tail at that rate); only answers that are 200 with
+ * a `Cache-Status` hit count as hits there, anything else is counted as non-2xx.
  * BENCH_HIT_CONNECTIONS=0 skips them.
  *
  * `--mode production` runs the production build (`pnpm build` first), as `pnpm bench` does.
  */
 import { performance } from 'node:perf_hooks';
 import { scrapeMetric, type LocalStack } from '@oca/testkit';
-import { startBenchStack, benchModeFromArgs, cpuSampler, helloWorldCeiling, load, printRows, runBenchmark, type Row } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, cpuSampler, helloWorldCeiling, load, printRows, runBenchmark, withHelloWorld, type Row } from './lib/bench-kit';
+import { pacedUsers, rawRequest, type Answer } from './lib/paced-users';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const USERS = Number(process.env.BENCH_USERS ?? 50);
@@ -36,6 +39,7 @@ const AGENT_RUNS = 'oca_executor_agent_runs_total';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const HIT_CONNECTIONS = (process.env.BENCH_HIT_CONNECTIONS ?? '100,10').split(',').map(Number).filter((n) => n > 0);
+const HIT_RATES = (process.env.BENCH_HIT_RATES ?? '1000,2000').split(',').map(Number).filter((n) => n > 0);
 const LOOKUPS = 'oca_gateway_cache_lookups_total';
 
 /** Deterministic PRNG (mulberry32), so both runs send the same sequence. */
@@ -192,15 +196,58 @@ async function hitRows(local: LocalStack, key: string): Promise<{ rows: Row[]; h
     const t0 = performance.now();
     const row = await load('POST /v1/jobs, cache hits only (closed loop)', `${local.gatewayUrl}/v1/jobs`, connections, { duration: SECONDS, method: 'POST', headers, body, workers: WORKERS });
     rows.push({ ...row, cpu: started.stop((performance.now() - t0) / 1000) });
-    const rate = Math.max(1, Math.round(row.rps / 2));
-    const offered = cpu.start();
-    const t1 = performance.now();
-    const half = await load(`POST /v1/jobs, cache hits only (offered ${rate}/s)`, `${local.gatewayUrl}/v1/jobs`, connections, { duration: SECONDS, method: 'POST', headers, body, workers: WORKERS, overallRate: rate });
-    rows.push({ ...half, cpu: offered.stop((performance.now() - t1) / 1000) });
+    for (const rate of HIT_RATES) {
+      // The same open loop against the bare fastify app first: the box's own tail at this rate.
+      rows.push(await withHelloWorld((origin) => pacedRow('bare fastify POST', rawRequest(origin, 'POST', '/v1/jobs', { 'content-type': 'application/json' }, '{}'), (answer) => answer.status === 202, connections, rate)));
+      const hit = (answer: Answer) => answer.status === 200 && /\r\ncache-status: [^\r]*; hit/i.test(answer.head);
+      rows.push(await pacedRow('POST /v1/jobs, cache hits only', rawRequest(local.gatewayUrl, 'POST', '/v1/jobs', headers, body), hit, connections, rate, cpu));
+    }
     const [hitsAfter, allAfter] = await Promise.all([scrapeMetric(gatewayPort, LOOKUPS, { status: 'hit' }), scrapeMetric(gatewayPort, LOOKUPS)]);
     hitShare.push(`${connections} connections: ${hitsAfter - hits} of ${allAfter - all} lookups were hits`);
   }
   return { rows, hitShare };
+}
+
+/**
+ * `connections` users offering `rate` requests/s in an open loop (scripts/lib/paced-users.ts) as a
+ * row: answers that are not `good` are counted as non-2xx; CPU per process when `cpu` is given.
+ */
+async function pacedRow(
+  label: string,
+  { port, bytes }: { port: number; bytes: Buffer },
+  good: (answer: Answer) => boolean,
+  connections: number,
+  rate: number,
+  cpu?: ReturnType<typeof cpuSampler>,
+): Promise<Row> {
+  const paced = await pacedUsers({
+    port,
+    request: bytes,
+    users: connections,
+    rate,
+    seconds: SECONDS,
+    pacing: 'schedule',
+    good,
+    ...(cpu
+      ? {
+          probe: () => {
+            const started = cpu.start();
+            const t0 = performance.now();
+            return { stop: () => started.stop((performance.now() - t0) / 1000) };
+          },
+        }
+      : {}),
+  });
+  return {
+    target: `${label}, offered ${rate}/s (open loop; max ${paced.goodMax} ms)`,
+    connections,
+    rps: paced.good,
+    p50: paced.goodP50,
+    p99: paced.goodP99,
+    non2xx: Object.values(paced.byStatus).reduce((a, b) => a + b, 0),
+    errors: paced.errors,
+    ...(cpu ? { cpu: paced.probed as Record<string, number> } : {}),
+  };
 }
 
 async function main(): Promise<void> {

@@ -16,10 +16,9 @@
  * process. Starts its own isolated stack (auth, agent-executor, gateway); traffic goes to
  * 127.0.0.1 only. `--mode production` runs the production build (`pnpm build` first).
  */
-import { readdirSync, readlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { connect, type Socket } from 'node:net';
 import { startBenchStack, benchModeFromArgs, benchUser, cpuSampler, load, runBenchmark } from './lib/bench-kit';
+import { pacedUsers, rawRequest, socketsOf } from './lib/paced-users';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
@@ -43,86 +42,6 @@ interface UsersRow {
   cpu: Record<string, number>;
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** TCP sockets a process holds open (its /proc fd links to socket:[…]). */
-function socketsOf(pid: number | undefined): number {
-  if (!pid) return NaN;
-  return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
-    try {
-      return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
-    } catch {
-      return false;
-    }
-  }).length;
-}
-
-/**
- * `users` users on one connection each, reading `path` every think time so that together they
- * offer `rate` reads/s; measured for SECONDS after a ramp of one think time.
- */
-interface Answer {
-  status: number;
-  retryAfterSeconds: number | undefined;
-}
-
-/**
- * One user's keep-alive connection: a prebuilt GET written as is, the answer's status line,
- * Content-Length and Retry-After read from the raw bytes (the gateway answers with
- * Content-Length, never chunked). Cheaper per request than a general HTTP client, so the load
- * generator leaves the gateway its share of the two cores (autocannon works the same way).
- */
-class RawConnection {
-  private socket: Socket | undefined;
-  private pending: { resolve(answer: Answer): void; reject(err: Error): void } | undefined;
-  private buffer: Buffer = Buffer.alloc(0);
-
-  constructor(
-    private readonly port: number,
-    private readonly request: Buffer,
-  ) {}
-
-  get(): Promise<Answer> {
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
-      this.buffer = Buffer.alloc(0);
-      if (!this.socket || this.socket.destroyed) this.open();
-      this.socket!.write(this.request);
-    });
-  }
-
-  close(): void {
-    this.socket?.destroy();
-  }
-
-  private open(): void {
-    const socket = connect({ host: '127.0.0.1', port: this.port, noDelay: true });
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    const fail = (err: Error) => {
-      const pending = this.pending;
-      this.pending = undefined;
-      pending?.reject(err);
-    };
-    socket.on('error', fail);
-    socket.on('close', () => fail(new Error('connection closed')));
-    this.socket = socket;
-  }
-
-  private onData(chunk: Buffer): void {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    const end = this.buffer.indexOf('\r\n\r\n');
-    if (end < 0) return;
-    const head = this.buffer.toString('latin1', 0, end);
-    const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-    if (this.buffer.length < end + 4 + length) return;
-    const pending = this.pending;
-    this.pending = undefined;
-    const retryAfter = /\r\nretry-after: *(\d+)/i.exec(head)?.[1];
-    pending?.resolve({ status: Number(head.slice(9, 12)), retryAfterSeconds: retryAfter === undefined ? undefined : Number(retryAfter) });
-  }
-}
-
 /** Measures a row's surroundings: started when measuring starts, stopped when it ends. */
 type Probe = () => { stop(): { sockets: number; cpu: Record<string, number> } };
 
@@ -136,82 +55,23 @@ async function users(
   /** after a 503, wait its Retry-After instead of the think time (a well-behaved client) */
   honorRetryAfter = false,
 ): Promise<UsersRow> {
-  const thinkMs = (1000 * USERS) / rate;
-  const { port, host } = new URL(origin);
-  const request = Buffer.from(`GET ${path} HTTP/1.1\r\nhost: ${host}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
-  const clients = Array.from({ length: USERS }, () => new RawConnection(Number(port), request));
-  let measuring = false;
-  let measuredFrom = Infinity;
-  let ramped = 0;
-  const errorKinds = new Map<string, number>();
-  let stopped = false;
-  const ok: number[] = [];
-  let shed = 0;
-  let shedWithoutRetryAfter = 0;
-  let otherStatus = 0;
-  let errors = 0;
-  const loop = async (client: RawConnection) => {
-    await sleep(Math.random() * thinkMs);
-    let first = true;
-    while (!stopped) {
-      const t0 = performance.now();
-      let pause = thinkMs * (0.5 + Math.random());
-      // Only reads sent inside the window count (one sent during the ramp may have waited for its connection).
-      const counted = () => measuring && t0 >= measuredFrom;
-      try {
-        const { status, retryAfterSeconds } = await client.get();
-        const ms = performance.now() - t0;
-        if (counted()) {
-          if (status === 200) ok.push(ms);
-          else if (status === 503) {
-            shed++;
-            if (retryAfterSeconds === undefined) shedWithoutRetryAfter++;
-          } else otherStatus++;
-        }
-        if (status === 503 && honorRetryAfter && retryAfterSeconds !== undefined) pause = Math.max(pause, retryAfterSeconds * 1000);
-      } catch (err) {
-        if (counted()) {
-          errors++;
-          const kind = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-          errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
-        }
-      }
-      if (first) ramped++;
-      first = false;
-      await sleep(pause);
-    }
-  };
-  const running = clients.map(loop);
-  // Measure once every user has its connection open and one answer back (connection set-up is
-  // not what this row measures), or after a minute.
-  for (const deadline = Date.now() + thinkMs + 60_000; ramped < USERS && Date.now() < deadline; ) await sleep(100);
-  await sleep(1_000);
-  const probing = probe();
-  measuring = true;
-  const t0 = performance.now();
-  measuredFrom = t0;
-  await sleep(SECONDS * 1000);
-  measuring = false;
-  const seconds = (performance.now() - t0) / 1000;
-  const { sockets, cpu } = probing.stop();
-  stopped = true;
-  await Promise.all(running);
-  for (const client of clients) client.close();
-  if (errorKinds.size > 0) process.stderr.write(`${target}: errors ${JSON.stringify(Object.fromEntries(errorKinds))}\n`);
-  ok.sort((a, b) => a - b);
-  const answered = ok.length + shed + otherStatus;
+  const { port, bytes } = rawRequest(origin, 'GET', path, headers);
+  const row = await pacedUsers({ port, request: bytes, users: USERS, rate, seconds: SECONDS, pacing: 'think', honorRetryAfter, probe });
+  if (row.errors > 0) process.stderr.write(`${target}: errors ${JSON.stringify(row.errorKinds)}\n`);
+  const { sockets, cpu } = row.probed as ReturnType<ReturnType<Probe>['stop']>;
+  const shed = row.byStatus[503] ?? 0;
   return {
     target,
-    offered: Math.round(rate),
-    answered: Math.round(answered / seconds),
-    ok: Math.round(ok.length / seconds),
-    okP50: Math.round(percentile(ok, 50)),
-    okP99: Math.round(percentile(ok, 99)),
-    okMax: Math.round(ok[ok.length - 1] ?? NaN),
+    offered: row.offered,
+    answered: row.answered,
+    ok: row.good,
+    okP50: Math.round(row.goodP50),
+    okP99: Math.round(row.goodP99),
+    okMax: row.goodMax,
     shed,
-    shedWithoutRetryAfter,
-    otherStatus,
-    errors,
+    shedWithoutRetryAfter: row.shedWithoutRetryAfter,
+    otherStatus: Object.values(row.byStatus).reduce((a, b) => a + b, 0) - shed,
+    errors: row.errors,
     sockets,
     cpu,
   };

@@ -117,24 +117,31 @@ function distinctBodies(bodyOf: (n: number) => string) {
   return (request: autocannon.Request): autocannon.Request => ({ ...request, body: bodyOf(n++) });
 }
 
-/** A bare fastify app in its own process (scripts/bench-hello-world.ts): the ceiling of this box. */
-export async function helloWorldCeiling(method: 'GET' | 'POST', connections: number, duration: number, workers = 0): Promise<Row> {
+/** Runs `use` with a bare fastify app in its own process (scripts/bench-hello-world.ts) at `origin`; stops it after. */
+export async function withHelloWorld<T>(use: (origin: string) => Promise<T>): Promise<T> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'bench-hello-world.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
     child.once('exit', (code) => reject(new Error(`hello-world exited with ${code}`)));
   });
   try {
-    const url = `http://127.0.0.1:${port}/v1/jobs${method === 'GET' ? '/00000000-0000-4000-8000-000000000000' : ''}`;
-    return await load(`fastify hello-world (${method})`, url, connections, {
+    return await use(`http://127.0.0.1:${port}`);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+/** A bare fastify app in its own process: the ceiling of this box. */
+export async function helloWorldCeiling(method: 'GET' | 'POST', connections: number, duration: number, workers = 0): Promise<Row> {
+  return withHelloWorld((origin) => {
+    const url = `${origin}/v1/jobs${method === 'GET' ? '/00000000-0000-4000-8000-000000000000' : ''}`;
+    return load(`fastify hello-world (${method})`, url, connections, {
       duration,
       method,
       workers,
       ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}),
     });
-  } finally {
-    child.kill('SIGTERM');
-  }
+  });
 }
 
 const TICKS_PER_SECOND = 100;
