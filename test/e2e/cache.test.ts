@@ -149,7 +149,11 @@ it('lets an admin see the cache service’s stats and invalidate a target throug
   await until(async () => ((await filled([first.body.id])) === 1 ? true : undefined));
   expect((await submit(target)).status).toBe(200);
 
-  const stats = await api(h.gatewayUrl, 'GET', '/v1/admin/cache/stats', { token: adminToken });
+  // The gateway writes its lookup counters about once a second.
+  const stats = await until(async () => {
+    const answer = await api(h.gatewayUrl, 'GET', '/v1/admin/cache/stats', { token: adminToken });
+    return answer.status !== 200 || answer.body.byAgent?.address?.hits >= 1 ? answer : undefined;
+  });
   expect(stats.status).toBe(200);
   expect(stats.body.entries).toBeGreaterThanOrEqual(1);
   expect(stats.body.byAgent.address).toMatchObject({ hits: expect.any(Number), misses: expect.any(Number) });

@@ -110,6 +110,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
   let sweeper: StalledJobSweeper | undefined;
   let ops: OpsServer | undefined;
   let events: EventPublisher | undefined;
+  let resultCache: ResultCache | undefined;
 
   // Steps run in this order whatever start() reached; each skips what was never created.
   shutdown
@@ -120,6 +121,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
     .add('completion consumer', () => completions?.stop())
     .add('webhook worker', () => webhookWorker?.stop())
     .add('analytics events (send the buffer)', () => events?.close())
+    .add('cache counters (write what is counted)', () => resultCache?.close())
     .add('broker', () => broker?.close())
     .add('redis', async () => {
       await subscriber?.quit();
@@ -161,7 +163,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
     const auth = new AuthClient(amqp, env.AUTH_RPC_TIMEOUT_MS);
     const quota = new ActiveJobQuota({ redis: commands, keyPrefix: env.REDIS_PREFIX, max: env.ACTIVE_JOBS_MAX_PER_USER, countActive: (userId) => store.countActive(userId) });
     const publisher = new JobPublisher(amqp);
-    const cache = new ResultCache({ redis: commands, prefix: env.REDIS_PREFIX, metrics, logger });
+    const cache = (resultCache = new ResultCache({ redis: commands, prefix: env.REDIS_PREFIX, metrics, logger }));
     const coalescer = new RequestCoalescer({ store, cache, publisher, logger });
     const lifecycle = new JobLifecycle({ quota, waiter, webhooks: new WebhookDispatcher(amqp), metrics, logger, coalescer, events });
     const jobs = new JobService({

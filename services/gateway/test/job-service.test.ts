@@ -482,6 +482,17 @@ describe('batched job inserts', () => {
     }
   });
 
+  it('hands each caller exactly the row the database holds (built from what was sent, not read back)', async () => {
+    const plain = newJob();
+    const withPlan = { ...newJob(), plan: 'premium' as const, webhookUrl: 'https://hooks.example.com/x', priority: 3 };
+    const hit = { ...newJob(), cache: { status: 'hit' as const, sourceJobId: randomUUID(), ageSeconds: 7 }, result: { balance: '12', nested: { list: [1, 'a', null] } } };
+    const bypass = { ...newJob(), cache: { status: 'bypass' as const } };
+    const inserted = await Promise.all([plain, withPlan, hit, bypass].map((job) => store.insert(job)));
+    for (const { job } of inserted) expect(job).toEqual(await store.get(job.id));
+    expect(inserted[2]!.job).toMatchObject({ status: 'succeeded', startedAt: expect.any(Date), finishedAt: expect.any(Date) });
+    expect(inserted[0]!.job).toMatchObject({ status: 'queued', startedAt: null, finishedAt: null, cache: { status: 'miss' } });
+  });
+
   it('fails every caller of a batch whose INSERT fails, and writes none of it', async () => {
     const clash = randomUUID();
     const [first, second, third] = [newJob(clash), newJob(clash), newJob()];

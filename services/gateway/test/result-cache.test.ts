@@ -183,6 +183,8 @@ describe('cache lookups on submit', () => {
     expect(await store.get(job.id)).toMatchObject({ status: 'succeeded', finishedAt: expect.any(Date) });
     expect(webhooks.slice(before).map((j) => j.id)).toEqual([job.id]);
     expect(await queued()).toBe(0);
+    // The hit is counted for refresh-ahead with the next flush of the counters (at most a second on).
+    await cache.flushCounters();
     expect(await redis.zscore(REDIS_KEYS.cacheHits(redisPrefix), entry.key)).toBe('1');
   });
 
@@ -214,6 +216,32 @@ describe('cache lookups on submit', () => {
     const bumped = newAddress();
     await putEntry(bumped, { agentVersion: AGENT_CATALOG.address.version + 1 });
     expect((await submit(user(), bumped)).job.cache).toEqual({ status: 'miss' });
+  });
+});
+
+describe('cache counters', () => {
+  it('adds lookups up in memory and writes them in one flush; counts Redis did not take are kept for the next', async () => {
+    const prefix = `${redisPrefix}counters:`;
+    // Not connected and no offline queue: a command fails (and starts connecting) until it is ready.
+    const offline = new Redis(urls.redisUrl, { lazyConnect: true, enableOfflineQueue: false });
+    const counters = new ResultCache({ redis: offline, prefix, metrics: createGatewayMetrics(new Registry()), logger, countersFlushMs: 60_000 });
+    try {
+      for (let i = 0; i < 3; i++) counters.coalesced('address');
+      await counters.lookup('address', { network: 'devnet', address: newAddress() }, { bypass: true });
+      await counters.lookup('market', { network: 'devnet', pair: newAddress() }, { bypass: true });
+      const lookups = REDIS_KEYS.cacheLookups(prefix);
+      await counters.flushCounters();
+      expect(await redis.hgetall(lookups)).toEqual({});
+
+      if (offline.status !== 'ready') await new Promise((resolve) => offline.once('ready', resolve));
+      counters.coalesced('address');
+      await counters.close();
+      expect(await redis.hgetall(lookups)).toEqual({ 'address:coalesced': '4', 'address:bypass': '1', 'market:bypass': '1' });
+      await counters.flushCounters(); // nothing new: nothing written twice
+      expect(await redis.hget(lookups, 'address:coalesced')).toBe('4');
+    } finally {
+      offline.disconnect();
+    }
   });
 });
 

@@ -25,7 +25,15 @@ export interface ResultCacheOptions {
   logger: Logger;
   /** Backstop lifetime of an in-flight marker (its leader deletes it on finishing). @default 900 */
   inflightTtlSeconds?: number;
+  /**
+   * The shared counters (lookups by agent and outcome for stats, hits per key for refresh-ahead)
+   * are added up here and written at most this often, in one pipeline. @default 1000
+   */
+  countersFlushMs?: number;
 }
+
+/** Distinct hit keys held while Redis cannot take the counters; beyond it the coldest counts drop. */
+const MAX_PENDING_HIT_KEYS = 10_000;
 
 export interface LookupOptions {
   /** The client asked for a fresh run (Cache-Control: no-cache, or body `cache: "bypass"`) */
@@ -51,9 +59,16 @@ const EXPIRE_IF_OWNER = `if redis.call('GET', KEYS[1]) == ARGV[1] then return re
  */
 export class ResultCache {
   private readonly inflightTtlSeconds: number;
+  private readonly countersFlushMs: number;
+  /** Counts not yet in Redis: lookups by hash field, hits by entry key. */
+  private lookupCounts = new Map<string, number>();
+  private hitCounts = new Map<string, number>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
 
   constructor(private readonly options: ResultCacheOptions) {
     this.inflightTtlSeconds = options.inflightTtlSeconds ?? 900;
+    this.countersFlushMs = options.countersFlushMs ?? 1000;
   }
 
   /** The entry key of these params (validated, defaults applied) under the agent's current version. */
@@ -122,15 +137,66 @@ export class ResultCache {
     const status = lookup.status;
     // `miss` that then coalesces is re-counted by coalesced(): count it only once it is known.
     if (status !== 'miss') this.record(agent, status);
-    if (status === 'hit') {
-      void this.options.redis.zincrby(REDIS_KEYS.cacheHits(this.options.prefix), 1, lookup.key).catch(() => undefined);
-    }
+    if (status === 'hit') this.add(this.hitCounts, lookup.key, 1);
     return lookup;
   }
 
-  /** Counts a lookup outcome in Prometheus and in the shared Redis hash the cache service reads for stats. */
+  /**
+   * Counts a lookup outcome in Prometheus at once, and in the shared Redis hash the cache service
+   * reads for stats with the next flush of the counters.
+   */
   record(agent: string, status: CacheLookupStatus): void {
     this.options.metrics.cacheLookups.inc({ agent, status });
-    void this.options.redis.hincrby(REDIS_KEYS.cacheLookups(this.options.prefix), cacheLookupField(agent, status), 1).catch(() => undefined);
+    this.add(this.lookupCounts, cacheLookupField(agent, status), 1);
+  }
+
+  /**
+   * Writes the counts added up since the last flush (HINCRBY per lookup field, ZINCRBY per hit key,
+   * one pipeline): every `countersFlushMs` while counts come in, and on close. Three Redis commands
+   * per hit became a share of one per second. Counts Redis did not take are kept for the next
+   * flush (at most MAX_PENDING_HIT_KEYS hit keys); a gateway that dies loses at most the last
+   * interval's counts, which only steer stats and refresh-ahead.
+   */
+  async flushCounters(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    await this.flushing;
+    const lookups = this.lookupCounts;
+    const hits = this.hitCounts;
+    if (lookups.size === 0 && hits.size === 0) return;
+    this.lookupCounts = new Map();
+    this.hitCounts = new Map();
+    const { redis, prefix, logger } = this.options;
+    const pipeline = redis.pipeline();
+    for (const [field, n] of lookups) pipeline.hincrby(REDIS_KEYS.cacheLookups(prefix), field, n);
+    for (const [key, n] of hits) pipeline.zincrby(REDIS_KEYS.cacheHits(prefix), n, key);
+    this.flushing = (async () => {
+      try {
+        const failed = ((await pipeline.exec()) ?? []).find(([err]) => err)?.[0];
+        if (failed) throw failed;
+      } catch (err) {
+        // A partly applied pipeline is counted again: stats may over-count a little, never lose a flush.
+        logger.warn({ err: (err as Error).message }, 'cache counters not written; kept for the next flush');
+        for (const [field, n] of lookups) this.add(this.lookupCounts, field, n);
+        for (const [key, n] of [...hits].sort((a, b) => b[1] - a[1])) {
+          if (this.hitCounts.size >= MAX_PENDING_HIT_KEYS && !this.hitCounts.has(key)) break;
+          this.add(this.hitCounts, key, n);
+        }
+      }
+    })();
+    await this.flushing;
+    this.flushing = undefined;
+  }
+
+  /** Writes what is counted and stops the flush timer (shutdown). */
+  async close(): Promise<void> {
+    await this.flushCounters();
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+  }
+
+  private add(counts: Map<string, number>, key: string, n: number): void {
+    counts.set(key, (counts.get(key) ?? 0) + n);
+    this.flushTimer ??= setTimeout(() => void this.flushCounters(), this.countersFlushMs).unref();
   }
 }
