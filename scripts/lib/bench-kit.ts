@@ -146,12 +146,16 @@ export async function helloWorldCeiling(method: 'GET' | 'POST', connections: num
 
 const TICKS_PER_SECOND = 100;
 
-/** utime + stime of a process in clock ticks, or 0 when it is gone */
+/**
+ * utime + stime of a process and of its children that ended (cutime + cstime), in clock ticks, or
+ * 0 when it is gone. The children's share keeps a group's sum from dropping when a member exits:
+ * a PostgreSQL backend that closes during a row moves its ticks into the postmaster's cutime.
+ */
 function cpuTicks(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
+    return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
   } catch {
     return 0;
   }
