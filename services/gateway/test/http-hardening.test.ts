@@ -8,12 +8,28 @@ import { Registry } from 'prom-client';
 import { DomainError } from '../src/errors';
 import { createGatewayMetrics } from '../src/metrics';
 import { DEFAULT_OVERLOAD } from '../src/plugins/load-shedding';
+import { HELMET_OPTIONS, securityHeaders } from '../src/plugins/security-headers';
+import helmet from 'helmet';
 import { stubServer } from './support/stub-server';
 
 /** What a leaked internal looks like: a stack frame, a source path, SQL, a driver error. */
 const LEAK = /\bat [\w.<>]+ \(|node_modules|\/work\/|\.ts:\d+|\bSELECT\b|\bINSERT INTO\b|syntax error at|ECONNREFUSED|stack/i;
 
 describe('security headers', () => {
+  it('are exactly what helmet itself sets on a real response with the same options', async () => {
+    const setHeaders = helmet(HELMET_OPTIONS);
+    const server = http.createServer((req, res) => setHeaders(req, res, () => res.end()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      const fromHelmet = Object.fromEntries([...res.headers].filter(([name]) => !['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(name)));
+      expect(Object.keys(fromHelmet).length).toBeGreaterThanOrEqual(10);
+      expect(securityHeaders()).toEqual(fromHelmet);
+    } finally {
+      server.close();
+    }
+  });
+
   it('sets helmet headers on successes and errors alike, and never X-Powered-By', async () => {
     const { app } = await stubServer();
     for (const [method, url, headers] of [
