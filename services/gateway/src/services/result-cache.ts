@@ -64,7 +64,7 @@ export class ResultCache {
   private lookupCounts = new Map<string, number>();
   private hitCounts = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> | undefined;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ResultCacheOptions) {
     this.inflightTtlSeconds = options.inflightTtlSeconds ?? 900;
@@ -152,15 +152,21 @@ export class ResultCache {
 
   /**
    * Writes the counts added up since the last flush (HINCRBY per lookup field, ZINCRBY per hit key,
-   * one pipeline): every `countersFlushMs` while counts come in, and on close. Three Redis commands
+   * one pipeline): every `countersFlushMs` while counts come in, and on close. Two Redis commands
    * per hit became a share of one per second. Counts Redis did not take are kept for the next
    * flush (at most MAX_PENDING_HIT_KEYS hit keys); a gateway that dies loses at most the last
    * interval's counts, which only steer stats and refresh-ahead.
    */
-  async flushCounters(): Promise<void> {
+  flushCounters(): Promise<void> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    await this.flushing;
+    // One flush at a time, in order: each takes what was counted when its turn comes.
+    this.flushing = this.flushing.then(() => this.writeCounters());
+    return this.flushing;
+  }
+
+  /** One flush's pipeline; never throws (what Redis did not take goes back into the counts). */
+  private async writeCounters(): Promise<void> {
     const lookups = this.lookupCounts;
     const hits = this.hitCounts;
     if (lookups.size === 0 && hits.size === 0) return;
@@ -170,22 +176,18 @@ export class ResultCache {
     const pipeline = redis.pipeline();
     for (const [field, n] of lookups) pipeline.hincrby(REDIS_KEYS.cacheLookups(prefix), field, n);
     for (const [key, n] of hits) pipeline.zincrby(REDIS_KEYS.cacheHits(prefix), n, key);
-    this.flushing = (async () => {
-      try {
-        const failed = ((await pipeline.exec()) ?? []).find(([err]) => err)?.[0];
-        if (failed) throw failed;
-      } catch (err) {
-        // A partly applied pipeline is counted again: stats may over-count a little, never lose a flush.
-        logger.warn({ err: (err as Error).message }, 'cache counters not written; kept for the next flush');
-        for (const [field, n] of lookups) this.add(this.lookupCounts, field, n);
-        for (const [key, n] of [...hits].sort((a, b) => b[1] - a[1])) {
-          if (this.hitCounts.size >= MAX_PENDING_HIT_KEYS && !this.hitCounts.has(key)) break;
-          this.add(this.hitCounts, key, n);
-        }
+    try {
+      const failed = ((await pipeline.exec()) ?? []).find(([err]) => err)?.[0];
+      if (failed) throw failed;
+    } catch (err) {
+      // A partly applied pipeline is counted again: stats may over-count a little, never lose a flush.
+      logger.warn({ err: (err as Error).message }, 'cache counters not written; kept for the next flush');
+      for (const [field, n] of lookups) this.add(this.lookupCounts, field, n);
+      for (const [key, n] of [...hits].sort((a, b) => b[1] - a[1])) {
+        if (this.hitCounts.size >= MAX_PENDING_HIT_KEYS && !this.hitCounts.has(key)) break;
+        this.add(this.hitCounts, key, n);
       }
-    })();
-    await this.flushing;
-    this.flushing = undefined;
+    }
   }
 
   /** Writes what is counted and stops the flush timer (shutdown). */
