@@ -27,7 +27,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { scrapeMetric, type LocalStack } from '@oca/testkit';
-import { startBenchStack, benchModeFromArgs, cpuSampler, helloWorldCeiling, load, printRows, runBenchmark, withHelloWorld, type Row } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, cpuSampler, helloWorldCeiling, load, percentile, printRows, runBenchmark, withHelloWorld, type Row } from './lib/bench-kit';
 import { pacedUsers, rawRequest, type Answer } from './lib/paced-users';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
@@ -82,11 +82,7 @@ interface Sample {
   status: number;
 }
 
-const percentile = (values: number[], p: number) => {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
+const percentileOf = (values: number[], p: number) => percentile([...values].sort((a, b) => a - b), p);
 
 function kindOf(status: number, cacheStatus: string | null): Sample['kind'] {
   if (status === 200 && cacheStatus?.includes('; hit')) return 'hit';
@@ -164,10 +160,10 @@ async function run(local: LocalStack, keys: string[], label: string, noCache: bo
     errors: count('error'),
     runs,
     rps: samples.length / seconds,
-    hitP50: percentile(hits, 50),
-    hitP99: percentile(hits, 99),
-    missP50: percentile(misses, 50),
-    missP99: percentile(misses, 99),
+    hitP50: percentileOf(hits, 50),
+    hitP99: percentileOf(hits, 99),
+    missP50: percentileOf(misses, 50),
+    missP99: percentileOf(misses, 99),
   };
 }
 

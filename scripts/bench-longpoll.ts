@@ -20,7 +20,7 @@ import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { startBenchStack, benchModeFromArgs, benchUser, runBenchmark } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, benchUser, percentile, runBenchmark } from './lib/bench-kit';
 
 const POLLS = Number(process.env.BENCH_POLLS ?? 10_000);
 const JOBS = Number(process.env.BENCH_JOBS ?? 1_000);
@@ -30,10 +30,6 @@ function rssMb(pid: number | undefined): number {
   if (!pid) return NaN;
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
   return Math.round(Number(line?.split(/\s+/)[1] ?? NaN) / 1024);
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 async function main(): Promise<void> {

@@ -13,11 +13,11 @@
  * in MB per hour (least squares over the samples after BENCH_WARMUP_MINUTES, 5) and the change in
  * descriptors and sockets over the same span. `--mode production` runs the production build.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { SERVICES, type ServiceName } from '@oca/testkit';
 import autocannon from 'autocannon';
-import { startBenchStack, benchModeFromArgs, benchUser, runBenchmark } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, benchUser, runBenchmark, socketsOf } from './lib/bench-kit';
 
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 30);
 const SAMPLE_SECONDS = Number(process.env.BENCH_SAMPLE_SECONDS ?? 60);
@@ -64,15 +64,7 @@ async function heapOf(opsPort: number): Promise<{ heapMb: number; oldMb: number 
 function figuresOf(pid: number, heap: { heapMb: number; oldMb: number }): Figures {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
-  const fds = readdirSync(`/proc/${pid}/fd`);
-  const sockets = fds.filter((fd) => {
-    try {
-      return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
-    } catch {
-      return false;
-    }
-  }).length;
-  return { rssMb: Math.round(rssKb / 102.4) / 10, ...heap, fds: fds.length, sockets };
+  return { rssMb: Math.round(rssKb / 102.4) / 10, ...heap, fds: readdirSync(`/proc/${pid}/fd`).length, sockets: socketsOf(pid) };
 }
 
 /** Least-squares slope of y over x. */

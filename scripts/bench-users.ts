@@ -17,8 +17,8 @@
  * 127.0.0.1 only. `--mode production` runs the production build (`pnpm build` first).
  */
 import { performance } from 'node:perf_hooks';
-import { startBenchStack, benchModeFromArgs, benchUser, cpuSampler, load, runBenchmark } from './lib/bench-kit';
-import { pacedUsers, rawRequest, socketsOf } from './lib/paced-users';
+import { startBenchStack, benchModeFromArgs, benchUser, cpuSampler, load, runBenchmark, socketsOf } from './lib/bench-kit';
+import { pacedUsers, rawRequest } from './lib/paced-users';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);

@@ -3,7 +3,7 @@
  * a table row, and the CPU each process spent during a row (read from /proc, Linux only).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -142,6 +142,22 @@ export async function helloWorldCeiling(method: 'GET' | 'POST', connections: num
       ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}),
     });
   });
+}
+
+/** The p-th percentile of ascending `sorted` (nearest rank), NaN when empty. */
+export const percentile = (sorted: readonly number[], p: number): number =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+/** TCP sockets a process holds open (its /proc fd links to socket:[…]). */
+export function socketsOf(pid: number | undefined): number {
+  if (!pid) return NaN;
+  return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
+    } catch {
+      return false;
+    }
+  }).length;
 }
 
 const TICKS_PER_SECOND = 100;

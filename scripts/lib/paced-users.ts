@@ -18,9 +18,9 @@
  * client, so the load generator leaves the gateway its share of the cores (autocannon works the
  * same way). Connects to 127.0.0.1 only.
  */
-import { readdirSync, readlinkSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { percentile } from './bench-kit';
 
 export interface Answer {
   status: number;
@@ -87,21 +87,6 @@ export function rawRequest(origin: string, method: 'GET' | 'POST', path: string,
   if (body !== undefined) lines.push(`content-length: ${Buffer.byteLength(body)}`);
   return { port: Number(port), bytes: Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body ?? ''}`) };
 }
-
-/** TCP sockets a process holds open (its /proc fd links to socket:[…]). */
-export function socketsOf(pid: number | undefined): number {
-  if (!pid) return NaN;
-  return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
-    try {
-      return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
-    } catch {
-      return false;
-    }
-  }).length;
-}
-
-export const percentile = (sorted: readonly number[], p: number): number =>
-  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
