@@ -8,7 +8,9 @@
  * the gateway's RSS before and while the polls are held; then, after the executor starts and the
  * jobs complete, the wake-up latency of every poll — from the moment the gateway applied the
  * job's completion (`jobs.updated_at`, written by the completion's UPDATE) to the moment the client
- * had the answer. Traffic goes to 127.0.0.1 only; every request is bounded by the 30 s wait.
+ * had the answer — and the CPU each process spent while the polls were woken (the gateway's per
+ * answer is the steadier figure on a shared machine). Traffic goes to 127.0.0.1 only; every request
+ * is bounded by the 30 s wait.
  *
  * BENCH_AGENTS_NICE=N runs the executor and anvil at nice N (renice once started): on this two-core
  * box they stand in for machines of their own, as in a deployment where executors scale on other
@@ -20,7 +22,7 @@ import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { startBenchStack, benchModeFromArgs, benchUser, percentile, runBenchmark } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, benchUser, cpuSampler, percentile, runBenchmark } from './lib/bench-kit';
 
 const POLLS = Number(process.env.BENCH_POLLS ?? 10_000);
 const JOBS = Number(process.env.BENCH_JOBS ?? 1_000);
@@ -87,12 +89,16 @@ async function main(): Promise<void> {
 
     const started = Date.now();
     const executor = local.stack.start('agent-executor');
+    // CPU of each process while the polls are woken (executor start → last answer): the gateway's
+    // per answer is steadier than the wake-up's tail on a shared machine.
+    const cpu = cpuSampler({ gateway: gatewayPid, executor: executor.process.pid, anvil: local.anvil.pid }).start();
     if (AGENTS_NICE > 0) {
       const pids = [executor.process.pid, local.anvil.pid].filter((pid): pid is number => pid !== undefined);
       execFileSync('renice', ['-n', String(AGENTS_NICE), '-p', ...pids.map(String)]);
     }
     await Promise.all(polls);
     const wall = (Date.now() - started) / 1000;
+    const shares = cpu.stop(wall);
     const { rows } = await db.query<{ id: string; applied_ms: string; ended_ms: string }>(
       `SELECT id, (extract(epoch FROM updated_at) * 1000)::bigint AS applied_ms, (extract(epoch FROM finished_at) * 1000)::bigint AS ended_ms
          FROM jobs.jobs WHERE id = ANY($1::uuid[])`,
@@ -119,9 +125,9 @@ async function main(): Promise<void> {
     sinceEnd.sort((a, b) => a - b);
     const out = process.stdout;
     out.write(`\nlong-poll benchmark: ${mode} mode, ${POLLS} polls over ${JOBS} jobs, executor and anvil at nice ${AGENTS_NICE}, ${new Date().toISOString()}\n\n`);
-    out.write('| polls held | gateway RSS before (MB) | gateway RSS held (MB) | answered | errors / non-200 | wake-up p50 ms | wake-up p99 ms | wake-up max ms | executor end → answer p50 / p99 ms | all answered in s |\n|---|---|---|---|---|---|---|---|---|---|\n');
+    out.write('| polls held | gateway RSS before (MB) | gateway RSS held (MB) | answered | errors / non-200 | wake-up p50 ms | wake-up p99 ms | wake-up max ms | executor end → answer p50 / p99 ms | all answered in s | gateway CPU ms per answer | CPU % while waking (one core = 100) |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n');
     out.write(
-      `| ${open} | ${rssBefore} | ${rssHeld} | ${wakeups.length} | ${errors}${timedOut ? ` (+${timedOut} not completed in time)` : ''} | ${percentile(wakeups, 50)} | ${percentile(wakeups, 99)} | ${wakeups.at(-1) ?? NaN} | ${percentile(sinceEnd, 50)} / ${percentile(sinceEnd, 99)} | ${wall.toFixed(1)} |\n\n`,
+      `| ${open} | ${rssBefore} | ${rssHeld} | ${wakeups.length} | ${errors}${timedOut ? ` (+${timedOut} not completed in time)` : ''} | ${percentile(wakeups, 50)} | ${percentile(wakeups, 99)} | ${wakeups.at(-1) ?? NaN} | ${percentile(sinceEnd, 50)} / ${percentile(sinceEnd, 99)} | ${wall.toFixed(1)} | ${((((shares.gateway ?? NaN) / 100) * wall * 1000) / Math.max(1, answeredAt.size)).toFixed(3)} | ${Object.entries(shares).map(([name, pct]) => `${name} ${pct}`).join(', ')} |\n\n`,
     );
   } finally {
     agent.destroy();

@@ -281,6 +281,38 @@ describe('in-flight admission (OVERLOAD_MAX_IN_FLIGHT)', () => {
     never.open();
     await app.close();
   });
+
+  it('ends the long-poll of a client that hung up, and only then', async () => {
+    const { app, deps } = await stubServer({});
+    const signals: AbortSignal[] = [];
+    deps.jobs.get.mockImplementation(async (_id: string, _principal: unknown, _wait: number, signal: AbortSignal) => {
+      signals.push(signal);
+      // The first poll waits until its signal aborts; the second is answered at once.
+      if (signals.length === 1) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      throw new DomainError('not_found', 'Job not found');
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    const poll = (id: string) => http.get({ host: '127.0.0.1', port, path: `/v1/jobs/${id}?wait=30`, headers: { authorization: 'Bearer user' } });
+
+    const hungUp = poll('44444444-4444-4444-8444-444444444444');
+    hungUp.on('error', () => undefined);
+    await until(() => signals.length === 1);
+    hungUp.destroy();
+    await until(() => signals[0]!.aborted);
+
+    const answered = await new Promise<number>((resolve) => {
+      poll('55555555-5555-4555-8555-555555555555').on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+    });
+    expect(answered).toBe(404);
+    // The answered poll's connection closes after its answer: that is no hang-up to abort.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(signals[1]!.aborted).toBe(false);
+    await app.close();
+  });
 });
 
 describe('errors never carry internals', () => {

@@ -1,6 +1,7 @@
 import type { Principal } from '@oca/contracts';
 import type { Redis } from 'ioredis';
 import { DomainError } from '../errors';
+import { redisScript, type RedisScript } from '../redis-script';
 
 /** Reserves `n` if the counter is known and stays within `max`: the new count, -1 (over) or -2 (unknown). */
 const RESERVE = `local c = redis.call('GET', KEYS[1])
@@ -47,10 +48,14 @@ export type ReleaseJobs = (count?: number) => Promise<void>;
 export class ActiveJobQuota {
   readonly max: number;
   private readonly ttlSeconds: number;
+  private readonly reserveScript: RedisScript;
+  private readonly releaseScript: RedisScript;
 
   constructor(private readonly options: ActiveJobQuotaOptions) {
     this.max = options.max;
     this.ttlSeconds = options.ttlSeconds ?? 3600;
+    this.reserveScript = redisScript(options.redis, 'ocaQuotaReserve', 1, RESERVE);
+    this.releaseScript = redisScript(options.redis, 'ocaQuotaRelease', 1, RELEASE);
   }
 
   private key(userId: string): string {
@@ -80,11 +85,11 @@ export class ActiveJobQuota {
 
   /** A job of `userId` reached a terminal state (or was never created): its unit is free again. */
   async finished(userId: string, count = 1): Promise<void> {
-    await this.options.redis.eval(RELEASE, 1, this.key(userId), count);
+    await this.releaseScript(this.key(userId), count);
   }
 
   private async tryReserve(userId: string, adding: number): Promise<number> {
-    return Number(await this.options.redis.eval(RESERVE, 1, this.key(userId), adding, this.max, this.ttlSeconds));
+    return Number(await this.reserveScript(this.key(userId), adding, this.max, this.ttlSeconds));
   }
 
   private refusal(active: number): DomainError {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { redisScript, type RedisScript } from '../redis-script';
 
 export interface ConcurrencyLimiterOptions {
   redis: Redis;
@@ -33,7 +34,11 @@ export type Release = () => Promise<void>;
  * (open long-polls per user, waiting analyze calls per user).
  */
 export class ConcurrencyLimiter {
-  constructor(private readonly options: ConcurrencyLimiterOptions) {}
+  private readonly acquireScript: RedisScript;
+
+  constructor(private readonly options: ConcurrencyLimiterOptions) {
+    this.acquireScript = redisScript(options.redis, 'ocaConcurrencyAcquire', 1, ACQUIRE);
+  }
 
   get max(): number {
     return this.options.max;
@@ -48,7 +53,7 @@ export class ConcurrencyLimiter {
     const now = Date.now();
     // Redis time would be safer against clock skew between instances; leases are seconds long and
     // hosts run NTP, so the local clock is good enough and saves a round trip.
-    const got = (await redis.eval(ACQUIRE, 1, key, now, now + leaseMs, max, member)) as number;
+    const got = Number(await this.acquireScript(key, now, now + leaseMs, max, member));
     if (got !== 1) return undefined;
     let released = false;
     return async () => {

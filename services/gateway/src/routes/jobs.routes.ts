@@ -74,9 +74,13 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) =
       };
       const wait = Math.min(request.query.wait ?? 0, ctx.longPollMaxSeconds);
       if (wait === 0) return view(await ctx.jobs.get(request.params.id, principal));
-      // A client that hangs up ends its long-poll (the response's 'close' fires on disconnect).
+      // A client that hangs up ends its long-poll: 'close' before the answer was written means a
+      // disconnect. After an answer it fires too, and aborting then would cost a DOMException (with
+      // its stack trace) and an abort event for every long-poll answered.
       const abort = new AbortController();
-      reply.raw.once('close', () => abort.abort());
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableEnded) abort.abort();
+      });
       const release = await ctx.longPolls.acquire(principal.userId, (wait + 5) * 1000);
       if (!release) {
         throw new DomainError(

@@ -1,6 +1,7 @@
 import { REDIS_KEYS, TOKEN_VERSION_TTL_SECONDS } from '@oca/contracts';
 import type { Redis } from 'ioredis';
 import { DomainError } from '../errors';
+import { redisScript, type RedisScript } from '../redis-script';
 
 /** Raises the marker, never lowers it: two admins' changes may land out of order. */
 const RAISE = `local cur = tonumber(redis.call('GET', KEYS[1]) or '-1')
@@ -27,10 +28,9 @@ return {v, redis.call('GET', ARGV[1] .. d.userId .. ARGV[2])}`;
  * refused. Fails closed: when Redis cannot answer, the request gets 503 rather than skipping the
  * check.
  */
-type WithReadScript = Redis & { ocaReadWithVersion(key: string, before: string, after: string): Promise<[string, string | null] | null> };
-
 export class CredentialRevocations {
-  private readonly scripts: WithReadScript;
+  private readonly readScript: RedisScript;
+  private readonly raiseScript: RedisScript;
   /** The token-version key around a user id (REDIS_KEYS.userTokenVersion), for the read script */
   private readonly versionKeyParts: [string, string];
 
@@ -40,14 +40,13 @@ export class CredentialRevocations {
   ) {
     const [before, after] = REDIS_KEYS.userTokenVersion(prefix, '\0').split('\0');
     this.versionKeyParts = [before ?? '', after ?? ''];
-    // EVALSHA once loaded (ioredis falls back to EVAL after a NOSCRIPT, e.g. a restarted Redis).
-    redis.defineCommand('ocaReadWithVersion', { numberOfKeys: 1, lua: READ_WITH_VERSION });
-    this.scripts = redis as WithReadScript;
+    this.readScript = redisScript(redis, 'ocaReadWithVersion', 1, READ_WITH_VERSION);
+    this.raiseScript = redisScript(redis, 'ocaRaiseTokenVersion', 1, RAISE);
   }
 
   /** Records the user's version after a change (from auth's answer). */
   async userChanged(userId: string, tokenVersion: number): Promise<void> {
-    await this.redis.eval(RAISE, 1, REDIS_KEYS.userTokenVersion(this.prefix, userId), tokenVersion, TOKEN_VERSION_TTL_SECONDS);
+    await this.raiseScript(REDIS_KEYS.userTokenVersion(this.prefix, userId), tokenVersion, TOKEN_VERSION_TTL_SECONDS);
   }
 
   /**
@@ -57,7 +56,7 @@ export class CredentialRevocations {
   async readWithVersion(cacheKey: string): Promise<{ cached: string | null; currentVersion: number | null }> {
     let answer: [string, string | null] | null;
     try {
-      answer = await this.scripts.ocaReadWithVersion(cacheKey, ...this.versionKeyParts);
+      answer = (await this.readScript(cacheKey, ...this.versionKeyParts)) as [string, string | null] | null;
     } catch {
       throw new DomainError('unavailable', 'Cannot check credentials right now; retry shortly');
     }

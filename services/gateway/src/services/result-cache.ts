@@ -16,6 +16,7 @@ import {
 import type { Logger } from '@oca/observability';
 import type { Redis } from 'ioredis';
 import type { GatewayMetrics } from '../metrics';
+import { redisScript, type RedisScript } from '../redis-script';
 
 export interface ResultCacheOptions {
   redis: Redis;
@@ -65,10 +66,14 @@ export class ResultCache {
   private hitCounts = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private readonly releaseIfOwner: RedisScript;
+  private readonly expireIfOwner: RedisScript;
 
   constructor(private readonly options: ResultCacheOptions) {
     this.inflightTtlSeconds = options.inflightTtlSeconds ?? 900;
     this.countersFlushMs = options.countersFlushMs ?? 1000;
+    this.releaseIfOwner = redisScript(options.redis, 'ocaCacheReleaseIfOwner', 1, RELEASE_IF_OWNER);
+    this.expireIfOwner = redisScript(options.redis, 'ocaCacheExpireIfOwner', 1, EXPIRE_IF_OWNER);
   }
 
   /** The entry key of these params (validated, defaults applied) under the agent's current version. */
@@ -125,12 +130,12 @@ export class ResultCache {
 
   /** The leader finished: identical misses from now on look at the cache (filled soon) or lead. */
   async releaseLeader(key: string, jobId: string): Promise<void> {
-    await this.options.redis.eval(RELEASE_IF_OWNER, 1, REDIS_KEYS.cacheInflight(this.options.prefix, key), jobId);
+    await this.releaseIfOwner(REDIS_KEYS.cacheInflight(this.options.prefix, key), jobId);
   }
 
   /** The leader succeeded: its marker lives on for `seconds` (its result's freshness), then goes. */
   async retainLeader(key: string, jobId: string, seconds: number): Promise<void> {
-    await this.options.redis.eval(EXPIRE_IF_OWNER, 1, REDIS_KEYS.cacheInflight(this.options.prefix, key), jobId, Math.max(1, seconds));
+    await this.expireIfOwner(REDIS_KEYS.cacheInflight(this.options.prefix, key), jobId, Math.max(1, seconds));
   }
 
   private counted<T extends CacheLookup>(agent: string, lookup: T): T {
