@@ -28,7 +28,7 @@
 import { performance } from 'node:perf_hooks';
 import { scrapeMetric, type LocalStack } from '@oca/testkit';
 import { startBenchStack, benchModeFromArgs, cpuSampler, helloWorldCeiling, load, percentile, printRows, runBenchmark, withHelloWorld, type Row } from './lib/bench-kit';
-import { pacedUsers, rawRequest, type Answer } from './lib/paced-users';
+import { pacedRow, rawRequest, type Answer } from './lib/paced-users';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const USERS = Number(process.env.BENCH_USERS ?? 50);
@@ -194,56 +194,14 @@ async function hitRows(local: LocalStack, key: string): Promise<{ rows: Row[]; h
     rows.push({ ...row, cpu: started.stop((performance.now() - t0) / 1000) });
     for (const rate of HIT_RATES) {
       // The same open loop against the bare fastify app first: the box's own tail at this rate.
-      rows.push(await withHelloWorld((origin) => pacedRow('bare fastify POST', rawRequest(origin, 'POST', '/v1/jobs', { 'content-type': 'application/json' }, '{}'), (answer) => answer.status === 202, connections, rate)));
+      rows.push(await withHelloWorld((origin) => pacedRow('bare fastify POST', rawRequest(origin, 'POST', '/v1/jobs', { 'content-type': 'application/json' }, '{}'), (answer) => answer.status === 202, connections, rate, SECONDS)));
       const hit = (answer: Answer) => answer.status === 200 && /\r\ncache-status: [^\r]*; hit/i.test(answer.head);
-      rows.push(await pacedRow('POST /v1/jobs, cache hits only', rawRequest(local.gatewayUrl, 'POST', '/v1/jobs', headers, body), hit, connections, rate, cpu));
+      rows.push(await pacedRow('POST /v1/jobs, cache hits only', rawRequest(local.gatewayUrl, 'POST', '/v1/jobs', headers, body), hit, connections, rate, SECONDS, cpu));
     }
     const [hitsAfter, allAfter] = await Promise.all([scrapeMetric(gatewayPort, LOOKUPS, { status: 'hit' }), scrapeMetric(gatewayPort, LOOKUPS)]);
     hitShare.push(`${connections} connections: ${hitsAfter - hits} of ${allAfter - all} lookups were hits`);
   }
   return { rows, hitShare };
-}
-
-/**
- * `connections` users offering `rate` requests/s in an open loop (scripts/lib/paced-users.ts) as a
- * row: answers that are not `good` are counted as non-2xx; CPU per process when `cpu` is given.
- */
-async function pacedRow(
-  label: string,
-  { port, bytes }: { port: number; bytes: Buffer },
-  good: (answer: Answer) => boolean,
-  connections: number,
-  rate: number,
-  cpu?: ReturnType<typeof cpuSampler>,
-): Promise<Row> {
-  const paced = await pacedUsers({
-    port,
-    request: bytes,
-    users: connections,
-    rate,
-    seconds: SECONDS,
-    pacing: 'schedule',
-    good,
-    ...(cpu
-      ? {
-          probe: () => {
-            const started = cpu.start();
-            const t0 = performance.now();
-            return { stop: () => started.stop((performance.now() - t0) / 1000) };
-          },
-        }
-      : {}),
-  });
-  return {
-    target: `${label}, offered ${rate}/s (open loop; max ${paced.goodMax} ms)`,
-    connections,
-    rps: paced.good,
-    p50: paced.goodP50,
-    p99: paced.goodP99,
-    non2xx: Object.values(paced.byStatus).reduce((a, b) => a + b, 0),
-    errors: paced.errors,
-    ...(cpu ? { cpu: paced.probed as Record<string, number> } : {}),
-  };
 }
 
 async function main(): Promise<void> {

@@ -11,6 +11,10 @@
  * amqplib client's persistent, confirmed publishes into a priority queue): each submission that
  * misses is one such job.execute message plus its job.submitted event, so it bounds the rows above.
  *
+ * After the closed-loop rows, BENCH_MISS_USERS (1,000) users offer BENCH_MISS_RATES (2,000)
+ * submissions/s in an open loop beside the executor (scripts/lib/paced-users.ts: latency from when
+ * each submission was due), the form of the roadmap's "2,000 RPS at p99 < 300 ms".
+ *
  * BENCH_ROWS=paused runs only the executor-paused rows (the gateway's own ceiling; what the
  * before/after comparisons in docs/benchmarks.md use). BENCH_NODE_ARGS passes node flags to every
  * service (default in production mode: the image's `--max-semi-space-size=64`).
@@ -21,12 +25,16 @@
  */
 import { performance } from 'node:perf_hooks';
 import { type ServiceName } from '@oca/testkit';
-import { startBenchStack, benchModeFromArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row, benchUser, runBenchmark } from './lib/bench-kit';
+import { startBenchStack, benchModeFromArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row, benchUser, runBenchmark, withHelloWorld } from './lib/bench-kit';
 import { brokerCeiling } from './lib/broker-ceiling';
+import { pacedRow, rawRequest } from './lib/paced-users';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,1000').split(',').map(Number);
 const PAUSED_ONLY = process.env.BENCH_ROWS === 'paused';
+/** Open-loop rows beside the executor: BENCH_MISS_USERS users offering each of BENCH_MISS_RATES submissions/s ('' for none). */
+const MISS_RATES = (process.env.BENCH_MISS_RATES ?? '2000').split(',').filter(Boolean).map(Number);
+const MISS_USERS = Number(process.env.BENCH_MISS_USERS ?? 1000);
 /** BENCH_SERVICES=auth,agent-executor,gateway runs without the others (default: all five) */
 const SERVICES_RUN = process.env.BENCH_SERVICES?.split(',') as ServiceName[] | undefined;
 
@@ -44,6 +52,10 @@ async function main(): Promise<void> {
     const pidOf = (name: 'gateway' | 'auth' | 'agent-executor') => local.stack.services.get(name)?.process.pid;
     const cpu = cpuSampler({ gateway: pidOf('gateway'), executor: pidOf('agent-executor'), auth: pidOf('auth') });
     let offset = 0;
+    // A distinct account per submission: every one misses the result cache and has no identical
+    // job to follow (identical bodies would measure coalescing instead).
+    const bodyOf = (n: number) => JSON.stringify({ agent: 'address', params: { network: 'devnet', address: `0x${(0x400000 + n + offset).toString(16).padStart(40, '0')}` } });
+    const headers = { 'content-type': 'application/json', 'x-api-key': key };
     const submit = async (target: string, connections: number) => {
       offset += 10_000_000;
       const started = cpu.start();
@@ -51,16 +63,26 @@ async function main(): Promise<void> {
       const row = await load(target, `${local.gatewayUrl}/v1/jobs`, connections, {
         duration: SECONDS,
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': key },
-        // A distinct account per submission: every one misses the result cache and has no
-        // identical job to follow (identical bodies would measure coalescing instead).
-        bodyOf: (n) => JSON.stringify({ agent: 'address', params: { network: 'devnet', address: `0x${(0x400000 + n + offset).toString(16).padStart(40, '0')}` } }),
+        headers,
+        bodyOf,
       });
       return { ...row, cpu: started.stop((performance.now() - t0) / 1000) };
     };
     for (const connections of PAUSED_ONLY ? [] : CONNECTIONS) {
       rows.push(await helloWorldCeiling('POST', connections, SECONDS));
       rows.push(await submit('POST /v1/jobs (stack)', connections));
+    }
+    // The roadmap's "2,000 RPS at p99 < 300 ms" as an open loop: users who submit at a steady rate,
+    // latency counted from when each submission was due. (A closed loop's latency is connections ÷
+    // throughput: 1,000 connections at 2,000/s would mean 500 ms whatever the service does.)
+    for (const rate of PAUSED_ONLY ? [] : MISS_RATES) {
+      offset += 10_000_000;
+      let n = 0;
+      const { port } = new URL(local.gatewayUrl);
+      const bytes = () => rawRequest(local.gatewayUrl, 'POST', '/v1/jobs', headers, bodyOf(n++)).bytes;
+      // The same open loop against the bare fastify app first: the box's own tail at this rate.
+      rows.push(await withHelloWorld((origin) => pacedRow('bare fastify POST', rawRequest(origin, 'POST', '/v1/jobs', { 'content-type': 'application/json' }, '{}'), (answer) => answer.status === 202, MISS_USERS, rate, SECONDS)));
+      rows.push(await pacedRow('POST /v1/jobs (stack)', { port: Number(port), bytes }, (answer) => answer.status === 202, MISS_USERS, rate, SECONDS, cpu));
     }
     // The same with the executor stopped: jobs pile up in the queue (a burst), so the figure is the
     // gateway's own ceiling on this machine rather than its share of two cores with the executor.

@@ -227,7 +227,8 @@ export function printRows(title: string, rows: Row[]): void {
   );
   for (const r of rows) {
     const ceiling = rows.find((c) => c.target.startsWith('fastify') && c.connections === r.connections);
-    const ratio = ceiling && r !== ceiling ? `${((100 * r.rps) / ceiling.rps).toFixed(1)} %` : '';
+    // An open-loop row's rate is what was offered, not what the service could do: no ratio.
+    const ratio = ceiling && r !== ceiling && !r.target.includes('open loop') ? `${((100 * r.rps) / ceiling.rps).toFixed(1)} %` : '';
     const cpu = r.cpu ? Object.entries(r.cpu).map(([name, pct]) => `${name} ${pct}`).join(', ') : '';
     // CPU time per answered request: steadier than req/s on a shared machine (it does not count the time waiting for a core)
     const perRequest = r.cpu?.gateway !== undefined && r.rps > 0 ? (r.cpu.gateway / 100 / r.rps * 1000).toFixed(3) : '';

@@ -20,7 +20,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { percentile } from './bench-kit';
+import { percentile, type cpuSampler, type Row } from './bench-kit';
 
 export interface Answer {
   status: number;
@@ -29,7 +29,10 @@ export interface Answer {
   retryAfterSeconds: number | undefined;
 }
 
-/** One user's keep-alive connection to 127.0.0.1:`port`, sending `request` (complete HTTP/1.1 bytes). */
+/**
+ * One user's keep-alive connection to 127.0.0.1:`port`, sending `request` (complete HTTP/1.1 bytes,
+ * or a function that builds each send's: a distinct body per request).
+ */
 export class RawConnection {
   private socket: Socket | undefined;
   private pending: { resolve(answer: Answer): void; reject(err: Error): void } | undefined;
@@ -37,7 +40,7 @@ export class RawConnection {
 
   constructor(
     private readonly port: number,
-    private readonly request: Buffer,
+    private readonly request: Buffer | (() => Buffer),
   ) {}
 
   send(): Promise<Answer> {
@@ -45,7 +48,7 @@ export class RawConnection {
       this.pending = { resolve, reject };
       this.buffer = Buffer.alloc(0);
       if (!this.socket || this.socket.destroyed) this.open();
-      this.socket!.write(this.request);
+      this.socket!.write(typeof this.request === 'function' ? this.request() : this.request);
     });
   }
 
@@ -92,7 +95,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface PacedOptions {
   port: number;
-  request: Buffer;
+  /** the bytes of every send, or a function that builds each send's */
+  request: Buffer | (() => Buffer);
   users: number;
   /** requests per second offered by all users together */
   rate: number;
@@ -208,5 +212,49 @@ export async function pacedUsers(options: PacedOptions): Promise<PacedResult> {
     errors,
     errorKinds,
     probed,
+  };
+}
+
+/**
+ * `connections` users offering `rate` requests/s for `seconds` in an open loop (`schedule` pacing)
+ * as a benchmark row: answers that are not `good` are counted as non-2xx; CPU per process when
+ * `cpu` is given (sampled over the measured window only).
+ */
+export async function pacedRow(
+  label: string,
+  { port, bytes }: { port: number; bytes: Buffer | (() => Buffer) },
+  good: (answer: Answer) => boolean,
+  connections: number,
+  rate: number,
+  seconds: number,
+  cpu?: ReturnType<typeof cpuSampler>,
+): Promise<Row> {
+  const paced = await pacedUsers({
+    port,
+    request: bytes,
+    users: connections,
+    rate,
+    seconds,
+    pacing: 'schedule',
+    good,
+    ...(cpu
+      ? {
+          probe: () => {
+            const started = cpu.start();
+            const t0 = performance.now();
+            return { stop: () => started.stop((performance.now() - t0) / 1000) };
+          },
+        }
+      : {}),
+  });
+  return {
+    target: `${label}, offered ${rate}/s (open loop; max ${paced.goodMax} ms)`,
+    connections,
+    rps: paced.good,
+    p50: paced.goodP50,
+    p99: paced.goodP99,
+    non2xx: Object.values(paced.byStatus).reduce((a, b) => a + b, 0),
+    errors: paced.errors,
+    ...(cpu ? { cpu: paced.probed as Record<string, number> } : {}),
   };
 }

@@ -15,6 +15,7 @@ import { serviceUrls } from '../service-urls';
 import { createTestDatabase, type TestDatabase } from '../test-database';
 import { deployTokenScenario, type TokenScenario } from '../tokens';
 import { startVictoriaMetrics, victoriaMetricsBinary, type VictoriaMetricsInstance } from '../victoria-metrics';
+import { removeStackLeftovers } from './leftovers';
 import { ensureSigningKey } from './local-setup';
 import { SERVICES, Stack, type ServiceName, type StackOptions } from './stack';
 import { waitForHttp } from './wait-for-http';
@@ -119,6 +120,8 @@ export async function startLocalStack(
     SHUTDOWN_DEADLINE_MS: '10000',
     ...extraEnv,
   };
+  // Removed on close: the broker and Redis are the machine's, shared by every stack.
+  const leftovers = { amqpUrl: env.AMQP_URL!, amqpPrefix: env.AMQP_PREFIX!, redisUrl: env.REDIS_URL!, redisPrefix: env.REDIS_PREFIX! };
   const stack = new Stack({
     nodeArgs,
     runFrom: options.runFrom,
@@ -140,6 +143,7 @@ export async function startLocalStack(
     await anvil.stop();
     await victoriaMetrics?.stop();
     await db.drop();
+    await removeStackLeftovers(leftovers);
     throw err;
   }
   return {
@@ -166,6 +170,7 @@ export async function startLocalStack(
       await anvil.stop();
       await victoriaMetrics?.stop();
       await db.drop();
+      await removeStackLeftovers(leftovers);
     },
   };
 }

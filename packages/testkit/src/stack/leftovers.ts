@@ -1,0 +1,65 @@
+/**
+ * What an isolated stack leaves on the machine's shared RabbitMQ and Redis: its services declare
+ * durable queues and exchanges under the stack's AMQP prefix (jobs a test or benchmark never ran
+ * stay in them, persistent) and write keys under its Redis prefix. Left there, every end-to-end
+ * suite and benchmark run adds ~20 queues and their messages to the broker for good, and the
+ * broker's memory and work grow run after run. Traffic goes to 127.0.0.1 only.
+ */
+import { Redis } from 'ioredis';
+
+export interface StackLeftovers {
+  amqpUrl: string;
+  amqpPrefix: string;
+  redisUrl: string;
+  redisPrefix: string;
+  /** RabbitMQ's management API (lists the prefix's queues and exchanges); default http://127.0.0.1:15672 */
+  managementUrl?: string;
+}
+
+/**
+ * Deletes the stack's queues and exchanges (through the management API, with the AMQP URL's
+ * credentials) and its Redis keys. Never throws: housekeeping must not fail a test; what it could
+ * not remove is said on stderr.
+ */
+export async function removeStackLeftovers(leftovers: StackLeftovers): Promise<void> {
+  const problems: string[] = [];
+  await removeBrokerObjects(leftovers).catch((err: unknown) => problems.push(`RabbitMQ: ${String(err)}`));
+  await removeRedisKeys(leftovers).catch((err: unknown) => problems.push(`Redis: ${String(err)}`));
+  if (problems.length > 0) process.stderr.write(`stack clean-up left things behind (${problems.join('; ')})\n`);
+}
+
+async function removeBrokerObjects({ amqpUrl, amqpPrefix, managementUrl }: StackLeftovers): Promise<void> {
+  if (!amqpPrefix) throw new Error('refusing to delete with an empty prefix');
+  const amqp = new URL(amqpUrl);
+  const api = new URL(managementUrl ?? 'http://127.0.0.1:15672');
+  const vhost = encodeURIComponent(decodeURIComponent(amqp.pathname.slice(1)) || '/');
+  const authorization = `Basic ${Buffer.from(`${decodeURIComponent(amqp.username)}:${decodeURIComponent(amqp.password)}`).toString('base64')}`;
+  const call = async (method: 'GET' | 'DELETE', path: string): Promise<unknown> => {
+    const res = await fetch(new URL(path, api), { method, headers: { authorization }, signal: AbortSignal.timeout(10_000) });
+    // 404: already gone (a queue deleted with its exchange's binding, or by the test itself).
+    if (!res.ok && res.status !== 404) throw new Error(`${method} ${path} answered ${res.status}`);
+    return method === 'GET' ? res.json() : undefined;
+  };
+  for (const kind of ['queues', 'exchanges'] as const) {
+    const listed = (await call('GET', `/api/${kind}/${vhost}?columns=name`)) as { name: string }[];
+    const names = listed.map((item) => item.name).filter((name) => name.startsWith(amqpPrefix));
+    for (const name of names) await call('DELETE', `/api/${kind}/${vhost}/${encodeURIComponent(name)}`);
+  }
+}
+
+async function removeRedisKeys({ redisUrl, redisPrefix }: StackLeftovers): Promise<void> {
+  if (!redisPrefix) throw new Error('refusing to delete with an empty prefix');
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const pattern = `${redisPrefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * removeStackLeftovers against the machine's real RabbitMQ (management API) and Redis: a stack's
+ * prefixed queues, exchanges and keys go, a neighbour's stay.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { removeStackLeftovers, serviceUrls } from '../src';
+
+const api = 'http://127.0.0.1:15672';
+
+describe('removeStackLeftovers', () => {
+  const { amqpUrl, redisUrl } = serviceUrls();
+  const amqp = new URL(amqpUrl);
+  const authorization = `Basic ${Buffer.from(`${decodeURIComponent(amqp.username)}:${decodeURIComponent(amqp.password)}`).toString('base64')}`;
+  const call = (method: string, path: string, body?: unknown) =>
+    fetch(`${api}${path}`, { method, headers: { authorization, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const names = async (kind: 'queues' | 'exchanges', prefix: string) =>
+    ((await (await call('GET', `/api/${kind}/%2F?columns=name`)).json()) as { name: string }[]).map((q) => q.name).filter((n) => n.startsWith(prefix)).sort();
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(redisUrl);
+  });
+  afterAll(async () => {
+    await redis.quit();
+  });
+
+  it("deletes the stack's queues, exchanges and keys, and nobody else's", async () => {
+    const run = randomBytes(4).toString('hex');
+    const mine = `leftovers-${run}.`;
+    const neighbour = `leftovers-${run}x.`;
+    for (const prefix of [mine, neighbour]) {
+      for (const queue of ['agent-execution', 'agent-execution.retry.1']) expect((await call('PUT', `/api/queues/%2F/${prefix}${queue}`, { durable: true })).ok).toBe(true);
+      expect((await call('PUT', `/api/exchanges/%2F/${prefix}jobs`, { type: 'direct', durable: true })).ok).toBe(true);
+      await redis.set(`oca-${prefix}quota:u1`, '1');
+      await redis.set(`oca-${prefix}cache:k`, 'v');
+    }
+    // A message left in a queue, as a benchmark's unrun jobs are.
+    await call('POST', `/api/exchanges/%2F/amq.default/publish`, { properties: { delivery_mode: 2 }, routing_key: `${mine}agent-execution`, payload: '{}', payload_encoding: 'string' });
+
+    await removeStackLeftovers({ amqpUrl, amqpPrefix: mine, redisUrl, redisPrefix: `oca-${mine}` });
+
+    expect(await names('queues', mine)).toEqual([]);
+    expect(await names('exchanges', mine)).toEqual([]);
+    expect(await redis.keys(`oca-${mine}*`)).toEqual([]);
+    expect(await names('queues', neighbour)).toEqual([`${neighbour}agent-execution`, `${neighbour}agent-execution.retry.1`]);
+    expect(await names('exchanges', neighbour)).toEqual([`${neighbour}jobs`]);
+    expect((await redis.keys(`oca-${neighbour}*`)).sort()).toEqual([`oca-${neighbour}cache:k`, `oca-${neighbour}quota:u1`]);
+
+    await removeStackLeftovers({ amqpUrl, amqpPrefix: neighbour, redisUrl, redisPrefix: `oca-${neighbour}` });
+    expect(await names('queues', neighbour)).toEqual([]);
+  });
+
+  it('refuses an empty prefix instead of deleting everything', async () => {
+    const marker = `leftovers-keep-${randomBytes(4).toString('hex')}`;
+    await redis.set(marker, '1');
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    await removeStackLeftovers({ amqpUrl, amqpPrefix: '', redisUrl, redisPrefix: '' });
+    expect(String(stderr.mock.calls[0]?.[0])).toContain('refusing to delete with an empty prefix');
+    stderr.mockRestore();
+    expect(await redis.get(marker)).toBe('1');
+    await redis.del(marker);
+  });
+});
