@@ -11,7 +11,7 @@
  * amqplib client's persistent, confirmed publishes into a priority queue): each submission that
  * misses is one such job.execute message plus its job.submitted event, so it bounds the rows above.
  *
- * After the closed-loop rows, BENCH_MISS_USERS (1,000) users offer BENCH_MISS_RATES (2,000)
+ * After the closed-loop rows, BENCH_MISS_USERS (1,000) users offer BENCH_MISS_RATES (1,000 and 2,000)
  * submissions/s in an open loop beside the executor (scripts/lib/paced-users.ts: latency from when
  * each submission was due), the form of the roadmap's "2,000 RPS at p99 < 300 ms".
  *
@@ -33,7 +33,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,1000').split(',').map(Number);
 const PAUSED_ONLY = process.env.BENCH_ROWS === 'paused';
 /** Open-loop rows beside the executor: BENCH_MISS_USERS users offering each of BENCH_MISS_RATES submissions/s ('' for none). */
-const MISS_RATES = (process.env.BENCH_MISS_RATES ?? '2000').split(',').filter(Boolean).map(Number);
+const MISS_RATES = (process.env.BENCH_MISS_RATES ?? '1000,2000').split(',').filter(Boolean).map(Number);
 const MISS_USERS = Number(process.env.BENCH_MISS_USERS ?? 1000);
 /** BENCH_SERVICES=auth,agent-executor,gateway runs without the others (default: all five) */
 const SERVICES_RUN = process.env.BENCH_SERVICES?.split(',') as ServiceName[] | undefined;

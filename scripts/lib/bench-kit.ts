@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { REPO_ROOT, SERVICES, startLocalStack, type LocalStack, type ServiceName } from '@oca/testkit';
+import { REPO_ROOT, SERVICES, startLocalStack, useClassicQueuesV2, type LocalStack, type ServiceName } from '@oca/testkit';
 
 export type BenchMode = 'development' | 'production';
 
@@ -44,9 +44,10 @@ export function runBenchmark(main: () => Promise<void>): void {
 /**
  * The isolated stack of a benchmark (@oca/testkit's startLocalStack) in `mode`: per-user, per-IP,
  * expensive-agent and active-job limits raised so they never decide a figure, and load shedding
- * off (the figures are capacity) unless `env` turns it back on; `env` overrides any of these.
+ * off (the figures are capacity) unless `env` turns it back on; `env` overrides any of these. Its
+ * classic queues use the version 2 storage, as in production.
  */
-export function startBenchStack(label: string, mode: BenchMode, options: { env?: Record<string, string>; services?: readonly ServiceName[] } = {}): Promise<LocalStack> {
+export async function startBenchStack(label: string, mode: BenchMode, options: { env?: Record<string, string>; services?: readonly ServiceName[] } = {}): Promise<LocalStack> {
   const env = {
     LOG_LEVEL: 'warn',
     RATE_LIMIT_USER_PER_MINUTE: '100000000',
@@ -57,7 +58,15 @@ export function startBenchStack(label: string, mode: BenchMode, options: { env?:
     OVERLOAD_MAX_IN_FLIGHT: '0',
     ...options.env,
   };
-  return startLocalStack(env, label, benchNodeArgs(mode), { runFrom: mode === 'production' ? 'dist' : 'source', ...(options.services ? { services: options.services } : {}) });
+  const local = await startLocalStack(env, label, benchNodeArgs(mode), { runFrom: mode === 'production' ? 'dist' : 'source', ...(options.services ? { services: options.services } : {}) });
+  try {
+    // The broker's queue storage as production configures it (deploy/rabbitmq/10-classic-queues.conf).
+    await useClassicQueuesV2(local.env.AMQP_URL ?? '', local.amqpPrefix);
+  } catch (err) {
+    await local.close();
+    throw err;
+  }
+  return local;
 }
 
 export interface Row {

@@ -262,6 +262,11 @@ describe('datastores', () => {
     expect(readFileSync(plugins?.source ?? 'missing', 'utf8').trim()).toBe('[rabbitmq_management,rabbitmq_prometheus].');
     expect(mountFrom(s, '/var/lib/rabbitmq')?.type).toBe('volume');
     expect(s.secrets).toContainEqual({ source: 'rabbitmq_conf', target: '/etc/rabbitmq/conf.d/20-credentials.conf' });
+    // Classic queues on the version 2 storage, from a conf.d file beside the credentials.
+    const queues = mountFrom(s, '/etc/rabbitmq/conf.d/10-classic-queues.conf');
+    expect(s.volumes).toContainEqual(expect.stringMatching(/10-classic-queues\.conf:ro$/));
+    const settings = readFileSync(queues?.source ?? 'missing', 'utf8').split('\n').filter((line) => line.trim() && !line.startsWith('#'));
+    expect(settings).toEqual(['classic_queue.default_version = 2']);
   });
 
   it('PostgreSQL 15 on a volume, the superuser password from a secret; Redis with a password', () => {

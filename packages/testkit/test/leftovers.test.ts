@@ -1,10 +1,10 @@
 /**
  * removeStackLeftovers against the machine's real RabbitMQ (management API) and Redis: a stack's
- * prefixed queues, exchanges and keys go, a neighbour's stay.
+ * prefixed queues, exchanges, policy and keys go, a neighbour's stay.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { removeStackLeftovers, serviceUrls } from '../src';
+import { removeStackLeftovers, serviceUrls, useClassicQueuesV2 } from '../src';
 
 const api = 'http://127.0.0.1:15672';
 
@@ -14,7 +14,7 @@ describe('removeStackLeftovers', () => {
   const authorization = `Basic ${Buffer.from(`${decodeURIComponent(amqp.username)}:${decodeURIComponent(amqp.password)}`).toString('base64')}`;
   const call = (method: string, path: string, body?: unknown) =>
     fetch(`${api}${path}`, { method, headers: { authorization, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-  const names = async (kind: 'queues' | 'exchanges', prefix: string) =>
+  const names = async (kind: 'queues' | 'exchanges' | 'policies', prefix: string) =>
     ((await (await call('GET', `/api/${kind}/%2F?columns=name`)).json()) as { name: string }[]).map((q) => q.name).filter((n) => n.startsWith(prefix)).sort();
   let redis: Redis;
   beforeAll(() => {
@@ -34,12 +34,26 @@ describe('removeStackLeftovers', () => {
       await redis.set(`oca-${prefix}quota:u1`, '1');
       await redis.set(`oca-${prefix}cache:k`, 'v');
     }
-    // A message left in a queue, as a benchmark's unrun jobs are.
+    // A benchmark's policy (version 2 storage for its own queues only), and a message left in a
+    // queue, as a benchmark's unrun jobs are.
+    await useClassicQueuesV2(amqpUrl, mine);
+    const version = async (queue: string) => {
+      for (let i = 0; i < 50; i++) {
+        const info = (await (await call('GET', `/api/queues/%2F/${encodeURIComponent(queue)}`)).json()) as { arguments: unknown; effective_policy_definition?: Record<string, unknown>; policy?: string };
+        if (info.policy) return info.effective_policy_definition?.['queue-version'];
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return undefined;
+    };
+    expect(await version(`${mine}agent-execution`)).toBe(2);
+    const neighbourQueue = (await (await call('GET', `/api/queues/%2F/${encodeURIComponent(`${neighbour}agent-execution`)}`)).json()) as { policy?: string | null };
+    expect(neighbourQueue.policy ?? null).toBeNull();
     await call('POST', `/api/exchanges/%2F/amq.default/publish`, { properties: { delivery_mode: 2 }, routing_key: `${mine}agent-execution`, payload: '{}', payload_encoding: 'string' });
 
     await removeStackLeftovers({ amqpUrl, amqpPrefix: mine, redisUrl, redisPrefix: `oca-${mine}` });
 
     expect(await names('queues', mine)).toEqual([]);
+    expect(await names('policies', mine)).toEqual([]);
     expect(await names('exchanges', mine)).toEqual([]);
     expect(await redis.keys(`oca-${mine}*`)).toEqual([]);
     expect(await names('queues', neighbour)).toEqual([`${neighbour}agent-execution`, `${neighbour}agent-execution.retry.1`]);

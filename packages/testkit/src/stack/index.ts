@@ -3,4 +3,4 @@ export { SERVICES, Stack, type RunningService, type ServiceName, type StackOptio
 export { waitForHttp } from './wait-for-http';
 export { ensureDatabase, ensureSigningKey } from './local-setup';
 export { startLocalStack, type LocalStack, type LocalStackOptions } from './local-stack';
-export { removeStackLeftovers, type StackLeftovers } from './leftovers';
+export { removeStackLeftovers, useClassicQueuesV2, type StackLeftovers } from './leftovers';

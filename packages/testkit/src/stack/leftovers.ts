@@ -28,19 +28,43 @@ export async function removeStackLeftovers(leftovers: StackLeftovers): Promise<v
   if (problems.length > 0) process.stderr.write(`stack clean-up left things behind (${problems.join('; ')})\n`);
 }
 
-async function removeBrokerObjects({ amqpUrl, amqpPrefix, managementUrl }: StackLeftovers): Promise<void> {
-  if (!amqpPrefix) throw new Error('refusing to delete with an empty prefix');
+/** RabbitMQ's management API with the AMQP URL's credentials, on the URL's vhost. */
+function brokerApi(amqpUrl: string, managementUrl = 'http://127.0.0.1:15672') {
   const amqp = new URL(amqpUrl);
-  const api = new URL(managementUrl ?? 'http://127.0.0.1:15672');
+  const api = new URL(managementUrl);
   const vhost = encodeURIComponent(decodeURIComponent(amqp.pathname.slice(1)) || '/');
   const authorization = `Basic ${Buffer.from(`${decodeURIComponent(amqp.username)}:${decodeURIComponent(amqp.password)}`).toString('base64')}`;
-  const call = async (method: 'GET' | 'DELETE', path: string): Promise<unknown> => {
-    const res = await fetch(new URL(path, api), { method, headers: { authorization }, signal: AbortSignal.timeout(10_000) });
-    // 404: already gone (a queue deleted with its exchange's binding, or by the test itself).
-    if (!res.ok && res.status !== 404) throw new Error(`${method} ${path} answered ${res.status}`);
+  const call = async (method: 'GET' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(new URL(path, api), {
+      method,
+      headers: { authorization, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    // 404 on DELETE: already gone (deleted by the test itself, or with something else).
+    if (!res.ok && !(method === 'DELETE' && res.status === 404)) throw new Error(`${method} ${path} answered ${res.status}`);
     return method === 'GET' ? res.json() : undefined;
   };
-  for (const kind of ['queues', 'exchanges'] as const) {
+  return { vhost, call };
+}
+
+/**
+ * Puts the stack's classic queues on the version 2 storage, as the production configuration does
+ * for every queue (deploy/rabbitmq/10-classic-queues.conf), with a policy on the stack's prefix
+ * (converted at once; removed with the stack's leftovers). The machine's broker keeps its own
+ * default for everybody else.
+ */
+export async function useClassicQueuesV2(amqpUrl: string, amqpPrefix: string, managementUrl?: string): Promise<void> {
+  if (!amqpPrefix) throw new Error('a policy needs the stack\'s own prefix');
+  const { vhost, call } = brokerApi(amqpUrl, managementUrl);
+  const pattern = `^${amqpPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
+  await call('PUT', `/api/policies/${vhost}/${encodeURIComponent(`${amqpPrefix}cqv2`)}`, { pattern, definition: { 'queue-version': 2 }, 'apply-to': 'queues', priority: 0 });
+}
+
+async function removeBrokerObjects({ amqpUrl, amqpPrefix, managementUrl }: StackLeftovers): Promise<void> {
+  if (!amqpPrefix) throw new Error('refusing to delete with an empty prefix');
+  const { vhost, call } = brokerApi(amqpUrl, managementUrl);
+  for (const kind of ['policies', 'queues', 'exchanges'] as const) {
     const listed = (await call('GET', `/api/${kind}/${vhost}?columns=name`)) as { name: string }[];
     const names = listed.map((item) => item.name).filter((name) => name.startsWith(amqpPrefix));
     for (const name of names) await call('DELETE', `/api/${kind}/${vhost}/${encodeURIComponent(name)}`);
