@@ -15,6 +15,10 @@
  * submissions/s in an open loop beside the executor (scripts/lib/paced-users.ts: latency from when
  * each submission was due), the form of the roadmap's "2,000 RPS at p99 < 300 ms".
  *
+ * BENCH_AGENTS_NICE=N runs the executor and anvil at nice N: on this two-core box they then stand
+ * in for agents on machines of their own (KEDA scales executors on other nodes), as in
+ * bench:longpoll; without it every agent run competes with the gateway for the same two cores.
+ *
  * BENCH_ROWS=paused runs only the executor-paused rows (the gateway's own ceiling; what the
  * before/after comparisons in docs/benchmarks.md use). BENCH_NODE_ARGS passes node flags to every
  * service (default in production mode: the image's `--max-semi-space-size=64`).
@@ -23,6 +27,7 @@
  * `--mode production` runs the production build, `node services/<name>/dist/main.js` (run
  * `pnpm build` first). docs/benchmarks.md says which mode each figure comes from.
  */
+import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { type ServiceName } from '@oca/testkit';
 import { startBenchStack, benchModeFromArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row, benchUser, runBenchmark, withHelloWorld } from './lib/bench-kit';
@@ -35,6 +40,8 @@ const PAUSED_ONLY = process.env.BENCH_ROWS === 'paused';
 /** Open-loop rows beside the executor: BENCH_MISS_USERS users offering each of BENCH_MISS_RATES submissions/s ('' for none). */
 const MISS_RATES = (process.env.BENCH_MISS_RATES ?? '1000,2000').split(',').filter(Boolean).map(Number);
 const MISS_USERS = Number(process.env.BENCH_MISS_USERS ?? 1000);
+/** BENCH_AGENTS_NICE=N: the executor and anvil at nice N, standing in for agents on machines of their own (as bench:longpoll) */
+const AGENTS_NICE = Number(process.env.BENCH_AGENTS_NICE ?? 0);
 /** BENCH_SERVICES=auth,agent-executor,gateway runs without the others (default: all five) */
 const SERVICES_RUN = process.env.BENCH_SERVICES?.split(',') as ServiceName[] | undefined;
 
@@ -49,8 +56,19 @@ async function main(): Promise<void> {
   try {
     const { key } = await benchUser(local.gatewayUrl, 'bench');
 
-    const pidOf = (name: 'gateway' | 'auth' | 'agent-executor') => local.stack.services.get(name)?.process.pid;
-    const cpu = cpuSampler({ gateway: pidOf('gateway'), executor: pidOf('agent-executor'), auth: pidOf('auth') });
+    const pidOf = (name: ServiceName) => local.stack.services.get(name)?.process.pid;
+    const cpu = cpuSampler({
+      gateway: pidOf('gateway'),
+      executor: pidOf('agent-executor'),
+      anvil: local.anvil.pid,
+      auth: pidOf('auth'),
+      cache: pidOf('cache'),
+      analytics: pidOf('analytics'),
+    });
+    if (AGENTS_NICE > 0) {
+      const agents = [pidOf('agent-executor'), local.anvil.pid].filter((pid): pid is number => pid !== undefined);
+      execFileSync('renice', ['-n', String(AGENTS_NICE), '-p', ...agents.map(String)]);
+    }
     let offset = 0;
     // A distinct account per submission: every one misses the result cache and has no identical
     // job to follow (identical bodies would measure coalescing instead).
@@ -90,12 +108,14 @@ async function main(): Promise<void> {
     for (const connections of CONNECTIONS) rows.push(await submit('POST /v1/jobs (executor paused)', connections));
     // The broker's own ceiling: every submission that misses is one persistent, confirmed
     // job.execute (plus its job.submitted event), so this rate bounds the rows above.
-    rows.push(await brokerCeiling(local.env.AMQP_URL ?? '', SECONDS));
+    // Both storage versions: production's (v2, deploy/rabbitmq/10-classic-queues.conf) and the old default.
+    rows.push(await brokerCeiling(local.env.AMQP_URL ?? '', SECONDS, 2));
+    rows.push(await brokerCeiling(local.env.AMQP_URL ?? '', SECONDS, 1));
   } finally {
     await local.close();
   }
 
-  printRows(`submissions benchmark: ${mode} mode, ${SECONDS}s per run`, rows);
+  printRows(`submissions benchmark: ${mode} mode, ${SECONDS}s per run, executor and anvil at nice ${AGENTS_NICE}`, rows);
 }
 
 runBenchmark(main);

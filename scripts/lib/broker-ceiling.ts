@@ -2,7 +2,7 @@
  * The broker's own ceiling for what a submission asks of it, measured beside the stack: a bare
  * amqplib client (no gateway, no envelope, no topology library) publishing persistent messages
  * with publisher confirms into a durable classic queue declared like agent-execution
- * (`x-max-priority` 9), as fast as the broker confirms them (a window of outstanding publishes),
+ * (`x-max-priority` 9) with the version 1 or 2 storage, as fast as the broker confirms them (a window of outstanding publishes),
  * for `seconds`. Its rate is the most job.execute messages this RabbitMQ can take on this
  * machine, whatever the gateway does. The queue is the run's own (a random name) and is deleted
  * afterwards. Traffic goes to the local broker only.
@@ -15,12 +15,13 @@ import { cpuSampler, type Row } from './bench-kit';
 /** What one publish carries: about a job.execute envelope's size. */
 const BODY = Buffer.from(JSON.stringify({ id: randomBytes(16).toString('hex'), type: 'job.execute', padding: 'x'.repeat(420) }));
 
-export async function brokerCeiling(amqpUrl: string, seconds: number, window = 500): Promise<Row> {
+export async function brokerCeiling(amqpUrl: string, seconds: number, queueVersion: 1 | 2, window = 500): Promise<Row> {
   const connection = await amqp.connect(amqpUrl);
   const queue = `bench-broker-ceiling-${randomBytes(4).toString('hex')}`;
   try {
     const channel = await connection.createConfirmChannel();
-    await channel.assertQueue(queue, { durable: true, arguments: { 'x-max-priority': 9 } });
+    // The storage version as an argument: this queue is new, so no declaration of it can conflict.
+    await channel.assertQueue(queue, { durable: true, arguments: { 'x-max-priority': 9, 'x-queue-version': queueVersion } });
     const latencies: number[] = [];
     let confirmed = 0;
     let failed = 0;
@@ -49,7 +50,7 @@ export async function brokerCeiling(amqpUrl: string, seconds: number, window = 5
     await channel.deleteQueue(queue);
     await channel.close();
     return {
-      target: 'RabbitMQ alone: persistent confirmed publishes',
+      target: `RabbitMQ alone: persistent confirmed publishes (classic queue v${queueVersion})`,
       connections: window,
       rps: Math.round(confirmed / elapsed),
       p50: at(0.5),
