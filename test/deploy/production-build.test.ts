@@ -20,6 +20,7 @@ import {
   createTestDatabase,
   ensureSigningKey,
   findFreePort,
+  removeStackLeftovers,
   REPO_ROOT,
   serviceUrls,
   SERVICES,
@@ -148,6 +149,8 @@ afterAll(async () => {
   await stack?.stopAll('SIGKILL');
   await anvil?.stop();
   await db?.drop();
+  // Its queues and keys, with the machine's own credentials (the run's users go next).
+  await removeStackLeftovers({ amqpUrl: urls.amqpUrl, amqpPrefix: `prod-build-${tag}.`, redisUrl: urls.redisUrl, redisPrefix });
   await Promise.allSettled([rabbitmqctl('delete_user', amqpUser.name), deleteRedisUser()]);
   rmSync(workDir, { recursive: true, force: true });
 });

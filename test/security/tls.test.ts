@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { commonEnv, parseEnv, redisEnv, redisTlsOptions } from '@oca/config';
 import { createPool, migrate, type DatabaseSslOptions } from '@oca/db';
 import { createLogger } from '@oca/observability';
-import { createTestPki, findFreePort, serviceUrls, Stack, waitForHttp, type TestPki } from '@oca/testkit';
+import { createTestPki, findFreePort, removeStackLeftovers, serviceUrls, Stack, waitForHttp, type TestPki } from '@oca/testkit';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { z } from 'zod';
@@ -150,11 +150,11 @@ describe('gateway process: HTTPS from mounted certificate files, TLS to PostgreS
   let stack: Stack;
   let port: number;
   const logs: string[] = [];
+  const tag = randomBytes(4).toString('hex');
 
   beforeAll(async () => {
     const [gatewayPort, opsPort] = [await findFreePort(), await findFreePort()];
     port = gatewayPort;
-    const tag = randomBytes(4).toString('hex');
     stack = new Stack({
       env: {
         NODE_ENV: 'test',
@@ -186,6 +186,8 @@ describe('gateway process: HTTPS from mounted certificate files, TLS to PostgreS
 
   afterAll(async () => {
     await stack?.stopAll('SIGTERM');
+    // Its queues on the machine's broker (its Redis was its own).
+    await removeStackLeftovers({ amqpUrl: serviceUrls().amqpUrl, amqpPrefix: `tls-${tag}.` });
   });
 
   it('answers HTTPS to a client that trusts the CA', async () => {
