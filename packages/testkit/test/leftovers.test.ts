@@ -21,7 +21,10 @@ describe('removeStackLeftovers', () => {
   beforeAll(() => {
     redis = new Redis(redisUrl);
   });
+  // Whatever a failed assertion left: removed once more at the end (deleting is idempotent).
+  const created: string[] = [];
   afterAll(async () => {
+    for (const prefix of created) await removeStackLeftovers({ amqpUrl, amqpPrefix: prefix, redisUrl, redisPrefix: `oca-${prefix}` });
     await redis.quit();
   });
 
@@ -29,6 +32,7 @@ describe('removeStackLeftovers', () => {
     const run = randomBytes(4).toString('hex');
     const mine = `leftovers-${run}.`;
     const neighbour = `leftovers-${run}x.`;
+    created.push(mine, neighbour);
     for (const prefix of [mine, neighbour]) {
       for (const queue of ['agent-execution', 'agent-execution.retry.1']) expect((await call('PUT', `/api/queues/%2F/${prefix}${queue}`, { durable: true })).ok).toBe(true);
       expect((await call('PUT', `/api/exchanges/%2F/${prefix}jobs`, { type: 'direct', durable: true })).ok).toBe(true);
