@@ -18,15 +18,13 @@
  *
  * `--mode production` runs the production build (`pnpm build` first).
  */
-import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { startBenchStack, benchModeFromArgs, benchUser, cpuSampler, percentile, runBenchmark } from './lib/bench-kit';
+import { AGENTS_NICE, startBenchStack, benchModeFromArgs, benchUser, cpuSampler, niceAgents, percentile, runBenchmark } from './lib/bench-kit';
 
 const POLLS = Number(process.env.BENCH_POLLS ?? 10_000);
 const JOBS = Number(process.env.BENCH_JOBS ?? 1_000);
-const AGENTS_NICE = Number(process.env.BENCH_AGENTS_NICE ?? 0);
 
 function rssMb(pid: number | undefined): number {
   if (!pid) return NaN;
@@ -92,10 +90,7 @@ async function main(): Promise<void> {
     // CPU of each process while the polls are woken (executor start → last answer): the gateway's
     // per answer is steadier than the wake-up's tail on a shared machine.
     const cpu = cpuSampler({ gateway: gatewayPid, executor: executor.process.pid, anvil: local.anvil.pid }).start();
-    if (AGENTS_NICE > 0) {
-      const pids = [executor.process.pid, local.anvil.pid].filter((pid): pid is number => pid !== undefined);
-      execFileSync('renice', ['-n', String(AGENTS_NICE), '-p', ...pids.map(String)]);
-    }
+    niceAgents(local);
     await Promise.all(polls);
     const wall = (Date.now() - started) / 1000;
     const shares = cpu.stop(wall);

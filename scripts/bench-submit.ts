@@ -27,10 +27,9 @@
  * `--mode production` runs the production build, `node services/<name>/dist/main.js` (run
  * `pnpm build` first). docs/benchmarks.md says which mode each figure comes from.
  */
-import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { type ServiceName } from '@oca/testkit';
-import { startBenchStack, benchModeFromArgs, cpuSampler, helloWorldCeiling, load, printRows, type Row, benchUser, runBenchmark, withHelloWorld } from './lib/bench-kit';
+import { AGENTS_NICE, startBenchStack, benchModeFromArgs, cpuSampler, helloWorldCeiling, load, niceAgents, printRows, type Row, benchUser, runBenchmark, withHelloWorld } from './lib/bench-kit';
 import { brokerCeiling } from './lib/broker-ceiling';
 import { pacedRow, rawRequest } from './lib/paced-users';
 
@@ -40,8 +39,6 @@ const PAUSED_ONLY = process.env.BENCH_ROWS === 'paused';
 /** Open-loop rows beside the executor: BENCH_MISS_USERS users offering each of BENCH_MISS_RATES submissions/s ('' for none). */
 const MISS_RATES = (process.env.BENCH_MISS_RATES ?? '1000,2000').split(',').filter(Boolean).map(Number);
 const MISS_USERS = Number(process.env.BENCH_MISS_USERS ?? 1000);
-/** BENCH_AGENTS_NICE=N: the executor and anvil at nice N, standing in for agents on machines of their own (as bench:longpoll) */
-const AGENTS_NICE = Number(process.env.BENCH_AGENTS_NICE ?? 0);
 /** BENCH_SERVICES=auth,agent-executor,gateway runs without the others (default: all five) */
 const SERVICES_RUN = process.env.BENCH_SERVICES?.split(',') as ServiceName[] | undefined;
 
@@ -65,10 +62,7 @@ async function main(): Promise<void> {
       cache: pidOf('cache'),
       analytics: pidOf('analytics'),
     });
-    if (AGENTS_NICE > 0) {
-      const agents = [pidOf('agent-executor'), local.anvil.pid].filter((pid): pid is number => pid !== undefined);
-      execFileSync('renice', ['-n', String(AGENTS_NICE), '-p', ...agents.map(String)]);
-    }
+    niceAgents(local);
     let offset = 0;
     // A distinct account per submission: every one misses the result cache and has no identical
     // job to follow (identical bodies would measure coalescing instead).
@@ -96,11 +90,11 @@ async function main(): Promise<void> {
     for (const rate of PAUSED_ONLY ? [] : MISS_RATES) {
       offset += 10_000_000;
       let n = 0;
-      const { port } = new URL(local.gatewayUrl);
+      const { port } = rawRequest(local.gatewayUrl, 'POST', '/v1/jobs', headers);
       const bytes = () => rawRequest(local.gatewayUrl, 'POST', '/v1/jobs', headers, bodyOf(n++)).bytes;
       // The same open loop against the bare fastify app first: the box's own tail at this rate.
       rows.push(await withHelloWorld((origin) => pacedRow('bare fastify POST', rawRequest(origin, 'POST', '/v1/jobs', { 'content-type': 'application/json' }, '{}'), (answer) => answer.status === 202, MISS_USERS, rate, SECONDS)));
-      rows.push(await pacedRow('POST /v1/jobs (stack)', { port: Number(port), bytes }, (answer) => answer.status === 202, MISS_USERS, rate, SECONDS, cpu));
+      rows.push(await pacedRow('POST /v1/jobs (stack)', { port, bytes }, (answer) => answer.status === 202, MISS_USERS, rate, SECONDS, cpu));
     }
     // The same with the executor stopped: jobs pile up in the queue (a burst), so the figure is the
     // gateway's own ceiling on this machine rather than its share of two cores with the executor.

@@ -33,6 +33,20 @@ export function benchNodeArgs(mode: BenchMode): string[] {
   return mode === 'production' ? ['--max-semi-space-size=64'] : [];
 }
 
+/**
+ * BENCH_AGENTS_NICE (default 0): the nice level for a stack's executor and anvil. Above 0 they
+ * stand in, on this two-core box, for agents on machines of their own (KEDA scales executors on
+ * other nodes); at 0 every agent run competes with the gateway for the same cores.
+ */
+export const AGENTS_NICE = Number(process.env.BENCH_AGENTS_NICE ?? 0);
+
+/** Renices the executor and anvil of `local` to AGENTS_NICE (nothing at 0); call once the executor runs. */
+export function niceAgents(local: LocalStack): void {
+  if (AGENTS_NICE <= 0) return;
+  const pids = [local.stack.services.get('agent-executor')?.process.pid, local.anvil.pid].filter((pid): pid is number => pid !== undefined);
+  execFileSync('renice', ['-n', String(AGENTS_NICE), '-p', ...pids.map(String)]);
+}
+
 /** Runs a benchmark's main: a failure prints its stack and exits 1. */
 export function runBenchmark(main: () => Promise<void>): void {
   main().catch((err: unknown) => {

@@ -2,8 +2,8 @@
  * The broker's own ceiling for what a submission asks of it, measured beside the stack: a bare
  * amqplib client (no gateway, no envelope, no topology library) publishing persistent messages
  * with publisher confirms into a durable classic queue declared like agent-execution
- * (`x-max-priority` 9) with the version 1 or 2 storage, as fast as the broker confirms them (a window of outstanding publishes),
- * for `seconds`. Its rate is the most job.execute messages this RabbitMQ can take on this
+ * (`x-max-priority` 9) with the version 1 or 2 storage, as fast as the broker confirms them (a
+ * window of outstanding publishes), for `seconds`. Its rate is the most job.execute messages this RabbitMQ can take on this
  * machine, whatever the gateway does. The queue is the run's own (a random name) and is deleted
  * afterwards. Traffic goes to the local broker only.
  */

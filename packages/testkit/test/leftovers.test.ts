@@ -46,7 +46,10 @@ describe('removeStackLeftovers', () => {
     // only follows its statistics, every few seconds).
     const policies = execFileSync('rabbitmqctl', ['-q', 'list_queues', 'name', 'policy'], { encoding: 'utf8' })
       .split('\n')
-      .map((line) => { const [name = '', policy = ''] = line.trim().split(/\s+/); return [name, policy]; })
+      .map((line) => {
+        const [name = '', policy = ''] = line.trim().split(/\s+/);
+        return [name, policy];
+      })
       .filter(([name]) => name?.startsWith(`leftovers-${run}`));
     expect(Object.fromEntries(policies)).toEqual({
       [`${mine}agent-execution`]: `${mine}cqv2`,
